@@ -1,0 +1,67 @@
+# Set-up and everyday commands. `make run` and `make test` work on a fresh clone.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+BABEL := $(BIN)/pybabel
+
+# One gettext domain per area of the code, each extracted from its own folders (see bot/core/i18n.py).
+DOMAINS := core web line telegram citizen officer
+core_PATHS := $(wildcard bot/*.py) bot/core $(wildcard handlers/*.py) storage
+web_PATHS := bot/web
+line_PATHS := bot/channels/line
+telegram_PATHS := bot/channels/telegram
+citizen_PATHS := handlers/citizen
+officer_PATHS := handlers/officer
+LANGS := th en
+KEYWORDS := -k _ -k N_ -k gettext -k lazy_gettext -k ngettext:1,2
+
+.PHONY: install run test lint typecheck pytest i18n-extract i18n-update i18n-compile i18n migrate seed bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+i18n-extract: $(STAMP)
+	@$(foreach d,$(DOMAINS),$(BABEL) extract --quiet --no-location --sort-output $(KEYWORDS) \
+		--project=hpp-bot -o locales/$(d).pot $(filter-out %/__pycache__,$($(d)_PATHS)) &&) true
+
+i18n-update: i18n-extract
+	@$(foreach d,$(DOMAINS),$(foreach l,$(LANGS),$(BABEL) update --quiet --no-fuzzy-matching --init-missing \
+		--ignore-obsolete -i locales/$(d).pot -d locales -D $(d) -l $(l) &&)) true
+
+i18n-compile: $(STAMP)
+	@$(foreach d,$(DOMAINS),$(foreach l,$(LANGS),test ! -f locales/$(l)/LC_MESSAGES/$(d).po || \
+		$(BABEL) compile --quiet -d locales -D $(d) -l $(l) &&)) true
+
+i18n: i18n-update i18n-compile
+
+migrate: $(STAMP)
+	$(BIN)/hpp-bot db upgrade
+
+seed: migrate
+	$(BIN)/hpp-bot seed
+
+run: i18n-compile seed
+	$(BIN)/hpp-bot serve
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP) i18n-compile
+	$(BIN)/pytest -q
+
+test: lint typecheck pytest
+
+bench: $(STAMP) i18n-compile
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache test-artifacts

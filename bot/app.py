@@ -1,0 +1,83 @@
+"""The ASGI app: webhooks, the web simulator, health, media; workers run in its lifespan by default."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy import select
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from bot.channels import webhook_routes
+from bot.core.types import Channel
+from bot.services import Services
+from bot.settings import Settings, get_settings, log_channels
+from bot.web import simulator
+from storage.models import Media
+
+log = logging.getLogger(__name__)
+
+
+def services_of(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+async def healthz(request: Request) -> JSONResponse:
+    services = services_of(request)
+    try:
+        await services.db.ping()
+    except Exception as exc:
+        log.warning("health check: database unreachable: %s", exc)
+        return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
+    return JSONResponse({"status": "ok", "database": "ok", "channels": sorted(services.channels)})
+
+
+async def media(request: Request) -> Response:
+    """Serve a stored picture (simulator previews, LINE/Telegram image messages by URL)."""
+    media_id = request.path_params["media_id"]
+    async with services_of(request).db.read() as session:
+        row = await session.scalar(select(Media).where(Media.id == media_id))
+    if row is None:
+        return JSONResponse({"error": "not found"}, status_code=404)
+    return Response(row.data, media_type=row.content_type, headers={"Cache-Control": "private, max-age=3600"})
+
+
+async def index(request: Request) -> Response:
+    return RedirectResponse("/simulator")
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    channels: dict[str, Channel] | None = None,
+    run_workers: bool | None = None,
+) -> Starlette:
+    settings = settings or get_settings()
+    workers = settings.run_workers_in_web if run_workers is None else run_workers
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        services = Services.build(settings, channels)
+        app.state.services = services
+        log_channels(settings)
+        await services.open()
+        if workers:
+            services.start_workers()
+        try:
+            yield
+        finally:
+            await services.close()
+
+    routes: list[BaseRoute] = [
+        Route("/", index),
+        Route("/healthz", healthz),
+        Route("/media/{media_id:int}", media),
+        *webhook_routes(),
+        *simulator.routes(),
+    ]
+    return Starlette(routes=routes, lifespan=lifespan)

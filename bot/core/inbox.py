@@ -1,0 +1,190 @@
+"""The inbox: every received event is stored once (unique on channel + event id) before it is acknowledged,
+then a worker applies it through the engine. Events of one chat are applied in the order they arrived.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import logging
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from bot.core.engine import Engine
+from bot.core.types import Channel, Inbound
+from storage.db import Database
+from storage.models import InboxEvent, Media
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 3
+
+
+def chat_key(inbound: Inbound) -> str:
+    return f"{inbound.channel}:{inbound.user}"
+
+
+async def store_inbound(db: Database, inbounds: Sequence[Inbound], wakeup: asyncio.Event | None = None) -> int:
+    """Store events in arrival order; a redelivered event id is ignored. Returns how many were new."""
+    if not inbounds:
+        return 0
+    stored = 0
+    async with db.write() as session:
+        insert = postgresql.insert if not db.is_sqlite else sqlite.insert
+        for inbound in inbounds:
+            received = inbound.received_at or datetime.now(UTC)
+            statement = (
+                insert(InboxEvent)
+                .values(
+                    channel=inbound.channel,
+                    event_id=inbound.event_id,
+                    chat_key=chat_key(inbound),
+                    payload=replace(inbound, received_at=received).to_json(),
+                    status="pending",
+                    attempts=0,
+                )
+                .on_conflict_do_nothing(index_elements=["channel", "event_id"])
+            )
+            result = await session.execute(statement)
+            stored += int(result.rowcount or 0)  # type: ignore[attr-defined]
+    if stored and wakeup is not None:
+        wakeup.set()
+    return stored
+
+
+async def store_media(
+    db: Database, data: bytes, content_type: str, *, ref: str | None = None, filename: str | None = None
+) -> int:
+    """Keep a file in the media table; the same channel reference is stored once."""
+    async with db.write() as session:
+        if ref is not None:
+            existing = await session.scalar(select(Media.id).where(Media.ref == ref))
+            if existing is not None:
+                return int(existing)
+        media = Media(
+            ref=ref,
+            sha256=hashlib.sha256(data).hexdigest(),
+            content_type=content_type,
+            size=len(data),
+            filename=filename,
+            data=data,
+        )
+        session.add(media)
+        await session.flush()
+        return media.id
+
+
+class InboxWorker:
+    """Applies pending events: the oldest pending event of each chat, chats side by side."""
+
+    def __init__(
+        self,
+        db: Database,
+        engine: Engine,
+        channels: dict[str, Channel],
+        *,
+        wakeup: asyncio.Event | None = None,
+        poll_seconds: float = 0.5,
+        max_image_bytes: int = 10 * 1024 * 1024,
+        concurrency: int = 8,
+    ) -> None:
+        self.db = db
+        self.engine = engine
+        self.channels = channels
+        self.wakeup = wakeup or asyncio.Event()
+        self.poll_seconds = poll_seconds
+        self.max_image_bytes = max_image_bytes
+        self._limit = asyncio.Semaphore(concurrency)
+        self._stopping = asyncio.Event()
+
+    async def run(self) -> None:
+        log.info("inbox worker started")
+        while not self._stopping.is_set():
+            try:
+                handled = await self.run_once()
+            except Exception:
+                log.exception("inbox worker: a round failed; trying again")
+                handled = 0
+            if handled == 0:
+                self.wakeup.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.wakeup.wait(), timeout=self.poll_seconds)
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self.wakeup.set()
+
+    async def run_once(self) -> int:
+        """Apply the head event of every chat that has one. Returns how many events were handled."""
+        async with self.db.read() as session:
+            heads = (
+                await session.scalars(
+                    select(func.min(InboxEvent.id))
+                    .where(InboxEvent.status == "pending")
+                    .group_by(InboxEvent.chat_key)
+                    .limit(200)
+                )
+            ).all()
+        if not heads:
+            return 0
+        results = await asyncio.gather(*(self._handle(int(event_id)) for event_id in heads))
+        return sum(results)
+
+    async def drain(self, max_rounds: int = 100) -> int:
+        """Apply everything pending (tests and the CLI use this)."""
+        total = 0
+        for _round in range(max_rounds):
+            handled = await self.run_once()
+            if handled == 0:
+                break
+            total += handled
+        return total
+
+    async def _handle(self, event_id: int) -> int:
+        async with self._limit:
+            async with self.db.read() as session:
+                row = await session.get(InboxEvent, event_id)
+            if row is None or row.status != "pending":
+                return 0
+            inbound = Inbound.from_json(row.payload)
+            try:
+                inbound = await self._fetch_image(inbound)
+                await self.engine.process_inbox_row(event_id, inbound)
+            except Exception as exc:
+                log.exception("inbox %s (%s): applying the event failed", event_id, row.chat_key)
+                await self._record_failure(event_id, row.attempts + 1, exc)
+            return 1
+
+    async def _fetch_image(self, inbound: Inbound) -> Inbound:
+        """Download the user's photo before the transaction, so no network wait holds the write lock."""
+        if not inbound.image_ref or inbound.media_id is not None:
+            return inbound
+        channel = self.channels.get(inbound.channel)
+        if channel is None:
+            return replace(inbound, extra={**inbound.extra, "media_error": "unavailable"})
+        try:
+            data, content_type = await channel.fetch_media(inbound.image_ref)
+        except Exception as exc:
+            log.warning("could not fetch %s: %s", inbound.image_ref, exc)
+            return replace(inbound, extra={**inbound.extra, "media_error": "unavailable"})
+        if len(data) > self.max_image_bytes:
+            return replace(inbound, extra={**inbound.extra, "media_error": "too_large", "media_size": len(data)})
+        if not content_type.startswith("image/"):
+            return replace(inbound, extra={**inbound.extra, "media_error": "not_image"})
+        media_id = await store_media(self.db, data, content_type, ref=f"{inbound.channel}:{inbound.image_ref}")
+        return replace(inbound, media_id=media_id)
+
+    async def _record_failure(self, event_id: int, attempts: int, exc: Exception) -> None:
+        # The step's transaction was rolled back; only the attempt count and the error are written.
+        status = "failed" if attempts >= MAX_ATTEMPTS else "pending"
+        async with self.db.write() as session:
+            await session.execute(
+                update(InboxEvent)
+                .where(InboxEvent.id == event_id)
+                .values(attempts=attempts, status=status, error=f"{type(exc).__name__}: {exc}"[:2000])
+            )

@@ -1,0 +1,221 @@
+"""The outbox: every message to send is a row first, then a sender delivers it.
+
+Rows are written in the same transaction as the change that caused them, with an idempotency key so the same
+message is never queued twice. The sender claims due rows with a lease (so a crashed sender's rows are picked up
+again when the lease ends), keeps each chat's messages in order, and classifies platform answers: sent, retry
+later (429/5xx), failed for good (4xx), or the person blocked the bot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import and_, exists, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from bot.core.types import (
+    Channel,
+    DeliveryResult,
+    DeliveryStatus,
+    OutboundMessage,
+    Reply,
+    replies_from_json,
+    replies_to_json,
+)
+from storage.db import Database
+from storage.models import OutboxMessage, Person
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(seconds=60)
+MAX_ATTEMPTS = 8
+MAX_BACKOFF_SECONDS = 300.0
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def enqueue(
+    session: AsyncSession,
+    *,
+    channel: str,
+    recipient: str,
+    replies: Sequence[Reply],
+    key: str,
+    person_id: int | None = None,
+    reply_token: str | None = None,
+    reply_token_expires_at: datetime | None = None,
+    is_group: bool = False,
+    recipients: Sequence[str] | None = None,
+    broadcast_id: int | None = None,
+    not_before: datetime | None = None,
+) -> bool:
+    """Queue a message in the caller's transaction. Returns False if that key was queued before."""
+    values = {
+        "idempotency_key": key,
+        "channel": channel,
+        "recipient": recipient,
+        "recipients": list(recipients) if recipients else None,
+        "person_id": person_id,
+        "payload": replies_to_json(list(replies)),
+        "is_group": is_group,
+        "reply_token": reply_token,
+        "reply_token_expires_at": reply_token_expires_at,
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": not_before or _now(),
+        "broadcast_id": broadcast_id,
+        "used_reply_token": False,
+    }
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(OutboxMessage).values(**values).on_conflict_do_nothing(index_elements=["idempotency_key"])
+    result = await session.execute(statement)
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def backoff_seconds(attempts: int) -> float:
+    return float(min(MAX_BACKOFF_SECONDS, 2 ** max(0, attempts - 1)))
+
+
+def to_message(row: OutboxMessage) -> OutboundMessage:
+    return OutboundMessage(
+        outbox_id=row.id,
+        idempotency_key=row.idempotency_key,
+        channel=row.channel,
+        recipient=row.recipient,
+        replies=tuple(replies_from_json(row.payload)),
+        reply_token=row.reply_token,
+        reply_token_expires_at=row.reply_token_expires_at,
+        attempts=row.attempts,
+        is_group=row.is_group,
+        recipients=tuple(row.recipients or ()),
+    )
+
+
+class OutboxSender:
+    """Delivers due outbox rows through their channels until stopped."""
+
+    def __init__(
+        self,
+        db: Database,
+        channels: dict[str, Channel],
+        *,
+        wakeup: asyncio.Event | None = None,
+        poll_seconds: float = 0.5,
+        batch_size: int = 100,
+        concurrency: int = 32,
+    ) -> None:
+        self.db = db
+        self.channels = channels
+        self.wakeup = wakeup or asyncio.Event()
+        self.poll_seconds = poll_seconds
+        self.batch_size = batch_size
+        self._limit = asyncio.Semaphore(concurrency)
+        self._stopping = asyncio.Event()
+
+    async def run(self) -> None:
+        log.info("outbox sender started (channels: %s)", ", ".join(sorted(self.channels)))
+        while not self._stopping.is_set():
+            try:
+                sent = await self.run_once()
+            except Exception:
+                log.exception("outbox sender: a round failed; trying again")
+                sent = 0
+            if sent == 0:
+                self.wakeup.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.wakeup.wait(), timeout=self.poll_seconds)
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self.wakeup.set()
+
+    async def run_once(self) -> int:
+        """Claim the due rows (the first pending row of each chat) and deliver them. Returns rows handled."""
+        rows = await self._claim()
+        if not rows:
+            return 0
+        by_chat: dict[tuple[str, str], list[OutboxMessage]] = {}
+        for row in rows:
+            by_chat.setdefault((row.channel, row.recipient), []).append(row)
+        await asyncio.gather(*(self._deliver_chat(chat_rows) for chat_rows in by_chat.values()))
+        return len(rows)
+
+    async def _claim(self) -> list[OutboxMessage]:
+        now = _now()
+        earlier = aliased(OutboxMessage)
+        blocked = exists().where(
+            and_(
+                earlier.channel == OutboxMessage.channel,
+                earlier.recipient == OutboxMessage.recipient,
+                earlier.id < OutboxMessage.id,
+                earlier.status.in_(("pending", "sending")),
+            )
+        )
+        async with self.db.write() as session:
+            # A sender that died mid-send left its rows leased: take them back once the lease is over.
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.status == "sending", OutboxMessage.claimed_until < now)
+                .values(status="pending")
+            )
+            due = (
+                await session.scalars(
+                    select(OutboxMessage)
+                    .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now, ~blocked)
+                    .order_by(OutboxMessage.id)
+                    .limit(self.batch_size)
+                    .with_for_update(skip_locked=True)
+                )
+            ).all()
+            for row in due:
+                row.status = "sending"
+                row.claimed_until = now + LEASE
+            return list(due)
+
+    async def _deliver_chat(self, rows: list[OutboxMessage]) -> None:
+        for row in rows:
+            async with self._limit:
+                result = await self._deliver(row)
+            await self._record(row, result)
+            if result.status is DeliveryStatus.RETRY:
+                break  # keep the chat's order: later rows wait behind this one
+
+    async def _deliver(self, row: OutboxMessage) -> DeliveryResult:
+        channel = self.channels.get(row.channel)
+        if channel is None:
+            return DeliveryResult(DeliveryStatus.RETRY, retry_after=30, error=f"channel {row.channel} is off")
+        try:
+            return await channel.deliver(to_message(row))
+        except Exception as exc:  # a bug or an unexpected error: retry with backoff, keep the reason
+            log.exception("outbox %s: delivery raised", row.id)
+            return DeliveryResult(DeliveryStatus.RETRY, error=f"{type(exc).__name__}: {exc}")
+
+    async def _record(self, row: OutboxMessage, result: DeliveryResult) -> None:
+        now = _now()
+        values: dict[str, object] = {"attempts": row.attempts + 1, "claimed_until": None}
+        if result.status is DeliveryStatus.SENT:
+            values |= {"status": "sent", "sent_at": now, "used_reply_token": result.used_reply_token}
+        elif result.status is DeliveryStatus.RETRY and row.attempts + 1 < MAX_ATTEMPTS:
+            delay = result.retry_after if result.retry_after is not None else backoff_seconds(row.attempts + 1)
+            values |= {
+                "status": "pending",
+                "next_attempt_at": now + timedelta(seconds=delay),
+                "last_error": result.error,
+            }
+        else:
+            values |= {"status": "failed", "last_error": result.error or result.status.value}
+        async with self.db.write() as session:
+            await session.execute(update(OutboxMessage).where(OutboxMessage.id == row.id).values(**values))
+            if result.status is DeliveryStatus.UNREACHABLE and row.person_id is not None:
+                await session.execute(update(Person).where(Person.id == row.person_id).values(is_reachable=False))
+        if result.status is not DeliveryStatus.SENT:
+            log.info("outbox %s: %s (%s)", row.id, values.get("status"), result.error)

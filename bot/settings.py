@@ -1,0 +1,129 @@
+"""Configuration from the environment and `.env` (pydantic-settings). Secrets are never logged."""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+log = logging.getLogger(__name__)
+
+SUPPORTED_LOCALES = ("th", "en")
+
+
+def _check_url(value: str | None, *, schemes: tuple[str, ...]) -> str | None:
+    if value in (None, ""):
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in schemes or not parts.netloc:
+        raise ValueError(f"not a {'/'.join(schemes)} URL: {value!r}")
+    return value.rstrip("/")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_url: str = Field(default_factory=lambda: f"sqlite+aiosqlite:///{Path.cwd() / 'hpp_bot.db'}")
+    port: int = Field(default=8000, ge=1, le=65535)
+    host: str = "127.0.0.1"
+    default_locale: str = "th"
+    public_base_url: str | None = None
+    log_level: str = "INFO"
+
+    line_channel_secret: SecretStr | None = None
+    line_channel_access_token: SecretStr | None = None
+    line_api_base_url: str = "https://api.line.me"
+    line_data_api_base_url: str | None = None  # content downloads; defaults to LINE_API_BASE_URL when set
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_api_base_url: str = "https://api.telegram.org"
+
+    run_workers_in_web: bool = True
+    max_text_length: int = 1000
+    max_image_bytes: int = 10 * 1024 * 1024
+    inbox_poll_seconds: float = 0.5
+    outbox_poll_seconds: float = 0.5
+    answer_days_default: int = 15
+    reopen_days: int = 7
+    complaints_per_day: int = 5
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        if "://" not in value:
+            raise ValueError(f"not a database URL: {value!r}")
+        # Accept the URLs hosting platforms hand out and pick the async drivers.
+        for plain, driver in (
+            ("postgres://", "postgresql+asyncpg://"),
+            ("postgresql://", "postgresql+asyncpg://"),
+            ("sqlite:///", "sqlite+aiosqlite:///"),
+        ):
+            if value.startswith(plain):
+                return driver + value[len(plain) :]
+        return value
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        return _check_url(value, schemes=("http", "https"))
+
+    @field_validator("line_api_base_url", "telegram_api_base_url", "line_data_api_base_url")
+    @classmethod
+    def _api_url(cls, value: str | None) -> str | None:
+        return _check_url(value, schemes=("http", "https"))
+
+    @field_validator("default_locale")
+    @classmethod
+    def _locale(cls, value: str) -> str:
+        if value not in SUPPORTED_LOCALES:
+            raise ValueError(f"DEFAULT_LOCALE must be one of {', '.join(SUPPORTED_LOCALES)}, not {value!r}")
+        return value
+
+    @property
+    def line_enabled(self) -> bool:
+        return bool(self.line_channel_secret and self.line_channel_access_token)
+
+    @property
+    def telegram_enabled(self) -> bool:
+        return bool(self.telegram_bot_token)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+class SettingsError(SystemExit):
+    """A bad configuration value: stops start-up with one clear line."""
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']).upper() or 'settings'}: {err['msg']}" for err in exc.errors()
+        )
+        raise SettingsError(f"hpp-bot: bad configuration: {problems}") from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()
+
+
+def log_channels(settings: Settings) -> None:
+    """Say once which channels are on; a channel without credentials is simply off."""
+    log.info("simulator channel: on at /simulator")
+    if settings.line_enabled:
+        log.info("LINE channel: on (API %s)", settings.line_api_base_url)
+    else:
+        log.info("LINE channel: off (LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN not set)")
+    if settings.telegram_enabled:
+        log.info("Telegram channel: on (API %s)", settings.telegram_api_base_url)
+    else:
+        log.info("Telegram channel: off (TELEGRAM_BOT_TOKEN not set)")

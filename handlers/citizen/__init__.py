@@ -1,0 +1,1 @@
+"""Citizens' flows: complaints, following tickets, the province agenda, feedback, my data."""

@@ -1,0 +1,1 @@
+"""Officers' and the secretariat's flows: progress reports, complaint handling, broadcasts."""

@@ -1,0 +1,84 @@
+"""The router: which flows exist, the main menu, commands and keywords that start a flow.
+
+Flow modules call `register(...)` at import time; `handlers.load_flows()` imports them all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from babel.support import LazyProxy
+
+from bot.core.flow import Flow
+from bot.core.i18n import _
+from bot.core.types import Choice, Reply
+from storage.models import Person
+
+MENU_PREFIX = "m:"  # a choice code "m:<flow>" starts that flow from anywhere
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    code: str  # the full choice code, e.g. "m:complain" or "g:lang"
+    label: LazyProxy | str
+    order: int
+    roles: frozenset[str] | None = None
+
+    def visible_to(self, role: str) -> bool:
+        return self.roles is None or role in self.roles
+
+
+FLOWS: dict[str, Flow] = {}
+MENU: dict[str, MenuEntry] = {}
+COMMANDS: dict[str, str] = {}  # first word (lower case) -> choice code
+_first_contact_flow: list[str] = []
+
+
+def register(flow: Flow) -> Flow:
+    """Add (or replace) a flow."""
+    FLOWS[flow.name] = flow
+    return flow
+
+
+def add_menu_entry(entry: MenuEntry) -> None:
+    MENU[entry.code] = entry
+
+
+def add_command(word: str, code: str) -> None:
+    """Map a command or keyword (e.g. "/register", "ลงทะเบียน") to a choice code; the rest is `ctx.args`."""
+    COMMANDS[word.casefold()] = code
+
+
+def set_first_contact_flow(name: str) -> None:
+    """The flow a person meets before anything else (the PDPA notice)."""
+    _first_contact_flow[:] = [name]
+
+
+def first_contact_flow() -> Flow | None:
+    return FLOWS.get(_first_contact_flow[0]) if _first_contact_flow else None
+
+
+def flow_for_code(code: str) -> Flow | None:
+    if code.startswith(MENU_PREFIX):
+        return FLOWS.get(code[len(MENU_PREFIX) :])
+    return None
+
+
+def menu_choices(person: Person) -> tuple[Choice, ...]:
+    entries = sorted((e for e in MENU.values() if e.visible_to(person.role)), key=lambda e: e.order)
+    return tuple(Choice(e.code, str(e.label)) for e in entries)
+
+
+def main_menu(person: Person, text: str | None = None) -> Reply:
+    return Reply(text=text or _("What would you like to do? Choose from the menu."), choices=menu_choices(person))
+
+
+def match_command(text: str) -> tuple[str, str] | None:
+    """"/register ABC" -> ("m:register", "ABC"); Telegram's "/cmd@botname" form is accepted too."""
+    head, _sep, rest = text.strip().partition(" ")
+    word = head.split("@", 1)[0].casefold() if head.startswith("/") else head.casefold()
+    code = COMMANDS.get(word)
+    if code is None:
+        code = COMMANDS.get(text.strip().casefold())
+        rest = "" if code else rest
+    return (code, rest.strip()) if code else None

@@ -1,0 +1,532 @@
+"""Typed SQLAlchemy models for the whole domain (see shared DOMAIN.md). Alembic migrations change the schema."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# BigInteger ids on PostgreSQL, but SQLite only autoincrements an INTEGER PRIMARY KEY.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+def utcnow_column() -> Mapped[datetime]:
+    return mapped_column(DateTime(timezone=True), server_default=func.now(), nullable=False)
+
+
+class Role(enum.StrEnum):
+    CITIZEN = "citizen"
+    OFFICER = "officer"
+    SECRETARIAT = "secretariat"
+
+
+class ComplaintStatus(enum.StrEnum):
+    RECEIVED = "received"
+    ACCEPTED = "accepted"
+    IN_PROGRESS = "in_progress"
+    FORWARDED = "forwarded"
+    RESOLVED = "resolved"
+    REJECTED = "rejected"
+    DUPLICATE = "duplicate"
+    CLOSED = "closed"
+
+
+class KpiUnit(enum.StrEnum):
+    NUMBER = "number"
+    PERCENT = "percent"
+    YESNO = "yesno"
+    MILESTONE = "milestone"
+
+
+# ---------------------------------------------------------------- places
+
+
+class Province(Base):
+    __tablename__ = "provinces"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(3), unique=True)  # e.g. CRI: used in ticket numbers
+    name_th: Mapped[str] = mapped_column(String(80), unique=True)
+    name_en: Mapped[str] = mapped_column(String(80))
+    is_pilot_2021: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_ceo_pilot_2024: Mapped[bool] = mapped_column(Boolean, default=False)
+    answer_days: Mapped[int | None] = mapped_column(Integer)  # complaint service level; None = default
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+
+
+class District(Base):
+    __tablename__ = "districts"
+    __table_args__ = (UniqueConstraint("province_id", "name_th"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"), index=True)
+    name_th: Mapped[str] = mapped_column(String(80))
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+
+
+class Subdistrict(Base):
+    __tablename__ = "subdistricts"
+    __table_args__ = (UniqueConstraint("district_id", "name_th", "postcode"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
+    name_th: Mapped[str] = mapped_column(String(80))
+    postcode: Mapped[str] = mapped_column(String(5))
+    latitude: Mapped[float | None] = mapped_column(Float)  # 137 rows have none: skipped by nearest look-ups
+    longitude: Mapped[float | None] = mapped_column(Float)
+
+
+# ---------------------------------------------------------------- fixed lists
+
+
+class _Listed:
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name_th: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Dimension(_Listed, Base):
+    __tablename__ = "dimensions"
+
+
+class Mechanism(_Listed, Base):
+    __tablename__ = "mechanisms"
+
+
+class PartnerSector(_Listed, Base):
+    __tablename__ = "partner_sectors"
+
+
+class WorkingGroup(_Listed, Base):
+    __tablename__ = "working_groups"
+
+
+class ComplaintCategory(_Listed, Base):
+    __tablename__ = "complaint_categories"
+
+
+class ProgrammeStep(_Listed, Base):
+    """The four steps of the yearly cycle: select, propose, track, report."""
+
+    __tablename__ = "programme_steps"
+
+
+class FiscalYear(Base):
+    __tablename__ = "fiscal_years"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year_be: Mapped[int] = mapped_column(Integer, unique=True)  # 2565 = 1 Oct 2021 – 30 Sep 2022
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+
+
+# ---------------------------------------------------------------- agencies and agendas
+
+
+class Agency(Base):
+    __tablename__ = "agencies"
+    __table_args__ = (UniqueConstraint("code", "province_id", "district_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40))  # kind of agency, e.g. district_office, public_health
+    name_th: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    province_id: Mapped[int | None] = mapped_column(ForeignKey("provinces.id"), index=True)
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"), index=True)
+
+
+class AgencyRoute(Base):
+    """Which agency takes a complaint of a category in a province (district-specific first)."""
+
+    __tablename__ = "agency_routes"
+    __table_args__ = (UniqueConstraint("category_id", "province_id", "district_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("complaint_categories.id"))
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"), index=True)
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+
+
+class Agenda(Base):
+    __tablename__ = "agendas"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"), index=True)
+    fiscal_year_id: Mapped[int | None] = mapped_column(ForeignKey("fiscal_years.id"))
+    dimension_id: Mapped[int | None] = mapped_column(ForeignKey("dimensions.id"))
+    working_group_id: Mapped[int | None] = mapped_column(ForeignKey("working_groups.id"))
+    owner_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
+    title_th: Mapped[str] = mapped_column(String(300))
+    title_en: Mapped[str] = mapped_column(String(300), default="")
+    goal_th: Mapped[str] = mapped_column(Text, default="")
+    goal_en: Mapped[str] = mapped_column(Text, default="")
+    is_ceo_pilot: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = utcnow_column()
+
+
+class AgendaMechanism(Base):
+    __tablename__ = "agenda_mechanisms"
+    agenda_id: Mapped[int] = mapped_column(ForeignKey("agendas.id", ondelete="CASCADE"), primary_key=True)
+    mechanism_id: Mapped[int] = mapped_column(ForeignKey("mechanisms.id"), primary_key=True)
+
+
+class Kpi(Base):
+    __tablename__ = "kpis"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agenda_id: Mapped[int] = mapped_column(ForeignKey("agendas.id", ondelete="CASCADE"), index=True)
+    name_th: Mapped[str] = mapped_column(String(300))
+    name_en: Mapped[str] = mapped_column(String(300), default="")
+    unit: Mapped[str] = mapped_column(String(16), default=KpiUnit.NUMBER)  # KpiUnit
+    unit_label_th: Mapped[str] = mapped_column(String(60), default="")  # e.g. ตัน, ครัวเรือน
+    unit_label_en: Mapped[str] = mapped_column(String(60), default="")
+    baseline: Mapped[float | None] = mapped_column(Float)
+    target: Mapped[float | None] = mapped_column(Float)
+    higher_is_better: Mapped[bool] = mapped_column(Boolean, default=True)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    reporting_cycle: Mapped[str] = mapped_column(String(16), default="none")  # none | monthly | quarterly
+    reporting_day: Mapped[int | None] = mapped_column(Integer)  # e.g. monthly by the 5th
+    latest_value: Mapped[float | None] = mapped_column(Float)
+    latest_percent: Mapped[float | None] = mapped_column(Float)
+    latest_reported_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ProgressReport(Base):
+    __tablename__ = "progress_reports"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    kpi_id: Mapped[int] = mapped_column(ForeignKey("kpis.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    value: Mapped[float | None] = mapped_column(Float)
+    value_text: Mapped[str] = mapped_column(String(300), default="")  # milestone text, yes/no as entered
+    narrative: Mapped[str] = mapped_column(Text, default="")
+    channel: Mapped[str] = mapped_column(String(16))
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("progress_reports.id"))
+    superseded: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = utcnow_column()
+
+
+class Deadline(Base):
+    """A programme step's deadline in a fiscal year, or a KPI's reporting deadline."""
+
+    __tablename__ = "deadlines"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    fiscal_year_id: Mapped[int | None] = mapped_column(ForeignKey("fiscal_years.id"), index=True)
+    step_id: Mapped[int | None] = mapped_column(ForeignKey("programme_steps.id"))
+    kpi_id: Mapped[int | None] = mapped_column(ForeignKey("kpis.id", ondelete="CASCADE"))
+    province_id: Mapped[int | None] = mapped_column(ForeignKey("provinces.id"))  # None = every province
+    title_th: Mapped[str] = mapped_column(String(300))
+    title_en: Mapped[str] = mapped_column(String(300), default="")
+    due_on: Mapped[date] = mapped_column(Date, index=True)
+
+
+class DeadlineSubmission(Base):
+    """A province has handed in what a deadline asks for: it is no longer reminded."""
+
+    __tablename__ = "deadline_submissions"
+    __table_args__ = (UniqueConstraint("deadline_id", "province_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    deadline_id: Mapped[int] = mapped_column(ForeignKey("deadlines.id", ondelete="CASCADE"))
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"))
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    submitted_at: Mapped[datetime] = utcnow_column()
+
+
+# ---------------------------------------------------------------- people
+
+
+class Person(Base):
+    """One chat identity (channel + platform user id)."""
+
+    __tablename__ = "people"
+    __table_args__ = (UniqueConstraint("channel", "platform_user_id"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    platform_user_id: Mapped[str] = mapped_column(String(100))
+    chat_id: Mapped[str] = mapped_column(String(100))  # where pushes go
+    display_name: Mapped[str | None] = mapped_column(String(200))
+    locale: Mapped[str] = mapped_column(String(8), default="th")
+    role: Mapped[str] = mapped_column(String(16), default=Role.CITIZEN)
+    province_id: Mapped[int | None] = mapped_column(ForeignKey("provinces.id"), index=True)
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
+    sector_id: Mapped[int | None] = mapped_column(ForeignKey("partner_sectors.id"))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    is_reachable: Mapped[bool] = mapped_column(Boolean, default=True)
+    pdpa_notice_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = utcnow_column()
+    last_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Consent(Base):
+    """Each grant or withdrawal of a consent purpose, with its time (PDPA)."""
+
+    __tablename__ = "consents"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(40))  # e.g. handling, contact_phone, publish_photo
+    granted: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = utcnow_column()
+
+
+class Invite(Base):
+    __tablename__ = "invites"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    province_id: Mapped[int | None] = mapped_column(ForeignKey("provinces.id"))
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = utcnow_column()
+
+
+class FailedAttempt(Base):
+    """A wrong invite code (or similar guess), kept to slow repeated guessing down."""
+
+    __tablename__ = "failed_attempts"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = utcnow_column()
+
+
+# ---------------------------------------------------------------- media
+
+
+class Media(Base):
+    """An image or file the app stores itself (user photos, exports)."""
+
+    __tablename__ = "media"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    ref: Mapped[str | None] = mapped_column(String(200), unique=True)  # channel reference it came from
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    filename: Mapped[str | None] = mapped_column(String(200))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = utcnow_column()
+
+
+# ---------------------------------------------------------------- complaints and feedback
+
+
+class Complaint(Base):
+    __tablename__ = "complaints"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    ticket_no: Mapped[str] = mapped_column(String(20), unique=True)  # e.g. CRI-69-00042
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"), index=True)
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"))
+    subdistrict_id: Mapped[int | None] = mapped_column(ForeignKey("subdistricts.id"))
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("complaint_categories.id"))
+    agenda_id: Mapped[int | None] = mapped_column(ForeignKey("agendas.id", ondelete="SET NULL"))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
+    description: Mapped[str] = mapped_column(Text)
+    description_hash: Mapped[str] = mapped_column(String(64), index=True)
+    contact_mode: Mapped[str] = mapped_column(String(16), default="chat")  # chat | phone | anonymous
+    contact_phone: Mapped[str | None] = mapped_column(String(20))
+    sector_id: Mapped[int | None] = mapped_column(ForeignKey("partner_sectors.id"))
+    channel: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default=ComplaintStatus.RECEIVED, index=True)
+    due_on: Mapped[date] = mapped_column(Date)
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id"))
+    reject_reason: Mapped[str | None] = mapped_column(Text)
+    rating: Mapped[int | None] = mapped_column(Integer)
+    rating_comment: Mapped[str | None] = mapped_column(Text)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    escalated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = utcnow_column()
+    updated_at: Mapped[datetime] = utcnow_column()
+
+
+class ComplaintPhoto(Base):
+    __tablename__ = "complaint_photos"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id", ondelete="CASCADE"), index=True)
+    media_id: Mapped[int] = mapped_column(ForeignKey("media.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(8), default="before")  # before | after
+
+
+class ComplaintEvent(Base):
+    """The status history of a ticket."""
+
+    __tablename__ = "complaint_events"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
+    created_at: Mapped[datetime] = utcnow_column()
+
+
+class TicketSequence(Base):
+    """The last ticket number used per province and Buddhist year: incremented in the filing transaction."""
+
+    __tablename__ = "ticket_sequences"
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"), primary_key=True)
+    year_be: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_no: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Feedback(Base):
+    """A comment on an agenda or KPI, or a proposal for a new KPI or target (บอกเราถึงรัฐ)."""
+
+    __tablename__ = "feedback"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"), index=True)
+    agenda_id: Mapped[int | None] = mapped_column(ForeignKey("agendas.id", ondelete="CASCADE"))
+    kpi_id: Mapped[int | None] = mapped_column(ForeignKey("kpis.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))  # comment | kpi_proposal | target_proposal
+    text: Mapped[str] = mapped_column(Text)
+    sector_id: Mapped[int | None] = mapped_column(ForeignKey("partner_sectors.id"))
+    support_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = utcnow_column()
+
+
+class FeedbackSupport(Base):
+    __tablename__ = "feedback_supports"
+    feedback_id: Mapped[int] = mapped_column(ForeignKey("feedback.id", ondelete="CASCADE"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    created_at: Mapped[datetime] = utcnow_column()
+
+
+# ---------------------------------------------------------------- reminders and broadcasts
+
+
+class ReminderSent(Base):
+    """One reminder per deadline, person and offset: the unique key makes a second send impossible."""
+
+    __tablename__ = "reminders_sent"
+    __table_args__ = (UniqueConstraint("deadline_id", "person_id", "offset_days"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    deadline_id: Mapped[int] = mapped_column(ForeignKey("deadlines.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    offset_days: Mapped[int] = mapped_column(Integer)  # days before the due date; negative = overdue
+    created_at: Mapped[datetime] = utcnow_column()
+
+
+class Broadcast(Base):
+    __tablename__ = "broadcasts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    media_id: Mapped[int | None] = mapped_column(ForeignKey("media.id"))
+    target: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # role, province, district, ...
+    status: Mapped[str] = mapped_column(String(16), default="draft")  # draft|scheduled|sending|done
+    scheduled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    sent: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+    skipped: Mapped[int] = mapped_column(Integer, default=0)
+    status_chat: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # where to report progress
+    created_at: Mapped[datetime] = utcnow_column()
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class BroadcastRecipient(Base):
+    __tablename__ = "broadcast_recipients"
+    __table_args__ = (UniqueConstraint("broadcast_id", "person_id"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    broadcast_id: Mapped[int] = mapped_column(ForeignKey("broadcasts.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|queued|sent|failed|skipped
+    outbox_id: Mapped[int | None] = mapped_column(BigId)
+
+
+# ---------------------------------------------------------------- conversations, inbox, outbox
+
+
+class Conversation(Base):
+    """The flow state of one chat identity; `version` guards against two workers applying one step."""
+
+    __tablename__ = "conversations"
+    __table_args__ = (UniqueConstraint("channel", "user_id"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[str] = mapped_column(String(100))
+    flow: Mapped[str | None] = mapped_column(String(40))
+    step: Mapped[str | None] = mapped_column(String(40))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = utcnow_column()
+
+
+class InboxEvent(Base):
+    __tablename__ = "inbox"
+    __table_args__ = (
+        UniqueConstraint("channel", "event_id"),
+        Index("ix_inbox_pending", "status", "chat_key", "id"),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    event_id: Mapped[str] = mapped_column(String(120))
+    chat_key: Mapped[str] = mapped_column(String(140))  # channel:user: events of one key run in order
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)  # a serialised Inbound
+    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending | done | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[datetime] = utcnow_column()
+    processed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class OutboxMessage(Base):
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(160), unique=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    recipient: Mapped[str] = mapped_column(String(100), index=True)  # chat id
+    recipients: Mapped[list[Any] | None] = mapped_column(JSON)  # a multicast batch
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    payload: Mapped[list[Any]] = mapped_column(JSON)  # serialised Reply list
+    is_group: Mapped[bool] = mapped_column(Boolean, default=False)
+    reply_token: Mapped[str | None] = mapped_column(String(200))
+    reply_token_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending|sending|sent|failed|skipped
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = utcnow_column()
+    claimed_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    used_reply_token: Mapped[bool] = mapped_column(Boolean, default=False)
+    broadcast_id: Mapped[int | None] = mapped_column(ForeignKey("broadcasts.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = utcnow_column()
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

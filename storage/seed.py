@@ -1,0 +1,630 @@
+"""Seed data: admin areas, fixed lists, fiscal years, deadlines, agencies, CEO agendas and demo people.
+
+Idempotent: every row is looked up by its natural key first and only what is missing is inserted, in one
+transaction. The admin areas (77 provinces, 929 districts, 7,427 subdistricts) go in with bulk inserts and are
+skipped outright once the province and district counts are complete.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.data.ceo_agendas import CEO_AGENDAS, AgendaSpec, KpiSpec
+from storage.data.fixed_lists import (
+    COMPLAINT_CATEGORIES,
+    DIMENSIONS,
+    DISTRICT_OFFICE,
+    DISTRICT_ROUTE_CATEGORIES,
+    MECHANISMS,
+    METROPOLITAN_WATERWORKS,
+    MWA_NAMES,
+    PARTNER_SECTORS,
+    PROGRAMME_STEPS,
+    PROVINCE_ROUTES,
+    PROVINCIAL_AGENCIES,
+    WORKING_GROUPS,
+    Listed,
+)
+from storage.db import Database
+from storage.models import (
+    Agency,
+    AgencyRoute,
+    Agenda,
+    AgendaMechanism,
+    ComplaintCategory,
+    Deadline,
+    Dimension,
+    District,
+    FiscalYear,
+    Kpi,
+    Mechanism,
+    PartnerSector,
+    Person,
+    ProgrammeStep,
+    Province,
+    Role,
+    Subdistrict,
+    WorkingGroup,
+)
+
+DATA_DIR = Path(__file__).parent / "data"
+ADMIN_AREAS_CSV = DATA_DIR / "thai_admin_areas.csv"
+PROVINCES_CSV = DATA_DIR / "provinces.csv"
+
+PROVINCE_COUNT = 77
+DISTRICT_COUNT = 929
+FIRST_FISCAL_YEAR = 2565
+BE_OFFSET = 543
+SIMULATOR = "simulator"
+DEMO_PROVINCE = "เชียงราย"
+
+ListedModel = (
+    type[Dimension]
+    | type[Mechanism]
+    | type[PartnerSector]
+    | type[WorkingGroup]
+    | type[ComplaintCategory]
+    | type[ProgrammeStep]
+)
+Row = dict[str, Any]
+
+
+@dataclass
+class SeedReport:
+    """How many rows of each kind the seed inserted."""
+
+    provinces: int = 0
+    districts: int = 0
+    subdistricts: int = 0
+    dimensions: int = 0
+    mechanisms: int = 0
+    partner_sectors: int = 0
+    working_groups: int = 0
+    programme_steps: int = 0
+    complaint_categories: int = 0
+    fiscal_years: int = 0
+    deadlines: int = 0
+    agencies: int = 0
+    agency_routes: int = 0
+    agendas: int = 0
+    agenda_mechanisms: int = 0
+    kpis: int = 0
+    people: int = 0
+
+    @property
+    def total(self) -> int:
+        """All inserted rows."""
+        return sum(getattr(self, f.name) for f in fields(self))
+
+    def __str__(self) -> str:
+        parts = [f"{f.name}={getattr(self, f.name)}" for f in fields(self) if getattr(self, f.name)]
+        return f"seed inserted {self.total} rows" + (f": {', '.join(parts)}" if parts else " (up to date)")
+
+
+# ---------------------------------------------------------------- dates
+
+
+def fiscal_year_of(day: date) -> int:
+    """The Thai fiscal year (Buddhist Era) a day falls in: FY N starts 1 Oct of CE year N-544."""
+    return day.year + BE_OFFSET + (1 if day.month >= 10 else 0)
+
+
+def fiscal_year_bounds(year_be: int) -> tuple[date, date]:
+    """First and last day of a Thai fiscal year."""
+    return date(year_be - BE_OFFSET - 1, 10, 1), date(year_be - BE_OFFSET, 9, 30)
+
+
+def date_in_fiscal_year(year_be: int, month: int, day: int) -> date:
+    """The date with this month and day inside the fiscal year (October–December belong to its first year)."""
+    first_year = year_be - BE_OFFSET - 1
+    return date(first_year if month >= 10 else first_year + 1, month, day)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+async def _count(session: AsyncSession, model: type[Any]) -> int:
+    """Number of rows in a model's table."""
+    return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+async def _bulk_insert(session: AsyncSession, model: type[Any], rows: Sequence[Row]) -> int:
+    """Insert rows with one executemany; returns how many."""
+    if rows:
+        await session.execute(insert(model), list(rows))
+    return len(rows)
+
+
+async def _codes(session: AsyncSession, model: ListedModel) -> dict[str, int]:
+    """Id by code of a fixed list."""
+    result = await session.execute(select(model.code, model.id))
+    return {code: id_ for code, id_ in result.tuples()}
+
+
+def _mean(values: Iterable[float]) -> float | None:
+    """Arithmetic mean rounded to 6 places, or None without values."""
+    items = list(values)
+    return round(sum(items) / len(items), 6) if items else None
+
+
+def _coordinate(text: str) -> float | None:
+    """A CSV latitude or longitude; `null` or empty is None."""
+    return None if text.strip() in ("", "null") else float(text)
+
+
+# ---------------------------------------------------------------- admin areas
+
+
+@dataclass(frozen=True)
+class AreaRow:
+    """One subdistrict line of thai_admin_areas.csv."""
+
+    province: str
+    district: str
+    subdistrict: str
+    postcode: str
+    latitude: float | None
+    longitude: float | None
+
+
+def read_admin_areas(path: Path = ADMIN_AREAS_CSV) -> list[AreaRow]:
+    """Every subdistrict row of the admin areas CSV."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [
+            AreaRow(
+                r["province"].strip(),
+                r["district"].strip(),
+                r["subdistrict"].strip(),
+                r["zipcode"].strip(),
+                _coordinate(r["latitude"]),
+                _coordinate(r["longitude"]),
+            )
+            for r in csv.DictReader(handle)
+        ]
+
+
+def read_provinces(path: Path = PROVINCES_CSV) -> list[Row]:
+    """The 77 provinces with English names, codes and pilot flags."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [
+            {
+                "name_th": r["name_th"],
+                "name_en": r["name_en"],
+                "code": r["code"],
+                "is_pilot_2021": r["is_pilot_2021"] == "1",
+                "is_ceo_pilot_2024": r["is_ceo_pilot_2024"] == "1",
+            }
+            for r in csv.DictReader(handle)
+        ]
+
+
+def _centroid(rows: Iterable[AreaRow]) -> tuple[float | None, float | None]:
+    """Mean of the known subdistrict centroids."""
+    known = [r for r in rows if r.latitude is not None and r.longitude is not None]
+    return _mean(r.latitude for r in known if r.latitude is not None), _mean(
+        r.longitude for r in known if r.longitude is not None
+    )
+
+
+async def _seed_provinces(session: AsyncSession, areas: list[AreaRow]) -> int:
+    """Insert missing provinces, with centroids from their subdistricts."""
+    existing = set((await session.execute(select(Province.name_th))).scalars())
+    by_province: dict[str, list[AreaRow]] = defaultdict(list)
+    for row in areas:
+        by_province[row.province].append(row)
+    rows = []
+    for province in read_provinces():
+        if province["name_th"] in existing:
+            continue
+        lat, lon = _centroid(by_province[province["name_th"]])
+        rows.append({**province, "latitude": lat, "longitude": lon})
+    return await _bulk_insert(session, Province, rows)
+
+
+async def _seed_districts(session: AsyncSession, areas: list[AreaRow], province_ids: dict[str, int]) -> int:
+    """Insert missing districts (unique per province and name), with centroids."""
+    existing = set((await session.execute(select(District.province_id, District.name_th))).tuples())
+    by_district: dict[tuple[str, str], list[AreaRow]] = defaultdict(list)
+    for row in areas:
+        by_district[(row.province, row.district)].append(row)
+    rows = []
+    for (province, district), members in by_district.items():
+        key = (province_ids[province], district)
+        if key in existing:
+            continue
+        lat, lon = _centroid(members)
+        rows.append({"province_id": key[0], "name_th": district, "latitude": lat, "longitude": lon})
+    return await _bulk_insert(session, District, rows)
+
+
+async def _district_ids(session: AsyncSession) -> dict[tuple[str, str], int]:
+    """District id by (province Thai name, district Thai name)."""
+    result = await session.execute(
+        select(Province.name_th, District.name_th, District.id).join(
+            Province, District.province_id == Province.id
+        )
+    )
+    return {(province, district): id_ for province, district, id_ in result.tuples()}
+
+
+async def _seed_subdistricts(session: AsyncSession, areas: list[AreaRow]) -> int:
+    """Insert missing subdistricts (unique per district, name and postcode)."""
+    district_ids = await _district_ids(session)
+    query = select(Subdistrict.district_id, Subdistrict.name_th, Subdistrict.postcode)
+    existing = set((await session.execute(query)).tuples())
+    rows = []
+    for row in areas:
+        key = (district_ids[(row.province, row.district)], row.subdistrict, row.postcode)
+        if key in existing:
+            continue
+        existing.add(key)
+        rows.append(
+            {
+                "district_id": key[0],
+                "name_th": row.subdistrict,
+                "postcode": row.postcode,
+                "latitude": row.latitude,
+                "longitude": row.longitude,
+            }
+        )
+    return await _bulk_insert(session, Subdistrict, rows)
+
+
+async def seed_admin_areas(session: AsyncSession, report: SeedReport) -> None:
+    """Provinces, districts and subdistricts; skipped when the province and district counts are complete."""
+    if (
+        await _count(session, Province) == PROVINCE_COUNT
+        and await _count(session, District) == DISTRICT_COUNT
+    ):
+        return
+    areas = read_admin_areas()
+    report.provinces += await _seed_provinces(session, areas)
+    province_ids = await _province_ids(session)
+    report.districts += await _seed_districts(session, areas, province_ids)
+    report.subdistricts += await _seed_subdistricts(session, areas)
+
+
+async def _province_ids(session: AsyncSession) -> dict[str, int]:
+    """Province id by Thai name."""
+    result = await session.execute(select(Province.name_th, Province.id))
+    return {name: id_ for name, id_ in result.tuples()}
+
+
+# ---------------------------------------------------------------- fixed lists and fiscal years
+
+
+async def _seed_listed(session: AsyncSession, model: ListedModel, items: list[Listed]) -> int:
+    """Insert the missing entries of one fixed list, keyed by code."""
+    existing = await _codes(session, model)
+    rows = [
+        {"code": code, "name_th": th, "name_en": en, "position": position}
+        for position, (code, th, en) in enumerate(items, start=1)
+        if code not in existing
+    ]
+    return await _bulk_insert(session, model, rows)
+
+
+async def seed_fixed_lists(session: AsyncSession, report: SeedReport) -> None:
+    """Dimensions, mechanisms, partner sectors, working groups, programme steps and complaint categories."""
+    report.dimensions += await _seed_listed(session, Dimension, DIMENSIONS)
+    report.mechanisms += await _seed_listed(session, Mechanism, MECHANISMS)
+    report.partner_sectors += await _seed_listed(session, PartnerSector, PARTNER_SECTORS)
+    report.working_groups += await _seed_listed(session, WorkingGroup, WORKING_GROUPS)
+    report.programme_steps += await _seed_listed(session, ProgrammeStep, PROGRAMME_STEPS)
+    report.complaint_categories += await _seed_listed(session, ComplaintCategory, COMPLAINT_CATEGORIES)
+
+
+async def seed_fiscal_years(session: AsyncSession, report: SeedReport, current: int) -> dict[int, int]:
+    """FY 2565 through the year after the current one; returns id by year."""
+    existing = set((await session.execute(select(FiscalYear.year_be))).scalars())
+    rows = []
+    for year in range(FIRST_FISCAL_YEAR, current + 2):
+        if year not in existing:
+            starts_on, ends_on = fiscal_year_bounds(year)
+            rows.append({"year_be": year, "starts_on": starts_on, "ends_on": ends_on})
+    report.fiscal_years += await _bulk_insert(session, FiscalYear, rows)
+    result = await session.execute(select(FiscalYear.year_be, FiscalYear.id))
+    return {year: id_ for year, id_ in result.tuples()}
+
+
+# ---------------------------------------------------------------- deadlines
+
+
+def programme_deadlines(year_be: int) -> list[tuple[str, date, str, str]]:
+    """The proposal and report deadlines of a fiscal year: step code, due date, Thai and English title."""
+    first_year = year_be - BE_OFFSET - 1
+    return [
+        (
+            "submit_proposal",
+            date(first_year, 12, 17),
+            f"จัดส่งข้อเสนอประเด็นนโยบายสำคัญ ปีงบประมาณ พ.ศ. {year_be}",
+            f"Submit the agenda proposal, fiscal year {year_be} (BE)",
+        ),
+        (
+            "report_results",
+            date(first_year + 1, 10, 15),
+            f"รายงานผลการดำเนินงานตามประเด็นนโยบายสำคัญ ปีงบประมาณ พ.ศ. {year_be}",
+            f"Report the agenda results, fiscal year {year_be} (BE)",
+        ),
+    ]
+
+
+async def seed_deadlines(
+    session: AsyncSession, report: SeedReport, fiscal_years: dict[int, int], current: int
+) -> None:
+    """Programme-step deadlines for every province, FY 2565 and the current fiscal year."""
+    steps = await _codes(session, ProgrammeStep)
+    query = select(Deadline.fiscal_year_id, Deadline.step_id).where(
+        Deadline.province_id.is_(None), Deadline.kpi_id.is_(None)
+    )
+    existing = set((await session.execute(query)).tuples())
+    rows = []
+    for year in sorted({FIRST_FISCAL_YEAR, current}):
+        for step, due_on, title_th, title_en in programme_deadlines(year):
+            key = (fiscal_years[year], steps[step])
+            if key not in existing:
+                rows.append(
+                    {"fiscal_year_id": key[0], "step_id": key[1], "province_id": None, "kpi_id": None}
+                    | {"title_th": title_th, "title_en": title_en, "due_on": due_on}
+                )
+    report.deadlines += await _bulk_insert(session, Deadline, rows)
+
+
+# ---------------------------------------------------------------- agencies and routes
+
+
+AgencyKey = tuple[str, int | None, int | None]  # code, province id, district id
+
+
+async def _agency_ids(session: AsyncSession) -> dict[AgencyKey, int]:
+    """Agency id by (code, province id, district id)."""
+    result = await session.execute(select(Agency.code, Agency.province_id, Agency.district_id, Agency.id))
+    return {(code, province, district): id_ for code, province, district, id_ in result.tuples()}
+
+
+def _provincial_agency(code: str, th: str, en: str, province: Province) -> Row:
+    """The row of one provincial agency of a province."""
+    place_th = province.name_th if province.code == "BKK" else f"จังหวัด{province.name_th}"
+    if code == "waterworks" and province.code in METROPOLITAN_WATERWORKS:
+        th, en = MWA_NAMES
+    names = {"th": place_th, "name": province.name_th, "en": province.name_en}
+    return {
+        "code": code,
+        "name_th": th.format(**names),
+        "name_en": en.format(**names),
+        "province_id": province.id,
+        "district_id": None,
+    }
+
+
+def _district_office(province: Province, district_id: int, district_th: str) -> Row:
+    """The row of a district office (ที่ว่าการอำเภอ)."""
+    code, th, en = DISTRICT_OFFICE
+    names = {"district": district_th, "en": province.name_en}
+    return {
+        "code": code,
+        "name_th": th.format(**names),
+        "name_en": en.format(**names),
+        "province_id": province.id,
+        "district_id": district_id,
+    }
+
+
+async def _ceo_districts(session: AsyncSession) -> list[tuple[Province, int, str]]:
+    """Every district of the CEO pilot provinces: (province, district id, district name)."""
+    result = await session.execute(
+        select(Province, District.id, District.name_th)
+        .join(District, District.province_id == Province.id)
+        .where(Province.is_ceo_pilot_2024.is_(True))
+        .order_by(District.id)
+    )
+    return list(result.tuples())
+
+
+async def seed_agencies(session: AsyncSession, report: SeedReport) -> None:
+    """Eight provincial agencies per province, and district offices in the CEO pilot provinces."""
+    existing = await _agency_ids(session)
+    provinces = (await session.execute(select(Province).order_by(Province.id))).scalars().all()
+    rows = [
+        _provincial_agency(code, th, en, province)
+        for province in provinces
+        for code, th, en in PROVINCIAL_AGENCIES
+        if (code, province.id, None) not in existing
+    ]
+    rows += [
+        _district_office(province, district_id, name)
+        for province, district_id, name in await _ceo_districts(session)
+        if (DISTRICT_OFFICE[0], province.id, district_id) not in existing
+    ]
+    report.agencies += await _bulk_insert(session, Agency, rows)
+
+
+async def seed_routes(session: AsyncSession, report: SeedReport) -> None:
+    """Province-level routes for every category, and district-office routes where district offices exist."""
+    categories = await _codes(session, ComplaintCategory)
+    agencies = await _agency_ids(session)
+    query = select(AgencyRoute.category_id, AgencyRoute.province_id, AgencyRoute.district_id)
+    existing = set((await session.execute(query)).tuples())
+    wanted: list[tuple[int, int, int | None, int]] = []
+    for (code, province_id, district_id), agency_id in agencies.items():
+        if province_id is None:
+            continue
+        if district_id is None:
+            wanted += [
+                (categories[c], province_id, None, agency_id) for c, a in PROVINCE_ROUTES.items() if a == code
+            ]
+        elif code == DISTRICT_OFFICE[0]:
+            wanted += [
+                (categories[c], province_id, district_id, agency_id) for c in DISTRICT_ROUTE_CATEGORIES
+            ]
+    rows = [
+        {"category_id": c, "province_id": p, "district_id": d, "agency_id": a}
+        for c, p, d, a in sorted(wanted, key=lambda w: (w[1], w[2] or 0, w[0]))
+        if (c, p, d) not in existing
+    ]
+    report.agency_routes += await _bulk_insert(session, AgencyRoute, rows)
+
+
+# ---------------------------------------------------------------- CEO agendas
+
+
+def _kpi_row(agenda_id: int, spec: KpiSpec, year_be: int) -> Row:
+    """The row of one KPI of an agenda."""
+    return {
+        "agenda_id": agenda_id,
+        "name_th": spec.name_th,
+        "name_en": spec.name_en,
+        "unit": spec.unit,
+        "unit_label_th": spec.unit_label_th,
+        "unit_label_en": spec.unit_label_en,
+        "baseline": spec.baseline,
+        "target": spec.target,
+        "higher_is_better": spec.higher_is_better,
+        "due_on": date_in_fiscal_year(year_be, *spec.due),
+        "reporting_cycle": spec.reporting_cycle,
+        "reporting_day": spec.reporting_day,
+    }
+
+
+async def _ensure_agenda(
+    session: AsyncSession, spec: AgendaSpec, fiscal_year_id: int, lookups: dict[str, dict[Any, int]]
+) -> tuple[int, bool]:
+    """Find the agenda of a province and fiscal year by title, or insert it; returns (id, inserted)."""
+    province_id = lookups["provinces"][spec.province_th]
+    found = await session.scalar(
+        select(Agenda.id).where(
+            Agenda.province_id == province_id,
+            Agenda.fiscal_year_id == fiscal_year_id,
+            Agenda.title_th == spec.title_th,
+        )
+    )
+    if found is not None:
+        return found, False
+    agenda = Agenda(
+        province_id=province_id,
+        fiscal_year_id=fiscal_year_id,
+        dimension_id=lookups["dimensions"][spec.dimension],
+        working_group_id=lookups["working_groups"][spec.working_group],
+        owner_agency_id=lookups["agencies"][(spec.owner_agency, province_id, None)],
+        title_th=spec.title_th,
+        title_en=spec.title_en,
+        goal_th=spec.goal_th,
+        goal_en=spec.goal_en,
+        is_ceo_pilot=True,
+        is_active=True,
+    )
+    session.add(agenda)
+    await session.flush()
+    return agenda.id, True
+
+
+async def _seed_agenda_parts(
+    session: AsyncSession, spec: AgendaSpec, agenda_id: int, year_be: int, mechanisms: dict[str, int]
+) -> tuple[int, int]:
+    """Missing mechanisms and KPIs of one agenda; returns how many of each were inserted."""
+    query = select(AgendaMechanism.mechanism_id).where(AgendaMechanism.agenda_id == agenda_id)
+    linked = set((await session.execute(query)).scalars())
+    links = [
+        {"agenda_id": agenda_id, "mechanism_id": mechanisms[code]}
+        for code in spec.mechanisms
+        if mechanisms[code] not in linked
+    ]
+    names = set((await session.execute(select(Kpi.name_th).where(Kpi.agenda_id == agenda_id))).scalars())
+    kpis = [_kpi_row(agenda_id, kpi, year_be) for kpi in spec.kpis if kpi.name_th not in names]
+    return await _bulk_insert(session, AgendaMechanism, links), await _bulk_insert(session, Kpi, kpis)
+
+
+async def seed_ceo_agendas(
+    session: AsyncSession, report: SeedReport, fiscal_year_id: int, year_be: int
+) -> None:
+    """The five CEO-governor pilot agendas for the current fiscal year, with mechanisms and KPIs."""
+    lookups: dict[str, dict[Any, int]] = {
+        "provinces": await _province_ids(session),
+        "dimensions": await _codes(session, Dimension),
+        "working_groups": await _codes(session, WorkingGroup),
+        "agencies": dict(await _agency_ids(session)),
+    }
+    mechanisms = await _codes(session, Mechanism)
+    for spec in CEO_AGENDAS:
+        agenda_id, inserted = await _ensure_agenda(session, spec, fiscal_year_id, lookups)
+        report.agendas += int(inserted)
+        links, kpis = await _seed_agenda_parts(session, spec, agenda_id, year_be, mechanisms)
+        report.agenda_mechanisms += links
+        report.kpis += kpis
+
+
+# ---------------------------------------------------------------- demo people
+
+
+async def seed_demo_people(session: AsyncSession, report: SeedReport) -> None:
+    """A citizen, an officer and a secretariat member on the web simulator channel."""
+    province_id = (await _province_ids(session))[DEMO_PROVINCE]
+    agency_id = (await _agency_ids(session))[("natural_resources", province_id, None)]
+    people: list[Row] = [
+        {"platform_user_id": "citizen-1", "display_name": "สมชาย ใจดี", "role": Role.CITIZEN.value},
+        {
+            "platform_user_id": "officer-1",
+            "display_name": "สมศรี รักษ์ป่า",
+            "role": Role.OFFICER.value,
+            "province_id": province_id,
+            "agency_id": agency_id,
+        },
+        {
+            "platform_user_id": "secretariat-1",
+            "display_name": "วิภาดา ยุทธศาสตร์",
+            "role": Role.SECRETARIAT.value,
+            "province_id": province_id,
+        },
+    ]
+    query = select(Person.platform_user_id).where(Person.channel == SIMULATOR)
+    existing = set((await session.execute(query)).scalars())
+    rows = [
+        {"channel": SIMULATOR, "chat_id": p["platform_user_id"], "locale": "th", "province_id": None}
+        | {"agency_id": None}
+        | p
+        for p in people
+        if p["platform_user_id"] not in existing
+    ]
+    report.people += await _bulk_insert(session, Person, rows)
+
+
+# ---------------------------------------------------------------- entry points
+
+
+async def seed(db: Database, *, today: date | None = None) -> SeedReport:
+    """Insert whatever seed data is missing, in one transaction; returns what was inserted."""
+    current = fiscal_year_of(today or date.today())
+    report = SeedReport()
+    async with db.write() as session:
+        await seed_admin_areas(session, report)
+        await seed_fixed_lists(session, report)
+        fiscal_years = await seed_fiscal_years(session, report, current)
+        await seed_deadlines(session, report, fiscal_years, current)
+        await seed_agencies(session, report)
+        await seed_routes(session, report)
+        await seed_ceo_agendas(session, report, fiscal_years[current], current)
+        await seed_demo_people(session, report)
+    return report
+
+
+def main_seed(url: str) -> SeedReport:
+    """Seed the database at `url` (for the CLI)."""
+
+    async def run() -> SeedReport:
+        db = Database(url)
+        try:
+            return await seed(db)
+        finally:
+            await db.close()
+
+    return asyncio.run(run())

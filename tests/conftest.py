@@ -1,0 +1,79 @@
+"""Shared fixtures: a fresh seeded database per test (SQLite by default, PostgreSQL where asked), settings,
+and the running services with recording channels."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.core.i18n import reload_translations
+from bot.services import Services
+from bot.settings import Settings
+from tests.support.chat import Chat, RecordingChannel
+from tests.support.databases import PostgresTemplate, SqliteTemplate, postgres_server_url
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> SqliteTemplate:
+    return SqliteTemplate(tmp_path_factory.mktemp("template"))
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[PostgresTemplate]:
+    template = PostgresTemplate(postgres_server_url())
+    yield template
+    template.drop_all()
+
+
+@pytest.fixture
+def sqlite_url(sqlite_template: SqliteTemplate, tmp_path: Path) -> str:
+    return sqlite_template.copy(tmp_path)
+
+
+@pytest.fixture
+async def postgres_url(postgres_template: PostgresTemplate) -> AsyncIterator[str]:
+    url = await postgres_template.copy()
+    yield url
+    await postgres_template.drop(url)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def any_database_url(request: pytest.FixtureRequest) -> str:
+    """A seeded database on SQLite and again on PostgreSQL."""
+    name = "sqlite_url" if request.param == "sqlite" else "postgres_url"
+    return str(request.getfixturevalue(name))
+
+
+def make_settings(database_url: str, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "database_url": database_url,
+        "run_workers_in_web": False,
+        "line_channel_secret": None,
+        "line_channel_access_token": None,
+        "telegram_bot_token": None,
+        "telegram_webhook_secret": None,
+        "public_base_url": "http://127.0.0.1:8000",
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def settings(sqlite_url: str) -> Settings:
+    return make_settings(sqlite_url)
+
+
+@pytest.fixture
+async def services(settings: Settings) -> AsyncIterator[Services]:
+    reload_translations()
+    built = Services.build(settings, channels={"simulator": RecordingChannel("simulator")})
+    await built.open()
+    yield built
+    await built.close()
+
+
+@pytest.fixture
+def chat(services: Services) -> Chat:
+    return Chat(services, user="citizen-test-1")
