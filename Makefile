@@ -6,13 +6,15 @@ STAMP := $(VENV)/.installed
 BABEL := $(BIN)/pybabel
 
 # One gettext domain per area of the code, each extracted from its own folders (see bot/core/i18n.py).
-DOMAINS := core web line telegram citizen officer
-core_PATHS := $(wildcard bot/*.py) bot/core $(wildcard handlers/*.py) storage
+DOMAINS := core web line telegram complaints citizen officer secretariat
+core_PATHS := $(filter-out bot/officer_cli.py,$(wildcard bot/*.py)) bot/core $(wildcard handlers/*.py) storage
 web_PATHS := bot/web
 line_PATHS := bot/channels/line
 telegram_PATHS := bot/channels/telegram
+complaints_PATHS := handlers/complaints
 citizen_PATHS := handlers/citizen
-officer_PATHS := handlers/officer
+officer_PATHS := handlers/officer bot/officer_cli.py
+secretariat_PATHS := handlers/secretariat bot/secretariat
 LANGS := th en
 KEYWORDS := -k _ -k N_ -k gettext -k lazy_gettext -k ngettext:1,2
 

@@ -6,7 +6,13 @@ import importlib
 import pkgutil
 
 # Feature packages register their flows when imported; the order decides which registration wins.
-FLOW_PACKAGES = ("handlers.menu", "handlers.citizen", "handlers.officer")
+FLOW_PACKAGES = (
+    "handlers.menu",
+    "handlers.complaints",
+    "handlers.citizen",
+    "handlers.officer",
+    "handlers.secretariat",
+)
 
 
 def load_flows() -> None:

@@ -1,1 +1,1 @@
-"""Citizens' flows: complaints, following tickets, the province agenda, feedback, my data."""
+"""Citizens' flows after filing: following tickets, rating, reopening, the province agenda, feedback, my data."""

@@ -1,0 +1,1 @@
+"""Secretariat back-office: agenda/KPI import, the reminder scheduler, broadcasts, summaries and exports."""

@@ -1,0 +1,1 @@
+"""Filing a complaint: the PDPA notice, the place, the subject, photos, contact, confirmation."""

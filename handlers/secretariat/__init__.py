@@ -1,0 +1,1 @@
+"""The secretariat's flows: agendas and KPIs, deadline reminders, broadcasts, summaries."""
