@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Executable, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.data.ceo_agendas import CEO_AGENDAS, AgendaSpec, KpiSpec
@@ -148,7 +148,12 @@ async def _bulk_insert(session: AsyncSession, model: type[Any], rows: Sequence[R
 async def _codes(session: AsyncSession, model: ListedModel) -> dict[str, int]:
     """Id by code of a fixed list."""
     result = await session.execute(select(model.code, model.id))
-    return {code: id_ for code, id_ in result.tuples()}
+    return {code: id_ for code, id_ in result}
+
+
+async def _keys(session: AsyncSession, query: Executable) -> set[tuple[Any, ...]]:
+    """The result rows of a query as a set of plain tuples (natural keys)."""
+    return {tuple(row) for row in await session.execute(query)}
 
 
 def _mean(values: Iterable[float]) -> float | None:
@@ -233,7 +238,7 @@ async def _seed_provinces(session: AsyncSession, areas: list[AreaRow]) -> int:
 
 async def _seed_districts(session: AsyncSession, areas: list[AreaRow], province_ids: dict[str, int]) -> int:
     """Insert missing districts (unique per province and name), with centroids."""
-    existing = set((await session.execute(select(District.province_id, District.name_th))).tuples())
+    existing = await _keys(session, select(District.province_id, District.name_th))
     by_district: dict[tuple[str, str], list[AreaRow]] = defaultdict(list)
     for row in areas:
         by_district[(row.province, row.district)].append(row)
@@ -250,18 +255,16 @@ async def _seed_districts(session: AsyncSession, areas: list[AreaRow], province_
 async def _district_ids(session: AsyncSession) -> dict[tuple[str, str], int]:
     """District id by (province Thai name, district Thai name)."""
     result = await session.execute(
-        select(Province.name_th, District.name_th, District.id).join(
-            Province, District.province_id == Province.id
-        )
+        select(Province.name_th, District.name_th, District.id).join(Province, District.province_id == Province.id)
     )
-    return {(province, district): id_ for province, district, id_ in result.tuples()}
+    return {(province, district): id_ for province, district, id_ in result}
 
 
 async def _seed_subdistricts(session: AsyncSession, areas: list[AreaRow]) -> int:
     """Insert missing subdistricts (unique per district, name and postcode)."""
     district_ids = await _district_ids(session)
     query = select(Subdistrict.district_id, Subdistrict.name_th, Subdistrict.postcode)
-    existing = set((await session.execute(query)).tuples())
+    existing = await _keys(session, query)
     rows = []
     for row in areas:
         key = (district_ids[(row.province, row.district)], row.subdistrict, row.postcode)
@@ -282,10 +285,7 @@ async def _seed_subdistricts(session: AsyncSession, areas: list[AreaRow]) -> int
 
 async def seed_admin_areas(session: AsyncSession, report: SeedReport) -> None:
     """Provinces, districts and subdistricts; skipped when the province and district counts are complete."""
-    if (
-        await _count(session, Province) == PROVINCE_COUNT
-        and await _count(session, District) == DISTRICT_COUNT
-    ):
+    if await _count(session, Province) == PROVINCE_COUNT and await _count(session, District) == DISTRICT_COUNT:
         return
     areas = read_admin_areas()
     report.provinces += await _seed_provinces(session, areas)
@@ -297,7 +297,7 @@ async def seed_admin_areas(session: AsyncSession, report: SeedReport) -> None:
 async def _province_ids(session: AsyncSession) -> dict[str, int]:
     """Province id by Thai name."""
     result = await session.execute(select(Province.name_th, Province.id))
-    return {name: id_ for name, id_ in result.tuples()}
+    return {name: id_ for name, id_ in result}
 
 
 # ---------------------------------------------------------------- fixed lists and fiscal years
@@ -334,7 +334,7 @@ async def seed_fiscal_years(session: AsyncSession, report: SeedReport, current: 
             rows.append({"year_be": year, "starts_on": starts_on, "ends_on": ends_on})
     report.fiscal_years += await _bulk_insert(session, FiscalYear, rows)
     result = await session.execute(select(FiscalYear.year_be, FiscalYear.id))
-    return {year: id_ for year, id_ in result.tuples()}
+    return {year: id_ for year, id_ in result}
 
 
 # ---------------------------------------------------------------- deadlines
@@ -359,15 +359,13 @@ def programme_deadlines(year_be: int) -> list[tuple[str, date, str, str]]:
     ]
 
 
-async def seed_deadlines(
-    session: AsyncSession, report: SeedReport, fiscal_years: dict[int, int], current: int
-) -> None:
+async def seed_deadlines(session: AsyncSession, report: SeedReport, fiscal_years: dict[int, int], current: int) -> None:
     """Programme-step deadlines for every province, FY 2565 and the current fiscal year."""
     steps = await _codes(session, ProgrammeStep)
     query = select(Deadline.fiscal_year_id, Deadline.step_id).where(
         Deadline.province_id.is_(None), Deadline.kpi_id.is_(None)
     )
-    existing = set((await session.execute(query)).tuples())
+    existing = await _keys(session, query)
     rows = []
     for year in sorted({FIRST_FISCAL_YEAR, current}):
         for step, due_on, title_th, title_en in programme_deadlines(year):
@@ -389,7 +387,7 @@ AgencyKey = tuple[str, int | None, int | None]  # code, province id, district id
 async def _agency_ids(session: AsyncSession) -> dict[AgencyKey, int]:
     """Agency id by (code, province id, district id)."""
     result = await session.execute(select(Agency.code, Agency.province_id, Agency.district_id, Agency.id))
-    return {(code, province, district): id_ for code, province, district, id_ in result.tuples()}
+    return {(code, province, district): id_ for code, province, district, id_ in result}
 
 
 def _provincial_agency(code: str, th: str, en: str, province: Province) -> Row:
@@ -428,7 +426,7 @@ async def _ceo_districts(session: AsyncSession) -> list[tuple[Province, int, str
         .where(Province.is_ceo_pilot_2024.is_(True))
         .order_by(District.id)
     )
-    return list(result.tuples())
+    return list(result)
 
 
 async def seed_agencies(session: AsyncSession, report: SeedReport) -> None:
@@ -454,19 +452,15 @@ async def seed_routes(session: AsyncSession, report: SeedReport) -> None:
     categories = await _codes(session, ComplaintCategory)
     agencies = await _agency_ids(session)
     query = select(AgencyRoute.category_id, AgencyRoute.province_id, AgencyRoute.district_id)
-    existing = set((await session.execute(query)).tuples())
+    existing = await _keys(session, query)
     wanted: list[tuple[int, int, int | None, int]] = []
     for (code, province_id, district_id), agency_id in agencies.items():
         if province_id is None:
             continue
         if district_id is None:
-            wanted += [
-                (categories[c], province_id, None, agency_id) for c, a in PROVINCE_ROUTES.items() if a == code
-            ]
+            wanted += [(categories[c], province_id, None, agency_id) for c, a in PROVINCE_ROUTES.items() if a == code]
         elif code == DISTRICT_OFFICE[0]:
-            wanted += [
-                (categories[c], province_id, district_id, agency_id) for c in DISTRICT_ROUTE_CATEGORIES
-            ]
+            wanted += [(categories[c], province_id, district_id, agency_id) for c in DISTRICT_ROUTE_CATEGORIES]
     rows = [
         {"category_id": c, "province_id": p, "district_id": d, "agency_id": a}
         for c, p, d, a in sorted(wanted, key=lambda w: (w[1], w[2] or 0, w[0]))
@@ -544,9 +538,7 @@ async def _seed_agenda_parts(
     return await _bulk_insert(session, AgendaMechanism, links), await _bulk_insert(session, Kpi, kpis)
 
 
-async def seed_ceo_agendas(
-    session: AsyncSession, report: SeedReport, fiscal_year_id: int, year_be: int
-) -> None:
+async def seed_ceo_agendas(session: AsyncSession, report: SeedReport, fiscal_year_id: int, year_be: int) -> None:
     """The five CEO-governor pilot agendas for the current fiscal year, with mechanisms and KPIs."""
     lookups: dict[str, dict[Any, int]] = {
         "provinces": await _province_ids(session),

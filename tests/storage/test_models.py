@@ -10,7 +10,16 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from storage.db import Database
-from storage.models import Agenda, Conversation, InboxEvent, Person, Province, Role, TicketSequence
+from storage.models import (
+    Agenda,
+    Conversation,
+    FiscalYear,
+    InboxEvent,
+    Person,
+    Province,
+    Role,
+    TicketSequence,
+)
 
 
 def _uid(prefix: str) -> str:
@@ -82,9 +91,7 @@ async def test_conversation_unique_and_json(database: Database) -> None:
         async with database.write() as session:
             session.add(Conversation(channel="line", user_id=user))
     async with database.read() as session:
-        conversation = (
-            await session.execute(select(Conversation).where(Conversation.user_id == user))
-        ).scalar_one()
+        conversation = (await session.execute(select(Conversation).where(Conversation.user_id == user))).scalar_one()
     assert conversation.data == {"step": 1} and conversation.version == 0
 
 
@@ -111,10 +118,8 @@ async def test_foreign_keys_enforced(database: Database) -> None:
 
 async def test_dates_round_trip(database: Database) -> None:
     """Dates come back as `date` objects."""
+    year = 5000 + uuid.uuid4().int % 1000
     async with database.write() as session:
-        from storage.models import FiscalYear
-
-        year = 5000 + uuid.uuid4().int % 1000
         session.add(FiscalYear(year_be=year, starts_on=date(2030, 10, 1), ends_on=date(2031, 9, 30)))
     async with database.read() as session:
         found = (await session.execute(select(FiscalYear).where(FiscalYear.year_be == year))).scalar_one()
