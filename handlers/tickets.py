@@ -156,7 +156,9 @@ async def change_status(
     actor: Person | None = None,
 ) -> ComplaintEvent:
     """Move a ticket to `status`, record it in the history, and tell the complainant in their chat."""
-    event = await record_status(ctx.session, complaint, status, note=note, agency_id=agency_id, actor=actor, now=ctx.now)
+    event = await record_status(
+        ctx.session, complaint, status, note=note, agency_id=agency_id, actor=actor, now=ctx.now
+    )
     complainant = await ctx.session.get(Person, complaint.person_id) if complaint.person_id else None
     if complainant is not None and complainant.id != (actor.id if actor else None):
         ticket_no, new_status = complaint.ticket_no, status
