@@ -62,7 +62,7 @@ def progress_bar(percent: float, width: int = 10) -> str:
 async def _name(session: AsyncSession, model: type[Province] | type[District] | type[Agency], key: int | None) -> str:
     if key is None:
         return "-"
-    row = await session.get(model, key)
+    row: Province | District | Agency | None = await session.get(model, key)
     if row is None:
         return "-"
     return localized(row.name_th, getattr(row, "name_en", None))
