@@ -43,7 +43,7 @@ for _entry in (
 
 def is_global(code: str) -> bool:
     """Codes that work from any step, even from an old button."""
-    return code.startswith(GLOBAL_PREFIXES)
+    return code.startswith(GLOBAL_PREFIXES) or code.startswith(tuple(router.CODE_PREFIXES))
 
 
 def welcome_text() -> str:

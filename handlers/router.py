@@ -31,6 +31,7 @@ class MenuEntry:
 FLOWS: dict[str, Flow] = {}
 MENU: dict[str, MenuEntry] = {}
 COMMANDS: dict[str, str] = {}  # first word (lower case) -> choice code
+CODE_PREFIXES: dict[str, str] = {}  # choice-code prefix -> flow started with the rest of the code as its args
 _first_contact_flow: list[str] = []
 
 
@@ -47,6 +48,20 @@ def add_menu_entry(entry: MenuEntry) -> None:
 def add_command(word: str, code: str) -> None:
     """Map a command or keyword (e.g. "/register", "ลงทะเบียน") to a choice code; the rest is `ctx.args`."""
     COMMANDS[word.casefold()] = code
+
+
+def add_code_prefix(prefix: str, flow: str) -> None:
+    """Make buttons like "t:CRI-69-00042" work from any step and any old message: they start `flow` with
+    the rest of the code ("CRI-69-00042") as `ctx.args`. Notifications use these, since they arrive while the
+    person may be anywhere in another flow."""
+    CODE_PREFIXES[prefix] = flow
+
+
+def prefixed_flow(code: str) -> tuple[Flow, str] | None:
+    for prefix, name in CODE_PREFIXES.items():
+        if code.startswith(prefix) and name in FLOWS:
+            return FLOWS[name], code[len(prefix) :]
+    return None
 
 
 def set_first_contact_flow(name: str) -> None:

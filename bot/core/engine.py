@@ -141,6 +141,9 @@ class Engine:
             flow = router.flow_for_code(code)
             if flow is not None:
                 return await self._run(ctx, turn, Outcome(start=flow.name, start_args=args))
+            prefixed = router.prefixed_flow(code)
+            if prefixed is not None and (turn.flow != prefixed[0].name or code not in turn.offered):
+                return await self._run(ctx, turn, Outcome(start=prefixed[0].name, start_args=prefixed[1]))
         if turn.flow and turn.step:
             flow = router.FLOWS.get(turn.flow)
             step = flow.steps.get(turn.step) if flow else None
