@@ -29,16 +29,16 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 i18n-extract: $(STAMP)
-	@$(foreach d,$(DOMAINS),$(BABEL) extract --quiet --no-location --sort-output $(KEYWORDS) \
+	@$(foreach d,$(DOMAINS),$(BABEL) -q extract --no-location --sort-output $(KEYWORDS) \
 		--project=hpp-bot -o locales/$(d).pot $(filter-out %/__pycache__,$($(d)_PATHS)) &&) true
 
 i18n-update: i18n-extract
-	@$(foreach d,$(DOMAINS),$(foreach l,$(LANGS),$(BABEL) update --quiet --no-fuzzy-matching --init-missing \
+	@$(foreach d,$(DOMAINS),$(foreach l,$(LANGS),$(BABEL) -q update --no-fuzzy-matching --init-missing \
 		--ignore-obsolete -i locales/$(d).pot -d locales -D $(d) -l $(l) &&)) true
 
 i18n-compile: $(STAMP)
 	@$(foreach d,$(DOMAINS),$(foreach l,$(LANGS),test ! -f locales/$(l)/LC_MESSAGES/$(d).po || \
-		$(BABEL) compile --quiet -d locales -D $(d) -l $(l) &&)) true
+		$(BABEL) -q compile -d locales -D $(d) -l $(l) &&)) true
 
 i18n: i18n-update i18n-compile
 
