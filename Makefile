@@ -7,7 +7,7 @@ BABEL := $(BIN)/pybabel
 
 # One gettext domain per area of the code, each extracted from its own folders (see bot/core/i18n.py).
 DOMAINS := core web line telegram complaints citizen officer secretariat
-core_PATHS := $(filter-out bot/officer_cli.py,$(wildcard bot/*.py)) bot/core $(wildcard handlers/*.py) storage
+core_PATHS := $(filter-out bot/officer_cli.py,$(wildcard bot/*.py)) $(wildcard bot/channels/*.py) bot/core $(wildcard handlers/*.py) storage
 web_PATHS := bot/web
 line_PATHS := bot/channels/line
 telegram_PATHS := bot/channels/telegram
@@ -18,7 +18,7 @@ secretariat_PATHS := handlers/secretariat bot/secretariat
 LANGS := th en
 KEYWORDS := -k _ -k N_ -k gettext -k lazy_gettext -k ngettext:1,2
 
-.PHONY: install run test lint typecheck pytest i18n-extract i18n-update i18n-compile i18n migrate seed bench clean
+.PHONY: install run test lint typecheck pytest i18n-paths i18n-extract i18n-update i18n-compile i18n migrate seed bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,9 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+i18n-paths:
+	@$(foreach d,$(DOMAINS),echo '$(d): $(filter-out %/__pycache__,$($(d)_PATHS))' &&) true
 
 i18n-extract: $(STAMP)
 	@$(foreach d,$(DOMAINS),$(BABEL) -q extract --no-location --sort-output $(KEYWORDS) \

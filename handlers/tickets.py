@@ -121,7 +121,7 @@ def kpi_card(kpi: Kpi) -> Card:
             format_date(kpi.latest_reported_at) if kpi.latest_reported_at else _("not reported yet"),
         )
     )
-    progress = _("{percent}% of target", percent=f"{percent:.0f}") if percent is not None else _("no report yet")
+    progress = _("{percent} of target", percent=f"{percent:.0f}%") if percent is not None else _("no report yet")
     return Card(
         title=name,
         alt_text=_("KPI {name}: {progress}", name=name, progress=progress),

@@ -15,10 +15,12 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from bot.core import outbox
 from bot.core.engine import Engine
-from bot.core.types import Channel, Inbound
+from bot.core.i18n import _, use_locale
+from bot.core.types import Channel, Inbound, Reply
 from storage.db import Database
-from storage.models import InboxEvent, Media
+from storage.models import InboxEvent, Media, Person
 
 log = logging.getLogger(__name__)
 
@@ -157,7 +159,7 @@ class InboxWorker:
                 await self.engine.process_inbox_row(event_id, inbound)
             except Exception as exc:
                 log.exception("inbox %s (%s): applying the event failed", event_id, row.chat_key)
-                await self._record_failure(event_id, row.attempts + 1, exc)
+                await self._record_failure(event_id, row.attempts + 1, exc, inbound)
             return 1
 
     async def _fetch_image(self, inbound: Inbound) -> Inbound:
@@ -179,8 +181,9 @@ class InboxWorker:
         media_id = await store_media(self.db, data, content_type, ref=f"{inbound.channel}:{inbound.image_ref}")
         return replace(inbound, media_id=media_id)
 
-    async def _record_failure(self, event_id: int, attempts: int, exc: Exception) -> None:
-        # The step's transaction was rolled back; only the attempt count and the error are written.
+    async def _record_failure(self, event_id: int, attempts: int, exc: Exception, inbound: Inbound) -> None:
+        """The step's transaction was rolled back; only the attempt count and the error are written. After the
+        last attempt the person is told, so a failure never looks like silence."""
         status = "failed" if attempts >= MAX_ATTEMPTS else "pending"
         async with self.db.write() as session:
             await session.execute(
@@ -188,3 +191,14 @@ class InboxWorker:
                 .where(InboxEvent.id == event_id)
                 .values(attempts=attempts, status=status, error=f"{type(exc).__name__}: {exc}"[:2000])
             )
+            if status == "failed" and not inbound.is_group:
+                locale = await session.scalar(
+                    select(Person.locale).where(
+                        Person.channel == inbound.channel, Person.platform_user_id == inbound.user
+                    )
+                )
+                with use_locale(locale):
+                    apology = Reply(_("Sorry, something went wrong on our side. Please try again in a moment."))
+                await outbox.enqueue(
+                    session, channel=inbound.channel, recipient=inbound.chat, replies=[apology], key=f"fail:{event_id}"
+                )
