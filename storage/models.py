@@ -235,6 +235,15 @@ class ProgressReport(Base):
     created_at: Mapped[datetime] = utcnow_column()
 
 
+class ProgressReportPhoto(Base):
+    """A photo attached to a progress report (migration 0006)."""
+
+    __tablename__ = "progress_report_photos"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("progress_reports.id", ondelete="CASCADE"), index=True)
+    media_id: Mapped[int] = mapped_column(ForeignKey("media.id", ondelete="CASCADE"))
+
+
 class Deadline(Base):
     """A programme step's deadline in a fiscal year, or a KPI's reporting deadline."""
 
