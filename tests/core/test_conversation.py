@@ -85,8 +85,8 @@ async def test_each_event_is_stored_applied_and_answered_once(somchai: Chat, ser
     await somchai.say("ช่วยเหลือ")
     async with services.db.read() as session:
         inbox = await session.execute(select(InboxEvent.status, func.count()).group_by(InboxEvent.status))
-        statuses = dict(inbox.tuples().all())
+        statuses = {status: count for status, count in inbox}
         outbox = await session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))
-        sent = dict(outbox.tuples().all())
+        sent = {status: count for status, count in outbox}
     assert statuses == {"done": 2}
     assert sent == {"sent": 2}
