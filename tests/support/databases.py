@@ -17,11 +17,14 @@ from storage.db import Database
 from storage.migrate import upgrade
 
 POSTGRES_ENV = "TEST_POSTGRES_URL"
+REQUIRE_ALL_ENV = "HPP_REQUIRE_ALL_TESTS"  # set by .ci/run: a test that would skip fails instead
 
 
 def postgres_server_url() -> str:
     url = os.environ.get(POSTGRES_ENV)
     if not url:
+        if os.environ.get(REQUIRE_ALL_ENV):
+            pytest.fail(f"{POSTGRES_ENV} is not set, and {REQUIRE_ALL_ENV} says every test must run")
         pytest.skip(f"{POSTGRES_ENV} is not set (e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/test)")
     return url
 
