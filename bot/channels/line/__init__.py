@@ -1,28 +1,33 @@
-"""The LINE channel (filled in by its own issue)."""
+"""The LINE channel (line-bot-sdk v3): webhook, rendering, delivery through the outbox, rich menus, CLI.
+
+- `webhook.py`: `POST /webhooks/line`, signature check, events stored in the inbox, 200 at once.
+- `parse.py`: webhook events into `Inbound`; `render.py`: `Reply` into LINE messages.
+- `channel.py`: `LineChannel.deliver` (reply token first, push with X-Line-Retry-Key), `fetch_media`.
+- `richmenu.py`: the citizens' and officers' rich menus; `link_menu_for_role` for the officers' code.
+- `cli.py`: `hpp-bot line setup-richmenu`, `hpp-bot line check`.
+"""
 
 from __future__ import annotations
 
 import argparse
 
-from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
+from bot.channels.line import cli
+from bot.channels.line.channel import LineChannel
+from bot.channels.line.webhook import line_webhook
 from bot.core.types import Channel
 from bot.settings import Settings
 
 
 def make_channel(settings: Settings) -> Channel | None:
-    return None
-
-
-async def _webhook(request: Request) -> JSONResponse:
-    return JSONResponse({"error": "LINE channel is not configured"}, status_code=503)
+    """The LINE channel, or None while its secret and access token are not set."""
+    return LineChannel(settings) if settings.line_enabled else None
 
 
 def routes() -> list[BaseRoute]:
-    return [Route("/webhooks/line", _webhook, methods=["POST"])]
+    return [Route("/webhooks/line", line_webhook, methods=["POST"])]
 
 
 def register_cli(subparsers: argparse._SubParsersAction) -> None:
-    return None
+    cli.register_cli(subparsers)

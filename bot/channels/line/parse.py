@@ -1,0 +1,121 @@
+"""LINE webhook events (line-bot-sdk v3 models) into the core's `Inbound`.
+
+Events the core has no use for (leave, unsend, beacon, ...) come back as None: the webhook logs and
+acknowledges them, and nothing is stored.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from linebot.v3.webhooks import (
+    AudioMessageContent,
+    FileMessageContent,
+    FollowEvent,
+    GroupSource,
+    ImageMessageContent,
+    JoinEvent,
+    LocationMessageContent,
+    MemberJoinedEvent,
+    MessageEvent,
+    PostbackEvent,
+    RoomSource,
+    StickerMessageContent,
+    TextMessageContent,
+    UnfollowEvent,
+    UserSource,
+    VideoMessageContent,
+)
+
+from bot.core.types import ChannelName, Inbound, InboundKind, Location
+
+log = logging.getLogger(__name__)
+
+CHANNEL = ChannelName.LINE.value
+UNSUPPORTED_CONTENT = (StickerMessageContent, VideoMessageContent, AudioMessageContent, FileMessageContent)
+
+
+def _source_ids(event: Any) -> tuple[str | None, str | None, bool]:
+    """(user id, chat id, is group). In a group the chat is the group or room; the user may be absent."""
+    source = getattr(event, "source", None)
+    if isinstance(source, GroupSource):
+        return source.user_id, source.group_id, True
+    if isinstance(source, RoomSource):
+        return source.user_id, source.room_id, True
+    if isinstance(source, UserSource):
+        return source.user_id, source.user_id, False
+    return None, None, False
+
+
+def _received_at(event: Any) -> datetime:
+    timestamp = getattr(event, "timestamp", None)
+    if isinstance(timestamp, int):
+        return datetime.fromtimestamp(timestamp / 1000, tz=UTC)
+    return datetime.now(UTC)
+
+
+def _message_fields(content: Any) -> dict[str, Any] | None:
+    """The Inbound fields of a message event, or None for content the core does not take."""
+    if isinstance(content, TextMessageContent):
+        return {"kind": InboundKind.TEXT, "text": content.text}
+    if isinstance(content, ImageMessageContent):
+        # The content API only holds images sent through LINE itself; an external provider's URL is not fetched
+        # (it could point anywhere), so the worker reports the picture as unavailable.
+        if content.content_provider.type != "line":
+            return {"kind": InboundKind.IMAGE, "extra": {"media_error": "unavailable"}}
+        return {"kind": InboundKind.IMAGE, "image_ref": content.id}
+    if isinstance(content, LocationMessageContent):
+        place = Location(content.latitude, content.longitude, title=content.title, address=content.address)
+        return {"kind": InboundKind.LOCATION, "location": place}
+    if isinstance(content, UNSUPPORTED_CONTENT):
+        return {"kind": InboundKind.UNSUPPORTED, "extra": {"line_type": content.type}}
+    return None
+
+
+def _event_fields(event: Any) -> dict[str, Any] | None:
+    if isinstance(event, MessageEvent):
+        return _message_fields(event.message)
+    if isinstance(event, PostbackEvent):
+        return {"kind": InboundKind.CHOICE, "choice": event.postback.data}
+    if isinstance(event, FollowEvent):
+        return {"kind": InboundKind.FOLLOW}
+    if isinstance(event, UnfollowEvent):
+        return {"kind": InboundKind.UNFOLLOW}
+    if isinstance(event, JoinEvent | MemberJoinedEvent):
+        return {"kind": InboundKind.JOINED_GROUP}
+    return None
+
+
+def to_inbound(event: Any) -> Inbound | None:
+    """One webhook event as an Inbound, or None when it is acknowledged without being stored."""
+    event_type = getattr(event, "type", type(event).__name__)
+    if getattr(event, "mode", "active") == "standby":
+        log.info("LINE %s event in standby mode (another channel answers): ignored", event_type)
+        return None
+    fields = _event_fields(event)
+    user, chat, is_group = _source_ids(event)
+    event_id = getattr(event, "webhook_event_id", None)
+    if fields is None or chat is None or not event_id:
+        log.info("LINE %s event acknowledged, nothing to do", event_type)
+        return None
+    if fields["kind"] is InboundKind.JOINED_GROUP:
+        user = chat  # the bot meets the group, not a person: the introduction is the group's own turn
+    if user is None:
+        log.info("LINE %s event from a group member without a user id: ignored", event_type)
+        return None
+    return Inbound(
+        channel=CHANNEL,
+        user=user,
+        chat=chat,
+        event_id=event_id,
+        is_group=is_group,
+        reply_token=getattr(event, "reply_token", None),
+        received_at=_received_at(event),
+        **fields,
+    )
+
+
+def to_inbounds(events: list[Any]) -> list[Inbound]:
+    return [inbound for inbound in (to_inbound(event) for event in events) if inbound is not None]

@@ -1,0 +1,235 @@
+"""Rich menus: one for citizens (the default for everyone) and one for officers, linked per user by role.
+
+Each menu is found again through a rich menu alias (`hpp-citizen`, `hpp-officer`), so nothing about LINE's ids
+is kept in the database. `hpp-bot line setup-richmenu` (re)creates both, points the aliases at the new menus,
+deletes the old ones, makes the citizens' menu the default and links the officers' menu to every LINE officer.
+
+When someone becomes an officer (or stops being one), the officers' code calls, after its transaction commits:
+
+    from bot.channels.line.richmenu import link_menu_for_role
+    await link_menu_for_role(services.channels["line"], person.platform_user_id, person.role)
+
+It never raises for LINE errors (a missing menu is logged): the role change stands either way.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from babel.support import LazyProxy
+from linebot.v3.messaging import (
+    CreateRichMenuAliasRequest,
+    PostbackAction,
+    RichMenuArea,
+    RichMenuBounds,
+    RichMenuRequest,
+    RichMenuSize,
+    UpdateRichMenuAliasRequest,
+)
+from PIL import Image, ImageDraw, ImageFont
+
+from bot.channels.line.channel import LineChannel, LineError
+from bot.core.i18n import N_, use_locale
+
+log = logging.getLogger(__name__)
+
+WIDTH, HEIGHT = 2500, 843
+FONT_DIR = Path("/usr/share/fonts/truetype/tlwg")
+ASSETS = Path(__file__).resolve().parent / "assets"
+BACKGROUND = (244, 246, 250)
+TEXT = (255, 255, 255)
+SUBTEXT = (225, 236, 255)
+
+
+@dataclass(frozen=True)
+class MenuButton:
+    code: str  # the core's choice code, sent as postback data
+    label: LazyProxy | str
+    colour: tuple[int, int, int]
+
+
+@dataclass(frozen=True)
+class RichMenuSpec:
+    alias: str
+    name: str
+    chat_bar_text: LazyProxy | str
+    columns: int
+    buttons: tuple[MenuButton, ...]
+
+    @property
+    def rows(self) -> int:
+        return -(-len(self.buttons) // self.columns)
+
+
+NAVY, TEAL, GREEN, ORANGE, PURPLE, GREY = (
+    (31, 60, 136),
+    (0, 128, 128),
+    (6, 150, 85),
+    (214, 110, 20),
+    (110, 64, 170),
+    (90, 98, 112),
+)
+
+CITIZEN_MENU = RichMenuSpec(
+    alias="hpp-citizen",
+    name="HPP citizens",
+    chat_bar_text=N_("Open the menu"),
+    columns=3,
+    buttons=(
+        MenuButton("m:complain", N_("Complaint"), NAVY),
+        MenuButton("m:follow", N_("Track a ticket"), TEAL),
+        MenuButton("m:agenda", N_("Agenda"), GREEN),
+        MenuButton("m:feedback", N_("Your views"), ORANGE),
+        MenuButton("g:help", N_("How to use"), PURPLE),
+        MenuButton("g:lang", N_("Language"), GREY),
+    ),
+)
+OFFICER_MENU = RichMenuSpec(
+    alias="hpp-officer",
+    name="HPP officers",
+    chat_bar_text=N_("Officer menu"),
+    columns=3,
+    buttons=(
+        MenuButton("m:report", N_("Report KPI"), NAVY),
+        MenuButton("m:cases", N_("My cases"), TEAL),
+        MenuButton("g:menu", N_("All services"), GREY),
+    ),
+)
+MENUS = (CITIZEN_MENU, OFFICER_MENU)
+MENU_BY_ROLE = {"officer": OFFICER_MENU}  # everyone else keeps the default (citizens') menu
+
+
+def _cell(spec: RichMenuSpec, index: int) -> tuple[int, int, int, int]:
+    """(x, y, width, height) of a button; the last column/row takes the rounding remainder."""
+    column, row = index % spec.columns, index // spec.columns
+    width, height = WIDTH // spec.columns, HEIGHT // spec.rows
+    x, y = column * width, row * height
+    return x, y, (WIDTH - x if column == spec.columns - 1 else width), (HEIGHT - y if row == spec.rows - 1 else height)
+
+
+@cache
+def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    """Garuda (fonts-thai-tlwg) draws Thai; without it Pillow's own font is used (Latin only)."""
+    for name in ("Garuda-Bold.ttf", "Loma-Bold.ttf", "Garuda.ttf"):
+        if (FONT_DIR / name).exists():
+            return ImageFont.truetype(str(FONT_DIR / name), size)
+    log.warning("no Thai font in %s: rich menu labels drawn with Pillow's default font", FONT_DIR)
+    return ImageFont.load_default(size)
+
+
+def _centred(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], text: str, size: int, fill: Any) -> None:
+    x, y, width, height = box
+    font = _font(size)
+    left, top, right, bottom = draw.textbbox((0, 0), text, font=font)
+    draw.text(
+        (x + (width - (right - left)) / 2 - left, y + (height - (bottom - top)) / 2 - top), text, font=font, fill=fill
+    )
+
+
+def render_image(spec: RichMenuSpec) -> bytes:
+    """The menu picture: coloured tiles with the Thai label and the English one under it (PNG, < 1 MB)."""
+    image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
+    draw = ImageDraw.Draw(image)
+    for index, button in enumerate(spec.buttons):
+        x, y, width, height = _cell(spec, index)
+        draw.rounded_rectangle((x + 12, y + 12, x + width - 12, y + height - 12), radius=36, fill=button.colour)
+        with use_locale("th"):
+            thai = str(button.label)
+        with use_locale("en"):
+            english = str(button.label)
+        upper = (x, y, width, int(height * 0.62))
+        lower = (x, y + int(height * 0.55), width, int(height * 0.3))
+        _centred(draw, upper, thai, 110 if spec.rows == 1 else 92, TEXT)
+        _centred(draw, lower, english, 64 if spec.rows == 1 else 52, SUBTEXT)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def menu_image(spec: RichMenuSpec, *, regenerate: bool = False) -> bytes:
+    """The shipped picture (assets/<alias>.png) unless asked to draw it again."""
+    shipped = ASSETS / f"{spec.alias}.png"
+    if shipped.exists() and not regenerate:
+        return shipped.read_bytes()
+    return render_image(spec)
+
+
+def menu_request(spec: RichMenuSpec) -> RichMenuRequest:
+    areas = []
+    for index, button in enumerate(spec.buttons):
+        x, y, width, height = _cell(spec, index)
+        with use_locale("th"):
+            label = str(button.label)[:20]
+        action = PostbackAction(label=label, data=button.code, display_text=label)
+        areas.append(RichMenuArea(bounds=RichMenuBounds(x=x, y=y, width=width, height=height), action=action))
+    with use_locale("th"):
+        bar = str(spec.chat_bar_text)[:14]
+    return RichMenuRequest(
+        size=RichMenuSize(width=WIDTH, height=HEIGHT), selected=True, name=spec.name, chat_bar_text=bar, areas=areas
+    )
+
+
+async def alias_target(channel: LineChannel, alias: str) -> str | None:
+    """The rich menu an alias points at, or None if the alias does not exist yet."""
+    try:
+        found = await channel.call(lambda: channel.api.get_rich_menu_alias(alias))
+    except LineError as error:
+        if error.status in (400, 404):
+            return None
+        raise
+    return str(found.rich_menu_id)
+
+
+async def install_menu(channel: LineChannel, spec: RichMenuSpec, *, regenerate: bool = False) -> str:
+    """Create the menu with its picture, point its alias at it, delete the menu the alias had before."""
+    old = await alias_target(channel, spec.alias)
+    created = await channel.call(lambda: channel.api.create_rich_menu(menu_request(spec)))
+    menu_id = str(created.rich_menu_id)
+    image = menu_image(spec, regenerate=regenerate)
+    await channel.call(lambda: channel.blob.set_rich_menu_image(menu_id, image, _headers={"Content-Type": "image/png"}))
+    if old is None:
+        request = CreateRichMenuAliasRequest(rich_menu_alias_id=spec.alias, rich_menu_id=menu_id)
+        await channel.call(lambda: channel.api.create_rich_menu_alias(request))
+    else:
+        update = UpdateRichMenuAliasRequest(rich_menu_id=menu_id)
+        await channel.call(lambda: channel.api.update_rich_menu_alias(spec.alias, update))
+        try:
+            await channel.call(lambda: channel.api.delete_rich_menu(old))
+        except LineError as error:
+            log.warning("could not delete the old rich menu %s: %s", old, error)
+    return menu_id
+
+
+async def setup_rich_menus(
+    channel: LineChannel, officer_user_ids: list[str], *, regenerate: bool = False
+) -> dict[str, str]:
+    """Install both menus, make the citizens' the default, link the officers'. Returns alias -> menu id."""
+    installed = {spec.alias: await install_menu(channel, spec, regenerate=regenerate) for spec in MENUS}
+    citizen_menu = installed[CITIZEN_MENU.alias]
+    await channel.call(lambda: channel.api.set_default_rich_menu(citizen_menu))
+    for user_id in officer_user_ids:
+        await link_menu_for_role(channel, user_id, "officer")
+    return installed
+
+
+async def link_menu_for_role(channel: LineChannel, user_id: str, role: str) -> bool:
+    """Give one LINE user the menu of their role (officers) or back the default one. True when LINE agreed."""
+    spec = MENU_BY_ROLE.get(role)
+    try:
+        if spec is None:
+            await channel.call(lambda: channel.api.unlink_rich_menu_id_from_user(user_id))
+            return True
+        menu_id = await alias_target(channel, spec.alias)
+        if menu_id is None:
+            log.warning("rich menu %s is not set up: run `hpp-bot line setup-richmenu`", spec.alias)
+            return False
+        await channel.call(lambda: channel.api.link_rich_menu_id_to_user(user_id, menu_id))
+        return True
+    except LineError as error:
+        log.warning("could not link the %s rich menu for %s: %s", role, user_id, error)
+        return False
