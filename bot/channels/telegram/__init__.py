@@ -1,28 +1,32 @@
-"""The Telegram channel (filled in by its own issue)."""
+"""The Telegram channel: webhook (or long polling) into the inbox, outbox rows out through the Bot API.
+
+python-telegram-bot is used for its `Bot` client, its `Update` models and its errors only; conversation state
+lives in the database like every other channel's (see the design guide).
+"""
 
 from __future__ import annotations
 
-import argparse
-
-from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
+from bot.channels.telegram.channel import TelegramChannel
+from bot.channels.telegram.cli import register_cli
+from bot.channels.telegram.commands import register_commands
+from bot.channels.telegram.webhook import telegram_webhook
 from bot.core.types import Channel
 from bot.settings import Settings
 
+register_commands()
+
 
 def make_channel(settings: Settings) -> Channel | None:
-    return None
-
-
-async def _webhook(request: Request) -> JSONResponse:
-    return JSONResponse({"error": "Telegram channel is not configured"}, status_code=503)
+    """The channel, or None when TELEGRAM_BOT_TOKEN is not set."""
+    if not settings.telegram_enabled:
+        return None
+    return TelegramChannel(settings)
 
 
 def routes() -> list[BaseRoute]:
-    return [Route("/webhooks/telegram", _webhook, methods=["POST"])]
+    return [Route("/webhooks/telegram", telegram_webhook, methods=["POST"])]
 
 
-def register_cli(subparsers: argparse._SubParsersAction) -> None:
-    return None
+__all__ = ["TelegramChannel", "make_channel", "register_cli", "routes"]

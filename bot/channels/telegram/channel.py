@@ -1,0 +1,236 @@
+"""The Telegram channel: sends outbox rows through the Bot API within Telegram's limits, downloads photos,
+and answers button presses.
+
+Errors are classified, never raised: flood control (429) and server trouble are retried later, a user who
+blocked the bot (403) is unreachable, any other refusal (400) is recorded as failed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import mimetypes
+from datetime import timedelta
+
+from sqlalchemy import select
+from telegram import Bot, ReplyKeyboardMarkup, ReplyKeyboardRemove
+from telegram.constants import ParseMode
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+
+from bot.channels.telegram.parse import BOT_API_DOWNLOAD_LIMIT, PressedButton, bot_id_from_token
+from bot.channels.telegram.render import Outgoing, SendKind, render_replies
+from bot.channels.telegram.throttle import Throttle
+from bot.core.types import ChannelName, DeliveryResult, DeliveryStatus, OutboundMessage
+from bot.settings import Settings
+from storage.db import Database
+from storage.models import Media
+
+log = logging.getLogger(__name__)
+
+INVALID_TOKEN_RETRY_SECONDS = 60.0
+_IMAGE_SIGNATURES = (
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"GIF8", "image/gif"),
+)
+
+
+def make_bot(settings: Settings) -> Bot:
+    assert settings.telegram_bot_token is not None
+    base = settings.telegram_api_base_url
+    return Bot(settings.telegram_bot_token.get_secret_value(), base_url=f"{base}/bot", base_file_url=f"{base}/file/bot")
+
+
+def sniff_content_type(data: bytes, path: str | None) -> str:
+    for signature, content_type in _IMAGE_SIGNATURES:
+        if data.startswith(signature):
+            return content_type
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return mimetypes.guess_type(path or "")[0] or "application/octet-stream"
+
+
+def seconds(value: int | float | timedelta) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+class TelegramChannel:
+    name = ChannelName.TELEGRAM.value
+
+    def __init__(self, settings: Settings, *, bot: Bot | None = None, throttle: Throttle | None = None) -> None:
+        assert settings.telegram_bot_token is not None
+        self.bot = bot or make_bot(settings)
+        self.bot_id = bot_id_from_token(settings.telegram_bot_token.get_secret_value())
+        self.throttle = throttle or Throttle()
+        self._database_url = settings.database_url
+        self._db: Database | None = None
+        self._progress: dict[tuple[str, str], int] = {}  # (row key, chat) -> sends done: a retry resumes there
+        self._blocked: set[str] = set()  # chats that answered 403: not called again until they write to us
+        self._reply_keyboard_chats: set[str] = set()  # chats showing a reply keyboard we should take away
+        self._side_calls: set[asyncio.Task[None]] = set()
+
+    # ------------------------------------------------------------ lifecycle
+
+    async def start(self) -> None:
+        try:
+            await self.bot.initialize()
+        except TelegramError as exc:  # the API may be down at start-up: sending will retry later
+            log.warning("Telegram: could not reach the Bot API at start-up: %s", exc)
+
+    async def close(self) -> None:
+        await self.settle()
+        await self.bot.shutdown()
+        if self._db is not None:
+            await self._db.close()
+            self._db = None
+
+    async def settle(self) -> None:
+        """Wait for the answers to button presses still on their way (tests, shutdown)."""
+        while self._side_calls:
+            await asyncio.gather(*list(self._side_calls), return_exceptions=True)
+
+    # ------------------------------------------------------------ inbound side calls
+
+    def note_inbound(self, chat_id: str) -> None:
+        """A chat that writes to us has not blocked us (any more)."""
+        self._blocked.discard(chat_id)
+
+    def answer_press(self, pressed: PressedButton) -> None:
+        """Stop the button's spinner and take the old keyboard away, without holding up the webhook."""
+        task = asyncio.create_task(self._answer_press(pressed))
+        self._side_calls.add(task)
+        task.add_done_callback(self._side_calls.discard)
+
+    async def _answer_press(self, pressed: PressedButton) -> None:
+        try:
+            await self.bot.answer_callback_query(pressed.query_id)
+        except TelegramError as exc:  # e.g. "query is too old": the press is still applied
+            log.info("Telegram: could not answer callback query: %s", exc)
+        if pressed.chat_id is None or pressed.message_id is None:
+            return
+        try:
+            await self.bot.edit_message_reply_markup(chat_id=pressed.chat_id, message_id=pressed.message_id)
+        except TelegramError as exc:  # "message is not modified" and the like are harmless
+            log.debug("Telegram: could not remove an old keyboard: %s", exc)
+
+    # ------------------------------------------------------------ media
+
+    async def fetch_media(self, ref: str) -> tuple[bytes, str]:
+        tg_file = await self.bot.get_file(ref)
+        if tg_file.file_size is not None and tg_file.file_size > BOT_API_DOWNLOAD_LIMIT:
+            raise ValueError(f"file of {tg_file.file_size} bytes is over the Bot API's download limit")
+        data = bytes(await tg_file.download_as_bytearray())
+        return data, sniff_content_type(data, tg_file.file_path)
+
+    async def _load_media(self, media_id: int) -> tuple[bytes, str | None]:
+        if self._db is None:
+            self._db = Database(self._database_url)
+        async with self._db.read() as session:
+            media = await session.scalar(select(Media).where(Media.id == media_id))
+        if media is None:
+            raise LookupError(f"media {media_id} is not stored")
+        return media.data, media.filename
+
+    # ------------------------------------------------------------ delivery
+
+    async def deliver(self, message: OutboundMessage) -> DeliveryResult:
+        sends = render_replies(message.replies)
+        for chat in message.recipients or (message.recipient,):
+            result = await self._deliver_to(chat, message, sends)
+            if result.status is not DeliveryStatus.SENT and not message.recipients:
+                return result
+            if result.status is DeliveryStatus.RETRY:
+                return result  # a batch resumes where it stopped
+        return DeliveryResult.sent()
+
+    async def _deliver_to(self, chat: str, message: OutboundMessage, sends: list[Outgoing]) -> DeliveryResult:
+        if chat in self._blocked:
+            return self._blocked_result(message, "the chat blocked the bot earlier")
+        sends = self._with_keyboard_cleanup(chat, sends)
+        progress_key = (message.idempotency_key, chat)
+        for index in range(self._progress.get(progress_key, 0), len(sends)):
+            await self.throttle.wait_turn(chat, is_group=message.is_group)
+            try:
+                await self._send(chat, sends[index])
+            except (TelegramError, LookupError) as exc:
+                result = self._classify(exc, chat, message)
+                if result.status is DeliveryStatus.RETRY:
+                    self._progress[progress_key] = index
+                else:
+                    self._progress.pop(progress_key, None)
+                return result
+            self._track_reply_keyboard(chat, sends[index])
+        self._progress.pop(progress_key, None)
+        return DeliveryResult.sent()
+
+    async def _send(self, chat: str, outgoing: Outgoing) -> None:
+        markup = outgoing.markup
+        if outgoing.kind is SendKind.MESSAGE:
+            await self.bot.send_message(chat, outgoing.text, parse_mode=ParseMode.HTML, reply_markup=markup)
+        elif outgoing.kind is SendKind.PHOTO:
+            photo: bytes | str = outgoing.url or ""
+            if outgoing.media_id is not None:
+                photo, _filename = await self._load_media(outgoing.media_id)
+            await self.bot.send_photo(
+                chat, photo, caption=outgoing.text or None, parse_mode=ParseMode.HTML, reply_markup=markup
+            )
+        else:
+            assert outgoing.media_id is not None
+            data, filename = await self._load_media(outgoing.media_id)
+            await self.bot.send_document(
+                chat,
+                data,
+                filename=filename,
+                caption=outgoing.text or None,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+            )
+
+    def _classify(self, exc: Exception, chat: str, message: OutboundMessage) -> DeliveryResult:
+        error = f"{type(exc).__name__}: {exc}"
+        if isinstance(exc, RetryAfter):
+            wait = seconds(exc.retry_after)
+            self.throttle.hold(chat, wait)
+            return DeliveryResult(DeliveryStatus.RETRY, retry_after=wait, error=error)
+        if isinstance(exc, Forbidden):
+            self._blocked.add(chat)
+            return self._blocked_result(message, error)
+        if isinstance(exc, InvalidToken):  # a configuration problem: keep the messages until it is fixed
+            return DeliveryResult(DeliveryStatus.RETRY, retry_after=INVALID_TOKEN_RETRY_SECONDS, error=error)
+        if isinstance(exc, BadRequest | ChatMigrated | LookupError):
+            return DeliveryResult(DeliveryStatus.FAILED, error=error)
+        if isinstance(exc, NetworkError):  # 5xx, timeouts, connection errors: back off and try again
+            return DeliveryResult(DeliveryStatus.RETRY, error=error)
+        return DeliveryResult(DeliveryStatus.FAILED, error=error)
+
+    @staticmethod
+    def _blocked_result(message: OutboundMessage, error: str) -> DeliveryResult:
+        # In a group a 403 means the bot was removed: that says nothing about the person who wrote there.
+        status = DeliveryStatus.FAILED if message.is_group or message.recipients else DeliveryStatus.UNREACHABLE
+        return DeliveryResult(status, error=error)
+
+    def _with_keyboard_cleanup(self, chat: str, sends: list[Outgoing]) -> list[Outgoing]:
+        """Take a finished location keyboard away with the first message that has no keyboard of its own."""
+        if chat not in self._reply_keyboard_chats:
+            return sends
+        if any(isinstance(send.markup, ReplyKeyboardMarkup) for send in sends):
+            return sends
+        for index, send in enumerate(sends):
+            if send.markup is None:
+                cleaned = Outgoing(send.kind, send.text, ReplyKeyboardRemove(), send.media_id, send.url)
+                return [*sends[:index], cleaned, *sends[index + 1 :]]
+        return sends
+
+    def _track_reply_keyboard(self, chat: str, sent: Outgoing) -> None:
+        if isinstance(sent.markup, ReplyKeyboardMarkup):
+            self._reply_keyboard_chats.add(chat)
+        elif isinstance(sent.markup, ReplyKeyboardRemove):
+            self._reply_keyboard_chats.discard(chat)

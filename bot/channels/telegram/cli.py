@@ -1,0 +1,114 @@
+"""`hpp-bot telegram set-webhook | set-commands | poll`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import signal
+import sys
+
+from telegram import BotCommand
+
+from bot.channels.telegram.channel import TelegramChannel, make_bot
+from bot.channels.telegram.commands import BOT_COMMANDS
+from bot.channels.telegram.poll import ALLOWED_UPDATES, run_polling
+from bot.core.i18n import reload_translations, use_locale
+from bot.core.types import ChannelName
+from bot.settings import Settings, log_channels
+
+WEBHOOK_PATH = "/webhooks/telegram"
+COMMAND_LANGUAGES = ("th", "en")
+DEFAULT_COMMAND_LANGUAGE = "th"  # people whose Telegram is in neither language see Thai
+
+
+def register_cli(subparsers: argparse._SubParsersAction) -> None:
+    telegram = subparsers.add_parser("telegram", help="Telegram: set the webhook and commands, or poll locally")
+    sub = telegram.add_subparsers(dest="telegram_command", required=True)
+    webhook = sub.add_parser("set-webhook", help="point Telegram at PUBLIC_BASE_URL/webhooks/telegram")
+    webhook.add_argument("--drop-pending", action="store_true", help="discard updates Telegram still holds")
+    webhook.set_defaults(func=cmd_set_webhook)
+    commands = sub.add_parser("set-commands", help="publish the command list in Thai and English")
+    commands.set_defaults(func=cmd_set_commands)
+    poll = sub.add_parser("poll", help="long polling instead of a webhook (development); runs the workers too")
+    poll.add_argument("--timeout", type=int, default=30, help="seconds each getUpdates call may wait")
+    poll.set_defaults(func=cmd_poll)
+
+
+def _need_token(settings: Settings) -> bool:
+    if settings.telegram_bot_token is None:
+        print("hpp-bot: TELEGRAM_BOT_TOKEN is not set", file=sys.stderr)
+        return False
+    return True
+
+
+def cmd_set_webhook(args: argparse.Namespace, settings: Settings) -> int:
+    if not _need_token(settings):
+        return 2
+    if not settings.public_base_url or settings.telegram_webhook_secret is None:
+        print("hpp-bot: set PUBLIC_BASE_URL and TELEGRAM_WEBHOOK_SECRET first", file=sys.stderr)
+        return 2
+    url = f"{settings.public_base_url}{WEBHOOK_PATH}"
+    asyncio.run(set_webhook(settings, url, drop_pending=args.drop_pending))
+    print(f"hpp-bot: Telegram webhook set to {url} (updates: {', '.join(ALLOWED_UPDATES)})")
+    return 0
+
+
+async def set_webhook(settings: Settings, url: str, *, drop_pending: bool = False) -> None:
+    assert settings.telegram_webhook_secret is not None
+    async with make_bot(settings) as bot:
+        await bot.set_webhook(
+            url,
+            secret_token=settings.telegram_webhook_secret.get_secret_value(),
+            allowed_updates=list(ALLOWED_UPDATES),
+            drop_pending_updates=drop_pending,
+        )
+
+
+def cmd_set_commands(args: argparse.Namespace, settings: Settings) -> int:
+    if not _need_token(settings):
+        return 2
+    asyncio.run(set_commands(settings))
+    print(f"hpp-bot: Telegram commands set ({', '.join(COMMAND_LANGUAGES)} and the default)")
+    return 0
+
+
+def command_list(locale: str) -> list[BotCommand]:
+    with use_locale(locale):
+        return [BotCommand(command, str(description)) for command, description in BOT_COMMANDS]
+
+
+async def set_commands(settings: Settings) -> None:
+    reload_translations()
+    async with make_bot(settings) as bot:
+        for locale in COMMAND_LANGUAGES:
+            await bot.set_my_commands(command_list(locale), language_code=locale)
+        await bot.set_my_commands(command_list(DEFAULT_COMMAND_LANGUAGE))
+
+
+def cmd_poll(args: argparse.Namespace, settings: Settings) -> int:
+    if not _need_token(settings):
+        return 2
+    print("hpp-bot: polling Telegram (the webhook is removed while polling); Ctrl-C to stop")
+    asyncio.run(poll(settings, long_poll_seconds=args.timeout))
+    return 0
+
+
+async def poll(settings: Settings, *, long_poll_seconds: int) -> None:
+    from bot.services import Services
+
+    services = Services.build(settings)
+    channel = services.channels.get(ChannelName.TELEGRAM.value)
+    assert isinstance(channel, TelegramChannel)
+    log_channels(settings)
+    await services.open()
+    services.start_workers()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    try:
+        await run_polling(services, channel, stop, long_poll_seconds=long_poll_seconds)
+    finally:
+        await services.close()

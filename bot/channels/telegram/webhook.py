@@ -1,0 +1,73 @@
+"""`POST /webhooks/telegram`: check the secret token, store the update in the inbox, answer 200 at once.
+
+Telegram sends `X-Telegram-Bot-Api-Secret-Token` with the secret given to setWebhook; without the right one
+nothing is stored. The same `receive_update` serves long polling (`hpp-bot telegram poll`).
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+from typing import TYPE_CHECKING, Any
+
+from pydantic import SecretStr
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from bot.channels.telegram.channel import TelegramChannel
+from bot.channels.telegram.parse import parse_update
+from bot.core.inbox import store_inbound
+from bot.core.types import ChannelName
+
+if TYPE_CHECKING:  # bot.services builds the channels, so it cannot be imported while they load
+    from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+_warned_no_secret: list[bool] = []
+
+
+def secret_matches(given: str | None, expected: SecretStr | None) -> bool:
+    if expected is None or not expected.get_secret_value():
+        if not _warned_no_secret:
+            _warned_no_secret.append(True)
+            log.warning("Telegram webhook refused: TELEGRAM_WEBHOOK_SECRET is not set (see `hpp-bot telegram`)")
+        return False
+    if given is None:
+        return False
+    return hmac.compare_digest(given.encode(), expected.get_secret_value().encode())
+
+
+async def receive_update(services: Services, channel: TelegramChannel, data: dict[str, Any]) -> int:
+    """Store one update (once: the inbox is unique on the update id) and answer a button press.
+
+    Returns how many events were newly stored. Raises ValueError for a body that is not an update.
+    """
+    parsed = parse_update(
+        data, bot=channel.bot, bot_id=channel.bot_id, max_image_bytes=services.settings.max_image_bytes
+    )
+    stored = 0
+    if parsed.inbound is not None:
+        stored = await store_inbound(services.db, [parsed.inbound], services.inbox_wakeup)
+        channel.note_inbound(parsed.inbound.chat)
+    if parsed.pressed is not None and (stored or parsed.inbound is None):
+        channel.answer_press(parsed.pressed)
+    return stored
+
+
+async def telegram_webhook(request: Request) -> JSONResponse:
+    services: Services = request.app.state.services
+    channel = services.channels.get(ChannelName.TELEGRAM.value)
+    if not isinstance(channel, TelegramChannel):
+        return JSONResponse({"error": "Telegram channel is not configured"}, status_code=503)
+    if not secret_matches(request.headers.get(SECRET_HEADER), services.settings.telegram_webhook_secret):
+        return JSONResponse({"error": "forbidden"}, status_code=403)
+    try:
+        data = json.loads(await request.body())
+        await receive_update(services, channel, data)
+    except (ValueError, KeyError, TypeError) as exc:
+        log.warning("Telegram webhook: not an update: %s", exc)
+        return JSONResponse({"error": "bad request"}, status_code=400)
+    return JSONResponse({"ok": True})
