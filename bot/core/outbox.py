@@ -167,6 +167,14 @@ class OutboxSender:
                 .where(OutboxMessage.status == "sending", OutboxMessage.claimed_until < now)
                 .values(status="pending")
             )
+            # Someone who blocked the bot gets nothing more: their queued messages are skipped, not attempted.
+            unreachable = select(Person.id).where(Person.is_reachable.is_(False))
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.status == "pending", OutboxMessage.person_id.in_(unreachable))
+                .values(status="skipped", last_error="unreachable")
+                .execution_options(synchronize_session=False)
+            )
             due = (
                 await session.scalars(
                     select(OutboxMessage)
@@ -193,11 +201,19 @@ class OutboxSender:
         channel = self.channels.get(row.channel)
         if channel is None:
             return DeliveryResult(DeliveryStatus.RETRY, retry_after=30, error=f"channel {row.channel} is off")
+        if row.person_id is not None and not await self._reachable(row.person_id):
+            # Queued before the person blocked the bot (LINE unfollow): pushing would only spend quota.
+            return DeliveryResult(DeliveryStatus.UNREACHABLE, error="the person blocked the bot")
         try:
             return await channel.deliver(to_message(row))
         except Exception as exc:  # a bug or an unexpected error: retry with backoff, keep the reason
             log.exception("outbox %s: delivery raised", row.id)
             return DeliveryResult(DeliveryStatus.RETRY, error=f"{type(exc).__name__}: {exc}")
+
+    async def _reachable(self, person_id: int) -> bool:
+        async with self.db.read() as session:
+            reachable = await session.scalar(select(Person.is_reachable).where(Person.id == person_id))
+        return reachable is not False
 
     async def _record(self, row: OutboxMessage, result: DeliveryResult) -> None:
         now = _now()

@@ -16,7 +16,7 @@ from bot.core.outbox import OutboxSender, enqueue
 from bot.core.types import Inbound, InboundKind, Reply
 from bot.services import Services
 from handlers import router
-from storage.models import Conversation, Feedback, InboxEvent, OutboxMessage
+from storage.models import Conversation, Feedback, InboxEvent, OutboxMessage, Person
 from tests.conftest import make_settings
 from tests.core.conftest import known_person
 from tests.support.chat import RecordingChannel, pump
@@ -200,3 +200,18 @@ async def test_a_failing_step_leaves_nothing_half_written(services: Services, fa
 
 def test_finish_offers_the_menu_by_default() -> None:
     assert finish(Reply("x")).show_menu is True
+
+
+async def test_messages_to_someone_who_blocked_the_bot_are_skipped(services: Services) -> None:
+    person = await known_person(services, "blocked")
+    async with services.db.write() as session:
+        await enqueue(
+            session, channel="simulator", recipient="blocked", replies=[Reply("x")], key="b1", person_id=person.id
+        )
+        await session.execute(update(Person).where(Person.id == person.id).values(is_reachable=False))
+    await services.outbox_sender.run_once()  # type: ignore[union-attr]
+    recorder = services.channels["simulator"]
+    assert isinstance(recorder, RecordingChannel) and recorder.delivered == []
+    async with services.db.read() as session:
+        row = await session.scalar(select(OutboxMessage).where(OutboxMessage.idempotency_key == "b1"))
+    assert row is not None and (row.status, row.last_error, row.attempts) == ("skipped", "unreachable", 0)
