@@ -130,6 +130,10 @@ class FakeLineApi:
     def hang_next(self, path_prefix: str, seconds: float, *, times: int = 1) -> None:
         self.fail_next(path_prefix, 500, times=times, message="hung", hang_seconds=seconds)
 
+    def lose_answer_next(self, path_prefix: str, seconds: float, *, times: int = 1) -> None:
+        """Accept the request (it is delivered) but answer only after `seconds`: the client times out."""
+        self.fail_next(path_prefix, 0, times=times, message="accepted, answer lost", hang_seconds=seconds)
+
     def add_content(self, message_id: str, data: bytes, content_type: str = "image/jpeg") -> None:
         self.state.content[message_id] = (data, content_type)
 
@@ -169,6 +173,10 @@ def _build_app(state: FakeLineState) -> Starlette:
                     Recorded(request.method, request.url.path, dict(request.headers), body, time.monotonic())
                 )
                 failure = _take_failure(state, request.url.path)
+            if failure is not None and failure.status == 0:
+                response = await handler(request, state, body)
+                await asyncio.sleep(failure.hang_seconds)
+                return response
             if failure is not None:
                 if failure.hang_seconds:
                     await asyncio.sleep(failure.hang_seconds)
