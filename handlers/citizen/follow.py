@@ -1,0 +1,162 @@
+"""Follow a ticket (ติดตามเรื่อง): the person's tickets, or any ticket by number, with its status history.
+
+Someone else's ticket shows only the public summary: no description, no history notes, nothing about the
+complainant. A resolved ticket of one's own offers rating and, inside the window, reopening.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.core.flow import Ctx, Flow, Outcome, StepName, goto
+from bot.core.i18n import _, format_date
+from bot.core.types import Choice, Reply
+from handlers import router
+from handlers.citizen.common import (
+    TICKET_EXAMPLE,
+    aware,
+    find_ticket,
+    is_own,
+    normalise_ticket_no,
+    recent_tickets,
+)
+from handlers.tickets import FOLLOW_TICKET, OPEN_STATUSES, history_text, status_label, ticket_card
+from storage.models import Complaint, ComplaintStatus
+
+FLOW = "follow"
+RATE_TICKET = "rate:"  # "rate:CRI-69-00042" starts the rating flow from anywhere
+REOPEN_TICKET = "reopen:"
+
+
+class Step(StepName):
+    CHOOSE = "choose"
+
+
+def ticket_choice(complaint: Complaint) -> Choice:
+    return Choice(f"{FOLLOW_TICKET}{complaint.ticket_no}", f"{complaint.ticket_no} · {status_label(complaint.status)}")
+
+
+async def my_tickets_reply(ctx: Ctx, lead: str | None = None) -> Reply:
+    tickets = await recent_tickets(ctx.session, ctx.person)
+    if not tickets:
+        text = _(
+            "You have not filed any complaint yet. To look up a ticket, type its number (for example {example}).",
+            example=TICKET_EXAMPLE,
+        )
+        return Reply("\n".join(filter(None, [lead, text])))
+    open_count = sum(1 for t in tickets if t.status in OPEN_STATUSES)
+    text = _(
+        "Your tickets, newest first ({open_count} still open). Choose one, or type any ticket number "
+        "(for example {example}).",
+        open_count=open_count,
+        example=TICKET_EXAMPLE,
+    )
+    return Reply("\n".join(filter(None, [lead, text])), choices=tuple(ticket_choice(t) for t in tickets))
+
+
+def can_reopen(ctx: Ctx, complaint: Complaint) -> bool:
+    if complaint.status != ComplaintStatus.RESOLVED or complaint.resolved_at is None:
+        return False
+    return ctx.now - aware(complaint.resolved_at) <= timedelta(days=ctx.settings.reopen_days)
+
+
+async def _status_details(ctx: Ctx, complaint: Complaint, own: bool) -> list[str]:
+    lines: list[str] = []
+    if complaint.status == ComplaintStatus.DUPLICATE and complaint.duplicate_of_id is not None:
+        original = await ctx.session.get(Complaint, complaint.duplicate_of_id)
+        if original is not None:
+            lines.append(
+                _("This is the same matter as ticket {original}: it is followed there.", original=original.ticket_no)
+            )
+    if own and complaint.status == ComplaintStatus.REJECTED and complaint.reject_reason:
+        lines.append(_("Reason: {reason}", reason=complaint.reject_reason))
+    if own and complaint.status == ComplaintStatus.RESOLVED and complaint.resolved_at is not None:
+        if can_reopen(ctx, complaint):
+            until = aware(complaint.resolved_at) + timedelta(days=ctx.settings.reopen_days)
+            lines.append(_("Not solved after all? You can reopen it until {date}.", date=format_date(until)))
+        if complaint.rating is None:
+            lines.append(_("Please rate how it was handled."))
+    return lines
+
+
+async def _ticket_choices(ctx: Ctx, complaint: Complaint, own: bool) -> tuple[Choice, ...]:
+    buttons: list[Choice] = []
+    if complaint.duplicate_of_id is not None:
+        original = await ctx.session.get(Complaint, complaint.duplicate_of_id)
+        if original is not None:
+            buttons.append(
+                Choice(f"{FOLLOW_TICKET}{original.ticket_no}", _("Open {ticket}", ticket=original.ticket_no))
+            )
+    if own and complaint.status in (ComplaintStatus.RESOLVED, ComplaintStatus.CLOSED) and complaint.resolved_at:
+        label = _("Rate") if complaint.rating is None else _("Change my rating")
+        buttons.append(Choice(f"{RATE_TICKET}{complaint.ticket_no}", label))
+        if can_reopen(ctx, complaint):
+            buttons.append(Choice(f"{REOPEN_TICKET}{complaint.ticket_no}", _("Reopen")))
+    if await recent_tickets(ctx.session, ctx.person, limit=1):
+        buttons.append(Choice(f"{FOLLOW_TICKET}mine", _("My tickets")))
+    return tuple(buttons)
+
+
+async def ticket_replies(ctx: Ctx, complaint: Complaint) -> list[Reply]:
+    """The card, then the history (own ticket) or a public-summary note (anyone else's)."""
+    own = is_own(complaint, ctx.person)
+    card = await ticket_card(ctx.session, complaint, public=not own)
+    lines = await _status_details(ctx, complaint, own)
+    if own:
+        lines.insert(0, _("Status history:") + "\n" + await history_text(ctx.session, complaint))
+    else:
+        lines.insert(
+            0,
+            _(
+                "This is the public summary of ticket {ticket}. Details are shown only to the person who filed it.",
+                ticket=complaint.ticket_no,
+            ),
+        )
+    lines.append(_('Type another ticket number to look it up, or "menu" to finish.'))
+    return [Reply(card=card), Reply("\n\n".join(lines), choices=await _ticket_choices(ctx, complaint, own))]
+
+
+async def show_ticket(ctx: Ctx, typed: str) -> Outcome:
+    ticket_no = normalise_ticket_no(typed)
+    if ticket_no is None:
+        return goto(
+            Step.CHOOSE,
+            await my_tickets_reply(
+                ctx,
+                _(
+                    '"{typed}" is not a ticket number. A ticket number looks like {example}.',
+                    typed=typed,
+                    example=TICKET_EXAMPLE,
+                ),
+            ),
+        )
+    complaint = await find_ticket(ctx.session, ticket_no)
+    if complaint is None:
+        return goto(
+            Step.CHOOSE,
+            await my_tickets_reply(ctx, _("There is no ticket {ticket}. Please check the number.", ticket=ticket_no)),
+        )
+    return goto(Step.CHOOSE, *await ticket_replies(ctx, complaint))
+
+
+async def enter(ctx: Ctx) -> Outcome:
+    """Show the ticket named by a button or "/status CRI-69-00042", else the person's tickets."""
+    if ctx.args and ctx.args != "mine":
+        return await show_ticket(ctx, ctx.args)
+    return goto(Step.CHOOSE, await my_tickets_reply(ctx))
+
+
+async def on_choose(ctx: Ctx) -> Outcome:
+    """A ticket from the list, or a typed ticket number."""
+    if ctx.choice and ctx.choice.startswith(FOLLOW_TICKET):
+        ctx.args = ctx.choice[len(FOLLOW_TICKET) :]
+        return await enter(ctx)
+    if not ctx.text:
+        return goto(Step.CHOOSE, await my_tickets_reply(ctx, _("Please choose a ticket or type its number.")))
+    return await show_ticket(ctx, ctx.text)
+
+
+router.register(Flow(name=FLOW, enter=enter, steps={Step.CHOOSE: on_choose}))
+router.add_code_prefix(FOLLOW_TICKET, FLOW)
+for _word in ("/status", "/follow", "ติดตามเรื่อง", "ติดตาม", "สถานะเรื่อง"):
+    router.add_command(_word, f"{router.MENU_PREFIX}{FLOW}")
