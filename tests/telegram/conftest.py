@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -16,7 +17,7 @@ from bot.app import create_app
 from bot.channels.telegram.channel import TelegramChannel
 from bot.channels.telegram.throttle import Throttle
 from bot.services import Services
-from storage.models import InboxEvent, OutboxMessage
+from storage.models import InboxEvent, OutboxMessage, Person
 from tests.conftest import make_settings
 from tests.fakes.telegram_api import TOKEN, FakeTelegramApi
 from tests.support.chat import pump
@@ -80,6 +81,22 @@ class TelegramBot:
                 select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status.in_(("pending", "sending")))
             )
         return int(count or 0)
+
+    async def known_citizen(self, user_id: int, *, locale: str = "th") -> Person:
+        """Someone who has used the bot before (the PDPA notice is behind them), so a test starts at the menu."""
+        async with self.services.db.write() as session:
+            person = Person(
+                channel="telegram",
+                platform_user_id=str(user_id),
+                chat_id=str(user_id),
+                display_name="Somchai Jaidee",
+                locale=locale,
+                role="citizen",
+                is_reachable=True,
+                pdpa_notice_at=datetime.now(UTC),
+            )
+            session.add(person)
+        return person
 
     async def inbox_count(self) -> int:
         async with self.services.db.read() as session:

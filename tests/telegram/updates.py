@@ -10,7 +10,9 @@ _update_ids = itertools.count(5000)
 _message_ids = itertools.count(1)
 
 
-def user(user_id: int, *, first: str = "Somchai", last: str | None = "Jaidee", lang: str | None = "th") -> dict[str, Any]:
+def user(
+    user_id: int, *, first: str = "Somchai", last: str | None = "Jaidee", lang: str | None = "th"
+) -> dict[str, Any]:
     data: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first}
     if last:
         data["last_name"] = last
@@ -28,7 +30,11 @@ def group_chat(chat_id: int) -> dict[str, Any]:
 
 
 def message_update(
-    user_id: int, *, chat: dict[str, Any] | None = None, update_id: int | None = None, lang: str | None = "th",
+    user_id: int,
+    *,
+    chat: dict[str, Any] | None = None,
+    update_id: int | None = None,
+    lang: str | None = "th",
     **content: Any,
 ) -> dict[str, Any]:
     message = {

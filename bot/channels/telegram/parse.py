@@ -13,6 +13,7 @@ from telegram import Bot, CallbackQuery, Message, Update, User
 
 from bot.core.types import ChannelName, Inbound, InboundKind, Location
 
+USED_UPDATE_KINDS = ("message", "callback_query")  # also the allowed_updates given to setWebhook and getUpdates
 GROUP_CHAT_TYPES = frozenset({"group", "supergroup"})
 # The Bot API's getFile downloads at most 20 MB; anything bigger can never be fetched.
 BOT_API_DOWNLOAD_LIMIT = 20 * 1024 * 1024
@@ -59,7 +60,12 @@ def parse_update(
     """Turn one update's JSON into what the inbox stores. Raises ValueError for a body that is not an update."""
     if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
         raise ValueError("not a Telegram update: update_id is missing")
-    update = Update.de_json(data, bot)
+    used = {kind: data[kind] for kind in USED_UPDATE_KINDS if kind in data}
+    if not used:
+        # Not parsed at all: the Bot API adds fields to kinds we ignore, and a model that lags must not turn
+        # an update we would drop anyway into an error Telegram keeps re-sending.
+        return ParsedUpdate()
+    update = Update.de_json({"update_id": data["update_id"], **used}, bot)
     event_id = f"{bot_id}:{update.update_id}"
     if update.message is not None:
         return ParsedUpdate(inbound=_from_message(update.message, event_id, bot_id, max_image_bytes))

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
 
 from bot.channels.telegram.channel import TelegramChannel, seconds
+from bot.channels.telegram.parse import USED_UPDATE_KINDS
 from bot.channels.telegram.webhook import receive_update
 from bot.core.types import ChannelName
 from storage.db import Database
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-ALLOWED_UPDATES = ("message", "callback_query")  # the only kinds the bot uses (setWebhook says the same)
+ALLOWED_UPDATES = USED_UPDATE_KINDS  # the only kinds the bot uses (setWebhook says the same)
 ERROR_PAUSE_SECONDS = 5.0
 
 
