@@ -14,6 +14,8 @@ CANCEL = "g:cancel"
 HELP = "g:help"
 LANGUAGE = "g:lang"
 SET_LANGUAGE = "lang:"  # lang:th, lang:en
+START_REGISTER = "register-"  # the start parameter of the officers' invite deep links
+START_REGISTER_FLOW = "register"
 GLOBAL_PREFIXES = ("g:", "lang:", router.MENU_PREFIX)
 LANGUAGE_NAMES = {"th": "ภาษาไทย", "en": "English"}
 
@@ -58,6 +60,9 @@ def start_outcome(ctx: Ctx) -> Outcome:
     first = router.first_contact_flow()
     if first is not None and ctx.person.pdpa_notice_at is None:
         return Outcome(start=first.name)
+    if ctx.args.startswith(START_REGISTER) and START_REGISTER_FLOW in router.FLOWS:
+        # A Telegram deep link t.me/<bot>?start=register-CODE arrives as "/start register-CODE".
+        return Outcome(start=START_REGISTER_FLOW, start_args=ctx.args.removeprefix(START_REGISTER))
     return finish(Reply(welcome_text()))
 
 

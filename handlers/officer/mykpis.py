@@ -1,0 +1,75 @@
+""" "My agenda's KPIs": each KPI of the officer's province agendas as a card, then what is due, with buttons that
+start the report on a due KPI or correct the officer's own report of the last day."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.core.flow import Ctx, Flow, Outcome, finish
+from bot.core.i18n import N_, _, format_date
+from bot.core.types import Choice, Reply
+from handlers import router
+from handlers.officer import scope
+from handlers.officer.progress import CORRECTION_WINDOW, Due, due_status
+from handlers.officer.report import correct_code, report_kpi_code
+from handlers.tickets import kpi_card, localized
+from storage.models import Agenda, Kpi, ProgressReport
+
+FLOW = "mykpis"
+MAX_CARDS = 10
+
+router.add_menu_entry(router.MenuEntry(f"m:{FLOW}", N_("My agenda's KPIs"), 52, roles=scope.STAFF_ROLES))
+
+
+async def enter(ctx: Ctx) -> Outcome:
+    if not scope.STAFF_ROLES & {ctx.person.role}:
+        return finish(scope.forbidden_reply())
+    rows = (
+        await ctx.session.execute(
+            select(Kpi, Agenda)
+            .join(Agenda, Kpi.agenda_id == Agenda.id)
+            .where(scope.agendas_of(ctx.person), Agenda.is_active.is_(True))
+            .order_by(Agenda.id, Kpi.id)
+            .limit(MAX_CARDS)
+        )
+    ).all()
+    if not rows:
+        return finish(Reply(_("There is no active agenda in your province yet.")))
+    cards = [Reply(card=kpi_card(kpi)) for kpi, _agenda in rows]
+    due = [d for kpi, _agenda in rows if (d := due_status(kpi, ctx.now)) is not None]
+    buttons = [Choice(report_kpi_code(d.kpi.id), localized(d.kpi.name_th, d.kpi.name_en)) for d in due[:6]]
+    recent = await _my_recent_report(ctx)
+    if recent is not None:
+        buttons.append(Choice(correct_code(recent.id), _("Correct my last report")))
+    buttons += router.menu_choices(ctx.person)
+    return finish(*cards, Reply(_due_text(due), choices=tuple(buttons)))
+
+
+def _due_text(due: list[Due]) -> str:
+    if not due:
+        return _("No report is due in the next 30 days.")
+    lines = [_("Reports due:")]
+    for item in due:
+        name = localized(item.kpi.name_th, item.kpi.name_en)
+        when = format_date(item.due_on)
+        if item.overdue:
+            lines.append(_("• {name}: overdue since {date}", name=name, date=when))
+        else:
+            lines.append(_("• {name}: by {date}", name=name, date=when))
+    return "\n".join(lines)
+
+
+async def _my_recent_report(ctx: Ctx) -> ProgressReport | None:
+    return await ctx.session.scalar(
+        select(ProgressReport)
+        .where(
+            ProgressReport.author_id == ctx.person.id,
+            ProgressReport.superseded.is_(False),
+            ProgressReport.created_at > ctx.now - CORRECTION_WINDOW,
+        )
+        .order_by(ProgressReport.created_at.desc(), ProgressReport.id.desc())
+        .limit(1)
+    )
+
+
+router.register(Flow(name=FLOW, enter=enter, steps={}, roles=None))

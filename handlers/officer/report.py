@@ -1,0 +1,329 @@
+"""Progress reports (รายงานความก้าวหน้า): agenda, KPI, value, narrative, photos, confirm; and corrections.
+
+Buttons elsewhere start it on one KPI or on a correction: "report:k<kpi id>" (reminders, the KPI list) and
+"report:c<report id>" (right after a report, within a day).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.core.flow import Ctx, Flow, Outcome, StepName, choices, finish, goto, stay
+from bot.core.i18n import N_, _, format_datetime
+from bot.core.types import Ask, Choice, Reply
+from handlers import router
+from handlers.officer import scope
+from handlers.officer.progress import (
+    MAX_NARRATIVE_LENGTH,
+    BadValue,
+    ReportedValue,
+    can_still_correct,
+    parse_value,
+    refresh_latest,
+    yesno_value,
+)
+from handlers.tickets import kpi_card, kpi_value_text, localized
+from storage.models import Agenda, Kpi, KpiUnit, ProgressReport, ProgressReportPhoto
+
+FLOW = "report"
+CODE_PREFIX = "report:"  # report:k12 reports on KPI 12; report:c34 corrects report 34
+SKIP = "skip"
+DONE = "done"
+CONFIRM = "ok"
+YES, NO = "v:yes", "v:no"
+MAX_PHOTOS = 3
+
+router.add_menu_entry(router.MenuEntry(f"m:{FLOW}", N_("Report progress"), 50, roles=scope.STAFF_ROLES))
+router.add_code_prefix(CODE_PREFIX, FLOW)
+
+
+def report_kpi_code(kpi_id: int) -> str:
+    return f"{CODE_PREFIX}k{kpi_id}"
+
+
+def correct_code(report_id: int) -> str:
+    return f"{CODE_PREFIX}c{report_id}"
+
+
+class Step(StepName):
+    AGENDA = "agenda"
+    KPI = "kpi"
+    VALUE = "value"
+    NARRATIVE = "narrative"
+    PHOTOS = "photos"
+    CONFIRM = "confirm"
+
+
+# ---------------------------------------------------------------- choosing the KPI
+
+
+async def enter(ctx: Ctx) -> Outcome:
+    """From the menu: pick an agenda; from a button: straight to the KPI or the correction."""
+    if not scope.STAFF_ROLES & {ctx.person.role}:
+        return finish(scope.forbidden_reply())
+    if ctx.args.startswith("c") and ctx.args[1:].isdigit():
+        return await _start_correction(ctx, int(ctx.args[1:]))
+    if ctx.args.startswith("k") and ctx.args[1:].isdigit():
+        return await _start_kpi(ctx, int(ctx.args[1:]))
+    return await _ask_agenda(ctx)
+
+
+async def _ask_agenda(ctx: Ctx) -> Outcome:
+    agendas = (
+        await ctx.session.scalars(
+            select(Agenda).where(scope.agendas_of(ctx.person), Agenda.is_active.is_(True)).order_by(Agenda.id)
+        )
+    ).all()
+    if not agendas:
+        return finish(Reply(_("There is no active agenda in your province to report on yet.")))
+    if len(agendas) == 1:
+        ctx.data["agenda_id"] = agendas[0].id
+        return await _ask_kpi(ctx)
+    buttons = tuple(Choice(f"a:{a.id}", localized(a.title_th, a.title_en)) for a in agendas[:12])
+    return goto(Step.AGENDA, Reply(_("Which agenda are you reporting on?"), choices=buttons))
+
+
+async def answer_agenda(ctx: Ctx) -> Outcome:
+    code = ctx.choice or ""
+    if not (code.startswith("a:") and code[2:].isdigit()):
+        return await _ask_agenda(ctx)
+    agenda = await ctx.session.get(Agenda, int(code[2:]))
+    if agenda is None or not scope.can_report_on(ctx.person, agenda):
+        return finish(scope.forbidden_reply())
+    ctx.data["agenda_id"] = agenda.id
+    return await _ask_kpi(ctx)
+
+
+async def _ask_kpi(ctx: Ctx) -> Outcome:
+    kpis = (await ctx.session.scalars(select(Kpi).where(Kpi.agenda_id == ctx.data["agenda_id"]).order_by(Kpi.id))).all()
+    if not kpis:
+        return finish(Reply(_("This agenda has no KPIs yet. Please ask the secretariat to add them.")))
+    buttons = tuple(Choice(f"k:{k.id}", localized(k.name_th, k.name_en)) for k in kpis[:12])
+    return goto(Step.KPI, Reply(_("Which KPI?"), choices=buttons))
+
+
+async def answer_kpi(ctx: Ctx) -> Outcome:
+    code = ctx.choice or ""
+    if not (code.startswith("k:") and code[2:].isdigit()):
+        return await _ask_kpi(ctx)
+    return await _start_kpi(ctx, int(code[2:]))
+
+
+async def _kpi_in_scope(ctx: Ctx, kpi_id: int) -> Kpi | None:
+    kpi = await ctx.session.get(Kpi, kpi_id)
+    agenda = await ctx.session.get(Agenda, kpi.agenda_id) if kpi is not None else None
+    if kpi is None or agenda is None or not scope.can_report_on(ctx.person, agenda):
+        return None
+    return kpi
+
+
+async def _start_kpi(ctx: Ctx, kpi_id: int) -> Outcome:
+    kpi = await _kpi_in_scope(ctx, kpi_id)
+    if kpi is None:
+        return finish(scope.forbidden_reply())
+    ctx.data["kpi_id"] = kpi.id
+    return goto(Step.VALUE, Reply(card=kpi_card(kpi)), _value_prompt(kpi))
+
+
+async def _start_correction(ctx: Ctx, report_id: int) -> Outcome:
+    report = await ctx.session.get(ProgressReport, report_id)
+    kpi = await _kpi_in_scope(ctx, report.kpi_id) if report is not None else None
+    if report is None or kpi is None or report.author_id != ctx.person.id:
+        return finish(scope.forbidden_reply())
+    if not can_still_correct(report, ctx.now):
+        return finish(
+            Reply(_("A report can only be corrected by its author within a day. Please send a new report instead."))
+        )
+    ctx.data.update(kpi_id=kpi.id, corrects=report.id)
+    previous = kpi_value_text(kpi, report.value) if kpi.unit != KpiUnit.MILESTONE else report.value_text
+    return goto(
+        Step.VALUE,
+        Reply(
+            _(
+                "Correcting your report of {time}: it said {value}.",
+                time=format_datetime(report.created_at),
+                value=previous,
+            )
+        ),
+        _value_prompt(kpi),
+    )
+
+
+# ---------------------------------------------------------------- value, narrative, photos
+
+
+def _value_prompt(kpi: Kpi) -> Reply:
+    if kpi.unit == KpiUnit.YESNO:
+        return Reply(_("Has it been achieved?"), choices=choices((YES, _("Yes")), (NO, _("No"))))
+    if kpi.unit == KpiUnit.PERCENT:
+        return Reply(_("Type the current percentage (0–100)."))
+    if kpi.unit == KpiUnit.MILESTONE:
+        return Reply(_('Describe the stage reached, for example "ขั้นที่ 2 จาก 4".'))
+    unit = localized(kpi.unit_label_th, kpi.unit_label_en)
+    return Reply(_("Type the current value in {unit} (a number).", unit=unit or _("units")))
+
+
+async def answer_value(ctx: Ctx) -> Outcome:
+    kpi = await _kpi_in_scope(ctx, ctx.data["kpi_id"])
+    if kpi is None:
+        return finish(scope.forbidden_reply())
+    try:
+        if kpi.unit == KpiUnit.YESNO and ctx.choice in (YES, NO):
+            reported = yesno_value(ctx.choice == YES)
+        else:
+            reported = parse_value(kpi, ctx.text)
+    except BadValue as bad:
+        return stay(ctx, Reply(str(bad)), _value_prompt(kpi))
+    ctx.data.update(value=reported.value, value_text=reported.text)
+    return _ask_narrative()
+
+
+def _ask_narrative() -> Outcome:
+    return goto(
+        Step.NARRATIVE,
+        Reply(
+            _("Add a short note on what was done (up to {limit} characters), or skip.", limit=MAX_NARRATIVE_LENGTH),
+            choices=choices((SKIP, _("Skip"))),
+        ),
+    )
+
+
+async def answer_narrative(ctx: Ctx) -> Outcome:
+    if ctx.choice == SKIP:
+        ctx.data["narrative"] = ""
+    elif not ctx.text:
+        return _ask_narrative()
+    elif len(ctx.text) > MAX_NARRATIVE_LENGTH:
+        return stay(
+            ctx,
+            Reply(_("That note is too long: please keep it under {limit} characters.", limit=MAX_NARRATIVE_LENGTH)),
+            *_ask_narrative().replies,
+        )
+    else:
+        ctx.data["narrative"] = ctx.text
+    ctx.data["photos"] = []
+    return goto(Step.PHOTOS, _photo_prompt(0))
+
+
+def _photo_prompt(count: int) -> Reply:
+    if count == 0:
+        return Reply(
+            _("Send up to {n} photos of the work if you have them, or skip.", n=MAX_PHOTOS),
+            choices=choices((SKIP, _("Skip"))),
+            ask=Ask.PHOTO,
+        )
+    return Reply(
+        _("Photo {count} received. Send another, or choose Done.", count=count),
+        choices=choices((DONE, _("Done"))),
+        ask=Ask.PHOTO,
+    )
+
+
+async def answer_photos(ctx: Ctx) -> Outcome:
+    photos: list[int] = ctx.data.setdefault("photos", [])
+    if ctx.choice in (SKIP, DONE):
+        return await _ask_confirm(ctx)
+    if ctx.inbound.media_id is None:
+        if ctx.inbound.extra.get("media_error"):
+            return stay(
+                ctx,
+                Reply(_("Sorry, that photo could not be used. Please send a JPEG or PNG photo.")),
+                _photo_prompt(len(photos)),
+            )
+        return stay(ctx, _photo_prompt(len(photos)))
+    photos.append(ctx.inbound.media_id)
+    if len(photos) >= MAX_PHOTOS:
+        return await _ask_confirm(ctx)
+    return stay(ctx, _photo_prompt(len(photos)))
+
+
+# ---------------------------------------------------------------- confirm and save
+
+
+async def _ask_confirm(ctx: Ctx) -> Outcome:
+    kpi = await _kpi_in_scope(ctx, ctx.data["kpi_id"])
+    if kpi is None:
+        return finish(scope.forbidden_reply())
+    lines = [
+        _("Please check your report:"),
+        _("KPI: {name}", name=localized(kpi.name_th, kpi.name_en)),
+        _("Value: {value}", value=_shown_value(kpi, ctx.data)),
+    ]
+    if ctx.data.get("narrative"):
+        lines.append(_("Note: {note}", note=ctx.data["narrative"]))
+    if ctx.data.get("photos"):
+        lines.append(_("Photos: {n}", n=len(ctx.data["photos"])))
+    return goto(
+        Step.CONFIRM,
+        Reply("\n".join(lines), choices=choices((CONFIRM, _("Confirm and send")), ("g:cancel", _("Cancel")))),
+    )
+
+
+def _shown_value(kpi: Kpi, data: dict[str, object]) -> str:
+    if kpi.unit == KpiUnit.MILESTONE:
+        return str(data.get("value_text", ""))
+    value = data.get("value")
+    return kpi_value_text(kpi, float(value) if isinstance(value, int | float) else None)
+
+
+async def answer_confirm(ctx: Ctx) -> Outcome:
+    if ctx.choice != CONFIRM:
+        return await _ask_confirm(ctx)
+    kpi = await _kpi_in_scope(ctx, ctx.data["kpi_id"])
+    if kpi is None:
+        return finish(scope.forbidden_reply())
+    old = await ctx.session.get(ProgressReport, ctx.data["corrects"]) if ctx.data.get("corrects") else None
+    if old is not None and (old.author_id != ctx.person.id or not can_still_correct(old, ctx.now)):
+        return finish(
+            Reply(_("A report can only be corrected by its author within a day. Please send a new report instead."))
+        )
+    report = await save_report(ctx, kpi, old)
+    return finish(
+        Reply(_("Thank you: your report is saved.") if old is None else _("Thank you: your correction is saved.")),
+        Reply(card=kpi_card(kpi)),
+        Reply(
+            _("You can correct this report within a day."),
+            choices=(Choice(correct_code(report.id), _("Correct this report")), *router.menu_choices(ctx.person)),
+        ),
+    )
+
+
+async def save_report(ctx: Ctx, kpi: Kpi, corrects: ProgressReport | None) -> ProgressReport:
+    """Store the report (and its photos), retire the one it corrects, and update the KPI's latest figures."""
+    reported = ReportedValue(ctx.data.get("value"), str(ctx.data.get("value_text", "")))
+    report = ProgressReport(
+        kpi_id=kpi.id,
+        author_id=ctx.person.id,
+        value=reported.value,
+        value_text=reported.text,
+        narrative=str(ctx.data.get("narrative", "")),
+        channel=ctx.inbound.channel,
+        corrects_id=corrects.id if corrects else None,
+        superseded=False,
+        created_at=ctx.now,
+    )
+    ctx.session.add(report)
+    if corrects is not None:
+        corrects.superseded = True
+    await ctx.session.flush()
+    for media_id in ctx.data.get("photos", []):
+        ctx.session.add(ProgressReportPhoto(report_id=report.id, media_id=media_id))
+    await refresh_latest(ctx.session, kpi)
+    return report
+
+
+router.register(
+    Flow(
+        name=FLOW,
+        enter=enter,
+        steps={
+            Step.AGENDA: answer_agenda,
+            Step.KPI: answer_kpi,
+            Step.VALUE: answer_value,
+            Step.NARRATIVE: answer_narrative,
+            Step.PHOTOS: answer_photos,
+            Step.CONFIRM: answer_confirm,
+        },
+        roles=None,  # checked in `enter`, so a citizen gets the clear refusal
+    )
+)
