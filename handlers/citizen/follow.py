@@ -158,5 +158,5 @@ async def on_choose(ctx: Ctx) -> Outcome:
 
 router.register(Flow(name=FLOW, enter=enter, steps={Step.CHOOSE: on_choose}))
 router.add_code_prefix(FOLLOW_TICKET, FLOW)
-for _word in ("/status", "/follow", "ติดตามเรื่อง", "ติดตาม", "สถานะเรื่อง"):
+for _word in ("/status", "/follow", "ติดตามเรื่อง"):
     router.add_command(_word, f"{router.MENU_PREFIX}{FLOW}")

@@ -1,0 +1,96 @@
+"""The province's agenda: pick a province (one's own first, or typed), its agendas, then each KPI's latest
+progress against its target with the date of the last report."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select, update
+
+from bot.services import Services
+from storage.models import Agenda, Kpi, Person, Province
+from tests.citizen.conftest import TicketMaker, known_person
+from tests.support.chat import Chat, codes, labels, texts
+
+GREEN_CHIANG_RAI = "เชียงรายเมืองสีเขียว อากาศสะอาด"
+PM25_DAYS = "จำนวนวันที่ค่าฝุ่นละออง PM2.5 เกินค่ามาตรฐาน"
+
+
+async def report_pm25(services: Services, value: float, percent: float, when: datetime) -> None:
+    async with services.db.write() as session:
+        await session.execute(
+            update(Kpi)
+            .where(Kpi.name_th == PM25_DAYS)
+            .values(latest_value=value, latest_percent=percent, latest_reported_at=when)
+        )
+
+
+async def test_a_provinces_agenda_and_its_kpis_with_the_latest_report(
+    services: Services, somchai: Chat, somchai_person: Person, tickets: TicketMaker
+) -> None:
+    await tickets.make(somchai_person)  # a ticket in เชียงราย makes it the person's province
+    await report_pm25(services, 55, 80, datetime(2025, 3, 5, 9, 0, tzinfo=UTC))
+
+    ask = await somchai.say("ประเด็นของจังหวัด")
+    assert ask[0].text == "จังหวัดใด กรุณาเลือก หรือพิมพ์ชื่อจังหวัด (เช่น เชียงราย)"
+    assert labels(ask[0])[0] == "เชียงราย"  # the person's own province first
+    assert {"ขอนแก่น", "อุบลราชธานี", "บุรีรัมย์", "เพชรบุรี"} <= set(labels(ask[0]))
+
+    agendas = await somchai.say("จังหวัดเชียงราย")
+    assert agendas[0].text.startswith(f"ประเด็นของจังหวัดเชียงราย:\n1. {GREEN_CHIANG_RAI}")
+    shown = await somchai.press(codes(agendas[0])[0])
+    assert shown[0].text.startswith(GREEN_CHIANG_RAI + "\nเป้าหมาย: ลดฝุ่นละออง PM2.5")
+    cards = [reply.card for reply in shown if reply.card is not None]
+    assert [card.title for card in cards] == [PM25_DAYS, "จำนวนจุดความร้อน (Hotspot) สะสม", "พื้นที่เผาไหม้สะสม"]
+    pm25 = {f.label: f.value for f in cards[0].fields}
+    assert (pm25["ผลล่าสุด"], pm25["ค่าเป้าหมาย"], pm25["รายงานล่าสุด"]) == ("55 วัน", "50 วัน", "5 มี.ค. 2568")
+    assert cards[0].progress_percent == 80
+    assert {f.label: f.value for f in cards[1].fields}["ผลล่าสุด"] == "ยังไม่รายงาน"
+    assert shown[-1].choices[0].code.startswith("fb:")  # comment on this agenda from here
+
+
+async def test_typed_province_names_that_match_nothing_or_several(somchai: Chat) -> None:
+    await somchai.press("m:agenda")
+    typo = await somchai.say("เชียงาย")
+    assert typo[0].text == 'ไม่พบจังหวัดชื่อ "เชียงาย" ท่านหมายถึงจังหวัดเหล่านี้หรือไม่'
+    assert "เชียงราย" in labels(typo[0])
+    nothing = await somchai.say("xyz")
+    assert nothing[0].text == 'ไม่พบจังหวัดที่ตรงกับ "xyz" กรุณาตรวจสอบชื่ออีกครั้ง'
+    several = await somchai.say("นคร")
+    assert several[0].text == 'มีหลายจังหวัดที่ตรงกับ "นคร" ท่านหมายถึงจังหวัดใด'
+    assert "นครราชสีมา" in labels(several[0]) and "นครสวรรค์" in labels(several[0])
+
+
+async def test_a_province_without_an_agenda_is_said_clearly_and_the_step_repeats(somchai: Chat) -> None:
+    await somchai.press("m:agenda")
+    replies = await somchai.say("น่าน")
+    assert texts(replies) == ["จังหวัดน่านยังไม่มีประเด็นที่ดำเนินการอยู่ กรุณาเลือกจังหวัดอื่น หรือพิมพ์ชื่อจังหวัด"]
+    again = await somchai.say("ขอนแก่น")  # still choosing a province
+    assert again[0].text.startswith("ประเด็นของจังหวัดขอนแก่น:")
+
+
+async def test_an_inactive_agenda_is_not_listed(services: Services, somchai: Chat) -> None:
+    async with services.db.write() as session:
+        province = await session.scalar(select(Province).where(Province.name_th == "เพชรบุรี"))
+        assert province is not None
+        await session.execute(update(Agenda).where(Agenda.province_id == province.id).values(is_active=False))
+    await somchai.press("m:agenda")
+    replies = await somchai.say("เพชรบุรี")
+    assert replies[0].text.startswith("จังหวัดเพชรบุรียังไม่มีประเด็นที่ดำเนินการอยู่")
+
+
+async def test_the_agenda_in_english(services: Services) -> None:
+    await known_person(services, "john", locale="en")
+    john = Chat(services, user="john", locale="en")
+    await report_pm25(services, 55, 80, datetime(2025, 3, 5, 9, 0, tzinfo=UTC))
+    await john.say("menu")
+    ask = await john.say("Province agenda")  # typing a button's label works like pressing it
+    assert ask[0].text == "Which province? Choose one, or type its name (for example เชียงราย)."
+    agendas = await john.say("chiang rai")
+    assert agendas[0].text.startswith("The agendas of Chiang Rai:\n1. Green Chiang Rai, clean air")
+    shown = await john.say("1")
+    cards = [reply.card for reply in shown if reply.card is not None]
+    assert cards[0].title == "Days with PM2.5 above the standard"
+    fields = {f.label: f.value for f in cards[0].fields}
+    assert (fields["Latest value"], fields["Target"], fields["Last report"]) == ("55 days", "50 days", "Mar 5, 2025")
+    assert labels(shown[-1])[0] == "Comment or propose"
