@@ -1,0 +1,309 @@
+"""Tell the state (บอกเราถึงรัฐ / เสนอความคิดเห็น): comment on a province's agenda, propose a new KPI or a target
+for an existing one, or support someone's proposal (one support per person). `feedback_counts` gives the
+secretariat the numbers per agenda."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.flow import Ctx, Flow, Outcome, StepName, finish, goto, stay
+from bot.core.i18n import N_, _, ngettext
+from bot.core.types import Choice, Reply
+from handlers import router
+from handlers.citizen.agenda import FEEDBACK_ON_AGENDA, active_agendas, agenda_kpis, agenda_title
+from handlers.citizen.common import shorten, text_problem
+from handlers.citizen.provinces import picked_province, province_prompt
+from handlers.tickets import kpi_value_text, localized
+from storage.models import Agenda, Feedback, FeedbackSupport, Kpi, Person, Province
+
+FLOW = "feedback"
+TEXT_MIN = 10
+TEXT_MAX = 500
+MAX_PROPOSALS = 10
+GENERAL = "fa:general"
+AGENDA_CODE = "fa:"
+KPI_CODE = "fk:"
+SUPPORT_CODE = "fs:"
+
+
+class Kind:
+    COMMENT = "comment"
+    KPI_PROPOSAL = "kpi_proposal"
+    TARGET_PROPOSAL = "target_proposal"
+
+
+PROPOSAL_KINDS = (Kind.KPI_PROPOSAL, Kind.TARGET_PROPOSAL)
+KIND_LABELS = {
+    Kind.COMMENT: N_("Comment"),
+    Kind.KPI_PROPOSAL: N_("New indicator"),
+    Kind.TARGET_PROPOSAL: N_("Target"),
+}
+ACTION_CODE = "do:"  # "do:comment", "do:kpi_proposal", "do:target_proposal", "do:support"
+ACTION_SUPPORT = "do:support"
+
+
+class Step(StepName):
+    PROVINCE = "province"
+    AGENDA = "agenda"
+    ACTION = "action"
+    KPI = "kpi"
+    TEXT = "text"
+    SUPPORT = "support"
+
+
+# ---------------------------------------------------------------- queries
+
+
+async def proposals(session: AsyncSession, province_id: int, agenda_id: int | None) -> Sequence[Feedback]:
+    """Proposals of one agenda (or the province's general ones), most supported first."""
+    agenda_filter = Feedback.agenda_id.is_(None) if agenda_id is None else Feedback.agenda_id == agenda_id
+    rows = await session.scalars(
+        select(Feedback)
+        .where(Feedback.province_id == province_id, agenda_filter, Feedback.kind.in_(PROPOSAL_KINDS))
+        .order_by(Feedback.support_count.desc(), Feedback.id)
+        .limit(MAX_PROPOSALS)
+    )
+    return rows.all()
+
+
+async def add_support(session: AsyncSession, feedback_id: int, person: Person) -> bool:
+    """Record one person's support; False if they already support it. The count rises in the database, so
+    two people supporting at once both count."""
+    existing = await session.get(FeedbackSupport, (feedback_id, person.id))
+    if existing is not None:
+        return False
+    try:
+        async with session.begin_nested():
+            session.add(FeedbackSupport(feedback_id=feedback_id, person_id=person.id))
+    except IntegrityError:  # the same person's second tap raced the first
+        return False
+    await session.execute(
+        update(Feedback).where(Feedback.id == feedback_id).values(support_count=Feedback.support_count + 1)
+    )
+    return True
+
+
+@dataclass
+class AgendaCounts:
+    comments: int = 0
+    proposals: int = 0
+    supports: int = 0
+
+
+async def feedback_counts(session: AsyncSession, province_id: int) -> dict[int | None, AgendaCounts]:
+    """Per agenda of a province (None = general feedback): comments, proposals, and supports of proposals."""
+    rows = await session.execute(
+        select(Feedback.agenda_id, Feedback.kind, func.count(), func.coalesce(func.sum(Feedback.support_count), 0))
+        .where(Feedback.province_id == province_id)
+        .group_by(Feedback.agenda_id, Feedback.kind)
+    )
+    counts: dict[int | None, AgendaCounts] = {}
+    for agenda_id, kind, number, supports in rows:
+        entry = counts.setdefault(agenda_id, AgendaCounts())
+        if kind == Kind.COMMENT:
+            entry.comments += number
+        else:
+            entry.proposals += number
+        entry.supports += int(supports)
+    return counts
+
+
+# ---------------------------------------------------------------- steps
+
+
+async def enter(ctx: Ctx) -> Outcome:
+    """From an agenda's page ("fb:<id>") go straight to what to say; otherwise ask for the province."""
+    agenda = await ctx.session.get(Agenda, int(ctx.args)) if ctx.args.isdigit() else None
+    if agenda is not None and agenda.is_active:
+        ctx.data.update(province_id=agenda.province_id, agenda_id=agenda.id)
+        return goto(Step.ACTION, await action_reply(ctx))
+    return goto(
+        Step.PROVINCE,
+        await province_prompt(
+            ctx.session,
+            ctx.person,
+            _(
+                "Tell the state what you think. Which province is it about? Choose one, or "
+                "type its name (for example เชียงราย)."
+            ),
+        ),
+    )
+
+
+async def on_province(ctx: Ctx) -> Outcome:
+    picked = await picked_province(ctx)
+    if isinstance(picked, Reply):
+        return stay(ctx, picked)
+    ctx.data["province_id"] = picked.id
+    return goto(Step.AGENDA, await agenda_reply(ctx, picked))
+
+
+async def agenda_reply(ctx: Ctx, province: Province) -> Reply:
+    agendas = await active_agendas(ctx.session, province.id)
+    choices = [Choice(f"{AGENDA_CODE}{a.id}", shorten(agenda_title(a), 40)) for a in agendas]
+    choices.append(Choice(GENERAL, _("The province in general")))
+    name = localized(province.name_th, province.name_en)
+    if agendas:
+        text = _("Which agenda of {province} is it about?", province=name)
+    else:
+        text = _("{province} has no active agenda yet; you can still tell the province in general.", province=name)
+    return Reply(text, choices=tuple(choices))
+
+
+async def on_agenda(ctx: Ctx) -> Outcome:
+    province_id = int(ctx.data["province_id"])
+    if ctx.choice == GENERAL:
+        ctx.data["agenda_id"] = None
+        return goto(Step.ACTION, await action_reply(ctx))
+    agendas = await active_agendas(ctx.session, province_id)
+    chosen = next((a for a in agendas if ctx.choice == f"{AGENDA_CODE}{a.id}"), None)
+    if chosen is None:
+        province = await ctx.session.get(Province, province_id)
+        assert province is not None
+        reply = await agenda_reply(ctx, province)
+        return stay(ctx, Reply(_("Please choose from the list.") + "\n" + reply.text, choices=reply.choices))
+    ctx.data["agenda_id"] = chosen.id
+    return goto(Step.ACTION, await action_reply(ctx))
+
+
+async def action_reply(ctx: Ctx) -> Reply:
+    agenda_id = ctx.data.get("agenda_id")
+    choices = [
+        Choice(ACTION_CODE + Kind.COMMENT, _("Comment")),
+        Choice(ACTION_CODE + Kind.KPI_PROPOSAL, _("Propose an indicator")),
+    ]
+    if agenda_id is not None and await agenda_kpis(ctx.session, agenda_id):
+        choices.append(Choice(ACTION_CODE + Kind.TARGET_PROPOSAL, _("Propose a target")))
+    listed = await proposals(ctx.session, int(ctx.data["province_id"]), agenda_id)
+    if listed:
+        choices.append(Choice(ACTION_SUPPORT, _("Support a proposal ({count})", count=len(listed))))
+    agenda = await ctx.session.get(Agenda, agenda_id) if agenda_id is not None else None
+    about = agenda_title(agenda) if agenda else _("the province in general")
+    return Reply(_("About: {about}\nWhat would you like to do?", about=about), choices=tuple(choices))
+
+
+async def on_action(ctx: Ctx) -> Outcome:
+    action = (ctx.choice or "").removeprefix(ACTION_CODE)
+    if action in (Kind.COMMENT, Kind.KPI_PROPOSAL):
+        ctx.data["kind"] = action
+        return goto(Step.TEXT, Reply(text_prompt(action)))
+    if action == Kind.TARGET_PROPOSAL and ctx.data.get("agenda_id") is not None:
+        kpis = await agenda_kpis(ctx.session, int(ctx.data["agenda_id"]))
+        return goto(Step.KPI, kpi_reply(kpis, _("Which indicator should have a different target?")))
+    if ctx.choice == ACTION_SUPPORT:
+        return goto(Step.SUPPORT, await support_reply(ctx))
+    return stay(ctx, await action_reply(ctx))
+
+
+def text_prompt(kind: str, kpi: Kpi | None = None) -> str:
+    limits = {"minimum": TEXT_MIN, "maximum": TEXT_MAX}
+    if kind == Kind.COMMENT:
+        return _("Type your comment ({minimum} to {maximum} characters).", **limits)
+    if kind == Kind.KPI_PROPOSAL:
+        return _("Which indicator should the province measure, and why? ({minimum} to {maximum} characters)", **limits)
+    assert kpi is not None
+    return _(
+        'The target of "{kpi}" is now {target}. What target do you propose, and why? ({minimum} to '
+        "{maximum} characters)",
+        kpi=localized(kpi.name_th, kpi.name_en),
+        target=kpi_value_text(kpi, kpi.target),
+        **limits,
+    )
+
+
+def kpi_reply(kpis: Sequence[Kpi], text: str) -> Reply:
+    """The KPIs numbered in full in the text (buttons may be cut short on small screens)."""
+    names = [localized(k.name_th, k.name_en) for k in kpis]
+    lines = [text, *(f"{n}. {name}" for n, name in enumerate(names, start=1))]
+    choices = tuple(Choice(f"{KPI_CODE}{k.id}", shorten(name, 40)) for k, name in zip(kpis, names, strict=True))
+    return Reply("\n".join(lines), choices=choices)
+
+
+async def on_kpi(ctx: Ctx) -> Outcome:
+    kpis = await agenda_kpis(ctx.session, int(ctx.data["agenda_id"]))
+    chosen = next((k for k in kpis if ctx.choice == f"{KPI_CODE}{k.id}"), None)
+    if chosen is None:
+        return stay(ctx, kpi_reply(kpis, _("Please choose an indicator from the list.")))
+    ctx.data.update(kind=Kind.TARGET_PROPOSAL, kpi_id=chosen.id)
+    return goto(Step.TEXT, Reply(text_prompt(Kind.TARGET_PROPOSAL, chosen)))
+
+
+async def on_text(ctx: Ctx) -> Outcome:
+    problem = text_problem(ctx.text, minimum=TEXT_MIN, maximum=TEXT_MAX)
+    if problem:
+        return stay(ctx, Reply(problem))
+    kind = str(ctx.data["kind"])
+    ctx.session.add(
+        Feedback(
+            person_id=ctx.person.id,
+            province_id=int(ctx.data["province_id"]),
+            agenda_id=ctx.data.get("agenda_id"),
+            kpi_id=ctx.data.get("kpi_id"),
+            kind=kind,
+            text=ctx.text,
+            sector_id=ctx.person.sector_id,
+            support_count=0,
+            created_at=ctx.now,
+        )
+    )
+    if kind == Kind.COMMENT:
+        return finish(Reply(_("Thank you. Your comment has been passed to the province's secretariat.")))
+    return finish(
+        Reply(
+            _(
+                "Thank you. Your proposal has been passed to the province's secretariat; other "
+                "people can now support it."
+            )
+        )
+    )
+
+
+async def support_reply(ctx: Ctx, lead: str | None = None) -> Reply:
+    listed = await proposals(ctx.session, int(ctx.data["province_id"]), ctx.data.get("agenda_id"))
+    lines = [lead] if lead else []
+    lines.append(_("Proposals so far (supporters in brackets). Choose one to support it:"))
+    choices = []
+    for number, item in enumerate(listed, start=1):
+        lines.append(f"{number}. [{KIND_LABELS[item.kind]}] {shorten(item.text, 120)} ({item.support_count})")
+        choices.append(Choice(f"{SUPPORT_CODE}{item.id}", _("Support #{number}", number=number)))
+    return Reply("\n".join(lines), choices=tuple(choices))
+
+
+async def on_support(ctx: Ctx) -> Outcome:
+    listed = await proposals(ctx.session, int(ctx.data["province_id"]), ctx.data.get("agenda_id"))
+    chosen = next((f for f in listed if ctx.choice == f"{SUPPORT_CODE}{f.id}"), None)
+    if chosen is None:
+        return stay(ctx, await support_reply(ctx, _("Please choose a proposal from the list.")))
+    if not await add_support(ctx.session, chosen.id, ctx.person):
+        return stay(ctx, await support_reply(ctx, _("You already support this proposal.")))
+    count = await ctx.session.scalar(select(Feedback.support_count).where(Feedback.id == chosen.id))
+    thanks = ngettext(
+        "Thank you for your support. {n} person now supports this proposal.",
+        "Thank you for your support. {n} people now support this proposal.",
+        int(count or 0),
+    )
+    return finish(Reply(thanks))
+
+
+router.register(
+    Flow(
+        name=FLOW,
+        enter=enter,
+        steps={
+            Step.PROVINCE: on_province,
+            Step.AGENDA: on_agenda,
+            Step.ACTION: on_action,
+            Step.KPI: on_kpi,
+            Step.TEXT: on_text,
+            Step.SUPPORT: on_support,
+        },
+    )
+)
+router.add_code_prefix(FEEDBACK_ON_AGENDA, FLOW)
+for _word in ("/feedback", "บอกเราถึงรัฐ", "เสนอความคิดเห็น"):
+    router.add_command(_word, f"{router.MENU_PREFIX}{FLOW}")
