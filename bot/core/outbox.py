@@ -201,19 +201,11 @@ class OutboxSender:
         channel = self.channels.get(row.channel)
         if channel is None:
             return DeliveryResult(DeliveryStatus.RETRY, retry_after=30, error=f"channel {row.channel} is off")
-        if row.person_id is not None and not await self._reachable(row.person_id):
-            # Queued before the person blocked the bot (LINE unfollow): pushing would only spend quota.
-            return DeliveryResult(DeliveryStatus.UNREACHABLE, error="the person blocked the bot")
         try:
             return await channel.deliver(to_message(row))
         except Exception as exc:  # a bug or an unexpected error: retry with backoff, keep the reason
             log.exception("outbox %s: delivery raised", row.id)
             return DeliveryResult(DeliveryStatus.RETRY, error=f"{type(exc).__name__}: {exc}")
-
-    async def _reachable(self, person_id: int) -> bool:
-        async with self.db.read() as session:
-            reachable = await session.scalar(select(Person.is_reachable).where(Person.id == person_id))
-        return reachable is not False
 
     async def _record(self, row: OutboxMessage, result: DeliveryResult) -> None:
         now = _now()

@@ -153,4 +153,4 @@ async def test_a_blocked_person_is_not_pushed_to(line_bot: LineBot) -> None:
     assert person is not None and person.is_reachable is False
     assert line_bot.fake.delivered() == []
     [row] = await line_bot.outbox()
-    assert row.status == "failed" and "blocked" in (row.last_error or "")
+    assert row.status == "skipped" and row.last_error == "unreachable"

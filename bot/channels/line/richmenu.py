@@ -122,13 +122,17 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.load_default(size)
 
 
-def _centred(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], text: str, size: int, fill: Any) -> None:
-    x, y, width, height = box
-    font = _font(size)
-    left, top, right, bottom = draw.textbbox((0, 0), text, font=font)
-    draw.text(
-        (x + (width - (right - left)) / 2 - left, y + (height - (bottom - top)) / 2 - top), text, font=font, fill=fill
-    )
+def _centred(
+    draw: ImageDraw.ImageDraw, centre: tuple[float, float], text: str, size: int, limit: int, fill: Any
+) -> None:
+    """Draw text centred on a point, shrinking it until it fits `limit` pixels wide."""
+    while True:
+        font = _font(size)
+        left, top, right, bottom = draw.textbbox((0, 0), text, font=font)
+        if right - left <= limit or size <= 24:
+            break
+        size -= 4
+    draw.text((centre[0] - (right + left) / 2, centre[1] - (bottom + top) / 2), text, font=font, fill=fill)
 
 
 def render_image(spec: RichMenuSpec) -> bytes:
@@ -142,10 +146,11 @@ def render_image(spec: RichMenuSpec) -> bytes:
             thai = str(button.label)
         with use_locale("en"):
             english = str(button.label)
-        upper = (x, y, width, int(height * 0.62))
-        lower = (x, y + int(height * 0.55), width, int(height * 0.3))
-        _centred(draw, upper, thai, 110 if spec.rows == 1 else 92, TEXT)
-        _centred(draw, lower, english, 64 if spec.rows == 1 else 52, SUBTEXT)
+        big = 110 if spec.rows == 1 else 92
+        limit = width - 100
+        thai_y = y + height * 0.42
+        _centred(draw, (x + width / 2, thai_y), thai, big, limit, TEXT)
+        _centred(draw, (x + width / 2, thai_y + max(big * 1.1, height * 0.22)), english, big * 6 // 10, limit, SUBTEXT)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
