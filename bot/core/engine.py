@@ -117,8 +117,10 @@ class Engine:
             return [menu.group_introduction()]
         if inbound.is_group:
             return self._group_message(ctx)
+        # Whoever writes to us in private has not blocked the bot (any more). Telegram sends no follow event
+        # when a user unblocks it, so without this their answers would be skipped as unreachable for good.
+        ctx.person.is_reachable = True
         if inbound.kind is InboundKind.FOLLOW:
-            ctx.person.is_reachable = True
             return await self._run(ctx, turn, menu.start_outcome(ctx))
         if inbound.kind is InboundKind.UNSUPPORTED:
             return [menu.not_supported(), *replies_from_json(turn.last)]
