@@ -10,6 +10,7 @@ Bodies come as form fields, multipart (files) or JSON, as PTB and the Bot API al
 from __future__ import annotations
 
 import json
+import re
 import socket
 import threading
 import time
@@ -28,6 +29,26 @@ BOT_USER = {"id": 123, "is_bot": True, "first_name": "HPP Bot", "username": "hpp
 # Form values that carry JSON (PTB encodes objects and lists as JSON strings in form bodies).
 JSON_FIELDS = frozenset(
     {"reply_markup", "allowed_updates", "commands", "scope", "link_preview_options", "reply_parameters"}
+)
+HTML_TAGS = frozenset(
+    {
+        "b",
+        "strong",
+        "i",
+        "em",
+        "u",
+        "ins",
+        "s",
+        "strike",
+        "del",
+        "a",
+        "code",
+        "pre",
+        "tg-spoiler",
+        "span",
+        "blockquote",
+        "tg-emoji",
+    }
 )
 SEND_METHODS = frozenset({"sendMessage", "sendPhoto", "sendDocument"})
 
@@ -179,6 +200,9 @@ class FakeTelegramApi:
         if failure is not None:
             extra = {"retry_after": failure.retry_after} if failure.retry_after is not None else None
             return _error(failure.status, failure.description, extra)
+        problem = _html_problem(call) if call.params.get("parse_mode") == "HTML" else None
+        if problem is not None:
+            return _error(400, f"Bad Request: can't parse entities: {problem}")
         handler = getattr(self, f"_m_{method}", None)
         if handler is None:
             return _error(404, "Not Found")
@@ -283,6 +307,21 @@ async def _read_body(request: Request) -> tuple[dict[str, Any], dict[str, tuple[
             else:
                 params[key] = json.loads(value) if key in JSON_FIELDS else value
     return params, files
+
+
+def _html_problem(call: Call) -> str | None:
+    """What Telegram's HTML parser would refuse: a tag it does not know, or a bare '&' or '<'."""
+    text = call.text
+    for match in re.finditer(r"<(/?)([a-zA-Z-]*)[^>]*>|<|&(#?\w+;)?", text):
+        if match.group(0).startswith("&"):
+            if match.group(1) is None and not match.group(0).endswith(";"):
+                return f"bare '&' at {match.start()}"
+            continue
+        if match.group(0) == "<":
+            return f"bare '<' at {match.start()}"
+        if match.group(2).lower() not in HTML_TAGS:
+            return f'unsupported start tag "{match.group(2)}" at {match.start()}'
+    return None
 
 
 def _error(status: int, description: str, parameters: dict[str, Any] | None = None) -> JSONResponse:
