@@ -42,7 +42,7 @@ async def enter(ctx: Ctx) -> Outcome:
     if recent is not None:
         buttons.append(Choice(correct_code(recent.id), _("Correct my last report")))
     buttons += router.menu_choices(ctx.person)
-    return finish(*cards, Reply(_due_text(due), choices=tuple(buttons)))
+    return finish(*cards, Reply(_due_text(due), choices=tuple(buttons)), menu=False)
 
 
 def _due_text(due: list[Due]) -> str:

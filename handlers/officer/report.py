@@ -285,6 +285,7 @@ async def answer_confirm(ctx: Ctx) -> Outcome:
             _("You can correct this report within a day."),
             choices=(Choice(correct_code(report.id), _("Correct this report")), *router.menu_choices(ctx.person)),
         ),
+        menu=False,
     )
 
 
