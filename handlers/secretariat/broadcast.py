@@ -1,0 +1,298 @@
+"""Compose a broadcast in chat (secretariat): text, optional picture, audience, preview, send now or later."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import select
+
+from bot.core.flow import Ctx, Flow, Outcome, StepName, finish, goto, stay
+from bot.core.i18n import BANGKOK, N_, _, format_datetime
+from bot.core.types import Ask, Choice, Reply
+from bot.secretariat.broadcast import StatusChat, Target, count_audience, create_broadcast
+from bot.secretariat.values import BadValue, parse_date
+from handlers import router
+from handlers.officer import scope
+from handlers.secretariat.common import ask_province, province_by_name, unknown_province, working_province
+from handlers.tickets import localized
+from storage.models import Agency, District, PartnerSector
+
+FLOW = "broadcast"
+NO_IMAGE = "bc:noimg"
+ROLE = "bc:role:"
+SCOPE = "bc:scope:"
+AGENCY = "bc:agency:"
+SECTOR = "bc:sector:"
+ALL_PROVINCES = "bc:allprov"
+SEND = "bc:send"
+LATER = "bc:later"
+ROLES = ("officer", "secretariat", "citizen", "all")
+
+
+class Step(StepName):
+    TEXT = "text"
+    IMAGE = "image"
+    PROVINCE = "province"
+    ROLE = "role"
+    SCOPE = "scope"
+    DISTRICT = "district"
+    AGENCY = "agency"
+    SECTOR = "sector"
+    CONFIRM = "confirm"
+    WHEN = "when"
+
+
+router.add_menu_entry(router.MenuEntry(f"m:{FLOW}", N_("Broadcast a message"), 60, roles=scope.SECRETARIAT_ONLY))
+
+
+def _role_label(role: str) -> str:
+    labels = {
+        "officer": _("Officers"),
+        "secretariat": _("Secretariat"),
+        "citizen": _("Citizens"),
+        "all": _("Everyone"),
+    }
+    return labels[role]
+
+
+async def enter(ctx: Ctx) -> Outcome:
+    """Ask for the message."""
+    return goto(Step.TEXT, Reply(_("Type the message to broadcast.")))
+
+
+async def on_text(ctx: Ctx) -> Outcome:
+    if not ctx.text:
+        return stay(ctx, Reply(_("Please type the message as text.")))
+    ctx.data["text"] = ctx.text
+    return goto(Step.IMAGE, _image_prompt())
+
+
+def _image_prompt() -> Reply:
+    return Reply(
+        _("Send a picture to go with it, or choose “No picture”."),
+        choices=(Choice(NO_IMAGE, _("No picture")),),
+        ask=Ask.PHOTO,
+    )
+
+
+async def on_image(ctx: Ctx) -> Outcome:
+    if ctx.choice == NO_IMAGE:
+        ctx.data["media_id"] = None
+    elif ctx.inbound.media_id is not None:
+        ctx.data["media_id"] = ctx.inbound.media_id
+    elif ctx.inbound.extra.get("media_error"):
+        return stay(ctx, Reply(_("That picture could not be used. Please send a JPEG or PNG photo.")), _image_prompt())
+    else:
+        return stay(ctx, _image_prompt())
+    if ctx.person.province_id is None:
+        return goto(Step.PROVINCE, _province_prompt())
+    return goto(Step.ROLE, _role_prompt())
+
+
+def _province_prompt() -> Reply:
+    reply = ask_province()
+    return Reply(reply.text, choices=(Choice(ALL_PROVINCES, _("All provinces")),))
+
+
+async def on_province(ctx: Ctx) -> Outcome:
+    """National members choose a province or the whole country."""
+    if ctx.choice == ALL_PROVINCES:
+        ctx.data["province_id"] = None
+        return goto(Step.ROLE, _role_prompt())
+    province = await province_by_name(ctx.session, ctx.text)
+    if province is None:
+        return stay(ctx, unknown_province(ctx.text), _province_prompt())
+    ctx.data["province_id"] = province.id
+    return goto(Step.ROLE, _role_prompt())
+
+
+def _role_prompt() -> Reply:
+    return Reply(_("Who should receive it?"), choices=tuple(Choice(f"{ROLE}{r}", _role_label(r)) for r in ROLES))
+
+
+async def on_role(ctx: Ctx) -> Outcome:
+    role = (ctx.choice or "").removeprefix(ROLE)
+    if not (ctx.choice or "").startswith(ROLE) or role not in ROLES:
+        return stay(ctx, _role_prompt())
+    ctx.data["role"] = None if role == "all" else role
+    if _province(ctx) is None:
+        return await _preview(ctx)
+    return goto(Step.SCOPE, _scope_prompt())
+
+
+def _province(ctx: Ctx) -> int | None:
+    return working_province(ctx) if "province_id" not in ctx.data else ctx.data["province_id"]
+
+
+def _scope_prompt() -> Reply:
+    return Reply(
+        _("Narrow it down?"),
+        choices=(
+            Choice(f"{SCOPE}province", _("The whole province")),
+            Choice(f"{SCOPE}district", _("One district")),
+            Choice(f"{SCOPE}agency", _("One agency")),
+            Choice(f"{SCOPE}sector", _("One partner sector")),
+        ),
+    )
+
+
+async def on_scope(ctx: Ctx) -> Outcome:
+    chosen = (ctx.choice or "").removeprefix(SCOPE)
+    if chosen == "province":
+        return await _preview(ctx)
+    if chosen == "district":
+        return goto(Step.DISTRICT, Reply(_("Type the district's name, e.g. เมืองเชียงราย.")))
+    if chosen == "agency":
+        return goto(Step.AGENCY, await _agency_prompt(ctx))
+    if chosen == "sector":
+        return goto(Step.SECTOR, await _sector_prompt(ctx))
+    return stay(ctx, _scope_prompt())
+
+
+async def on_district(ctx: Ctx) -> Outcome:
+    name = ctx.text.removeprefix("อำเภอ").strip()
+    district_id = await ctx.session.scalar(
+        select(District.id).where(District.province_id == _province(ctx), District.name_th == name)
+    )
+    if district_id is None:
+        return stay(ctx, Reply(_("There is no district “{name}” in this province. Please type it again.", name=name)))
+    ctx.data["district_id"] = district_id
+    return await _preview(ctx)
+
+
+async def _agency_prompt(ctx: Ctx) -> Reply:
+    agencies = (
+        await ctx.session.scalars(
+            select(Agency)
+            .where(Agency.province_id == _province(ctx), Agency.district_id.is_(None))
+            .order_by(Agency.id)
+            .limit(12)
+        )
+    ).all()
+    choices = tuple(Choice(f"{AGENCY}{a.id}", localized(a.name_th, a.name_en)) for a in agencies)
+    return Reply(_("Which agency?"), choices=choices)
+
+
+async def on_agency(ctx: Ctx) -> Outcome:
+    code = ctx.choice or ""
+    agency = await ctx.session.get(Agency, int(code.removeprefix(AGENCY))) if code.startswith(AGENCY) else None
+    if agency is None or agency.province_id != _province(ctx):
+        return stay(ctx, await _agency_prompt(ctx))
+    ctx.data["agency_id"] = agency.id
+    return await _preview(ctx)
+
+
+async def _sector_prompt(ctx: Ctx) -> Reply:
+    sectors = (await ctx.session.scalars(select(PartnerSector).order_by(PartnerSector.position))).all()
+    return Reply(
+        _("Which partner sector?"),
+        choices=tuple(Choice(f"{SECTOR}{s.code}", localized(s.name_th, s.name_en)) for s in sectors),
+    )
+
+
+async def on_sector(ctx: Ctx) -> Outcome:
+    code = (ctx.choice or "").removeprefix(SECTOR)
+    sector = await ctx.session.scalar(select(PartnerSector).where(PartnerSector.code == code))
+    if sector is None:
+        return stay(ctx, await _sector_prompt(ctx))
+    ctx.data["sector_id"] = sector.id
+    return await _preview(ctx)
+
+
+def _target(ctx: Ctx) -> Target:
+    return Target(
+        role=ctx.data.get("role"),
+        province_id=_province(ctx),
+        district_id=ctx.data.get("district_id"),
+        agency_id=ctx.data.get("agency_id"),
+        sector_id=ctx.data.get("sector_id"),
+    )
+
+
+async def _preview(ctx: Ctx) -> Outcome:
+    """How many people it reaches, then send now, later, or cancel."""
+    audience = await count_audience(ctx.session, _target(ctx))
+    if audience.total == 0:
+        return goto(Step.ROLE, Reply(_("No one matches that choice. Please choose again.")), _role_prompt())
+    text = _(
+        "This message will go to {total} people ({unreachable} of them cannot be reached and will be skipped). "
+        "Send it?",
+        total=audience.total,
+        unreachable=audience.unreachable,
+    )
+    choices = (
+        Choice(SEND, _("Send now")),
+        Choice(LATER, _("Schedule")),
+        Choice("g:cancel", _("Cancel")),
+    )
+    return goto(Step.CONFIRM, Reply(ctx.data["text"], image_media_id=ctx.data.get("media_id")), Reply(text, choices))
+
+
+async def on_confirm(ctx: Ctx) -> Outcome:
+    if ctx.choice == SEND:
+        return await _create(ctx, None)
+    if ctx.choice == LATER:
+        return goto(Step.WHEN, Reply(_("When should it go? Type the date and time, e.g. 5/1/2570 09:00.")))
+    return stay(ctx, Reply(_("Please choose “Send now”, “Schedule” or “Cancel”.")))
+
+
+def parse_when(text: str) -> datetime:
+    """"5/1/2570 09:00" (Bangkok time; a date alone means 08:00)."""
+    day_text, _sep, clock = text.strip().partition(" ")
+    day = parse_date(day_text)
+    hour, minute = 8, 0
+    if clock.strip():
+        parts = clock.strip().replace(".", ":").split(":")
+        if len(parts) != 2 or not all(p.isdigit() for p in parts) or int(parts[0]) > 23 or int(parts[1]) > 59:
+            raise BadValue(clock)
+        hour, minute = int(parts[0]), int(parts[1])
+    return datetime.combine(day, time(hour, minute), tzinfo=BANGKOK)
+
+
+async def on_when(ctx: Ctx) -> Outcome:
+    try:
+        at = parse_when(ctx.text)
+    except BadValue:
+        return stay(ctx, Reply(_("Please type a date and time such as 5/1/2570 09:00.")))
+    if at <= ctx.now or at > ctx.now + timedelta(days=366):
+        return stay(ctx, Reply(_("Please choose a time in the coming year, after now.")))
+    return await _create(ctx, at)
+
+
+async def _create(ctx: Ctx, at: datetime | None) -> Outcome:
+    broadcast = await create_broadcast(
+        ctx.session,
+        text=ctx.data["text"],
+        media_id=ctx.data.get("media_id"),
+        target=_target(ctx),
+        created_by_id=ctx.person.id,
+        scheduled_at=at,
+        status_chat=StatusChat.of(ctx.person),
+    )
+    if at is None:
+        text = _("Broadcast #{id} is queued for {total} people. I will tell you here when it is done.",
+                 id=broadcast.id, total=broadcast.total)
+    else:
+        text = _("Broadcast #{id} is scheduled for {when}.", id=broadcast.id, when=format_datetime(at))
+    return finish(Reply(text))
+
+
+router.register(
+    Flow(
+        name=FLOW,
+        enter=enter,
+        steps={
+            Step.TEXT: on_text,
+            Step.IMAGE: on_image,
+            Step.PROVINCE: on_province,
+            Step.ROLE: on_role,
+            Step.SCOPE: on_scope,
+            Step.DISTRICT: on_district,
+            Step.AGENCY: on_agency,
+            Step.SECTOR: on_sector,
+            Step.CONFIRM: on_confirm,
+            Step.WHEN: on_when,
+        },
+        roles=scope.SECRETARIAT_ONLY,
+    )
+)

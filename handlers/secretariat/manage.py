@@ -1,0 +1,225 @@
+"""Simple agenda edits in chat (secretariat): a KPI's target or due date, and a new programme-step deadline
+for the province. Bigger changes go through `hpp-bot agenda|kpi|deadline` and the import."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from bot.core.flow import Ctx, Flow, Outcome, StepName, finish, goto, stay
+from bot.core.i18n import N_, _, format_date
+from bot.core.types import Choice, Reply
+from bot.secretariat.agendas import add_step_deadline
+from bot.secretariat.values import BadValue, parse_date, parse_number
+from handlers import router
+from handlers.officer import scope
+from handlers.secretariat.common import ask_province, province_by_name, unknown_province, working_province
+from handlers.tickets import kpi_card, kpi_value_text, localized
+from storage.models import Agenda, Kpi, KpiUnit, ProgrammeStep
+from storage.seed import fiscal_year_of
+
+FLOW = "manage"
+AGENDA = "mg:a:"
+KPI = "mg:k:"
+STEP = "mg:s:"
+NEW_DEADLINE = "mg:deadline"
+TARGET = "mg:target"
+DUE = "mg:due"
+
+
+class Step(StepName):
+    PROVINCE = "province"
+    AGENDA = "agenda"
+    KPI = "kpi"
+    ACTION = "action"
+    TARGET = "target"
+    DUE = "due"
+    DEADLINE_STEP = "deadline_step"
+    DEADLINE_DUE = "deadline_due"
+
+
+router.add_menu_entry(router.MenuEntry(f"m:{FLOW}", N_("Edit agendas and deadlines"), 62, roles=scope.SECRETARIAT_ONLY))
+
+
+async def enter(ctx: Ctx) -> Outcome:
+    """Choose an agenda of the province (a national member names the province first)."""
+    if working_province(ctx) is None:
+        return goto(Step.PROVINCE, ask_province())
+    return goto(Step.AGENDA, await _agenda_prompt(ctx))
+
+
+async def on_province(ctx: Ctx) -> Outcome:
+    province = await province_by_name(ctx.session, ctx.text)
+    if province is None:
+        return stay(ctx, unknown_province(ctx.text))
+    ctx.data["province_id"] = province.id
+    return goto(Step.AGENDA, await _agenda_prompt(ctx))
+
+
+async def _agenda_prompt(ctx: Ctx) -> Reply:
+    agendas = (
+        await ctx.session.scalars(
+            select(Agenda)
+            .where(Agenda.province_id == working_province(ctx), Agenda.is_active.is_(True))
+            .order_by(Agenda.id)
+            .limit(11)
+        )
+    ).all()
+    choices = [Choice(f"{AGENDA}{a.id}", localized(a.title_th, a.title_en)[:40]) for a in agendas]
+    choices.append(Choice(NEW_DEADLINE, _("Add a deadline")))
+    return Reply(_("Which agenda do you want to edit? Or add a deadline for the province."), choices=tuple(choices))
+
+
+async def _owned_agenda(ctx: Ctx, agenda_id: int) -> Agenda | None:
+    agenda = await ctx.session.get(Agenda, agenda_id)
+    return agenda if agenda is not None and scope.serves_province(ctx.person, agenda.province_id) else None
+
+
+async def on_agenda(ctx: Ctx) -> Outcome:
+    code = ctx.choice or ""
+    if code == NEW_DEADLINE:
+        return goto(Step.DEADLINE_STEP, await _step_prompt(ctx))
+    agenda = await _owned_agenda(ctx, int(code.removeprefix(AGENDA))) if code.startswith(AGENDA) else None
+    if agenda is None:
+        return stay(ctx, await _agenda_prompt(ctx))
+    ctx.data["agenda_id"] = agenda.id
+    return goto(Step.KPI, await _kpi_prompt(ctx, agenda.id))
+
+
+async def _kpi_prompt(ctx: Ctx, agenda_id: int) -> Reply:
+    kpis = (await ctx.session.scalars(select(Kpi).where(Kpi.agenda_id == agenda_id).order_by(Kpi.id).limit(12))).all()
+    return Reply(
+        _("Which KPI?"), choices=tuple(Choice(f"{KPI}{k.id}", localized(k.name_th, k.name_en)[:40]) for k in kpis)
+    )
+
+
+async def _owned_kpi(ctx: Ctx) -> Kpi | None:
+    kpi_id = ctx.data.get("kpi_id")
+    kpi = await ctx.session.get(Kpi, kpi_id) if isinstance(kpi_id, int) else None
+    if kpi is None or await _owned_agenda(ctx, kpi.agenda_id) is None:
+        return None
+    return kpi
+
+
+async def on_kpi(ctx: Ctx) -> Outcome:
+    code = ctx.choice or ""
+    kpi = await ctx.session.get(Kpi, int(code.removeprefix(KPI))) if code.startswith(KPI) else None
+    if kpi is None or kpi.agenda_id != ctx.data.get("agenda_id"):
+        return stay(ctx, await _kpi_prompt(ctx, int(ctx.data.get("agenda_id") or 0)))
+    ctx.data["kpi_id"] = kpi.id
+    actions = (Choice(TARGET, _("Change the target")), Choice(DUE, _("Change the due date")))
+    return goto(Step.ACTION, Reply(card=kpi_card(kpi)), Reply(_("What do you want to change?"), choices=actions))
+
+
+async def on_action(ctx: Ctx) -> Outcome:
+    if ctx.choice == TARGET:
+        return goto(Step.TARGET, Reply(_("Type the new target (a number).")))
+    if ctx.choice == DUE:
+        return goto(Step.DUE, Reply(_("Type the new due date, e.g. 30/9/2570.")))
+    return stay(ctx, Reply(_("Please choose what to change.")))
+
+
+def _check_target(kpi: Kpi, text: str) -> float:
+    value = parse_number(text, field="target")
+    if value is None or value < 0:
+        raise BadValue(text)
+    if kpi.unit == KpiUnit.PERCENT and value > 100:
+        raise BadValue(text)
+    if kpi.unit == KpiUnit.YESNO and value not in (0, 1):
+        raise BadValue(text)
+    return value
+
+
+async def on_target(ctx: Ctx) -> Outcome:
+    kpi = await _owned_kpi(ctx)
+    if kpi is None:
+        return finish(Reply(_("That KPI is no longer available.")))
+    try:
+        value = _check_target(kpi, ctx.text)
+    except BadValue:
+        hint = _("a percentage from 0 to 100") if kpi.unit == KpiUnit.PERCENT else _("a number, 0 or more")
+        return stay(ctx, Reply(_("“{text}” is not a valid target: please type {hint}.", text=ctx.text, hint=hint)))
+    old = kpi_value_text(kpi, kpi.target)
+    kpi.target = value
+    return finish(Reply(_("Target changed from {old} to {new}.", old=old, new=kpi_value_text(kpi, value))))
+
+
+def _parse_future_date(ctx: Ctx) -> date | None:
+    try:
+        day = parse_date(ctx.text)
+    except BadValue:
+        return None
+    return day if day >= ctx.now.date() else None
+
+
+async def on_due(ctx: Ctx) -> Outcome:
+    kpi = await _owned_kpi(ctx)
+    if kpi is None:
+        return finish(Reply(_("That KPI is no longer available.")))
+    day = _parse_future_date(ctx)
+    if day is None:
+        return stay(ctx, Reply(_("Please type a date from today on, e.g. 30/9/2570.")))
+    kpi.due_on = day
+    return finish(Reply(_("Due date set to {date}.", date=format_date(day, "long"))))
+
+
+async def _step_prompt(ctx: Ctx) -> Reply:
+    steps = (await ctx.session.scalars(select(ProgrammeStep).order_by(ProgrammeStep.position))).all()
+    return Reply(
+        _("Which step of the programme is the deadline for?"),
+        choices=tuple(Choice(f"{STEP}{s.code}", localized(s.name_th, s.name_en)[:40]) for s in steps),
+    )
+
+
+async def on_deadline_step(ctx: Ctx) -> Outcome:
+    code = (ctx.choice or "").removeprefix(STEP)
+    if not (ctx.choice or "").startswith(STEP) or not await ctx.session.scalar(
+        select(ProgrammeStep.id).where(ProgrammeStep.code == code)
+    ):
+        return stay(ctx, await _step_prompt(ctx))
+    ctx.data["step"] = code
+    return goto(Step.DEADLINE_DUE, Reply(_("Type the due date, e.g. 17/12/2569.")))
+
+
+async def on_deadline_due(ctx: Ctx) -> Outcome:
+    province_id = working_province(ctx)
+    day = _parse_future_date(ctx)
+    if day is None:
+        return stay(ctx, Reply(_("Please type a date from today on, e.g. 30/9/2570.")))
+    if province_id is None or not scope.serves_province(ctx.person, province_id):
+        return finish(Reply(_("That province is not yours to edit.")))
+    deadline = await add_step_deadline(
+        ctx.session,
+        step_code=str(ctx.data["step"]),
+        year_be=fiscal_year_of(day),
+        due_on=day,
+        province_id=province_id,
+        title_th="",
+        title_en="",
+    )
+    return finish(
+        Reply(
+            _("Deadline added: “{title}”, due {date}. Reminders will go out before it.",
+              title=localized(deadline.title_th, deadline.title_en), date=format_date(day, "long"))
+        )
+    )
+
+
+router.register(
+    Flow(
+        name=FLOW,
+        enter=enter,
+        steps={
+            Step.PROVINCE: on_province,
+            Step.AGENDA: on_agenda,
+            Step.KPI: on_kpi,
+            Step.ACTION: on_action,
+            Step.TARGET: on_target,
+            Step.DUE: on_due,
+            Step.DEADLINE_STEP: on_deadline_step,
+            Step.DEADLINE_DUE: on_deadline_due,
+        },
+        roles=scope.SECRETARIAT_ONLY,
+    )
+)

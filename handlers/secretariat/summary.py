@@ -1,0 +1,114 @@
+"""The province summary in chat (secretariat), and its XLSX export sent as a file and a download link."""
+
+from __future__ import annotations
+
+import hashlib
+
+from bot.core.flow import Ctx, Flow, Outcome, StepName, finish, goto, stay
+from bot.core.i18n import N_, _
+from bot.core.types import Card, CardField, Choice, Reply
+from bot.secretariat.export import XLSX_TYPE, export_filename, summary_rows, summary_workbook
+from bot.secretariat.summary import ProvinceSummary, province_summary
+from handlers import router
+from handlers.officer import scope
+from handlers.secretariat.common import ask_province, province_by_name, unknown_province, working_province
+from handlers.tickets import localized
+from storage.models import Media
+
+FLOW = "summary"
+EXPORT = "sm:xlsx"
+MAX_KPI_LINES = 10
+
+
+class Step(StepName):
+    PROVINCE = "province"
+    EXPORT = "export"
+
+
+router.add_menu_entry(router.MenuEntry(f"m:{FLOW}", N_("Province summary"), 61, roles=scope.SECRETARIAT_ONLY))
+
+
+async def enter(ctx: Ctx) -> Outcome:
+    """Show the member's province, or ask a national member which one."""
+    province_id = working_province(ctx)
+    if province_id is None:
+        return goto(Step.PROVINCE, ask_province())
+    return await _show(ctx, province_id)
+
+
+async def on_province(ctx: Ctx) -> Outcome:
+    province = await province_by_name(ctx.session, ctx.text)
+    if province is None:
+        return stay(ctx, unknown_province(ctx.text))
+    ctx.data["province_id"] = province.id
+    return await _show(ctx, province.id)
+
+
+def summary_card(summary: ProvinceSummary) -> Card:
+    name = localized(summary.province_th, summary.province_en)
+    fields = tuple(CardField(str(label), str(value)) for label, value in summary_rows(summary)[2:])
+    progress = summary.mean_progress
+    return Card(
+        title=_("Summary: {province}", province=name),
+        alt_text=_("Summary of {province}", province=name),
+        fields=fields,
+        progress_percent=progress,
+    )
+
+
+def kpi_lines(summary: ProvinceSummary) -> str:
+    lines = []
+    for kpi in summary.kpis[:MAX_KPI_LINES]:
+        percent = f"{kpi.latest_percent:.0f}%" if kpi.latest_percent is not None else _("no report yet")
+        late = " ⚠" if kpi.report_overdue else ""
+        lines.append(f"• {localized(kpi.name_th, kpi.name_en)}: {percent}{late}")
+    if len(summary.kpis) > MAX_KPI_LINES:
+        lines.append(_("… and {n} more in the XLSX file.", n=len(summary.kpis) - MAX_KPI_LINES))
+    return "\n".join(lines) or _("No KPIs yet.")
+
+
+async def _show(ctx: Ctx, province_id: int) -> Outcome:
+    if not scope.serves_province(ctx.person, province_id):
+        return finish(scope_refusal())
+    ctx.data["province_id"] = province_id
+    summary = await province_summary(ctx.session, province_id, ctx.now)
+    return goto(
+        Step.EXPORT,
+        Reply(card=summary_card(summary)),
+        Reply(kpi_lines(summary), choices=(Choice(EXPORT, _("Export to XLSX")), Choice("g:menu", _("Main menu")))),
+    )
+
+
+def scope_refusal() -> Reply:
+    return Reply(_("You can only see the summary of your own province."))
+
+
+async def on_export(ctx: Ctx) -> Outcome:
+    province_id = working_province(ctx)
+    if ctx.choice != EXPORT or province_id is None:
+        return stay(ctx, Reply(_("Choose “Export to XLSX”, or type “menu”.")))
+    summary = await province_summary(ctx.session, province_id, ctx.now)
+    data = summary_workbook(summary)
+    media = Media(
+        sha256=hashlib.sha256(data).hexdigest(),
+        content_type=XLSX_TYPE,
+        size=len(data),
+        filename=export_filename(summary),
+        data=data,
+        owner_id=ctx.person.id,
+    )
+    ctx.session.add(media)
+    await ctx.session.flush()
+    link = f"{ctx.settings.public_base_url or ''}/media/{media.id}"
+    return finish(Reply(_("Here is the summary as an XLSX file. Download link: {link}", link=link),
+                        document_media_id=media.id))
+
+
+router.register(
+    Flow(
+        name=FLOW,
+        enter=enter,
+        steps={Step.PROVINCE: on_province, Step.EXPORT: on_export},
+        roles=scope.SECRETARIAT_ONLY,
+    )
+)
