@@ -57,7 +57,7 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
         "public_base_url": "http://127.0.0.1:8000",
     }
     values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[arg-type]
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg, arg-type]
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from bot.core.i18n import use_locale
 from bot.core.types import (
     Channel,
     DeliveryResult,
@@ -140,16 +141,16 @@ class OutboxSender:
 
     async def run_once(self) -> int:
         """Claim the due rows (the first pending row of each chat) and deliver them. Returns rows handled."""
-        rows = await self._claim()
+        rows, locales = await self._claim()
         if not rows:
             return 0
         by_chat: dict[tuple[str, str], list[OutboxMessage]] = {}
         for row in rows:
             by_chat.setdefault((row.channel, row.recipient), []).append(row)
-        await asyncio.gather(*(self._deliver_chat(chat_rows) for chat_rows in by_chat.values()))
+        await asyncio.gather(*(self._deliver_chat(chat_rows, locales) for chat_rows in by_chat.values()))
         return len(rows)
 
-    async def _claim(self) -> list[OutboxMessage]:
+    async def _claim(self) -> tuple[list[OutboxMessage], dict[int, str]]:
         now = _now()
         earlier = aliased(OutboxMessage)
         blocked = exists().where(
@@ -187,12 +188,17 @@ class OutboxSender:
             for row in due:
                 row.status = "sending"
                 row.claimed_until = now + LEASE
-            return list(due)
+            people = {row.person_id for row in due if row.person_id is not None}
+            locales = await session.execute(select(Person.id, Person.locale).where(Person.id.in_(people)))
+            return list(due), {person_id: locale for person_id, locale in locales}
 
-    async def _deliver_chat(self, rows: list[OutboxMessage]) -> None:
+    async def _deliver_chat(self, rows: list[OutboxMessage], locales: dict[int, str]) -> None:
         for row in rows:
+            # What a channel adds itself (button captions, "type the number") speaks the person's language.
+            locale = locales.get(row.person_id) if row.person_id is not None else None
             async with self._limit:
-                result = await self._deliver(row)
+                with use_locale(locale):
+                    result = await self._deliver(row)
             await self._record(row, result)
             if result.status is DeliveryStatus.RETRY:
                 break  # keep the chat's order: later rows wait behind this one

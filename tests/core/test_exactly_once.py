@@ -11,9 +11,10 @@ from sqlalchemy import func, select, update
 
 from bot.core.engine import Engine
 from bot.core.flow import Ctx, Flow, Outcome, finish, goto
+from bot.core.i18n import get_locale
 from bot.core.inbox import InboxWorker, store_inbound
 from bot.core.outbox import OutboxSender, enqueue
-from bot.core.types import Inbound, InboundKind, Reply
+from bot.core.types import DeliveryResult, Inbound, InboundKind, OutboundMessage, Reply
 from bot.services import Services
 from handlers import router
 from storage.models import Conversation, Feedback, InboxEvent, OutboxMessage, Person
@@ -55,7 +56,7 @@ async def test_the_outbox_delivers_after_a_restart_of_the_sender(services: Servi
         for n in range(3):
             await enqueue(session, channel="simulator", recipient="lek", replies=[Reply(f"ข้อความ {n}")], key=f"k{n}")
     crashed = OutboxSender(services.db, {})  # claims, then dies before it can deliver or record anything
-    claimed = await crashed._claim()
+    claimed, _locales = await crashed._claim()
     assert [row.recipient for row in claimed] == ["lek"]  # one chat: only its first row, to keep the order
     async with services.db.write() as session:  # time passes: the dead sender's lease runs out
         await session.execute(update(OutboxMessage).values(claimed_until=datetime.now(UTC) - timedelta(seconds=1)))
@@ -215,3 +216,29 @@ async def test_messages_to_someone_who_blocked_the_bot_are_skipped(services: Ser
     async with services.db.read() as session:
         row = await session.scalar(select(OutboxMessage).where(OutboxMessage.idempotency_key == "b1"))
     assert row is not None and (row.status, row.last_error, row.attempts) == ("skipped", "unreachable", 0)
+
+
+async def test_channels_deliver_in_the_recipients_language(services: Services) -> None:
+    """A channel's own captions ("Send location", "Type the number") follow the person, not the server."""
+    seen: list[str] = []
+
+    class LocaleRecorder(RecordingChannel):
+        async def deliver(self, message: OutboundMessage) -> DeliveryResult:
+            seen.append(get_locale())
+            return await super().deliver(message)
+
+    english = await known_person(services, "john", locale="en")
+    thai = await known_person(services, "somsri", locale="th")
+    async with services.db.write() as session:
+        for person in (english, thai):
+            await enqueue(
+                session,
+                channel="simulator",
+                recipient=person.chat_id,
+                replies=[Reply("x")],
+                key=person.chat_id,
+                person_id=person.id,
+            )
+    sender = OutboxSender(services.db, {"simulator": LocaleRecorder()})
+    await sender.run_once()
+    assert sorted(seen) == ["en", "th"]
