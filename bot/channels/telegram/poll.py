@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
@@ -47,17 +47,19 @@ async def poll_once(
     services: Services, channel: TelegramChannel, offset: int | None, long_poll_seconds: int
 ) -> int | None:
     """One getUpdates call; every update is stored (or ignored) before the next offset confirms it."""
-    params: dict[str, Any] = {"timeout": long_poll_seconds, "allowed_updates": list(ALLOWED_UPDATES)}
-    if offset is not None:
-        params["offset"] = offset
-    updates = await channel.bot.do_api_request("getUpdates", api_kwargs=params, read_timeout=long_poll_seconds + 10)
-    for data in updates or []:
+    updates = await channel.bot.get_updates(
+        offset=offset,
+        timeout=long_poll_seconds,
+        allowed_updates=list(ALLOWED_UPDATES),
+        read_timeout=long_poll_seconds + 10,
+    )
+    for update in updates:
         try:
-            await receive_update(services, channel, data)
+            # Back to the JSON the webhook receives, so both paths share one parser.
+            await receive_update(services, channel, update.to_dict())
         except (ValueError, KeyError, TypeError) as exc:
             log.warning("Telegram poll: skipped an update that could not be read: %s", exc)
-        if isinstance(data, dict) and isinstance(data.get("update_id"), int):
-            offset = max(offset or 0, data["update_id"] + 1)
+        offset = max(offset or 0, update.update_id + 1)
     return offset
 
 
