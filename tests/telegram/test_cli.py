@@ -9,13 +9,14 @@ import pytest
 
 from bot.channels.telegram.cli import cmd_set_commands, cmd_set_webhook
 from bot.channels.telegram.poll import poll_once, run_polling, stored_offset
+from bot.settings import Settings
 from tests.conftest import make_settings
 from tests.fakes.telegram_api import TOKEN, FakeTelegramApi
 from tests.telegram.conftest import SECRET, TelegramBot
 from tests.telegram.updates import text_update
 
 
-def settings_for(url: str, api: FakeTelegramApi, **overrides: object) -> object:
+def settings_for(url: str, api: FakeTelegramApi, **overrides: object) -> Settings:
     values: dict[str, object] = {
         "telegram_bot_token": TOKEN,
         "telegram_webhook_secret": SECRET,
@@ -29,7 +30,7 @@ def settings_for(url: str, api: FakeTelegramApi, **overrides: object) -> object:
 def test_set_webhook_points_telegram_at_the_public_url_with_the_secret(
     sqlite_url: str, fake_api: FakeTelegramApi
 ) -> None:
-    result = cmd_set_webhook(argparse.Namespace(drop_pending=False), settings_for(sqlite_url, fake_api))  # type: ignore[arg-type]
+    result = cmd_set_webhook(argparse.Namespace(drop_pending=False), settings_for(sqlite_url, fake_api))
 
     assert result == 0
     assert fake_api.state.webhook["url"] == "https://hpp.example.go.th/webhooks/telegram"
@@ -42,13 +43,13 @@ def test_set_webhook_without_a_secret_refuses_and_calls_nothing(
 ) -> None:
     settings = settings_for(sqlite_url, fake_api, telegram_webhook_secret=None)
 
-    assert cmd_set_webhook(argparse.Namespace(drop_pending=False), settings) == 2  # type: ignore[arg-type]
+    assert cmd_set_webhook(argparse.Namespace(drop_pending=False), settings) == 2
     assert "TELEGRAM_WEBHOOK_SECRET" in capsys.readouterr().err
     assert fake_api.state.calls == []
 
 
 def test_set_commands_publishes_thai_english_and_a_thai_default(sqlite_url: str, fake_api: FakeTelegramApi) -> None:
-    assert cmd_set_commands(argparse.Namespace(), settings_for(sqlite_url, fake_api)) == 0  # type: ignore[arg-type]
+    assert cmd_set_commands(argparse.Namespace(), settings_for(sqlite_url, fake_api)) == 0
 
     commands = fake_api.state.commands
     assert set(commands) == {"th", "en", ""}
