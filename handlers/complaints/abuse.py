@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,9 +18,10 @@ _DEGREES_PER_KM = 1 / 111.0  # a latitude degree is about 111 km: a cheap box be
 
 
 def start_of_day(now: datetime) -> datetime:
-    """Midnight of today in Bangkok: "per day" is the citizen's calendar day."""
+    """Midnight of today in Bangkok, in UTC: "per day" is the citizen's calendar day. (UTC because SQLite
+    compares the stored UTC times as text, without their offset.)"""
     local = now.astimezone(BANGKOK)
-    return datetime.combine(local.date(), time(0), tzinfo=BANGKOK)
+    return datetime.combine(local.date(), time(0), tzinfo=BANGKOK).astimezone(UTC)
 
 
 async def filed_today(session: AsyncSession, person: Person, now: datetime) -> int:

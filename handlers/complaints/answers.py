@@ -34,8 +34,11 @@ def description_problem(text: str) -> DescriptionProblem | None:
 
 
 def description_hash(text: str) -> str:
-    """The same words with other spacing, case or Unicode form give the same hash (double-submission check)."""
-    normal = " ".join(unicodedata.normalize("NFC", text).casefold().split())
+    """The same words with other spacing, case or Unicode form give the same hash (double-submission check).
+
+    All whitespace is dropped, not just collapsed: Thai is written without spaces between words, so a space
+    more or less does not make another text."""
+    normal = "".join(unicodedata.normalize("NFC", text).casefold().split())
     return hashlib.sha256(normal.encode("utf-8")).hexdigest()
 
 
