@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -20,9 +20,11 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
     func,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {
@@ -32,6 +34,27 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware UTC timestamp on every database.
+
+    SQLite keeps no time zone: without this, values come back naive and comparing them with an aware `now`
+    raises. Values are stored in UTC and always read back aware.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None or value.tzinfo is not None:
+            return value
+        return value.replace(tzinfo=UTC)
+
 
 # BigInteger ids on PostgreSQL, but SQLite only autoincrements an INTEGER PRIMARY KEY.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
@@ -43,7 +66,7 @@ class Base(DeclarativeBase):
 
 
 def utcnow_column() -> Mapped[datetime]:
-    return mapped_column(DateTime(timezone=True), server_default=func.now(), nullable=False)
+    return mapped_column(UTCDateTime(), server_default=func.now(), nullable=False)
 
 
 class Role(enum.StrEnum):
@@ -218,7 +241,7 @@ class Kpi(Base):
     reporting_day: Mapped[int | None] = mapped_column(Integer)  # e.g. monthly by the 5th
     latest_value: Mapped[float | None] = mapped_column(Float)
     latest_percent: Mapped[float | None] = mapped_column(Float)
-    latest_reported_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    latest_reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class ProgressReport(Base):
@@ -291,10 +314,10 @@ class Person(Base):
     sector_id: Mapped[int | None] = mapped_column(ForeignKey("partner_sectors.id"))
     phone: Mapped[str | None] = mapped_column(String(20))
     is_reachable: Mapped[bool] = mapped_column(Boolean, default=True)
-    pdpa_notice_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    pdpa_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = utcnow_column()
-    last_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Consent(Base):
@@ -317,9 +340,9 @@ class Invite(Base):
     district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"))
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
-    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = utcnow_column()
 
 
@@ -379,8 +402,8 @@ class Complaint(Base):
     reject_reason: Mapped[str | None] = mapped_column(Text)
     rating: Mapped[int | None] = mapped_column(Integer)
     rating_comment: Mapped[str | None] = mapped_column(Text)
-    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    escalated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = utcnow_column()
     updated_at: Mapped[datetime] = utcnow_column()
 
@@ -461,14 +484,14 @@ class Broadcast(Base):
     media_id: Mapped[int | None] = mapped_column(ForeignKey("media.id"))
     target: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # role, province, district, ...
     status: Mapped[str] = mapped_column(String(16), default="draft")  # draft|scheduled|sending|done
-    scheduled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    scheduled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     total: Mapped[int] = mapped_column(Integer, default=0)
     sent: Mapped[int] = mapped_column(Integer, default=0)
     failed: Mapped[int] = mapped_column(Integer, default=0)
     skipped: Mapped[int] = mapped_column(Integer, default=0)
     status_chat: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # where to report progress
     created_at: Mapped[datetime] = utcnow_column()
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class BroadcastRecipient(Base):
@@ -514,7 +537,7 @@ class InboxEvent(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[datetime] = utcnow_column()
-    processed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class OutboxMessage(Base):
@@ -529,13 +552,13 @@ class OutboxMessage(Base):
     payload: Mapped[list[Any]] = mapped_column(JSON)  # serialised Reply list
     is_group: Mapped[bool] = mapped_column(Boolean, default=False)
     reply_token: Mapped[str | None] = mapped_column(String(200))
-    reply_token_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reply_token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     status: Mapped[str] = mapped_column(String(12), default="pending")  # pending|sending|sent|failed|skipped
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = utcnow_column()
-    claimed_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)
     used_reply_token: Mapped[bool] = mapped_column(Boolean, default=False)
     broadcast_id: Mapped[int | None] = mapped_column(ForeignKey("broadcasts.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = utcnow_column()
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
