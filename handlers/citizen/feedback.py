@@ -41,7 +41,7 @@ PROPOSAL_KINDS = (Kind.KPI_PROPOSAL, Kind.TARGET_PROPOSAL)
 KIND_LABELS = {
     Kind.COMMENT: N_("Comment"),
     Kind.KPI_PROPOSAL: N_("New indicator"),
-    Kind.TARGET_PROPOSAL: N_("Target"),
+    Kind.TARGET_PROPOSAL: N_("New target"),
 }
 ACTION_CODE = "do:"  # "do:comment", "do:kpi_proposal", "do:target_proposal", "do:support"
 ACTION_SUPPORT = "do:support"

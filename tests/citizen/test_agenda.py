@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select, update
 
+from bot.core.i18n import _, use_locale
 from bot.services import Services
 from storage.models import Agenda, Kpi, Person, Province
 from tests.citizen.conftest import TicketMaker, known_person
@@ -42,10 +43,12 @@ async def test_a_provinces_agenda_and_its_kpis_with_the_latest_report(
     assert shown[0].text.startswith(GREEN_CHIANG_RAI + "\nเป้าหมาย: ลดฝุ่นละออง PM2.5")
     cards = [reply.card for reply in shown if reply.card is not None]
     assert [card.title for card in cards] == [PM25_DAYS, "จำนวนจุดความร้อน (Hotspot) สะสม", "พื้นที่เผาไหม้สะสม"]
+    with use_locale("th"):  # the card's labels are the shared ticket/KPI card's own
+        latest, target, last_report = _("Latest value"), _("Target"), _("Last report")
     pm25 = {f.label: f.value for f in cards[0].fields}
-    assert (pm25["ผลล่าสุด"], pm25["ค่าเป้าหมาย"], pm25["รายงานล่าสุด"]) == ("55 วัน", "50 วัน", "5 มี.ค. 2568")
+    assert (pm25[latest], pm25[target], pm25[last_report]) == ("55 วัน", "50 วัน", "5 มี.ค. 2568")
     assert cards[0].progress_percent == 80
-    assert {f.label: f.value for f in cards[1].fields}["ผลล่าสุด"] == "ยังไม่รายงาน"
+    assert {f.label: f.value for f in cards[1].fields}[latest] == "ยังไม่รายงาน"
     assert shown[-1].choices[0].code.startswith("fb:")  # comment on this agenda from here
 
 

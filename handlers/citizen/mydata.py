@@ -1,0 +1,164 @@
+"""My data (ข้อมูลของฉัน): what is held about me, withdrawing a consent, and deleting my personal data."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.flow import Ctx, Flow, Outcome, StepName, finish, goto, stay
+from bot.core.i18n import N_, _, format_datetime
+from bot.core.types import Choice, Reply
+from handlers import router
+from handlers.citizen.consents import consent_history, granted_purposes, purpose_label, withdraw
+from handlers.citizen.erasure import erase_person
+from handlers.menu import LANGUAGE_NAMES
+from handlers.router import MenuEntry
+from handlers.tickets import localized
+from storage.models import Complaint, Feedback, FeedbackSupport, Person, Province, Role
+
+FLOW = "mydata"
+WITHDRAW = "md:withdraw"
+DELETE = "md:delete"
+CONFIRM_FIRST = "md:delete-1"
+CONFIRM_SECOND = "md:delete-2"
+KEEP = "md:keep"
+PURPOSE_CODE = "md:p:"
+ROLE_LABELS = {Role.CITIZEN: N_("Citizen"), Role.OFFICER: N_("Officer"), Role.SECRETARIAT: N_("Secretariat")}
+CHANNEL_LABELS = {"line": "LINE", "telegram": "Telegram", "simulator": N_("Web simulator")}
+
+
+class Step(StepName):
+    ACTION = "action"
+    WITHDRAW = "withdraw"
+    CONFIRM_FIRST = "confirm1"
+    CONFIRM_SECOND = "confirm2"
+
+
+async def _count(
+    session: AsyncSession, model: type[Complaint] | type[Feedback] | type[FeedbackSupport], person: Person
+) -> int:
+    return int(await session.scalar(select(func.count()).select_from(model).where(model.person_id == person.id)) or 0)
+
+
+async def summary_text(session: AsyncSession, person: Person) -> str:
+    """Everything the service holds about the person, in words."""
+    lines = [_("This is what we hold about you:")]
+    lines.append(_("• Name: {name}", name=person.display_name or "-"))
+    lines.append(_("• Chat app: {channel}", channel=str(CHANNEL_LABELS.get(person.channel, person.channel))))
+    lines.append(_("• Language: {language}", language=LANGUAGE_NAMES.get(person.locale, person.locale)))
+    lines.append(_("• Role: {role}", role=str(ROLE_LABELS.get(Role(person.role), person.role))))
+    if person.phone:
+        lines.append(_("• Phone: {phone}", phone=person.phone))
+    province = await session.get(Province, person.province_id) if person.province_id else None
+    if province is not None:
+        lines.append(_("• Province: {province}", province=localized(province.name_th, province.name_en)))
+    lines.append(_("• Complaints filed: {count}", count=await _count(session, Complaint, person)))
+    lines.append(_("• Comments and proposals: {count}", count=await _count(session, Feedback, person)))
+    lines.append(_("• Proposals you support: {count}", count=await _count(session, FeedbackSupport, person)))
+    history = await consent_history(session, person)
+    lines.append(_("Your consents:") if history else _("Your consents: none recorded."))
+    for row in history:
+        given = _("given") if row.granted else _("withdrawn")
+        lines.append(f"• {purpose_label(row.purpose)}: {given} {format_datetime(row.created_at)}")
+    return "\n".join(lines)
+
+
+async def action_reply(ctx: Ctx, lead: str | None = None) -> Reply:
+    choices = []
+    if await granted_purposes(ctx.session, ctx.person):
+        choices.append(Choice(WITHDRAW, _("Withdraw a consent")))
+    choices.append(Choice(DELETE, _("Delete my data")))
+    text = await summary_text(ctx.session, ctx.person)
+    return Reply("\n\n".join(filter(None, [lead, text])), choices=tuple(choices))
+
+
+async def enter(ctx: Ctx) -> Outcome:
+    """Show what is held, and offer withdrawal and deletion."""
+    return goto(Step.ACTION, await action_reply(ctx))
+
+
+async def on_action(ctx: Ctx) -> Outcome:
+    if ctx.choice == WITHDRAW:
+        return goto(Step.WITHDRAW, await withdraw_reply(ctx))
+    if ctx.choice == DELETE:
+        if ctx.person.role != Role.CITIZEN:
+            return finish(Reply(_("Your staff account is managed by the secretariat: please ask them to remove it.")))
+        return goto(
+            Step.CONFIRM_FIRST,
+            Reply(
+                _(
+                    "Deleting your data removes your name, phone number, consents and chat history from this "
+                    "service. Your complaints stay on the record without your name, so you will no longer receive "
+                    "their updates. Do you want to continue?"
+                ),
+                choices=(Choice(CONFIRM_FIRST, _("Continue")), Choice(KEEP, _("Keep my data"))),
+            ),
+        )
+    return stay(ctx, await action_reply(ctx, _("Please choose from the list.")))
+
+
+async def withdraw_reply(ctx: Ctx, lead: str | None = None) -> Reply:
+    purposes = await granted_purposes(ctx.session, ctx.person)
+    text = "\n".join(filter(None, [lead, _("Which consent do you want to withdraw?")]))
+    return Reply(text, choices=tuple(Choice(f"{PURPOSE_CODE}{p}", purpose_label(p)) for p in purposes))
+
+
+async def on_withdraw(ctx: Ctx) -> Outcome:
+    purposes = await granted_purposes(ctx.session, ctx.person)
+    purpose = (ctx.choice or "").removeprefix(PURPOSE_CODE)
+    if not (ctx.choice or "").startswith(PURPOSE_CODE) or purpose not in purposes:
+        return stay(ctx, await withdraw_reply(ctx, _("Please choose a consent from the list.")))
+    await withdraw(ctx.session, ctx.person, purpose, ctx.now)
+    return finish(
+        Reply(
+            _(
+                'Your consent "{purpose}" is withdrawn as of {time}.',
+                purpose=purpose_label(purpose),
+                time=format_datetime(ctx.now),
+            )
+        )
+    )
+
+
+async def on_confirm_first(ctx: Ctx) -> Outcome:
+    if ctx.choice != CONFIRM_FIRST:
+        return finish(Reply(_("Nothing was deleted.")))
+    return goto(
+        Step.CONFIRM_SECOND,
+        Reply(
+            _("Are you sure? This cannot be undone."),
+            choices=(Choice(CONFIRM_SECOND, _("Delete permanently")), Choice(KEEP, _("Keep my data"))),
+        ),
+    )
+
+
+async def on_confirm_second(ctx: Ctx) -> Outcome:
+    if ctx.choice != CONFIRM_SECOND:
+        return finish(Reply(_("Nothing was deleted.")))
+    await erase_person(ctx.session, ctx.person, ctx.now)
+    return finish(
+        Reply(
+            _(
+                "Your personal data has been deleted. Your complaints stay on the record without your "
+                "name. If you write to us again, you will start as a new user."
+            )
+        ),
+        menu=False,
+    )
+
+
+router.register(
+    Flow(
+        name=FLOW,
+        enter=enter,
+        steps={
+            Step.ACTION: on_action,
+            Step.WITHDRAW: on_withdraw,
+            Step.CONFIRM_FIRST: on_confirm_first,
+            Step.CONFIRM_SECOND: on_confirm_second,
+        },
+    )
+)
+router.add_menu_entry(MenuEntry(f"{router.MENU_PREFIX}{FLOW}", N_("My data"), 80))
+for _word in ("/mydata", "ข้อมูลของฉัน"):
+    router.add_command(_word, f"{router.MENU_PREFIX}{FLOW}")

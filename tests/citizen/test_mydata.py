@@ -1,0 +1,173 @@
+"""My data: what is held, withdrawing a consent, and deleting my personal data (confirmed twice), after which
+the database holds nothing personal about me while my tickets stay on the record."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, inspect, select, text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.services import Services
+from storage.models import (
+    Complaint,
+    ComplaintPhoto,
+    Consent,
+    FailedAttempt,
+    Feedback,
+    Media,
+    OutboxMessage,
+    Person,
+    Role,
+)
+from tests.citizen.conftest import SET_STATUS, TicketMaker, known_person
+from tests.support.chat import Chat, codes, labels, texts
+
+USER = "U-somsri-7f3a91"  # the platform id: must not survive deletion
+NAME = "สมศรี มีสุข"
+PHONE = "0812345678"
+
+
+async def first_contact(services: Services) -> Chat:
+    """A new person meets the PDPA notice, agrees to phone calls and refuses public photos."""
+    chat = Chat(services, user=USER, display_name=NAME)
+    await chat.say("ข้อมูลของฉัน")
+    await chat.press("pdpa:yes")
+    return chat
+
+
+async def person_row(services: Services, user: str = USER) -> Person | None:
+    async with services.db.read() as session:
+        return await session.scalar(select(Person).where(Person.platform_user_id == user))
+
+
+async def test_what_is_held_and_withdrawing_a_consent(services: Services) -> None:
+    chat = await first_contact(services)
+    shown = await chat.press("pdpa:no")  # the flow asked for first starts after the notice
+    summary = shown[-1].text
+    assert summary.startswith("ข้อมูลของท่านที่เราเก็บไว้:\n• ชื่อ: สมศรี มีสุข\n• ช่องทาง: เว็บจำลอง\n• ภาษา: ภาษาไทย")
+    assert "• บทบาท: ประชาชน" in summary and "• เรื่องร้องเรียนที่แจ้ง: 0 เรื่อง" in summary
+    assert "ความยินยอมของท่าน:" in summary and "ให้ความยินยอม" in summary and "ถอนความยินยอม" in summary
+    assert labels(shown[-1]) == ["ถอนความยินยอม", "ลบข้อมูลของฉัน"]
+
+    purposes = await chat.press("md:withdraw")
+    assert purposes[0].text == "ท่านต้องการถอนความยินยอมเรื่องใด"
+    assert codes(purposes[0]) == ["md:p:contact_phone"]  # only what is granted can be withdrawn
+    wrong = await chat.say("ทั้งหมด")
+    assert wrong[0].text.startswith("กรุณาเลือกความยินยอมจากรายการ")
+    done = await chat.press("md:p:contact_phone")
+    assert done[0].text.startswith('ถอนความยินยอม "')
+    person = await person_row(services)
+    assert person is not None
+    async with services.db.read() as session:
+        rows = (
+            await session.scalars(
+                select(Consent)
+                .where(Consent.person_id == person.id, Consent.purpose == "contact_phone")
+                .order_by(Consent.id)
+            )
+        ).all()
+    assert [r.granted for r in rows] == [True, False]  # the grant stays in the history; the withdrawal is added
+    again = await chat.say("ข้อมูลของฉัน")
+    assert labels(again[0]) == ["ลบข้อมูลของฉัน"]  # nothing left to withdraw
+
+
+async def test_saying_no_at_either_confirmation_deletes_nothing(services: Services) -> None:
+    chat = await first_contact(services)
+    await chat.press("pdpa:no")
+    await chat.press("md:delete")
+    kept = await chat.press("md:keep")
+    assert kept[0].text == "ไม่ได้ลบข้อมูลใด ๆ"
+    await chat.say("ข้อมูลของฉัน")
+    await chat.press("md:delete")
+    await chat.press("md:delete-1")
+    kept = await chat.say("ไม่แน่ใจ")
+    assert kept[0].text == "ไม่ได้ลบข้อมูลใด ๆ"
+    person = await person_row(services)
+    assert person is not None and person.display_name == NAME and person.deleted_at is None
+
+
+async def all_text(conn: AsyncConnection) -> dict[str, str]:
+    """Every table's rows as text, to search for what must be gone."""
+    tables = await conn.run_sync(lambda sync: inspect(sync).get_table_names())
+    dumped = {}
+    for table in tables:
+        rows = (await conn.execute(text(f'SELECT * FROM "{table}"'))).all()
+        dumped[table] = "\n".join(repr(tuple(row)) for row in rows)
+    return dumped
+
+
+async def test_deleting_my_data_leaves_no_personal_data_but_keeps_the_tickets(
+    services: Services, tickets: TicketMaker, officer: Chat
+) -> None:
+    chat = await first_contact(services)
+    await chat.press("pdpa:no")
+    person = await person_row(services)
+    assert person is not None
+    async with services.db.write() as session:
+        stored = await session.get(Person, person.id)
+        assert stored is not None
+        stored.phone = PHONE
+        session.add(FailedAttempt(person_id=person.id, kind="invite"))
+        photo = Media(sha256="a" * 64, content_type="image/jpeg", size=3, data=b"jpg", owner_id=person.id)
+        stray = Media(sha256="b" * 64, content_type="image/jpeg", size=3, data=b"jpg", owner_id=person.id)
+        session.add_all([photo, stray])
+    ticket = await tickets.make(person, contact_phone=PHONE, description="ถนนหน้าบ้านเลขที่ 12 เป็นหลุมลึก")
+    async with services.db.write() as session:
+        session.add(ComplaintPhoto(complaint_id=ticket.id, media_id=photo.id))
+        province_id = ticket.province_id
+        session.add(
+            Feedback(person_id=person.id, province_id=province_id, kind="comment", text="ขอถนนใหม่", support_count=0)
+        )
+
+    await chat.say("ข้อมูลของฉัน")
+    first = await chat.press("md:delete")
+    assert first[0].text.startswith("การลบข้อมูลจะลบชื่อ หมายเลขโทรศัพท์ ความยินยอม และประวัติการสนทนาของท่าน")
+    second = await chat.press("md:delete-1")
+    assert texts(second) == ["ยืนยันหรือไม่ การลบนี้ย้อนกลับไม่ได้"]
+    done = await chat.press("md:delete-2")
+    assert done[0].text.startswith("ลบข้อมูลส่วนบุคคลของท่านเรียบร้อยแล้ว")
+
+    async with services.db.read() as session:
+        marker = await session.get(Person, person.id)
+        assert marker is not None and marker.deleted_at is not None
+        assert (marker.display_name, marker.phone, marker.chat_id) == (None, None, "")
+        assert marker.platform_user_id.startswith("deleted:")
+        assert (
+            await session.scalar(select(func.count()).select_from(Consent).where(Consent.person_id == person.id)) == 0
+        )
+        kept = await session.get(Complaint, ticket.id)
+        assert kept is not None and (kept.person_id, kept.contact_phone) == (None, None)
+        assert kept.ticket_no == ticket.ticket_no and kept.description == "ถนนหน้าบ้านเลขที่ 12 เป็นหลุมลึก"
+        assert await session.get(Media, stray.id) is None  # not part of any ticket: gone
+        kept_photo = await session.get(Media, photo.id)
+        assert kept_photo is not None and kept_photo.owner_id is None  # the ticket's evidence stays, unowned
+        comment = await session.scalar(select(Feedback))
+        assert comment is not None and comment.person_id is None
+    async with services.db.engine.connect() as conn:
+        dumped = await all_text(conn)
+    for table, rows in dumped.items():
+        assert NAME not in rows and PHONE not in rows, table
+        if table != "outbox":
+            assert USER not in rows, table
+    # The confirmation just sent is the one message still addressed to the chat (it had to be delivered).
+    async with services.db.read() as session:
+        left = (await session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == USER))).all()
+    assert len(left) == 1 and "ลบข้อมูลส่วนบุคคล" in str(left[0].payload)
+
+    # Status changes of the kept ticket no longer reach the chat; the record goes on.
+    await officer.press(f"{SET_STATUS}{ticket.ticket_no} resolved")
+    assert chat.new_replies() == []
+
+    # Writing again starts afresh: a new person, who meets the PDPA notice again.
+    again = await chat.say("สวัสดี")
+    assert again[0].text.startswith("ก่อนเริ่มใช้งาน: การคุ้มครองข้อมูลส่วนบุคคล")
+    fresh = await person_row(services)
+    assert fresh is not None and fresh.id != person.id and fresh.pdpa_notice_at is None
+
+
+async def test_staff_are_sent_to_the_secretariat_to_delete_their_account(services: Services) -> None:
+    await known_person(services, "officer-x", role=Role.OFFICER, display_name="เจ้าหน้าที่")
+    chat = Chat(services, user="officer-x")
+    await chat.say("ข้อมูลของฉัน")
+    replies = await chat.press("md:delete")
+    assert replies[0].text == "บัญชีเจ้าหน้าที่ของท่านอยู่ในความดูแลของฝ่ายเลขานุการ กรุณาติดต่อฝ่ายเลขานุการเพื่อขอลบ"
+    assert (await person_row(services, "officer-x")) is not None
