@@ -130,3 +130,11 @@ async def paced_tg(sqlite_url: str, fake_api: FakeTelegramApi) -> AsyncIterator[
     """The same, with Telegram's real limits."""
     async for bot in running_bot(sqlite_url, fake_api):
         yield bot
+
+
+@pytest.fixture
+async def tg_any_db(any_database_url: str, fake_api: FakeTelegramApi) -> AsyncIterator[TelegramBot]:
+    """`tg` on SQLite and again on PostgreSQL."""
+    async for bot in running_bot(any_database_url, fake_api):
+        bot.channel.throttle = Throttle(private_interval=0, group_interval=0, bot_interval=0)
+        yield bot

@@ -44,7 +44,8 @@ async def test_a_body_that_is_not_an_update_is_a_bad_request(tg: TelegramBot, bo
     assert await tg.inbox_count() == 0
 
 
-async def test_a_repeated_update_changes_nothing(tg: TelegramBot) -> None:
+async def test_a_repeated_update_changes_nothing(tg_any_db: TelegramBot) -> None:
+    tg = tg_any_db
     await tg.receive(text_update(SOMCHAI, "/start", update_id=9001))
     press = callback_update(SOMCHAI, "g:help", update_id=9002)
     await tg.receive(press)
