@@ -34,9 +34,11 @@ from tests.complaints.support import (
     accept_pdpa,
     all_text,
     complaint_count,
+    file_by_location,
     last,
 )
-from tests.support.chat import Chat, codes, labels
+from tests.conftest import make_settings
+from tests.support.chat import Chat, RecordingChannel, codes, labels
 
 TICKET = re.compile(r"\b([A-Z]{3})-(\d{2})-(\d{5})\b")
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -327,3 +329,18 @@ async def test_an_english_speaker_files_a_complaint(services: Services) -> None:
     complaint = await _only_complaint(chat)
     assert complaint.ticket_no in replies[0].text
     assert str(complaint.due_on.year) in replies[0].text and str(complaint.due_on.year + 543) not in replies[0].text
+
+
+async def test_the_whole_filing_on_sqlite_and_postgresql(any_database_url: str) -> None:
+    """The same transcript against both databases: the filing transaction is portable."""
+    built = Services.build(make_settings(any_database_url), channels={"simulator": RecordingChannel("simulator")})
+    await built.open()
+    try:
+        chat = Chat(built, user="citizen-both")
+        await accept_pdpa(chat)
+        replies = await file_by_location(chat, UBON_CITY_HALL)
+        complaint = await _only_complaint(chat)
+        assert complaint.ticket_no.startswith("UBN-") and complaint.ticket_no in replies[0].text
+        assert (await _names(chat, complaint))[:2] == ("อุบลราชธานี", "เมืองอุบลราชธานี")
+    finally:
+        await built.close()
