@@ -99,7 +99,7 @@ async def _ask_kpi(ctx: Ctx) -> Outcome:
     if not kpis:
         return finish(Reply(_("This agenda has no KPIs yet. Please ask the secretariat to add them.")))
     buttons = tuple(Choice(f"k:{k.id}", localized(k.name_th, k.name_en)) for k in kpis[:12])
-    return goto(Step.KPI, Reply(_("Which KPI?"), choices=buttons))
+    return goto(Step.KPI, Reply(_("Which KPI are you reporting on?"), choices=buttons))
 
 
 async def answer_kpi(ctx: Ctx) -> Outcome:
@@ -255,7 +255,7 @@ async def _ask_confirm(ctx: Ctx) -> Outcome:
         lines.append(_("Photos: {n}", n=len(ctx.data["photos"])))
     return goto(
         Step.CONFIRM,
-        Reply("\n".join(lines), choices=choices((CONFIRM, _("Confirm and send")), ("g:cancel", _("Cancel")))),
+        Reply("\n".join(lines), choices=choices((CONFIRM, _("Send the report")), ("g:cancel", _("Cancel")))),
     )
 
 

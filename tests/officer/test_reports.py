@@ -37,7 +37,7 @@ async def reports(services: Services) -> list[ProgressReport]:
 async def open_kpi(officer: Chat, kpi_id: int) -> None:
     """From the menu to the KPI's value prompt."""
     replies = await officer.press("m:report")
-    assert replies[-1].text == "ตัวชี้วัดใด"
+    assert replies[-1].text == "รายงานตัวชี้วัดใด"
     assert f"k:{kpi_id}" in codes_of(replies)
     replies = await officer.press(f"k:{kpi_id}")
     assert replies[0].card is not None

@@ -1,0 +1,197 @@
+"""Officers handle the complaints routed to them; the citizen hears of every step."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.core.inbox import store_media
+from bot.services import Services
+from storage.models import ComplaintEvent, ComplaintPhoto
+from tests.officer.helpers import (
+    agency_id,
+    codes_of,
+    complaint,
+    district_id,
+    joined,
+    make_complaint,
+    make_person,
+    mark_notice_seen,
+)
+from tests.support.chat import Chat
+
+FORBIDDEN = "ขออภัย รายการนี้อยู่นอกบทบาทหรือพื้นที่ความรับผิดชอบของคุณ จึงไม่มีการเปลี่ยนแปลงใด ๆ"
+
+
+@pytest.fixture
+async def somsri(services: Services) -> Chat:
+    """The seeded officer of Chiang Rai's natural resources office."""
+    await mark_notice_seen(services.db, "officer-1")
+    return Chat(services, user="officer-1")
+
+
+async def routed_to_somsri(services: Services, *, citizen: str = "citizen-c", due_on: date | None = None) -> str:
+    return await make_complaint(
+        services.db, citizen=citizen, agency=await agency_id(services.db, "natural_resources"), due_on=due_on
+    )
+
+
+async def events(services: Services, ticket_no: str) -> list[tuple[str, str | None]]:
+    ticket = await complaint(services.db, ticket_no)
+    async with services.db.read() as session:
+        rows = await session.scalars(
+            select(ComplaintEvent).where(ComplaintEvent.complaint_id == ticket.id).order_by(ComplaintEvent.id)
+        )
+        return [(e.status, e.note) for e in rows]
+
+
+async def test_the_list_puts_overdue_tickets_first_with_buddhist_era_dates(services: Services, somsri: Chat) -> None:
+    later = await routed_to_somsri(services, due_on=date(2026, 12, 31))
+    overdue = await routed_to_somsri(services, due_on=date.today() - timedelta(days=2))
+    await make_complaint(services.db, citizen="citizen-d", agency=await agency_id(services.db, "public_health"))
+    replies = await somsri.press("m:cases")
+    assert codes_of(replies)[:2] == [f"case:{overdue}", f"case:{later}"]  # other agencies' tickets not listed
+    lines = replies[0].text.split("\n")
+    assert lines[0] == "เรื่องร้องเรียนที่ยังไม่แล้วเสร็จ (เรื่องที่เกินกำหนดอยู่ก่อน):"
+    assert lines[1].startswith(f"1. {overdue} (รับเรื่องแล้ว) กำหนดตอบ ") and lines[1].endswith("⚠️ เกินกำหนด")
+    assert lines[2] == f"2. {later} (รับเรื่องแล้ว) กำหนดตอบ 31 ธ.ค. 2569"
+
+
+async def test_lifecycle_accept_progress_resolve_close_with_the_citizen_told(services: Services, somsri: Chat) -> None:
+    ticket = await routed_to_somsri(services)
+    citizen = Chat(services, user="citizen-c")
+
+    replies = await somsri.press(f"case:{ticket}")
+    assert replies[0].card is not None and replies[0].card.title.endswith(ticket)
+    assert codes_of(replies) == ["x:accept", "x:in_progress", "x:forward", "x:duplicate", "x:reject"]
+
+    replies = await somsri.press("x:accept")
+    assert replies[0].text == f"เรื่องเลขที่ {ticket} สถานะ: หน่วยงานรับเรื่องแล้ว แจ้งผู้ร้องเรียนแล้ว"
+    assert citizen.new_replies()[0].text == f"ความคืบหน้าเรื่องเลขที่ {ticket}: หน่วยงานรับเรื่องแล้ว"
+
+    await somsri.press(f"case:{ticket}")
+    await somsri.press("x:in_progress")
+    await somsri.say("ส่งทีมดับไฟเข้าพื้นที่แล้ว")
+    after = await store_media(services.db, b"\xff\xd8 after", "image/jpeg")
+    replies = await somsri.send_photo(after)
+    assert "กำลังดำเนินการ" in replies[0].text
+    told = citizen.new_replies()[0].text
+    assert told == f"ความคืบหน้าเรื่องเลขที่ {ticket}: กำลังดำเนินการ\nหมายเหตุ: ส่งทีมดับไฟเข้าพื้นที่แล้ว"
+
+    await somsri.press(f"case:{ticket}")
+    await somsri.press("x:resolved")
+    await somsri.press("skip")
+    await somsri.press("skip")
+    assert citizen.new_replies()[0].text == f"ความคืบหน้าเรื่องเลขที่ {ticket}: ดำเนินการเสร็จสิ้น"
+
+    replies = await somsri.press(f"case:{ticket}")
+    assert codes_of(replies) == ["x:closed", "x:in_progress"]
+    await somsri.press("x:closed")
+    await somsri.say("ผู้ร้องยืนยันว่าควันหมดแล้ว")
+    assert citizen.new_replies()[0].text.startswith(f"ความคืบหน้าเรื่องเลขที่ {ticket}: ปิดเรื่อง")
+
+    replies = await somsri.press(f"case:{ticket}")
+    assert "เรื่องนี้สิ้นสุดแล้ว" in joined(replies) and "ประวัติการดำเนินการ:" in joined(replies)
+    assert await events(services, ticket) == [
+        ("accepted", None),
+        ("in_progress", "ส่งทีมดับไฟเข้าพื้นที่แล้ว"),
+        ("resolved", None),
+        ("closed", "ผู้ร้องยืนยันว่าควันหมดแล้ว"),
+    ]
+    async with services.db.read() as session:
+        photos = (await session.execute(select(ComplaintPhoto.media_id, ComplaintPhoto.kind))).all()
+    assert [tuple(p) for p in photos] == [(after, "after")]
+    assert (await complaint(services.db, ticket)).resolved_at is not None
+
+
+async def test_forwarding_tells_the_other_agency_and_hands_the_ticket_over(services: Services, somsri: Chat) -> None:
+    ticket = await routed_to_somsri(services)
+    health = await agency_id(services.db, "public_health")
+    await make_person(services.db, "nurse", role="officer", province="เชียงราย", agency=health)
+    nurse, citizen = Chat(services, user="nurse"), Chat(services, user="citizen-c")
+
+    await somsri.press(f"case:{ticket}")
+    replies = await somsri.press("x:forward")
+    assert replies[-1].text == "ส่งต่อไปยังหน่วยงานใด" and f"ag:{health}" in codes_of(replies)
+    await somsri.press(f"ag:{health}")
+
+    notice = nurse.new_replies()
+    assert notice[0].text == f"มีการส่งต่อเรื่องเลขที่ {ticket} มายังหน่วยงานของคุณ กรุณาตรวจสอบ"
+    assert codes_of(notice) == [f"case:{ticket}"]
+    assert citizen.new_replies()[0].text.startswith(f"ความคืบหน้าเรื่องเลขที่ {ticket}: ส่งต่อหน่วยงานอื่น")
+    assert (await complaint(services.db, ticket)).agency_id == health
+    # The ticket is the health office's now: Somsri can no longer open it; the nurse can.
+    assert (await somsri.press(f"case:{ticket}"))[0].text == FORBIDDEN
+    assert "x:accept" in codes_of(await nurse.press(f"case:{ticket}"))
+
+
+async def test_mark_duplicate_needs_an_existing_ticket_of_the_province(services: Services, somsri: Chat) -> None:
+    original = await routed_to_somsri(services, citizen="citizen-first")
+    copy = await routed_to_somsri(services)
+    elsewhere = await make_complaint(services.db, citizen="citizen-b", agency=None, province="บุรีรัมย์")
+    await somsri.press(f"case:{copy}")
+    await somsri.press("x:duplicate")
+    assert (await somsri.say("CRI-69-99999"))[0].text == "ไม่พบเรื่องอื่นเลขที่ CRI-69-99999 กรุณาตรวจสอบเลขที่อีกครั้ง"
+    assert (await somsri.say(copy))[0].text.startswith("ไม่พบเรื่องอื่นเลขที่")  # not itself
+    assert (await somsri.say(elsewhere))[0].text.startswith(f"เรื่องเลขที่ {elsewhere} อยู่ต่างจังหวัด")
+    assert (await complaint(services.db, copy)).status == "received"
+    await somsri.say(original.lower())
+    marked = await complaint(services.db, copy)
+    assert marked.status == "duplicate" and marked.duplicate_of_id == (await complaint(services.db, original)).id
+    told = Chat(services, user="citizen-c").new_replies()[0].text
+    assert told == f"ความคืบหน้าเรื่องเลขที่ {copy}: เรื่องซ้ำ\nหมายเหตุ: เป็นเรื่องเดียวกับเรื่องเลขที่ {original}"
+
+
+async def test_reject_requires_a_reason(services: Services, somsri: Chat) -> None:
+    ticket = await routed_to_somsri(services)
+    await somsri.press(f"case:{ticket}")
+    await somsri.press("x:reject")
+    photo = await store_media(services.db, b"\xff\xd8 x", "image/jpeg")
+    assert (await somsri.send_photo(photo))[0].text == "การไม่รับเรื่องร้องเรียนต้องระบุเหตุผล กรุณาพิมพ์เหตุผล"
+    assert (await complaint(services.db, ticket)).status == "received"
+    await somsri.say("อยู่นอกเขตจังหวัด กรุณาติดต่อจังหวัดพะเยา")
+    rejected = await complaint(services.db, ticket)
+    assert rejected.status == "rejected" and rejected.reject_reason == "อยู่นอกเขตจังหวัด กรุณาติดต่อจังหวัดพะเยา"
+    told = Chat(services, user="citizen-c").new_replies()[0].text
+    assert told == f"ความคืบหน้าเรื่องเลขที่ {ticket}: ไม่รับเรื่อง\nหมายเหตุ: อยู่นอกเขตจังหวัด กรุณาติดต่อจังหวัดพะเยา"
+
+
+async def test_an_officer_of_another_province_can_neither_read_nor_change(services: Services) -> None:
+    ticket = await routed_to_somsri(services)
+    await make_person(services.db, "buriram-officer", role="officer", province="บุรีรัมย์")
+    other = Chat(services, user="buriram-officer")
+    assert (await other.press(f"case:{ticket}"))[0].text == FORBIDDEN
+    assert f"case:{ticket}" not in codes_of(await other.press("m:cases"))
+    assert await events(services, ticket) == []
+
+
+async def test_an_officer_of_another_agency_in_the_province_cannot_open_it(services: Services) -> None:
+    ticket = await routed_to_somsri(services)
+    transport = await agency_id(services.db, "land_transport")
+    await make_person(services.db, "driver", role="officer", province="เชียงราย", agency=transport)
+    driver = Chat(services, user="driver")
+    assert (await driver.press(f"case:{ticket}"))[0].text == FORBIDDEN
+    assert joined(await driver.press("m:cases")) == "ไม่มีเรื่องร้องเรียนค้างดำเนินการ ขอบคุณครับ"
+
+
+async def test_a_district_officer_handles_their_districts_tickets(services: Services) -> None:
+    mueang = await district_id(services.db, "เชียงราย", "เมืองเชียงราย")
+    mae_sai = await district_id(services.db, "เชียงราย", "แม่สาย")
+    ours = await make_complaint(services.db, citizen="citizen-e", agency=None, district=mueang)
+    theirs = await make_complaint(services.db, citizen="citizen-f", agency=None, district=mae_sai)
+    await make_person(services.db, "kamnan", role="officer", province="เชียงราย", district=mueang)
+    kamnan = Chat(services, user="kamnan")
+    assert codes_of(await kamnan.press("m:cases"))[:1] == [f"case:{ours}"]
+    assert (await kamnan.press(f"case:{theirs}"))[0].text == FORBIDDEN
+
+
+async def test_a_citizen_cannot_open_cases(services: Services) -> None:
+    ticket = await routed_to_somsri(services)
+    citizen = Chat(services, user="citizen-c")
+    assert "m:cases" not in codes_of(await citizen.say("เมนู"))
+    assert (await citizen.press("m:cases"))[0].text == FORBIDDEN
+    assert (await citizen.press(f"case:{ticket}"))[0].text == FORBIDDEN
+    async with services.db.read() as session:
+        assert await session.scalar(select(func.count()).select_from(ComplaintEvent)) == 0
