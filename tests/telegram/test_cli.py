@@ -90,3 +90,12 @@ async def test_polling_removes_the_webhook_first_and_stops_when_asked(tg: Telegr
     assert methods[0] == "deleteWebhook" and "getUpdates" in methods
     assert tg.api.state.webhook == {}
     assert await tg.inbox_count() == 1
+
+
+def test_set_commands_reports_a_refusal_in_one_line(
+    sqlite_url: str, fake_api: FakeTelegramApi, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake_api.fail_next(400, method="setMyCommands", description="Bad Request: command description is empty")
+
+    assert cmd_set_commands(argparse.Namespace(), settings_for(sqlite_url, fake_api)) == 1
+    assert capsys.readouterr().err.strip() == "hpp-bot: Telegram said no: Command description is empty"

@@ -7,8 +7,11 @@ import asyncio
 import contextlib
 import signal
 import sys
+from collections.abc import Coroutine
+from typing import Any
 
 from telegram import BotCommand
+from telegram.error import TelegramError
 
 from bot.channels.telegram.channel import TelegramChannel, make_bot
 from bot.channels.telegram.commands import BOT_COMMANDS
@@ -36,8 +39,18 @@ def register_cli(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _need_token(settings: Settings) -> bool:
-    if settings.telegram_bot_token is None:
+    if not settings.telegram_enabled:
         print("hpp-bot: TELEGRAM_BOT_TOKEN is not set", file=sys.stderr)
+        return False
+    return True
+
+
+def _call_api(call: Coroutine[Any, Any, None]) -> bool:
+    """Run one Bot API job; a refusal or an unreachable API is one clear line, not a traceback."""
+    try:
+        asyncio.run(call)
+    except TelegramError as exc:
+        print(f"hpp-bot: Telegram said no: {exc}", file=sys.stderr)
         return False
     return True
 
@@ -49,7 +62,8 @@ def cmd_set_webhook(args: argparse.Namespace, settings: Settings) -> int:
         print("hpp-bot: set PUBLIC_BASE_URL and TELEGRAM_WEBHOOK_SECRET first", file=sys.stderr)
         return 2
     url = f"{settings.public_base_url}{WEBHOOK_PATH}"
-    asyncio.run(set_webhook(settings, url, drop_pending=args.drop_pending))
+    if not _call_api(set_webhook(settings, url, drop_pending=args.drop_pending)):
+        return 1
     print(f"hpp-bot: Telegram webhook set to {url} (updates: {', '.join(ALLOWED_UPDATES)})")
     return 0
 
@@ -68,7 +82,8 @@ async def set_webhook(settings: Settings, url: str, *, drop_pending: bool = Fals
 def cmd_set_commands(args: argparse.Namespace, settings: Settings) -> int:
     if not _need_token(settings):
         return 2
-    asyncio.run(set_commands(settings))
+    if not _call_api(set_commands(settings)):
+        return 1
     print(f"hpp-bot: Telegram commands set ({', '.join(COMMAND_LANGUAGES)} and the default)")
     return 0
 
