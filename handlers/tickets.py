@@ -42,6 +42,8 @@ OPEN_STATUSES = frozenset(
     {ComplaintStatus.RECEIVED, ComplaintStatus.ACCEPTED, ComplaintStatus.IN_PROGRESS, ComplaintStatus.FORWARDED}
 )
 FOLLOW_TICKET = "t:"  # choice code "t:<ticket_no>" opens a ticket in the follow flow
+RATE_TICKET = "rate:"  # "rate:<ticket_no>": the complainant rates a resolved ticket (handlers/citizen/rating.py)
+REOPEN_TICKET = "reopen:"  # "reopen:<ticket_no>": the complainant reopens it inside the window
 
 
 def status_label(status: str) -> str:
@@ -164,12 +166,16 @@ async def change_status(
         ticket_no, new_status = complaint.ticket_no, status
 
         def build() -> Sequence[Reply]:
-            text = _(
-                "Update on your ticket {ticket}: {status}.", ticket=ticket_no, status=status_label(new_status)
-            )
+            text = _("Update on your ticket {ticket}: {status}.", ticket=ticket_no, status=status_label(new_status))
             if note:
                 text += "\n" + _("Note: {note}", note=note)
-            return [Reply(text, choices=(Choice(f"{FOLLOW_TICKET}{ticket_no}", _("View ticket")),))]
+            buttons = [Choice(f"{FOLLOW_TICKET}{ticket_no}", _("View ticket"))]
+            if new_status is ComplaintStatus.RESOLVED:  # the moment to ask how it went (issue 5, step 4)
+                buttons += [
+                    Choice(f"{RATE_TICKET}{ticket_no}", _("Rate")),
+                    Choice(f"{REOPEN_TICKET}{ticket_no}", _("Not solved: reopen")),
+                ]
+            return [Reply(text, choices=tuple(buttons))]
 
         ctx.notify(complainant, build, key=f"ticket:{complaint.id}:event:{event.id}")
     return event

@@ -20,12 +20,18 @@ from handlers.citizen.common import (
     normalise_ticket_no,
     recent_tickets,
 )
-from handlers.tickets import FOLLOW_TICKET, OPEN_STATUSES, history_text, status_label, ticket_card
+from handlers.tickets import (
+    FOLLOW_TICKET,
+    OPEN_STATUSES,
+    RATE_TICKET,
+    REOPEN_TICKET,
+    history_text,
+    status_label,
+    ticket_card,
+)
 from storage.models import Complaint, ComplaintStatus
 
 FLOW = "follow"
-RATE_TICKET = "rate:"  # "rate:CRI-69-00042" starts the rating flow from anywhere
-REOPEN_TICKET = "reopen:"
 
 
 class Step(StepName):

@@ -16,8 +16,8 @@ from bot.core.i18n import _, format_date
 from bot.core.types import Choice, Reply
 from handlers import router
 from handlers.citizen.common import aware, find_ticket, is_own, normalise_ticket_no, text_problem
-from handlers.citizen.follow import RATE_TICKET, REOPEN_TICKET, can_reopen
-from handlers.tickets import FOLLOW_TICKET, change_status
+from handlers.citizen.follow import can_reopen
+from handlers.tickets import FOLLOW_TICKET, RATE_TICKET, REOPEN_TICKET, change_status
 from storage.models import Complaint, ComplaintStatus, Person, Role
 
 RATE_FLOW = "rate"

@@ -38,7 +38,10 @@ async def test_every_status_change_notifies_the_complainant_in_their_chat(
         assert len(notes) == 1, status
         assert notes[0].text.startswith(f"ความคืบหน้าเรื่องเลขที่ {ticket.ticket_no}: {label}"), status
         assert "หมายเหตุ: ตรวจสอบพื้นที่แล้ว" in notes[0].text
-        assert codes(notes[0]) == [f"t:{ticket.ticket_no}"]
+        offered = [f"t:{ticket.ticket_no}"]
+        if status == "resolved":  # the moment to ask how it went
+            offered += [f"rate:{ticket.ticket_no}", f"reopen:{ticket.ticket_no}"]
+        assert codes(notes[0]) == offered, status
     history = (await somchai.press(f"t:{ticket.ticket_no}"))[1].text
     assert all(f"— {label}" in history for label in expected.values())
 
@@ -51,7 +54,7 @@ async def test_an_english_speaker_is_notified_in_english(
     await officer.press(f"{SET_STATUS}{ticket.ticket_no} resolved")
     notes = Chat(services, user="john").new_replies()
     assert notes[0].text == f"Update on your ticket {ticket.ticket_no}: Resolved."
-    assert labels(notes[0]) == ["View ticket"]
+    assert labels(notes[0]) == ["View ticket", "Rate", "Not solved: reopen"]
 
 
 async def test_the_notification_leads_to_rating_with_stars_and_a_comment(
@@ -59,12 +62,14 @@ async def test_the_notification_leads_to_rating_with_stars_and_a_comment(
 ) -> None:
     ticket = await tickets.make(somchai_person, status=ComplaintStatus.IN_PROGRESS)
     await officer.press(f"{SET_STATUS}{ticket.ticket_no} resolved")
-    await somchai.say("เมนู")  # the person has moved on: the old notification button still works
+    [notice] = somchai.new_replies()
+    assert labels(notice) == ["ดูรายละเอียดเรื่อง", "ให้คะแนน", "ยังไม่แก้ไข: ขอเปิดเรื่องใหม่"]
+    await somchai.say("เมนู")  # the person has moved on: the old notification's buttons still work
     shown = await somchai.press(f"t:{ticket.ticket_no}")
     assert "กรุณาให้คะแนนความพึงพอใจต่อการดำเนินการ" in shown[1].text
     assert f"rate:{ticket.ticket_no}" in codes(shown[1]) and f"reopen:{ticket.ticket_no}" in codes(shown[1])
 
-    ask = await somchai.press(f"rate:{ticket.ticket_no}")
+    ask = await somchai.press(codes(notice)[1])
     assert ask[0].text.startswith(f"ท่านพึงพอใจกับการดำเนินการเรื่องเลขที่ {ticket.ticket_no} เพียงใด")
     assert labels(ask[0]) == ["★", "★★", "★★★", "★★★★", "★★★★★"]
     comment = await somchai.press("star:4")
