@@ -195,3 +195,12 @@ async def test_a_citizen_cannot_open_cases(services: Services) -> None:
     assert (await citizen.press(f"case:{ticket}"))[0].text == FORBIDDEN
     async with services.db.read() as session:
         assert await session.scalar(select(func.count()).select_from(ComplaintEvent)) == 0
+
+
+async def test_the_secretariat_opens_tickets_of_their_province_only(services: Services) -> None:
+    ours = await routed_to_somsri(services)
+    theirs = await make_complaint(services.db, citizen="citizen-b", agency=None, province="บุรีรัมย์")
+    await mark_notice_seen(services.db, "secretariat-1")
+    wipa = Chat(services, user="secretariat-1")
+    assert "x:forward" in codes_of(await wipa.press(f"case:{ours}"))
+    assert (await wipa.press(f"case:{theirs}"))[0].text == FORBIDDEN

@@ -182,3 +182,20 @@ async def test_an_officer_cannot_use_the_invite_flow(services: Services) -> None
     async with services.db.read() as session:
         assert await session.scalar(select(func.count()).select_from(Invite)) == 0
     assert "รหัสเชิญ" not in joined(somsri.new_replies())
+
+
+async def test_national_secretariat_invites_a_provincial_secretariat(services: Services) -> None:
+    await make_person(services.db, "opdc", role="secretariat")  # national: no province
+    opdc = Chat(services, user="opdc")
+    await opdc.press("m:invite")
+    assert (await opdc.press("r:secretariat"))[-1].text == "จังหวัดใด พิมพ์ชื่อจังหวัด เช่น เชียงราย"
+    assert (await opdc.say("แอตแลนติส"))[0].text.startswith("ไม่พบจังหวัดนี้")
+    assert (await opdc.say("จังหวัดบุรีรัมย์"))[-1].text == "ต้องการให้รหัสนี้ใช้ได้นานเท่าใด"
+    text = (await opdc.press("e:1"))[0].text
+    code = text.split("\n")[0].removeprefix("รหัสเชิญ: ")
+    assert "จังหวัด: บุรีรัมย์" in text
+    replies = await (await newcomer(services, "buriram-staff")).say(f"ลงทะเบียน {code}")
+    assert replies[0].text.startswith("ยินดีต้อนรับครับ คุณลงทะเบียนเป็นฝ่ายเลขานุการของ บุรีรัมย์")
+    assert "m:invite" in codes_of(replies)
+    staff = await person(services.db, "buriram-staff")
+    assert staff.role == "secretariat" and staff.province_id == await province_id(services.db, "บุรีรัมย์")
