@@ -3,10 +3,12 @@ the database holds nothing personal about me while my tickets stay on the record
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.services import Services
+from bot.settings import Settings
 from storage.models import (
     Complaint,
     ComplaintPhoto,
@@ -19,7 +21,15 @@ from storage.models import (
     Role,
 )
 from tests.citizen.conftest import SET_STATUS, TicketMaker, known_person
+from tests.conftest import make_settings
 from tests.support.chat import Chat, codes, labels, texts
+
+
+@pytest.fixture
+def settings(any_database_url: str) -> Settings:
+    """Deletion is checked on SQLite and on PostgreSQL."""
+    return make_settings(any_database_url)
+
 
 USER = "U-somsri-7f3a91"  # the platform id: must not survive deletion
 NAME = "สมศรี มีสุข"
