@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup
 
-from bot.channels.telegram.render import SendKind, progress_bar, render_replies, reply_locale, split_text
+from bot.channels.telegram.render import SendKind, progress_bar, render_replies, split_text
+from bot.core.i18n import use_locale
 from bot.core.types import Ask, Card, Choice, Reply
 
 
@@ -77,9 +78,12 @@ def test_long_text_is_split_at_line_ends_under_telegrams_limit() -> None:
     assert "\n".join(pieces) == text
 
 
-def test_the_language_of_button_words_follows_the_reply() -> None:
-    assert reply_locale([Reply("Choose a category")]) == "en"
-    assert reply_locale([Reply("เลือกหมวด")]) == "th"
-    (send,) = render_replies([Reply("Where is it?", ask=Ask.LOCATION)])
+def test_the_language_of_button_words_follows_the_recipient() -> None:
+    with use_locale("en"):  # the outbox sender sets the recipient's locale around each delivery
+        (send,) = render_replies([Reply("Where is it?", ask=Ask.LOCATION)])
     assert isinstance(send.markup, ReplyKeyboardMarkup)
     assert send.markup.keyboard[0][0].text == "📍 Share my location"
+    with use_locale("th"):
+        (thai,) = render_replies([Reply("อยู่ที่ไหน", ask=Ask.LOCATION)])
+    assert isinstance(thai.markup, ReplyKeyboardMarkup)
+    assert thai.markup.keyboard[0][0].text != "📍 Share my location"

@@ -12,7 +12,6 @@ from __future__ import annotations
 import enum
 import html
 import logging
-import re
 from dataclasses import dataclass, replace
 
 from telegram import (
@@ -23,7 +22,7 @@ from telegram import (
     ReplyKeyboardRemove,
 )
 
-from bot.core.i18n import _, use_locale
+from bot.core.i18n import _
 from bot.core.types import Ask, Card, Choice, Reply
 
 log = logging.getLogger(__name__)
@@ -33,7 +32,6 @@ MAX_TEXT_CHARS = 4000  # Telegram allows 4096 after entity parsing; keep a margi
 MAX_CAPTION_CHARS = 1000  # 1024 for captions
 SHORT_LABEL_CHARS = 16  # labels this short sit two to a row
 PROGRESS_CELLS = 10
-_THAI = re.compile("[\u0e00-\u0e7f]")
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
@@ -55,18 +53,10 @@ class Outgoing:
     url: str | None = None
 
 
-def reply_locale(replies: tuple[Reply, ...] | list[Reply]) -> str:
-    """The outbox row does not say whose language it is in; the words the flow wrote do."""
-    for reply in replies:
-        words = reply.text + (reply.card.title if reply.card else "")
-        if words.strip():
-            return "th" if _THAI.search(words) else "en"
-    return "th"
-
-
 def render_replies(replies: tuple[Reply, ...] | list[Reply]) -> list[Outgoing]:
-    with use_locale(reply_locale(replies)):
-        return [outgoing for reply in replies for outgoing in render_reply(reply)]
+    """The sends for a batch of replies; captions the channel adds are in the current (recipient's) locale,
+    which the outbox sender sets around every delivery."""
+    return [outgoing for reply in replies for outgoing in render_reply(reply)]
 
 
 def render_reply(reply: Reply) -> list[Outgoing]:
