@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.i18n import BANGKOK
@@ -22,7 +23,7 @@ from handlers.complaints.answers import description_hash
 from handlers.complaints.numbering import allocate_ticket_no
 from handlers.complaints.routing import route_agency
 from handlers.tickets import record_status
-from storage.models import Complaint, ComplaintPhoto, ComplaintStatus, Person, Province
+from storage.models import Complaint, ComplaintPhoto, ComplaintStatus, Media, Person, Province
 
 
 class ContactMode:
@@ -115,5 +116,7 @@ async def file_complaint(
     session.add(complaint)
     await session.flush()
     session.add_all(ComplaintPhoto(complaint_id=complaint.id, media_id=m, kind="before") for m in draft.photos)
+    if draft.photos:  # the photos are the person's data: "my data" finds and deletes them by owner
+        await session.execute(update(Media).where(Media.id.in_(draft.photos)).values(owner_id=person.id))
     await record_status(session, complaint, ComplaintStatus.RECEIVED, actor=person, now=now)
     return complaint

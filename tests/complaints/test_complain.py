@@ -21,6 +21,7 @@ from storage.models import (
     ComplaintPhoto,
     Conversation,
     District,
+    Media,
     PartnerSector,
     Province,
     Subdistrict,
@@ -236,7 +237,9 @@ async def test_photos_are_kept_and_bad_ones_refused(chat: Chat) -> None:
     complaint = await _only_complaint(chat)
     async with chat.services.db.read() as session:
         photos = (await session.scalars(select(ComplaintPhoto.media_id).order_by(ComplaintPhoto.id))).all()
+        owners = set((await session.scalars(select(Media.owner_id).where(Media.id.in_(photos)))).all())
     assert list(photos) == [first, second]
+    assert owners == {complaint.person_id}
     assert complaint.description == "ขยะล้นถังหน้าตลาดมาหนึ่งสัปดาห์"
 
 
