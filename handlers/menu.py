@@ -136,6 +136,10 @@ def set_language(ctx: Ctx, locale: str) -> Outcome:
 
 async def idle_outcome(ctx: Ctx) -> Outcome:
     """A message outside any flow that matched nothing: a friendly answer and the menu."""
+    recognised = router.recognise_text(ctx.text) if ctx.text else None
+    if recognised is not None:
+        flow, args = recognised
+        return Outcome(start=flow.name, start_args=args)
     if ctx.inbound.location is not None or ctx.inbound.media_id is not None:
         return finish(Reply(_("Thank you. To report a problem, choose \"File a complaint\" first.")))
     return finish(Reply(_("Hello! I did not quite get that.")))

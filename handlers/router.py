@@ -5,6 +5,7 @@ Flow modules call `register(...)` at import time; `handlers.load_flows()` import
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from babel.support import LazyProxy
@@ -32,6 +33,7 @@ FLOWS: dict[str, Flow] = {}
 MENU: dict[str, MenuEntry] = {}
 COMMANDS: dict[str, str] = {}  # first word (lower case) -> choice code
 CODE_PREFIXES: dict[str, str] = {}  # choice-code prefix -> flow started with the rest of the code as its args
+TEXT_PATTERNS: list[tuple[Callable[[str], str | None], str]] = []  # (recogniser, flow) for text typed idle
 _first_contact_flow: list[str] = []
 
 
@@ -61,6 +63,20 @@ def prefixed_flow(code: str) -> tuple[Flow, str] | None:
     for prefix, name in CODE_PREFIXES.items():
         if code.startswith(prefix) and name in FLOWS:
             return FLOWS[name], code[len(prefix) :]
+    return None
+
+
+def add_text_pattern(recognise: Callable[[str], str | None], flow: str) -> None:
+    """Text typed outside any flow that `recognise` accepts (e.g. a ticket number) starts `flow` with what
+    `recognise` returned as `ctx.args`."""
+    TEXT_PATTERNS.append((recognise, flow))
+
+
+def recognise_text(text: str) -> tuple[Flow, str] | None:
+    for recognise, name in TEXT_PATTERNS:
+        args = recognise(text)
+        if args is not None and name in FLOWS:
+            return FLOWS[name], args
     return None
 
 

@@ -164,5 +164,6 @@ async def on_choose(ctx: Ctx) -> Outcome:
 
 router.register(Flow(name=FLOW, enter=enter, steps={Step.CHOOSE: on_choose}))
 router.add_code_prefix(FOLLOW_TICKET, FLOW)
+router.add_text_pattern(normalise_ticket_no, FLOW)  # a ticket number typed outside any flow opens it
 for _word in ("/status", "/follow", "ติดตามเรื่อง"):
     router.add_command(_word, f"{router.MENU_PREFIX}{FLOW}")

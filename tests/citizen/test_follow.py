@@ -45,6 +45,14 @@ async def test_a_typed_number_is_found_whatever_its_case_and_spacing(
         assert replies[0].card is not None and replies[0].card.title == "เรื่องเลขที่ CRI-69-00042", typed
 
 
+async def test_a_ticket_number_typed_outside_any_flow_opens_it(
+    somchai: Chat, somchai_person: Person, tickets: TicketMaker
+) -> None:
+    ticket = await tickets.make(somchai_person)
+    replies = await somchai.say(ticket.ticket_no.lower())
+    assert replies[0].card is not None and replies[0].card.title == f"เรื่องเลขที่ {ticket.ticket_no}"
+
+
 async def test_status_command_with_a_number_opens_the_ticket_directly(
     somchai: Chat, somchai_person: Person, tickets: TicketMaker
 ) -> None:
