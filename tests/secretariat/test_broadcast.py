@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from sqlalchemy import insert, select
@@ -109,14 +110,14 @@ async def test_a_crash_mid_broadcast_resumes_without_duplicates(any_database_url
     real_enqueue = broadcast_module.outbox.enqueue
     calls = 0
 
-    async def dying_enqueue(*args: object, **kwargs: object) -> bool:
+    async def dying_enqueue(*args: Any, **kwargs: Any) -> bool:
         nonlocal calls
         calls += 1
         if calls == 4:
             raise ConnectionError("worker killed")
-        return await real_enqueue(*args, **kwargs)  # type: ignore[arg-type]
+        return await real_enqueue(*args, **kwargs)
 
-    broadcast_module.outbox.enqueue = dying_enqueue  # type: ignore[assignment]
+    broadcast_module.outbox.enqueue = dying_enqueue
     try:
         assert await convert_batch(first, broadcast_id) == 500  # the second LINE batch
         assert await convert_batch(first, broadcast_id) == 100  # the last LINE batch

@@ -71,7 +71,7 @@ async def test_no_one_is_reminded_twice_after_a_restart_or_with_two_workers(any_
     finally:
         await restarted.close()
     assert again.queued == 0
-    assert sorted(row.person_id for row in rows) == sorted(o.id for o in officers)
+    assert sorted(int(row.person_id or 0) for row in rows) == sorted(o.id for o in officers)
     assert marks == len(officers)
 
 

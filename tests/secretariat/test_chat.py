@@ -1,0 +1,159 @@
+"""The secretariat in chat: compose a broadcast, read the province summary and export it, edit a KPI."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, date, datetime, timedelta
+
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from bot.core.i18n import use_locale
+from bot.secretariat.broadcast import broadcast_round
+from bot.services import Services
+from handlers.menu import not_available
+from storage.models import Broadcast, Complaint, Feedback, Kpi, Media, Person
+from tests.secretariat.support import add_person, province_id
+from tests.support.chat import Chat, codes, pump, texts
+
+
+async def secretariat_chat(services: Services) -> Chat:
+    async with services.db.write() as session:
+        person = await session.scalar(select(Person).where(Person.platform_user_id == "secretariat-1"))
+        assert person is not None
+        person.pdpa_notice_at = datetime.now(UTC)
+    return Chat(services, user="secretariat-1")
+
+
+async def test_a_broadcast_composed_in_chat_reaches_the_province_officers(services: Services) -> None:
+    await add_person(services.db, "officer", "เชียงราย", user="officer-a")
+    await add_person(services.db, "officer", "เชียงราย", user="officer-b", reachable=False)
+    await add_person(services.db, "officer", "ลำปาง", user="officer-elsewhere")
+    chat = await secretariat_chat(services)
+
+    assert "พิมพ์ข้อความ" in texts(await chat.press("m:broadcast"))[0]
+    photo = (await chat.say("ขอเชิญประชุมติดตามตัวชี้วัด 5 ม.ค."))[-1]
+    assert photo.ask == "photo" and codes(photo) == ["bc:noimg"]
+    assert "ส่งถึงใคร" in texts(await chat.press("bc:noimg"))[-1]
+    await chat.press("bc:role:officer")
+    preview = await chat.press("bc:scope:province")
+    assert preview[0].text == "ขอเชิญประชุมติดตามตัวชี้วัด 5 ม.ค."
+    assert "ผู้รับ 3 ราย" in preview[-1].text and "1 รายติดต่อไม่ได้" in preview[-1].text
+    assert "เข้าคิวส่งถึงผู้รับ 3 ราย" in texts(await chat.press("bc:send"))[0]
+
+    await broadcast_round(services.db)
+    await pump(services)
+    await broadcast_round(services.db)
+    await pump(services)
+    recorder = chat.recorder
+    assert texts(recorder.replies_to("officer-a")) == ["ขอเชิญประชุมติดตามตัวชี้วัด 5 ม.ค."]
+    assert recorder.replies_to("officer-1")[-1].text == "ขอเชิญประชุมติดตามตัวชี้วัด 5 ม.ค."
+    assert recorder.replies_to("officer-b") == [] and recorder.replies_to("officer-elsewhere") == []
+    status = texts(chat.new_replies())
+    assert status[0].startswith("กำลังส่งประกาศ") and "สำเร็จ 2 ราย ไม่สำเร็จ 0 ราย ข้าม 1 ราย" in status[1]
+
+
+async def test_a_broadcast_can_be_scheduled_and_a_bad_time_is_refused(services: Services) -> None:
+    chat = await secretariat_chat(services)
+    await chat.press("m:broadcast")
+    await chat.say("แจ้งปิดระบบชั่วคราว")
+    await chat.press("bc:noimg")
+    await chat.press("bc:role:all")
+    await chat.press("bc:scope:province")
+    await chat.press("bc:later")
+    assert "เช่น 5/1/2570 09:00" in texts(await chat.say("พรุ่งนี้เช้า"))[0]
+    assert "หลังจากนี้" in texts(await chat.say("1/1/2560 09:00"))[0]
+    when = (datetime.now(UTC) + timedelta(days=3)).date()
+    reply = texts(await chat.say(f"{when.day}/{when.month}/{when.year + 543} 09:00"))[0]
+    assert "ตั้งเวลาส่งประกาศ" in reply
+    async with services.db.read() as session:
+        saved = (await session.scalars(select(Broadcast))).one()
+    assert saved.status == "scheduled" and saved.scheduled_at is not None
+    assert await broadcast_round(services.db) == 0  # not yet
+
+
+async def test_citizens_and_officers_cannot_broadcast(services: Services) -> None:
+    citizen = Chat(services, user="citizen-1")
+    async with services.db.write() as session:
+        for user in ("citizen-1", "officer-1"):
+            person = await session.scalar(select(Person).where(Person.platform_user_id == user))
+            assert person is not None
+            person.pdpa_notice_at = datetime.now(UTC)
+    with use_locale("th"):
+        refusal = not_available(None).text
+    for chat in (citizen, Chat(services, user="officer-1")):
+        for flow in ("m:broadcast", "m:summary", "m:manage"):
+            assert texts(await chat.press(flow))[0] == refusal
+    async with services.db.read() as session:
+        assert (await session.scalars(select(Broadcast))).all() == []
+
+
+async def add_complaints(services: Services) -> None:
+    pid = await province_id(services.db, "เชียงราย")
+    today = datetime.now(UTC).date()
+    rows = [
+        ("received", today - timedelta(days=2), None),  # open and past its answer date
+        ("in_progress", today + timedelta(days=5), None),  # open
+        ("resolved", today - timedelta(days=1), 4),
+        ("closed", today - timedelta(days=9), 2),
+    ]
+    async with services.db.write() as session:
+        for number, (status, due_on, rating) in enumerate(rows, start=1):
+            session.add(Complaint(ticket_no=f"CRI-69-9{number:04d}", province_id=pid, description="ถนนชำรุด",
+                                  description_hash=f"h{number}", channel="simulator", status=status, due_on=due_on,
+                                  rating=rating))
+        session.add_all(Feedback(province_id=pid, kind="comment", text="ดีมาก") for _ in range(2))
+
+
+async def test_the_province_summary_and_its_xlsx_export(services: Services) -> None:
+    await add_complaints(services)
+    chat = await secretariat_chat(services)
+    card_reply, kpis = await chat.press("m:summary")
+    assert card_reply.card is not None
+    fields = {field.label: field.value for field in card_reply.card.fields}
+    assert fields["เรื่องร้องเรียนที่ยังดำเนินการอยู่"] == "2"
+    assert fields["เรื่องร้องเรียนที่เกินกำหนดตอบ"] == "1"
+    assert fields["คะแนนความพึงพอใจเฉลี่ย (1-5)"] == "3.0"
+    assert fields["ความคิดเห็นจากประชาชน"] == "2"
+    assert fields["ประเด็นนโยบายที่ดำเนินการอยู่"] == "1"
+    assert codes(kpis)[0] == "sm:xlsx" and kpis.text.startswith("• ")
+
+    export = (await chat.press("sm:xlsx"))[0]
+    assert export.document_media_id is not None
+    assert f"http://127.0.0.1:8000/media/{export.document_media_id}" in export.text
+    async with services.db.read() as session:
+        media = await session.get(Media, export.document_media_id)
+    assert media is not None and media.filename and media.filename.endswith(".xlsx")
+    book = load_workbook(io.BytesIO(media.data))
+    summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True)}
+    assert summary["จังหวัด"] == "เชียงราย" and summary["เรื่องร้องเรียนที่ยังดำเนินการอยู่"] == 2
+    kpi_rows = list(book["KPIs"].iter_rows(values_only=True))
+    assert kpi_rows[0][:2] == ("ประเด็นนโยบาย", "ตัวชี้วัด")
+    assert len(kpi_rows) - 1 == len(kpis.text.splitlines())  # Chiang Rai has fewer than 10 KPIs
+
+
+async def test_a_kpi_target_and_due_date_edited_in_chat(services: Services) -> None:
+    chat = await secretariat_chat(services)
+    agendas = (await chat.press("m:manage"))[-1]
+    assert codes(agendas)[-1] == "mg:deadline"
+    kpi_choice = (await chat.press(codes(agendas)[0]))[-1]
+    first_kpi = codes(kpi_choice)[0]
+    await chat.press(first_kpi)
+    await chat.press("mg:target")
+    refused = texts(await chat.say("หนึ่งร้อย"))[0]
+    assert "ไม่ใช่ค่าเป้าหมายที่ถูกต้อง" in refused
+    assert "เป็น 750" in texts(await chat.say("750"))[0]
+    kpi_id = int(first_kpi.removeprefix("mg:k:"))
+    async with services.db.read() as session:
+        kpi = await session.get(Kpi, kpi_id)
+    assert kpi is not None and kpi.target == 750
+
+    await chat.press("m:manage")
+    await chat.press(codes(agendas)[0])
+    await chat.press(first_kpi)
+    await chat.press("mg:due")
+    assert "ตั้งแต่วันนี้" in texts(await chat.say("1/1/2500"))[0]
+    await chat.say("30/9/2570")
+    async with services.db.read() as session:
+        kpi = await session.get(Kpi, kpi_id)
+    assert kpi is not None and kpi.due_on == date(2027, 9, 30)
