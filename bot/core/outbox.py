@@ -121,6 +121,7 @@ class OutboxSender:
         self.batch_size = batch_size
         self._limit = asyncio.Semaphore(concurrency)
         self._stopping = asyncio.Event()
+        self._erased: set[int] = set()  # people who deleted their data: their sent rows keep no trace
 
     async def run(self) -> None:
         log.info("outbox sender started (channels: %s)", ", ".join(sorted(self.channels)))
@@ -189,8 +190,11 @@ class OutboxSender:
                 row.status = "sending"
                 row.claimed_until = now + LEASE
             people = {row.person_id for row in due if row.person_id is not None}
-            locales = await session.execute(select(Person.id, Person.locale).where(Person.id.in_(people)))
-            return list(due), {person_id: locale for person_id, locale in locales}
+            found = (
+                await session.execute(select(Person.id, Person.locale, Person.deleted_at).where(Person.id.in_(people)))
+            ).all()
+            self._erased |= {person_id for person_id, _locale, deleted in found if deleted is not None}
+            return list(due), {person_id: locale for person_id, locale, _deleted in found}
 
     async def _deliver_chat(self, rows: list[OutboxMessage], locales: dict[int, str]) -> None:
         for row in rows:
@@ -218,6 +222,8 @@ class OutboxSender:
         values: dict[str, object] = {"attempts": row.attempts + 1, "claimed_until": None}
         if result.status is DeliveryStatus.SENT:
             values |= {"status": "sent", "sent_at": now, "used_reply_token": result.used_reply_token}
+            if row.person_id in self._erased:  # e.g. the "your data is deleted" confirmation itself
+                values |= {"payload": [], "recipient": "erased", "reply_token": None}
         elif result.status is DeliveryStatus.RETRY and row.attempts + 1 < MAX_ATTEMPTS:
             delay = result.retry_after if result.retry_after is not None else backoff_seconds(row.attempts + 1)
             values |= {
