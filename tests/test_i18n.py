@@ -111,3 +111,19 @@ def test_dates_are_buddhist_era_in_thai_and_gregorian_in_english(
 def test_datetimes_are_shown_in_bangkok_time() -> None:
     moment = datetime(2021, 12, 16, 20, 30, tzinfo=UTC)  # 03:30 the next day in Bangkok
     assert format_datetime(moment, locale="th") == "17 ธ.ค. 2564 03:30 น."
+
+
+def test_one_english_text_has_one_thai_translation_across_areas() -> None:
+    """The areas' catalogs are merged into one per language, so two areas translating the same text differently
+    would make one of them show the other's wording."""
+    seen: dict[str, tuple[str, str]] = {}
+    clashes = []
+    for domain in sorted(DOMAINS):
+        catalog = load_catalog("th", domain)
+        for message in catalog or ():
+            if not message.id or not isinstance(message.id, str) or not isinstance(message.string, str):
+                continue
+            earlier = seen.setdefault(message.id, (domain, message.string))
+            if earlier[1] != message.string:
+                clashes.append(f"{message.id!r}: {earlier[0]}={earlier[1]!r}, {domain}={message.string!r}")
+    assert clashes == []

@@ -47,6 +47,7 @@ class Turn:
     flow_data: dict[str, Any]
     offered: dict[str, str]  # choice code -> label of the buttons last shown
     last: list[dict[str, Any]]  # the replies last sent, shown again when an old button is pressed
+    deferred: dict[str, Any] | None = None  # a request made before the first-contact notice was answered
 
 
 def _now() -> datetime:
@@ -98,6 +99,7 @@ class Engine:
             flow_data=dict((conv.data or {}).get("flow", {})),
             offered=dict((conv.data or {}).get("offered", {})),
             last=list((conv.data or {}).get("last", [])),
+            deferred=(conv.data or {}).get("deferred"),
         )
         with use_locale(person.locale):
             ctx = Ctx(session, person, inbound, turn.flow_data, self.settings, now, step=turn.step)
@@ -129,8 +131,8 @@ class Engine:
                             limit=self.settings.max_text_length)), *replies_from_json(turn.last)]
 
         first = router.first_contact_flow()
-        if first is not None and ctx.person.pdpa_notice_at is None and turn.flow != first.name:
-            return await self._run(ctx, turn, Outcome(start=first.name))
+        if first is not None and ctx.person.pdpa_notice_at is None:
+            return await self._first_contact(ctx, turn, first)
 
         code, args = self._resolve_choice(ctx, turn)
         if code is None and inbound.kind is InboundKind.CHOICE:
@@ -153,6 +155,43 @@ class Engine:
                 return await self._run(ctx, turn, await step(ctx))
             log.warning("conversation in unknown step %s.%s: back to the menu", turn.flow, turn.step)
         return await self._run(ctx, turn, await menu.idle_outcome(ctx))
+
+    async def _first_contact(self, ctx: Ctx, turn: Turn, first: Flow) -> list[Reply]:
+        """Everyone reads the notice before anything else. What they asked for meanwhile (a menu button, a
+        command such as Telegram's "/start register-CODE") is kept and done right after the notice."""
+        code, _args = self._resolve_choice(ctx, turn)
+        wanted = code is not None or router.recognise_text(ctx.text) is not None
+        if turn.flow != first.name:
+            turn.deferred = ctx.inbound.to_json() if wanted else None
+            return await self._run(ctx, turn, Outcome(start=first.name))
+        if code is not None and code.startswith(menu.SET_LANGUAGE):
+            ctx.person.locale = normalise_locale(code[len(menu.SET_LANGUAGE) :], ctx.person.locale)
+            with use_locale(ctx.person.locale):  # the notice again, in the language just chosen
+                return await self._run(ctx, turn, Outcome(start=first.name))
+        if code == menu.LANGUAGE:
+            return [menu.language_reply()]
+        if code is not None and code not in turn.offered:
+            if code != menu.CANCEL:
+                turn.deferred = ctx.inbound.to_json()
+            return [Reply(_("First, please answer the question above; then I will take you there.")),
+                    *replies_from_json(turn.last)]
+        ctx.choice = code
+        step = first.steps.get(turn.step or "")
+        outcome = await step(ctx) if step is not None else Outcome(start=first.name)
+        replies = await self._run(ctx, turn, outcome)
+        if turn.flow is None and ctx.person.pdpa_notice_at is not None and turn.deferred:
+            replies = [replace(reply, choices=()) for reply in replies] + await self._replay(ctx, turn)
+        return replies
+
+    async def _replay(self, ctx: Ctx, turn: Turn) -> list[Reply]:
+        """Do what the person asked for before the notice, as if they had just asked."""
+        assert turn.deferred is not None
+        inbound = Inbound.from_json(turn.deferred)
+        turn.deferred, turn.offered = None, {}
+        replay = Ctx(ctx.session, ctx.person, inbound, turn.flow_data, ctx.settings, ctx.now, step=turn.step)
+        replies = await self._dispatch(replay, turn)
+        ctx.notifications.extend(replay.notifications)
+        return replies
 
     def _group_message(self, ctx: Ctx) -> list[Reply]:
         matched = router.match_command(ctx.text) if ctx.text else None
@@ -302,7 +341,7 @@ async def _load_conversation(session: AsyncSession, inbound: Inbound) -> Convers
 
 
 async def _save_conversation(session: AsyncSession, conv: Conversation, turn: Turn) -> None:
-    data = {"flow": turn.flow_data, "offered": turn.offered, "last": turn.last}
+    data = {"flow": turn.flow_data, "offered": turn.offered, "last": turn.last, "deferred": turn.deferred}
     saved = await session.execute(
         update(Conversation)
         .where(Conversation.id == conv.id, Conversation.version == conv.version)

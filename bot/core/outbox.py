@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import and_, exists, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -37,6 +38,7 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
 MAX_ATTEMPTS = 8
 MAX_BACKOFF_SECONDS = 300.0
+RECORD_ATTEMPTS = 8
 
 
 def _now() -> datetime:
@@ -217,6 +219,23 @@ class OutboxSender:
             log.exception("outbox %s: delivery raised", row.id)
             return DeliveryResult(DeliveryStatus.RETRY, error=f"{type(exc).__name__}: {exc}")
 
+    async def _write_outcome(self, row: OutboxMessage, result: DeliveryResult, values: dict[str, object]) -> None:
+        """Record what the platform said. The message is out already: if the database is busy, keep trying
+        (the write is idempotent), since a lost record would let the lease expire and send it twice."""
+        for attempt in range(RECORD_ATTEMPTS):
+            try:
+                async with self.db.write() as session:
+                    await session.execute(update(OutboxMessage).where(OutboxMessage.id == row.id).values(**values))
+                    if result.status is DeliveryStatus.UNREACHABLE and row.person_id is not None:
+                        reachable = update(Person).where(Person.id == row.person_id).values(is_reachable=False)
+                        await session.execute(reachable)
+                return
+            except OperationalError as exc:
+                if attempt + 1 == RECORD_ATTEMPTS:
+                    raise
+                log.warning("outbox %s: recording the outcome failed (%s); trying again", row.id, exc)
+                await asyncio.sleep(min(5.0, 0.2 * 2**attempt))
+
     async def _record(self, row: OutboxMessage, result: DeliveryResult) -> None:
         now = _now()
         values: dict[str, object] = {"attempts": row.attempts + 1, "claimed_until": None}
@@ -233,9 +252,6 @@ class OutboxSender:
             }
         else:
             values |= {"status": "failed", "last_error": result.error or result.status.value}
-        async with self.db.write() as session:
-            await session.execute(update(OutboxMessage).where(OutboxMessage.id == row.id).values(**values))
-            if result.status is DeliveryStatus.UNREACHABLE and row.person_id is not None:
-                await session.execute(update(Person).where(Person.id == row.person_id).values(is_reachable=False))
+        await self._write_outcome(row, result, values)
         if result.status is not DeliveryStatus.SENT:
             log.info("outbox %s: %s (%s)", row.id, values.get("status"), result.error)

@@ -17,7 +17,7 @@ from babel.support import LazyProxy
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.flow import Ctx, Flow, Outcome, StepName, finish, goto, stay, switch
+from bot.core.flow import Ctx, Flow, Outcome, StepName, finish, goto, stay
 from bot.core.i18n import N_, _
 from bot.core.types import Choice, Reply
 from handlers import router
@@ -83,25 +83,9 @@ def _question(index: int) -> Reply:
 
 
 async def enter(ctx: Ctx) -> Outcome:
-    """The notice and the first consent question; a flow the person asked for by name starts afterwards."""
-    then = _flow_asked_for(ctx)
-    if then is not None:
-        ctx.data["then"] = then
+    """The notice and the first consent question."""
     ctx.data["answers"] = {}
     return goto(Step.CONSENT, Reply(notice_text()), _question(0))
-
-
-def _flow_asked_for(ctx: Ctx) -> str | None:
-    """The flow named by a first message such as "แจ้งเรื่อง" or a menu button, to start after the notice."""
-    if ctx.inbound.choice:
-        code: str | None = ctx.inbound.choice
-    else:
-        matched = router.match_command(ctx.text) if ctx.text else None
-        code = matched[0] if matched else None
-    if code is None or not code.startswith(router.MENU_PREFIX):
-        return None
-    name = code[len(router.MENU_PREFIX) :]
-    return name if name != FLOW else None
 
 
 async def on_consent(ctx: Ctx) -> Outcome:
@@ -117,9 +101,7 @@ async def on_consent(ctx: Ctx) -> Outcome:
         await record_consent(ctx.session, ctx.person, code, granted, ctx.now)
     ctx.person.pdpa_notice_at = ctx.now
     thanks = Reply(_('Thank you. Your choices are saved; you can change them at any time under "My data".'))
-    then = ctx.data.get("then")
-    if isinstance(then, str) and then in router.FLOWS:
-        return switch(then, thanks)
+    # What the person asked for before the notice (if anything) follows right after: the engine replays it.
     return finish(thanks, Reply(welcome_text()))
 
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import OperationalError
 
 from bot.core.engine import Engine
 from bot.core.flow import Ctx, Flow, Outcome, finish, goto
@@ -242,3 +243,37 @@ async def test_channels_deliver_in_the_recipients_language(services: Services) -
     sender = OutboxSender(services.db, {"simulator": LocaleRecorder()})
     await sender.run_once()
     assert sorted(seen) == ["en", "th"]
+
+
+async def test_a_busy_database_after_sending_does_not_send_twice(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression (issue 6 bench): a "database is locked" while recording a sent message left it leased, and it
+    went out again when the lease ran out. The record is now retried."""
+    async with services.db.write() as session:
+        await enqueue(session, channel="simulator", recipient="busy", replies=[Reply("ครั้งเดียว")], key="once")
+    real_write = services.db.write
+    calls = {"n": 0}
+
+    def flaky_write() -> object:
+        calls["n"] += 1
+        if calls["n"] == 2:  # the first write after the claim: recording the delivery
+            raise OperationalError("UPDATE outbox", {}, Exception("database is locked"))
+        return real_write()
+
+    monkeypatch.setattr(services.db, "write", flaky_write)
+    monkeypatch.setattr("bot.core.outbox.asyncio.sleep", _no_wait)
+    recorder = RecordingChannel()
+    sender = OutboxSender(services.db, {"simulator": recorder})
+    await sender.run_once()
+    monkeypatch.setattr(services.db, "write", real_write)
+    async with services.db.write() as session:  # even once any lease would have run out
+        await session.execute(update(OutboxMessage).values(claimed_until=datetime.now(UTC) - timedelta(seconds=1)))
+    await sender.run_once()
+    assert [m.replies[0].text for m in recorder.delivered] == ["ครั้งเดียว"]
+    async with services.db.read() as session:
+        assert await session.scalar(select(OutboxMessage.status)) == "sent"
+
+
+async def _no_wait(_seconds: float) -> None:
+    return None
