@@ -64,7 +64,7 @@ def _fail(error: CliError) -> int:
 # ---------------------------------------------------------------- invite create
 
 
-async def _invite(session: AsyncSession, args: argparse.Namespace, now: datetime) -> list[str]:
+async def _invite(session: AsyncSession, args: argparse.Namespace, now: datetime, settings: Settings) -> list[str]:
     province = await find_province(session, args.province)
     if province is None:
         raise CliError(f"no province {args.province!r} (Thai name, English name or code, e.g. เชียงราย or CRI)")
@@ -94,14 +94,14 @@ async def _invite(session: AsyncSession, args: argparse.Namespace, now: datetime
         f"role: {invite.role} ({scope})",
         f"expires: {format_datetime(invite.expires_at, locale='th')}",
         f'in chat: send "ลงทะเบียน {invite.code}" (or /register {invite.code}) to the bot',
-        *(f"link: {link}" for link in invite_links(invite.code)),
+        *(f"link: {link}" for link in invite_links(invite.code, settings)),
     ]
 
 
 def cmd_invite_create(args: argparse.Namespace, settings: Settings) -> int:
     try:
         parse_duration(args.expires)
-        lines = _run(settings, lambda session: _invite(session, args, datetime.now(UTC)))
+        lines = _run(settings, lambda session: _invite(session, args, datetime.now(UTC), settings))
     except CliError as error:
         return _fail(error)
     print("\n".join(lines))

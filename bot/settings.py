@@ -43,6 +43,13 @@ class Settings(BaseSettings):
     telegram_webhook_secret: SecretStr | None = None
     telegram_api_base_url: str = "https://api.telegram.org"
 
+    line_bot_basic_id: str | None = None  # e.g. @123abcde: LINE invite links open the chat with the code typed
+    telegram_bot_username: str | None = None  # e.g. hpp_province_bot: Telegram invite links (t.me/<name>)
+
+    reminder_offsets: str = "14,7,3,1,0,-1"  # days before a deadline to remind; negative = overdue
+    reminder_hour: int = Field(default=8, ge=0, le=23)  # reminders go out from this hour, Bangkok time
+    scheduler_tick_seconds: float = Field(default=60.0, gt=0)
+
     run_workers_in_web: bool = True
     max_text_length: int = 1000
     max_image_bytes: int = 10 * 1024 * 1024
@@ -83,6 +90,21 @@ class Settings(BaseSettings):
         if value not in SUPPORTED_LOCALES:
             raise ValueError(f"DEFAULT_LOCALE must be one of {', '.join(SUPPORTED_LOCALES)}, not {value!r}")
         return value
+
+    @field_validator("reminder_offsets")
+    @classmethod
+    def _offsets(cls, value: str) -> str:
+        try:
+            days = sorted({int(part) for part in value.split(",") if part.strip()}, reverse=True)
+        except ValueError:
+            raise ValueError(f"whole numbers of days separated by commas, e.g. 14,7,3,1,0,-1; not {value!r}") from None
+        if not days:
+            raise ValueError("at least one number of days is needed")
+        return ",".join(str(day) for day in days)
+
+    @property
+    def reminder_offset_days(self) -> tuple[int, ...]:
+        return tuple(int(day) for day in self.reminder_offsets.split(","))
 
     @property
     def line_enabled(self) -> bool:

@@ -6,7 +6,6 @@ transaction: a second worker, or the same one after a restart, finds the row and
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -31,22 +30,9 @@ from storage.models import (
     Role,
 )
 
-OFFSETS_ENV = "HPP_REMINDER_OFFSETS"  # days before the due date; negative = overdue
-DEFAULT_OFFSETS = (14, 7, 3, 1, 0, -1)
+DEFAULT_OFFSETS = (14, 7, 3, 1, 0, -1)  # days before the due date; negative = overdue (REMINDER_OFFSETS)
 OVERDUE_WINDOW_DAYS = 7  # an overdue reminder missed for longer than this (the bot was down) is not sent late
 START_REPORT = "m:report"  # the officers' progress-report flow
-
-
-def reminder_offsets() -> tuple[int, ...]:
-    """The offsets from HPP_REMINDER_OFFSETS (e.g. "14,7,3,1,0,-1"), or the defaults."""
-    raw = os.environ.get(OFFSETS_ENV, "").strip()
-    if not raw:
-        return DEFAULT_OFFSETS
-    try:
-        offsets = tuple(sorted({int(part) for part in raw.split(",") if part.strip()}, reverse=True))
-    except ValueError:
-        raise SystemExit(f"{OFFSETS_ENV} must be whole numbers separated by commas, not {raw!r}") from None
-    return offsets or DEFAULT_OFFSETS
 
 
 def applicable_offset(days_left: int, offsets: tuple[int, ...]) -> int | None:
@@ -204,7 +190,7 @@ async def prepare_kpi_deadlines(db: Database, start: date, end: date) -> int:
 
 async def run_reminders(db: Database, today: date, offsets: tuple[int, ...] | None = None) -> ReminderReport:
     """Every reminder due today, deadline by deadline."""
-    offsets = offsets or reminder_offsets()
+    offsets = offsets or DEFAULT_OFFSETS
     start = today - timedelta(days=max(0, -min(offsets)) + OVERDUE_WINDOW_DAYS)
     end = today + timedelta(days=max(max(offsets), 0))
     await prepare_kpi_deadlines(db, start, end)

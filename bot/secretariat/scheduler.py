@@ -9,33 +9,21 @@ from __future__ import annotations
 import asyncio
 import importlib
 import logging
-import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
 from bot.core.i18n import BANGKOK
-from bot.secretariat.reminders import ReminderReport, run_reminders
+from bot.secretariat.reminders import DEFAULT_OFFSETS, ReminderReport, run_reminders
 from storage.db import Database
 
 log = logging.getLogger(__name__)
 
-TICK_ENV = "HPP_SCHEDULER_TICK_SECONDS"
-HOUR_ENV = "HPP_REMINDER_HOUR"  # reminders and the digest go out from this hour, Bangkok time
-DEFAULT_TICK_SECONDS = 60.0
-DEFAULT_HOUR = 8
+DEFAULT_HOUR = 8  # reminders and the digest go out from this hour, Bangkok time (REMINDER_HOUR)
 ESCALATION_MODULE = "handlers.officer.escalation"
 
 Escalate = Callable[[Database, datetime], Awaitable[Any]]
-
-
-def _env_number(name: str, default: float) -> float:
-    raw = os.environ.get(name, "").strip()
-    try:
-        return float(raw) if raw else default
-    except ValueError:
-        raise SystemExit(f"{name} must be a number, not {raw!r}") from None
 
 
 def find_escalation() -> Escalate | None:
@@ -52,6 +40,7 @@ def find_escalation() -> Escalate | None:
 class Scheduler:
     db: Database
     hour: int = DEFAULT_HOUR
+    offsets: tuple[int, ...] = DEFAULT_OFFSETS
     _escalated_on: date | None = None
 
     async def tick(self, now: datetime) -> ReminderReport | None:
@@ -59,7 +48,7 @@ class Scheduler:
         local = now.astimezone(BANGKOK)
         if local.hour < self.hour:
             return None
-        report = await run_reminders(self.db, local.date())
+        report = await run_reminders(self.db, local.date(), self.offsets)
         if self._escalated_on != local.date():
             escalate = find_escalation()
             if escalate is not None:
@@ -69,9 +58,10 @@ class Scheduler:
 
 
 async def run_scheduler(services: Any) -> None:
-    """The scheduler loop added to the services' workers; HPP_SCHEDULER_TICK_SECONDS apart (default 60)."""
-    tick_seconds = _env_number(TICK_ENV, DEFAULT_TICK_SECONDS)
-    scheduler = Scheduler(services.db, hour=int(_env_number(HOUR_ENV, DEFAULT_HOUR)))
+    """The scheduler loop added to the services' workers; SCHEDULER_TICK_SECONDS apart (default 60)."""
+    settings = services.settings
+    tick_seconds = settings.scheduler_tick_seconds
+    scheduler = Scheduler(services.db, hour=settings.reminder_hour, offsets=settings.reminder_offset_days)
     while True:
         try:
             report = await scheduler.tick(datetime.now(UTC))

@@ -136,7 +136,7 @@ async def answer_expiry(ctx: Ctx) -> Outcome:
         _("Province: {province}", province=localized(province.name_th, province.name_en) if province else "-"),
         _("Valid until {time}, for one person only.", time=format_datetime(invite.expires_at)),
         _('Pass it on privately. The person sends "ลงทะเบียน {code}" to this bot.', code=invite.code),
-        *invite_links(invite.code),
+        *invite_links(invite.code, ctx.settings),
     ]
     return finish(Reply("\n".join(lines)))
 

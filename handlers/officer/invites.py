@@ -8,7 +8,6 @@ it is single use, expires, and is typed case-insensitively. Wrong codes are coun
 from __future__ import annotations
 
 import enum
-import os
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -17,6 +16,7 @@ from urllib.parse import quote
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.settings import Settings
 from storage.models import FailedAttempt, Invite, Person
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -146,21 +146,21 @@ def _aware(value: datetime, like: datetime) -> datetime:
 # ---------------------------------------------------------------- deep links
 
 
-def line_link(code: str, basic_id: str | None = None) -> str | None:
+def line_link(code: str, basic_id: str | None) -> str | None:
     """A LINE link that opens the chat with "register CODE" typed in, if the bot's basic id is configured."""
-    basic_id = basic_id or os.environ.get("LINE_BOT_BASIC_ID")
     if not basic_id:
         return None
     return f"https://line.me/R/oaMessage/{quote(basic_id)}/?{quote(f'{REGISTER_WORD} {code}')}"
 
 
-def telegram_link(code: str, username: str | None = None) -> str | None:
+def telegram_link(code: str, username: str | None) -> str | None:
     """A Telegram link that starts the bot with the code as its start parameter."""
-    username = (username or os.environ.get("TELEGRAM_BOT_USERNAME") or "").lstrip("@")
+    username = (username or "").lstrip("@")
     if not username:
         return None
     return f"https://t.me/{username}?start={TELEGRAM_START_PREFIX}{code}"
 
 
-def invite_links(code: str) -> list[str]:
-    return [link for link in (line_link(code), telegram_link(code)) if link]
+def invite_links(code: str, settings: Settings) -> list[str]:
+    links = (line_link(code, settings.line_bot_basic_id), telegram_link(code, settings.telegram_bot_username))
+    return [link for link in links if link]

@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 
 from bot.core.types import replies_from_json
 from bot.secretariat import scheduler as scheduler_module
-from bot.secretariat.reminders import applicable_offset, reminder_offsets, run_reminders
+from bot.secretariat.reminders import applicable_offset, run_reminders
 from bot.secretariat.scheduler import Scheduler
+from bot.settings import SettingsError, load_settings
 from storage.db import Database
 from storage.models import Agenda, DeadlineSubmission, Kpi, ProgressReport, ReminderSent
 from tests.secretariat.support import add_person, add_step_deadline, outbox_rows, province_id
@@ -102,14 +103,14 @@ async def test_each_offset_once_then_overdue_once(db: Database) -> None:
     assert {r.person_id for r in await outbox_rows(db, f"reminder:{deadline.id}:")} == {officer.id}
 
 
-def test_offsets_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HPP_REMINDER_OFFSETS", "10, 2,-3")
-    assert reminder_offsets() == (10, 2, -3)
-    monkeypatch.setenv("HPP_REMINDER_OFFSETS", "soon")
-    with pytest.raises(SystemExit, match="HPP_REMINDER_OFFSETS"):
-        reminder_offsets()
-    monkeypatch.delenv("HPP_REMINDER_OFFSETS")
-    assert reminder_offsets() == (14, 7, 3, 1, 0, -1)
+def test_offsets_come_from_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REMINDER_OFFSETS", "10, 2,-3")
+    assert load_settings().reminder_offset_days == (10, 2, -3)
+    monkeypatch.setenv("REMINDER_OFFSETS", "soon")
+    with pytest.raises(SettingsError, match="REMINDER_OFFSETS: Value error, whole numbers of days"):
+        load_settings()
+    monkeypatch.delenv("REMINDER_OFFSETS")
+    assert load_settings().reminder_offset_days == (14, 7, 3, 1, 0, -1)
 
 
 async def _chiang_rai_monthly_kpi(db: Database) -> Kpi:
