@@ -101,10 +101,13 @@ class Engine:
             last=list((conv.data or {}).get("last", [])),
             deferred=(conv.data or {}).get("deferred"),
         )
+        role_before = person.role
         with use_locale(person.locale):
             ctx = Ctx(session, person, inbound, turn.flow_data, self.settings, now, step=turn.step)
             replies = await self._dispatch(ctx, turn)
             await self._queue(session, person, inbound, replies, ctx, key, now)
+        if person.role != role_before:
+            await _queue_menu_change(session, person, key)
         if replies:
             turn.offered = {c.code: c.label for c in replies[-1].choices}
             turn.last = replies_to_json(replies[-1:])
@@ -288,6 +291,18 @@ class Engine:
                 key=f"n:{note.key}",
                 person_id=note.person.id,
             )
+
+
+async def _queue_menu_change(session: AsyncSession, person: Person, key: str) -> None:
+    """A new role brings its own persistent menu (LINE's rich menu for officers); queued after the replies."""
+    await outbox.enqueue(
+        session,
+        channel=person.channel,
+        recipient=person.chat_id,
+        replies=[Reply(menu_role=person.role)],
+        key=f"{key}:menu",
+        person_id=person.id,
+    )
 
 
 def _who(inbound: Inbound) -> tuple[str, str]:

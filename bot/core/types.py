@@ -124,6 +124,7 @@ class Reply:
     card: Card | None = None
     document_media_id: int | None = None  # a file to send (e.g. an XLSX export)
     slow: bool = False  # the next step may take a while: LINE shows its loading animation
+    menu_role: str | None = None  # the person's persistent menu is now their new role's (LINE rich menu)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -151,6 +152,7 @@ class Reply:
             ),
             document_media_id=data.get("document_media_id"),
             slow=bool(data.get("slow", False)),
+            menu_role=data.get("menu_role"),
         )
 
 

@@ -159,6 +159,9 @@ class LineChannel:
         return bytes(response.raw_data or b""), content_type
 
     async def deliver(self, message: OutboundMessage) -> DeliveryResult:
+        for reply in message.replies:
+            if reply.menu_role is not None and not message.recipients and not message.is_group:
+                await self._link_menu(message.recipient, reply.menu_role)
         messages = render_replies(message.replies, self.settings.public_base_url)
         if not messages:
             return DeliveryResult.sent()
@@ -173,6 +176,12 @@ class LineChannel:
         if any(reply.slow for reply in message.replies) and not message.is_group:
             await self.show_loading(message.recipient)
         return DeliveryResult.sent(used_reply_token=used_reply)
+
+    async def _link_menu(self, user_id: str, role: str) -> None:
+        """Someone became an officer (or stopped being one): their rich menu follows the role."""
+        from bot.channels.line.richmenu import link_menu_for_role  # richmenu builds on this module
+
+        await link_menu_for_role(self, user_id, role)
 
     def _result_of(self, error: LineError, message: OutboundMessage) -> DeliveryResult:
         result = classify(error)
