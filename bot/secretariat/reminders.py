@@ -33,6 +33,7 @@ from storage.models import (
 DEFAULT_OFFSETS = (14, 7, 3, 1, 0, -1)  # days before the due date; negative = overdue (REMINDER_OFFSETS)
 OVERDUE_WINDOW_DAYS = 7  # an overdue reminder missed for longer than this (the bot was down) is not sent late
 START_REPORT = "m:report"  # the officers' progress-report flow
+REPORT_KPI_PREFIX = "report:"  # "report:k12" starts the report on KPI 12 (handlers/officer/report.py)
 
 
 def applicable_offset(days_left: int, offsets: tuple[int, ...]) -> int | None:
@@ -120,7 +121,9 @@ def reminder_replies(deadline: Deadline, days_left: int) -> list[Reply]:
         text = _("Reminder: “{title}” is due today, {due}.", title=title, due=due)
     else:
         text = _("Overdue: “{title}” was due on {due}. Please send it as soon as you can.", title=title, due=due)
-    return [Reply(text, choices=(Choice(START_REPORT, _("Start the report")),))]
+    # A KPI's reporting deadline opens the report on that very KPI; a programme step, the report menu.
+    start = f"{REPORT_KPI_PREFIX}k{deadline.kpi_id}" if deadline.kpi_id is not None else START_REPORT
+    return [Reply(text, choices=(Choice(start, _("Start the report")),))]
 
 
 # ---------------------------------------------------------------- sending

@@ -137,7 +137,9 @@ async def test_kpi_reporting_deadline_reminds_its_officers_until_the_report_is_i
     rows = [r for r in await outbox_rows(db, "reminder:") if r.person_id in {
         owner_officer.id, province_wide.id, other_agency.id, other_province.id}]
     assert {r.person_id for r in rows} == {owner_officer.id, province_wide.id}
-    assert "5 มีนาคม 2570" in replies_from_json(rows[0].payload)[0].text
+    reminder = replies_from_json(rows[0].payload)[0]
+    assert "5 มีนาคม 2570" in reminder.text
+    assert [c.code for c in reminder.choices] == [f"report:k{kpi.id}"]  # opens the report on this very KPI
 
     # A report from before the cycle began (before 5 Feb) does not count; one after it does.
     async with db.write() as session:
