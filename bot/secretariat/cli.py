@@ -16,6 +16,7 @@ from sqlalchemy import select
 from bot.secretariat import agendas
 from bot.secretariat.values import BadValue, parse_cycle, parse_date, parse_number, parse_unit, split_codes
 from bot.settings import Settings
+from handlers.officer.progress import refresh_latest
 from storage.db import Database
 from storage.models import Agenda, Deadline, DeadlineSubmission, FiscalYear, Kpi, Province
 
@@ -165,8 +166,11 @@ async def kpi_edit(args: argparse.Namespace, db: Database, settings: Settings) -
         kpi = await session.get(Kpi, args.id)
         if kpi is None:
             raise BadValue(f"no KPI #{args.id}")
-        for field, value in _kpi_changes(args).items():
+        changes = _kpi_changes(args)
+        for field, value in changes.items():
             setattr(kpi, field, value)
+        if changes.keys() & {"baseline", "target", "unit"}:
+            await refresh_latest(session, kpi)  # the same latest value is now a different share of the target
         if args.cycle is not None:
             cycle, day = parse_cycle(args.cycle, str(args.day or ""))
             added = await agendas.set_reporting_cycle(session, kpi, cycle, day)

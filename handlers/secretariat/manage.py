@@ -14,6 +14,7 @@ from bot.secretariat.agendas import add_step_deadline
 from bot.secretariat.values import BadValue, parse_date, parse_number
 from handlers import router
 from handlers.officer import scope
+from handlers.officer.progress import refresh_latest
 from handlers.secretariat.common import ask_province, province_by_name, unknown_province, working_province
 from handlers.tickets import kpi_card, kpi_value_text, localized
 from storage.models import Agenda, Kpi, KpiUnit, ProgrammeStep
@@ -142,6 +143,7 @@ async def on_target(ctx: Ctx) -> Outcome:
         return stay(ctx, Reply(_("“{text}” is not a valid target: please type {hint}.", text=ctx.text, hint=hint)))
     old = kpi_value_text(kpi, kpi.target)
     kpi.target = value
+    await refresh_latest(ctx.session, kpi)  # the latest report is now a different share of the new target
     return finish(Reply(_("Target changed from {old} to {new}.", old=old, new=kpi_value_text(kpi, value))))
 
 

@@ -12,7 +12,8 @@ from bot.core.i18n import use_locale
 from bot.secretariat.broadcast import broadcast_round
 from bot.services import Services
 from handlers.menu import not_available
-from storage.models import Broadcast, Complaint, Feedback, Kpi, Media, Person
+from handlers.officer.progress import refresh_latest
+from storage.models import Broadcast, Complaint, Feedback, Kpi, Media, Person, ProgressReport
 from tests.secretariat.support import add_person, province_id
 from tests.support.chat import Chat, codes, pump, texts
 
@@ -157,3 +158,24 @@ async def test_a_kpi_target_and_due_date_edited_in_chat(services: Services) -> N
     async with services.db.read() as session:
         kpi = await session.get(Kpi, kpi_id)
     assert kpi is not None and kpi.due_on == date(2027, 9, 30)
+
+
+async def test_a_new_target_recomputes_the_share_of_target_reached(services: Services) -> None:
+    chat = await secretariat_chat(services)
+    agendas = (await chat.press("m:manage"))[-1]
+    kpi_choice = (await chat.press(codes(agendas)[0]))[-1]
+    first_kpi = codes(kpi_choice)[0]
+    kpi_id = int(first_kpi.removeprefix("mg:k:"))
+    async with services.db.write() as session:
+        kpi = await session.get(Kpi, kpi_id)
+        assert kpi is not None
+        kpi.unit, kpi.baseline, kpi.target, kpi.higher_is_better = "number", 0, 1000, True
+        session.add(ProgressReport(kpi_id=kpi_id, value=300, channel="simulator"))
+        await refresh_latest(session, kpi)
+        assert kpi.latest_percent == 30
+    await chat.press(first_kpi)
+    await chat.press("mg:target")
+    await chat.say("750")
+    async with services.db.read() as session:
+        kpi = await session.get(Kpi, kpi_id)
+    assert kpi is not None and kpi.latest_percent == 40  # 300 of 750, no longer 300 of 1000
