@@ -17,6 +17,7 @@ from bot.core.i18n import N_, _, format_date, format_datetime, get_locale
 from bot.core.types import Card, CardField, Choice, Reply
 from storage.models import (
     Agency,
+    Agenda,
     Complaint,
     ComplaintCategory,
     ComplaintEvent,
@@ -72,12 +73,11 @@ async def _name(session: AsyncSession, model: type[Province] | type[District] | 
 
 async def ticket_card(session: AsyncSession, complaint: Complaint, *, public: bool = False) -> Card:
     """The ticket summary. `public` leaves out the description and anything about the complainant."""
-    category = await session.get(ComplaintCategory, complaint.category_id) if complaint.category_id else None
     fields = [
         CardField(_("Status"), status_label(complaint.status)),
         CardField(_("Province"), await _name(session, Province, complaint.province_id)),
         CardField(_("District"), await _name(session, District, complaint.district_id)),
-        CardField(_("Subject"), localized(category.name_th, category.name_en) if category else "-"),
+        CardField(_("Subject"), await subject_of(session, complaint)),
         CardField(_("Agency"), await _name(session, Agency, complaint.agency_id)),
         CardField(_("Filed on"), format_date(complaint.created_at)),
         CardField(_("Answer expected by"), format_date(complaint.due_on)),
@@ -92,6 +92,16 @@ async def ticket_card(session: AsyncSession, complaint: Complaint, *, public: bo
         fields=tuple(fields),
         subtitle=status_label(complaint.status),
     )
+
+
+async def subject_of(session: AsyncSession, complaint: Complaint) -> str:
+    """The province agenda the ticket was filed under, else its general category."""
+    if complaint.agenda_id is not None:
+        agenda = await session.get(Agenda, complaint.agenda_id)
+        if agenda is not None:
+            return localized(agenda.title_th, agenda.title_en)
+    category = await session.get(ComplaintCategory, complaint.category_id) if complaint.category_id else None
+    return localized(category.name_th, category.name_en) if category else "-"
 
 
 def kpi_value_text(kpi: Kpi, value: float | None) -> str:

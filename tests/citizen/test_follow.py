@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import select
+
 from bot.services import Services
-from storage.models import ComplaintStatus, Person
+from storage.models import Agenda, ComplaintStatus, Person
 from tests.citizen.conftest import TicketMaker, known_person
 from tests.support.chat import Chat, codes, labels, texts
 
@@ -113,3 +115,15 @@ async def test_a_duplicate_points_to_the_original(
 async def test_no_tickets_yet(somchai: Chat) -> None:
     replies = await somchai.press("m:follow")
     assert replies[0].text.startswith("ท่านยังไม่มีเรื่องร้องเรียน")
+
+
+async def test_a_ticket_filed_under_a_province_agenda_shows_the_agenda_as_its_subject(
+    somchai: Chat, somchai_person: Person, tickets: TicketMaker, services: Services
+) -> None:
+    async with services.db.read() as session:
+        agenda = await session.scalar(select(Agenda).where(Agenda.title_th.contains("อากาศ")))
+    assert agenda is not None
+    ticket = await tickets.make(somchai_person, agenda_id=agenda.id)
+    shown = await somchai.press(f"t:{ticket.ticket_no}")
+    card = shown[0].card
+    assert card is not None and {f.label: f.value for f in card.fields}["เรื่อง"] == agenda.title_th
