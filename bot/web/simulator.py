@@ -400,6 +400,8 @@ async def messages(request: Request) -> JSONResponse:
     rows = await sent_since(services, identity, after)
     while not rows and asyncio.get_running_loop().time() < deadline:
         await asyncio.sleep(POLL_SECONDS)
+        if await request.is_disconnected():  # the page was closed or moved on: stop polling for it
+            break
         rows = await sent_since(services, identity, after)
     last_id = rows[-1].id if rows else after
     return JSONResponse({"messages": [message_json(row) for row in rows], "last_id": last_id})

@@ -8,12 +8,12 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from starlette.applications import Starlette
 
 from bot.app import create_app
 from bot.services import Services
-from storage.models import InboxEvent, Media
+from storage.models import InboxEvent, Media, Person
 from tests.conftest import make_settings
 
 
@@ -71,12 +71,25 @@ def labels(reply: dict[str, Any]) -> list[str]:
 
 
 MAX_IMAGE_BYTES = 64 * 1024
+RETURNING_PEOPLE = ("citizen-1", "officer-1")
+
+
+async def have_read_the_privacy_notice(services: Services, *identities: str) -> None:
+    """These people met the bot before: the first-contact PDPA notice is behind them."""
+    async with services.db.write() as session:
+        await session.execute(
+            update(Person)
+            .where(Person.channel == "simulator", Person.platform_user_id.in_(identities))
+            .values(pdpa_notice_at=func.now())
+        )
 
 
 @pytest.fixture
 async def simulator(sqlite_url: str) -> AsyncIterator[SimulatorClient]:
+    """The demo citizen and officer, as returning users of the simulator."""
     app = create_app(make_settings(sqlite_url, max_image_bytes=MAX_IMAGE_BYTES), run_workers=True)
     async with app.router.lifespan_context(app):
+        await have_read_the_privacy_notice(app.state.services, *RETURNING_PEOPLE)
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://simulator.test") as http:
             yield SimulatorClient(http, app)

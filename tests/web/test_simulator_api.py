@@ -13,7 +13,12 @@ from sqlalchemy import select
 from storage.models import InboxEvent, Media
 from tests.web.conftest import MAX_IMAGE_BYTES, SimulatorClient, labels
 
+# The foundation's entries, in order; feature issues add more between them.
 MAIN_MENU = ["แจ้งเรื่องร้องเรียน", "ติดตามเรื่อง", "ประเด็นของจังหวัด", "เสนอความคิดเห็น", "ภาษา/Language", "ช่วยเหลือ"]
+
+
+def main_menu_entries(reply: dict[str, Any]) -> list[str]:
+    return [label for label in labels(reply) if label in MAIN_MENU]
 
 
 def png_bytes(size: tuple[int, int] = (8, 8)) -> bytes:
@@ -28,7 +33,18 @@ async def test_a_citizen_types_menu_and_reads_the_thai_main_menu(simulator: Simu
     assert response.status_code == 202
     assert response.json()["event_id"]
     replies = await simulator.replies_until("แจ้งเรื่องร้องเรียน")
-    assert labels(replies[-1]) == MAIN_MENU
+    assert main_menu_entries(replies[-1]) == MAIN_MENU
+
+
+async def test_a_new_citizen_meets_the_privacy_notice_first_then_the_menu(simulator: SimulatorClient) -> None:
+    await simulator.send(identity="citizen-5f3a9c", text="เมนู")
+
+    notice = await simulator.replies_until("ยินยอม", identity="citizen-5f3a9c")
+    assert "PDPA" in notice[0]["text"]
+    for _question in range(2):
+        await simulator.send(identity="citizen-5f3a9c", choice="pdpa:no")
+    replies = await simulator.replies_until("แจ้งเรื่องร้องเรียน", identity="citizen-5f3a9c")
+    assert main_menu_entries(replies[-1]) == MAIN_MENU
 
 
 async def test_pressing_help_sends_the_choice_code_and_shows_the_help_text(simulator: SimulatorClient) -> None:

@@ -28,13 +28,12 @@ async function api(path, options) {
 
 // ---------------------------------------------------------------- identities
 
-function identityCard(identity, title, lines, extraClass) {
+function identityCard(title, detail, extraClass, onPick) {
   const card = element("button", `identity ${extraClass}`);
   card.type = "button";
-  card.dataset.identity = identity;
   card.append(element("span", "identity-role", title));
-  for (const line of lines.filter(Boolean)) card.append(element("span", "identity-line", line));
-  card.addEventListener("click", () => pick(identity, [title, ...lines].filter(Boolean).join(" · ")));
+  if (detail) card.append(element("span", "identity-line", detail));
+  card.addEventListener("click", onPick);
   return card;
 }
 
@@ -49,11 +48,19 @@ async function loadIdentities() {
   const { ok, body } = await api("identities");
   const people = ok ? body.identities : [];
   for (const person of people) {
-    list.append(identityCard(person.identity, person.role_label, [person.display_name, person.province], `role-${person.role}`));
+    const detail = [person.display_name, person.province].filter(Boolean).join(" · ");
+    const card = identityCard(person.role_label, detail, `role-${person.role}`, () =>
+      pick(person.identity, `${person.role_label} · ${detail}`),
+    );
+    card.dataset.identity = person.identity;
+    list.append(card);
   }
   $("no-identities").hidden = people.length > 0;
-  const fresh = randomCitizen();
-  list.append(identityCard(fresh, T.new_citizen, [T.new_citizen_hint], "role-new"));
+  const newcomer = identityCard(T.new_citizen, T.new_citizen_hint, "role-new", () => {
+    const identity = randomCitizen(); // a fresh person every time, as on first contact
+    pick(identity, `${T.new_citizen} · ${identity}`);
+  });
+  list.append(newcomer);
 }
 
 function pick(identity, label) {
@@ -134,6 +141,7 @@ function renderChoices(choices) {
     button.type = "button";
     button.dataset.code = choice.code;
     button.addEventListener("click", () => {
+      group.classList.remove("current"); // answered, as a chat app hides quick replies once one is tapped
       userBubble(choice.label);
       send({ choice: choice.code });
     });
@@ -253,7 +261,7 @@ function sendLocation(latitude, longitude) {
     showError(T.bad_location);
     return;
   }
-  userBubble("📍 " + format(T.sent_location, { latitude: lat.toFixed(4), longitude: lon.toFixed(4) }));
+  userBubble(format(T.sent_location, { latitude: lat.toFixed(4), longitude: lon.toFixed(4) }));
   $("location-panel").hidden = true;
   send({ location: { latitude: lat, longitude: lon } });
 }
