@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import logging
-import signal
 import sys
 import time
 from collections.abc import Callable, Sequence
 
 from bot import admin_cli
 from bot.channels import PLATFORMS
-from bot.settings import Settings, SettingsError, get_settings, log_channels
+from bot.settings import Settings, SettingsError, get_settings
 
 log = logging.getLogger("hpp-bot")
 
@@ -23,6 +21,7 @@ Command = Callable[[argparse.Namespace, Settings], int | None]
 def configure_logging(level: str = "INFO") -> None:
     logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("alembic.runtime").setLevel(logging.WARNING)  # the schema check at start-up is not news
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
@@ -37,21 +36,10 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
 
 
 async def run_workers(settings: Settings) -> None:
-    from bot.services import Services
+    from bot.services import running_services
 
-    services = Services.build(settings)
-    log_channels(settings)
-    await services.open()
-    services.start_workers()
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(sig, stop.set)
-    try:
+    async with running_services(settings) as (_services, stop):
         await stop.wait()
-    finally:
-        await services.close()
 
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Coroutine
+import signal
+from collections.abc import AsyncIterator, Callable, Coroutine
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +17,7 @@ from bot.core.i18n import reload_translations
 from bot.core.inbox import InboxWorker
 from bot.core.outbox import OutboxSender
 from bot.core.types import Channel
-from bot.settings import Settings
+from bot.settings import Settings, log_channels
 from handlers import load_flows
 from storage.db import Database
 
@@ -56,6 +58,7 @@ class Services:
         return services
 
     async def open(self) -> None:
+        await self.db.check_schema()
         for channel in self.channels.values():
             await channel.start()
 
@@ -85,6 +88,25 @@ class Services:
         for channel in self.channels.values():
             await channel.close()
         await self.db.close()
+
+
+@asynccontextmanager
+async def running_services(settings: Settings) -> AsyncIterator[tuple[Services, asyncio.Event]]:
+    """The services with their workers running, and an event set on SIGINT/SIGTERM: the body of `hpp-bot
+    worker` and of Telegram's `poll`."""
+    services = Services.build(settings)
+    log_channels(settings)
+    await services.open()
+    services.start_workers()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    try:
+        yield services, stop
+    finally:
+        await services.close()
 
 
 WorkerFactory = Callable[["Services"], Coroutine[Any, Any, None]]

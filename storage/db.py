@@ -7,15 +7,18 @@ Reads use a second engine with plain deferred transactions so they never wait fo
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import event, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+log = logging.getLogger(__name__)
 
 
 def _sqlite_hooks(engine: AsyncEngine, *, immediate: bool) -> None:
@@ -44,6 +47,10 @@ def make_engine(url: str, *, immediate: bool = True, echo: bool = False) -> Asyn
     return create_async_engine(url, echo=echo, pool_size=10, max_overflow=10, pool_pre_ping=True)
 
 
+class SchemaNotCurrent(SystemExit):
+    """The database lacks migrations: start-up stops with one line instead of failing on every query."""
+
+
 class Database:
     """Both engines and the session factories; opened in the app's lifespan, closed at shutdown."""
 
@@ -69,6 +76,23 @@ class Database:
     async def ping(self) -> None:
         async with self.read_engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
+
+    async def check_schema(self) -> None:
+        """Refuse to run on a database the migrations have not reached, with one clear line."""
+        from storage.migrate import missing_revisions
+
+        try:
+            async with self.read_engine.connect() as conn:
+                missing = await conn.run_sync(missing_revisions)
+        except (OSError, DBAPIError) as exc:
+            # Unreachable now: start anyway and let /healthz say so, the workers retry until it is back.
+            log.warning("database unreachable at start-up: %s", exc)
+            return
+        if missing:
+            raise SchemaNotCurrent(
+                "hpp-bot: the database is not up to date (missing migrations: "
+                f"{', '.join(sorted(missing))}): run `hpp-bot db upgrade` first"
+            )
 
     async def close(self) -> None:
         await self.engine.dispose()

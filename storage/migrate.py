@@ -7,6 +7,9 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Connection
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -25,6 +28,13 @@ def upgrade(url: str, revision: str = "heads") -> None:
 
 def downgrade(url: str, revision: str) -> None:
     command.downgrade(alembic_config(url), revision)
+
+
+def missing_revisions(connection: Connection) -> set[str]:
+    """The migrations this database has not had yet (empty when it is up to date)."""
+    heads = set(ScriptDirectory.from_config(alembic_config("")).get_heads())
+    applied = set(MigrationContext.configure(connection).get_current_heads())
+    return heads - applied
 
 
 async def upgrade_async(url: str, revision: str = "heads") -> None:

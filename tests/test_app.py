@@ -76,3 +76,18 @@ async def test_health_reports_an_unreachable_database(tmp_path: Path) -> None:
             response = await client.get("/healthz")
     assert response.status_code == 503
     assert response.json() == {"status": "error", "database": "unreachable"}
+
+
+def test_a_database_without_the_migrations_stops_start_up_with_one_line(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "worker"],
+        cwd=tmp_path,
+        env={"DATABASE_URL": f"sqlite:///{tmp_path}/new.db", "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1].startswith("hpp-bot: the database is not up to date")
+    assert "Traceback" not in result.stderr

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import signal
 import sys
 from collections.abc import Coroutine
 from typing import Any
@@ -18,7 +16,7 @@ from bot.channels.telegram.commands import BOT_COMMANDS
 from bot.channels.telegram.poll import ALLOWED_UPDATES, run_polling
 from bot.core.i18n import reload_translations, use_locale
 from bot.core.types import ChannelName
-from bot.settings import Settings, log_channels
+from bot.settings import Settings
 
 WEBHOOK_PATH = "/webhooks/telegram"
 COMMAND_LANGUAGES = ("th", "en")
@@ -110,20 +108,9 @@ def cmd_poll(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def poll(settings: Settings, *, long_poll_seconds: int) -> None:
-    from bot.services import Services
+    from bot.services import running_services
 
-    services = Services.build(settings)
-    channel = services.channels.get(ChannelName.TELEGRAM.value)
-    assert isinstance(channel, TelegramChannel)
-    log_channels(settings)
-    await services.open()
-    services.start_workers()
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(sig, stop.set)
-    try:
+    async with running_services(settings) as (services, stop):
+        channel = services.channels.get(ChannelName.TELEGRAM.value)
+        assert isinstance(channel, TelegramChannel)
         await run_polling(services, channel, stop, long_poll_seconds=long_poll_seconds)
-    finally:
-        await services.close()
