@@ -65,8 +65,14 @@ class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
 
 
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
 def utcnow_column() -> Mapped[datetime]:
-    return mapped_column(UTCDateTime(), server_default=func.now(), nullable=False)
+    # Set from Python (to the microsecond: SQLite's own now() has whole seconds); the server default covers
+    # rows written by hand or by bulk SQL.
+    return mapped_column(UTCDateTime(), default=_utcnow, server_default=func.now(), nullable=False)
 
 
 class Role(enum.StrEnum):

@@ -12,7 +12,7 @@ import csv
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -559,8 +559,10 @@ async def seed_ceo_agendas(session: AsyncSession, report: SeedReport, fiscal_yea
 
 
 async def seed_demo_people(session: AsyncSession, report: SeedReport) -> None:
-    """A citizen, an officer and a secretariat member on the web simulator channel."""
+    """A citizen, an officer and a secretariat member on the web simulator channel. The staff have had the
+    PDPA notice (their data is handled under their employment); the demo citizen meets it like anyone."""
     province_id = (await _province_ids(session))[DEMO_PROVINCE]
+    briefed = datetime.now(UTC)
     agency_id = (await _agency_ids(session))[("natural_resources", province_id, None)]
     people: list[Row] = [
         {"platform_user_id": "citizen-1", "display_name": "สมชาย ใจดี", "role": Role.CITIZEN.value},
@@ -570,19 +572,21 @@ async def seed_demo_people(session: AsyncSession, report: SeedReport) -> None:
             "role": Role.OFFICER.value,
             "province_id": province_id,
             "agency_id": agency_id,
+            "pdpa_notice_at": briefed,
         },
         {
             "platform_user_id": "secretariat-1",
             "display_name": "วิภาดา ยุทธศาสตร์",
             "role": Role.SECRETARIAT.value,
             "province_id": province_id,
+            "pdpa_notice_at": briefed,
         },
     ]
     query = select(Person.platform_user_id).where(Person.channel == SIMULATOR)
     existing = set((await session.execute(query)).scalars())
     rows = [
         {"channel": SIMULATOR, "chat_id": p["platform_user_id"], "locale": "th", "province_id": None}
-        | {"agency_id": None}
+        | {"agency_id": None, "pdpa_notice_at": None}
         | p
         for p in people
         if p["platform_user_id"] not in existing
