@@ -178,7 +178,10 @@ async def officer_takes_it_up(bot: LineBot, ticket: str) -> LineUser:
     """The officer of the routed agency marks it in progress with a note; Malee is told by push."""
     officer = LineUser(bot, OFFICER)
     await make_officer_of_routed_agency(bot, ticket)
-    case = await officer.do(events.postback(OFFICER, f"case:{ticket}"))
+    menu = await officer.say("เมนู")
+    cases = await officer.press("m:cases", menu)
+    assert postbacks(cases[-1])[f"case:{ticket}"] == ticket
+    case = await officer.press(f"case:{ticket}", cases)
     assert ticket in case[0]["altText"]
     note = await officer.press("x:in_progress", case)
     assert "skip" in postbacks(note[-1])
