@@ -13,6 +13,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.channels import webhook_routes
+from bot.core.media import valid_signature
 from bot.core.types import Channel
 from bot.services import Services
 from bot.settings import Settings, get_settings, log_channels
@@ -40,6 +41,8 @@ async def healthz(request: Request) -> JSONResponse:
 async def media(request: Request) -> Response:
     """Serve a stored picture (simulator previews, LINE/Telegram image messages by URL)."""
     media_id = request.path_params["media_id"]
+    if not valid_signature(media_id, request.path_params["signature"]):
+        return JSONResponse({"error": "not found"}, status_code=404)
     async with services_of(request).db.read() as session:
         row = await session.scalar(select(Media).where(Media.id == media_id))
     if row is None:
@@ -76,7 +79,7 @@ def create_app(
     routes: list[BaseRoute] = [
         Route("/", index),
         Route("/healthz", healthz),
-        Route("/media/{media_id:int}", media),
+        Route("/media/{media_id:int}/{signature}", media),
         *webhook_routes(),
         *simulator.routes(),
     ]

@@ -15,6 +15,7 @@ from bot.channels import build_channels
 from bot.core.engine import Engine
 from bot.core.i18n import reload_translations
 from bot.core.inbox import InboxWorker
+from bot.core.media import configure_media_links
 from bot.core.outbox import OutboxSender
 from bot.core.types import Channel
 from bot.settings import Settings, log_channels
@@ -40,6 +41,7 @@ class Services:
     def build(cls, settings: Settings, channels: dict[str, Channel] | None = None) -> Services:
         load_flows()
         reload_translations()
+        configure_media_links(settings)
         db = Database(settings.database_url)
         outbox_wakeup = asyncio.Event()
         engine = Engine(db, settings, on_outbox=outbox_wakeup)

@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     default_locale: str = "th"
     public_base_url: str | None = None
+    secret_key: SecretStr | None = None  # signs media links; defaults to the LINE secret or Telegram token
     log_level: str = "INFO"
 
     line_channel_secret: SecretStr | None = None

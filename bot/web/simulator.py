@@ -31,6 +31,7 @@ from starlette.staticfiles import StaticFiles
 
 from bot.core.i18n import N_, SUPPORTED, _, normalise_locale, use_locale
 from bot.core.inbox import store_inbound, store_media
+from bot.core.media import media_path
 from bot.core.types import ChannelName, Inbound, InboundKind, Location, Reply
 from bot.services import Services
 from storage.models import OutboxMessage, Person, Province
@@ -379,11 +380,19 @@ async def sent_since(services: Services, identity: str, after: int) -> list[Outb
         return list(rows)
 
 
+def _with_media_links(reply: dict[str, Any]) -> dict[str, Any]:
+    """Signed links for the pictures and files of a reply (plain media ids are not served)."""
+    for field, path in (("image_media_id", "image_path"), ("document_media_id", "document_path")):
+        if reply.get(field) is not None:
+            reply[path] = media_path(int(reply[field]))
+    return reply
+
+
 def message_json(row: OutboxMessage) -> dict[str, Any]:
     return {
         "id": row.id,
         "sent_at": row.sent_at.isoformat() if row.sent_at else None,
-        "replies": [Reply.from_json(reply).to_json() for reply in row.payload],
+        "replies": [_with_media_links(Reply.from_json(reply).to_json()) for reply in row.payload],
     }
 
 

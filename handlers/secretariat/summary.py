@@ -6,6 +6,7 @@ import hashlib
 
 from bot.core.flow import Ctx, Flow, Outcome, StepName, finish, goto, stay
 from bot.core.i18n import N_, _
+from bot.core.media import media_path, media_url
 from bot.core.types import Card, CardField, Choice, Reply
 from bot.secretariat.export import XLSX_TYPE, export_filename, summary_rows, summary_workbook
 from bot.secretariat.summary import ProvinceSummary, province_summary
@@ -99,7 +100,7 @@ async def on_export(ctx: Ctx) -> Outcome:
     )
     ctx.session.add(media)
     await ctx.session.flush()
-    link = f"{ctx.settings.public_base_url or ''}/media/{media.id}"
+    link = media_url(ctx.settings.public_base_url, media.id) or media_path(media.id)
     return finish(Reply(_("Here is the summary as an XLSX file. Download link: {link}", link=link),
                         document_media_id=media.id))
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from bot.channels.line.render import MAX_QUICK_REPLIES, render_reply, shorten
 from bot.core.i18n import use_locale
+from bot.core.media import media_path
 from bot.core.types import Ask, Card, CardField, Choice, Reply
 
 
@@ -89,16 +90,14 @@ def test_a_kpi_card_draws_its_progress_bar() -> None:
 
 def test_a_stored_picture_is_sent_by_its_public_url() -> None:
     [_text, picture] = as_dicts(Reply("รูปที่แนบ", image_media_id=12))
-    assert picture == {
-        "type": "image",
-        "originalContentUrl": "https://hpp.example.org/media/12",
-        "previewImageUrl": "https://hpp.example.org/media/12",
-    }
+    signed = f"https://hpp.example.org{media_path(12)}"  # a signed link: photos are personal data
+    assert picture == {"type": "image", "originalContentUrl": signed, "previewImageUrl": signed}
+    assert signed != "https://hpp.example.org/media/12"
 
 
 def test_a_document_goes_as_a_download_link() -> None:
     [message] = as_dicts(Reply("รายงานพร้อมแล้ว", document_media_id=7))
-    assert "https://hpp.example.org/media/7" in message["text"]
+    assert f"https://hpp.example.org{media_path(7)}" in message["text"]
 
 
 def test_choices_without_text_still_get_a_message_to_carry_them() -> None:

@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot.core.i18n import use_locale
+from bot.core.media import media_path
 from bot.secretariat.broadcast import broadcast_round
 from bot.services import Services
 from handlers.menu import not_available
@@ -121,7 +122,7 @@ async def test_the_province_summary_and_its_xlsx_export(services: Services) -> N
 
     export = (await chat.press("sm:xlsx"))[0]
     assert export.document_media_id is not None
-    assert f"http://127.0.0.1:8000/media/{export.document_media_id}" in export.text
+    assert f"http://127.0.0.1:8000{media_path(export.document_media_id)}" in export.text
     async with services.db.read() as session:
         media = await session.get(Media, export.document_media_id)
     assert media is not None and media.filename and media.filename.endswith(".xlsx")

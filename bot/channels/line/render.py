@@ -25,6 +25,7 @@ from linebot.v3.messaging import (
 )
 
 from bot.core.i18n import _
+from bot.core.media import media_url
 from bot.core.types import Ask, Card, Choice, Reply
 
 log = logging.getLogger(__name__)
@@ -141,10 +142,6 @@ def card_bubble(card: Card) -> dict[str, Any]:
 def card_message(card: Card) -> FlexMessage:
     alt = shorten(card.alt_text or card.title, MAX_ALT_TEXT)
     return FlexMessage(alt_text=alt, contents=FlexContainer.from_dict(card_bubble(card)))
-
-
-def media_url(public_base_url: str | None, media_id: int) -> str | None:
-    return f"{public_base_url}/media/{media_id}" if public_base_url else None
 
 
 def _picture(reply: Reply, public_base_url: str | None) -> Message | None:

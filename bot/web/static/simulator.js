@@ -155,7 +155,7 @@ function renderReply(reply) {
   const bubble = element("div", "bubble bot");
   if (reply.image_media_id || reply.image_url) {
     const image = element("img", "picture");
-    image.src = reply.image_url || `/media/${reply.image_media_id}`;
+    image.src = reply.image_url || reply.image_path;
     image.alt = "";
     image.loading = "lazy";
     bubble.append(image);
@@ -164,7 +164,7 @@ function renderReply(reply) {
   if (reply.text) bubble.append(element("div", "text", reply.text));
   if (reply.document_media_id) {
     const link = element("a", "document", T.download);
-    link.href = `/media/${reply.document_media_id}`;
+    link.href = reply.document_path;
     link.download = "";
     bubble.append(link);
   }
