@@ -51,7 +51,9 @@ async def media(request: Request) -> Response:
 
 
 async def index(request: Request) -> Response:
-    return RedirectResponse("/simulator")
+    if services_of(request).settings.simulator_enabled:
+        return RedirectResponse("/simulator")
+    return JSONResponse({"service": "hpp-bot", "health": "/healthz"})
 
 
 def create_app(
@@ -81,6 +83,6 @@ def create_app(
         Route("/healthz", healthz),
         Route("/media/{media_id:int}/{signature}", media),
         *webhook_routes(),
-        *simulator.routes(),
+        *(simulator.routes() if settings.simulator_enabled else []),
     ]
     return Starlette(routes=routes, lifespan=lifespan)

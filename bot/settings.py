@@ -51,6 +51,10 @@ class Settings(BaseSettings):
     reminder_hour: int = Field(default=8, ge=0, le=23)  # reminders go out from this hour, Bangkok time
     scheduler_tick_seconds: float = Field(default=60.0, gt=0)
 
+    # The web simulator lets anyone act as any seeded person, the secretariat included: "auto" keeps it on only
+    # while no real platform is configured (development, demos).
+    simulator: str = "auto"
+
     run_workers_in_web: bool = True
     max_text_length: int = 1000
     max_image_bytes: int = 10 * 1024 * 1024
@@ -107,6 +111,19 @@ class Settings(BaseSettings):
     def reminder_offset_days(self) -> tuple[int, ...]:
         return tuple(int(day) for day in self.reminder_offsets.split(","))
 
+    @field_validator("simulator")
+    @classmethod
+    def _simulator(cls, value: str) -> str:
+        if value not in ("auto", "on", "off"):
+            raise ValueError(f"SIMULATOR must be auto, on or off, not {value!r}")
+        return value
+
+    @property
+    def simulator_enabled(self) -> bool:
+        if self.simulator == "auto":
+            return not (self.line_enabled or self.telegram_enabled)
+        return self.simulator == "on"
+
     @property
     def line_enabled(self) -> bool:
         return bool(self.line_channel_secret and self.line_channel_access_token)
@@ -141,7 +158,10 @@ def get_settings() -> Settings:
 
 def log_channels(settings: Settings) -> None:
     """Say once which channels are on; a channel without credentials is simply off."""
-    log.info("simulator channel: on at /simulator")
+    if settings.simulator_enabled:
+        log.info("simulator: on at /simulator (anyone who can reach it can act as any seeded person)")
+    else:
+        log.info("simulator: off (SIMULATOR=%s)", settings.simulator)
     if settings.line_enabled:
         log.info("LINE channel: on (API %s)", settings.line_api_base_url)
     else:

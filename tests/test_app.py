@@ -91,3 +91,24 @@ def test_a_database_without_the_migrations_stops_start_up_with_one_line(tmp_path
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1].startswith("hpp-bot: the database is not up to date")
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("overrides", "served"),
+    [
+        ({}, True),  # no platform configured: the simulator is the channel
+        ({"telegram_bot_token": "123:ABC"}, False),  # a real platform: nobody may act as the secretariat
+        ({"telegram_bot_token": "123:ABC", "simulator": "on"}, True),
+        ({"simulator": "off"}, False),
+    ],
+)
+async def test_the_simulator_is_off_once_a_real_platform_is_on(
+    sqlite_url: str, overrides: dict[str, object], served: bool
+) -> None:
+    app = create_app(make_settings(sqlite_url, **overrides), run_workers=False)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            page = await client.get("/simulator")
+            identities = await client.get("/simulator/api/identities")
+    assert (page.status_code, identities.status_code) == ((200, 200) if served else (404, 404))
