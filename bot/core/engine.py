@@ -162,8 +162,10 @@ class Engine:
     async def _first_contact(self, ctx: Ctx, turn: Turn, first: Flow) -> list[Reply]:
         """Everyone reads the notice before anything else. What they asked for meanwhile (a menu button, a
         command such as Telegram's "/start register-CODE") is kept and done right after the notice."""
-        code, _args = self._resolve_choice(ctx, turn)
-        wanted = code is not None or router.recognise_text(ctx.text) is not None
+        code, args = self._resolve_choice(ctx, turn)
+        # A bare /start or "menu" asks for what the notice ends with anyway (the welcome and the menu).
+        plain_greeting = code in (menu.START, menu.MENU) and not args
+        wanted = (code is not None and not plain_greeting) or router.recognise_text(ctx.text) is not None
         if turn.flow != first.name:
             turn.deferred = ctx.inbound.to_json() if wanted else None
             return await self._run(ctx, turn, Outcome(start=first.name))
