@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -12,12 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.flow import Ctx
 from bot.core.i18n import _
 from bot.core.types import Choice, Reply
+from handlers.complaints.places import PlaceName, search_places
 from handlers.tickets import localized
 from storage.models import Agenda, Complaint, Person, Province
 
 PROVINCE_CODE = "p:"
 MAX_CHOICES = 10
-_PREFIXES = ("จังหวัด", "จ.", "changwat", "province of")
 
 
 @dataclass(frozen=True)
@@ -26,37 +25,17 @@ class ProvinceSearch:
     suggestions: list[Province]  # close spellings, when nothing matched
 
 
-def _squash(text: str) -> str:
-    text = text.strip().casefold()
-    for prefix in _PREFIXES:
-        if text.startswith(prefix):
-            text = text[len(prefix) :]
-    return "".join(ch for ch in text if ch.isalnum())
-
-
-def _names(province: Province) -> tuple[str, ...]:
-    return (_squash(province.name_th), _squash(province.name_en), province.code.casefold())
-
-
 async def search_provinces(session: AsyncSession, typed: str) -> ProvinceSearch:
-    """Exact name or code first; then names containing the text; else the closest spellings."""
-    query = _squash(typed)
-    if not query:
-        return ProvinceSearch([], [])
-    provinces = (await session.scalars(select(Province).order_by(Province.name_th))).all()
-    exact = [p for p in provinces if query in _names(p)]
-    if exact:
-        return ProvinceSearch(exact, [])
-    partial = [p for p in provinces if any(query in name for name in _names(p)[:2])]
-    if partial:
-        return ProvinceSearch(partial, [])
-    by_name = {name: p for p in provinces for name in _names(p)[:2]}
-    close = difflib.get_close_matches(query, list(by_name), n=5, cutoff=0.5)
-    suggestions: list[Province] = []
-    for name in close:
-        if by_name[name] not in suggestions:
-            suggestions.append(by_name[name])
-    return ProvinceSearch([], suggestions)
+    """Exact name or code first; then names containing the text; else the closest spellings (the same search
+    as the complaint form's, provinces only)."""
+    found = search_places(typed)
+    by_name = {p.name_th: p for p in (await session.scalars(select(Province))).all()}
+
+    def provinces(places: Sequence[PlaceName]) -> list[Province]:
+        names = dict.fromkeys(place.province for place in places)  # a district named leads to its province
+        return [by_name[name] for name in names if name in by_name]
+
+    return ProvinceSearch(provinces(found.matches), provinces(found.suggestions))
 
 
 async def home_province_id(session: AsyncSession, person: Person) -> int | None:

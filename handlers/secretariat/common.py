@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.flow import Ctx
 from bot.core.i18n import _
 from bot.core.types import Reply
 from handlers.officer import scope
+from handlers.officer.places import find_province
 from storage.models import Province
 
 
 async def province_by_name(session: AsyncSession, text: str) -> Province | None:
     """A province typed by Thai name (with or without "จังหวัด"), English name or code."""
-    value = text.strip().removeprefix("จังหวัด").strip()
-    if not value:
-        return None
-    return await session.scalar(
-        select(Province).where(
-            or_(Province.name_th == value, Province.code == value.upper(), Province.name_en.ilike(value))
-        )
-    )
+    return await find_province(session, text)
 
 
 def working_province(ctx: Ctx) -> int | None:
