@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import and_, exists, select, update
@@ -103,6 +104,16 @@ def to_message(row: OutboxMessage) -> OutboundMessage:
     )
 
 
+@dataclass
+class _Outcome:
+    """A delivery's outcome waiting to be committed."""
+
+    row: OutboxMessage
+    result: DeliveryResult
+    values: dict[str, object]
+    done: asyncio.Future[None]
+
+
 def _by_chat(rows: Sequence[OutboxMessage]) -> list[list[OutboxMessage]]:
     """Rows grouped per chat, each group in queue order."""
     chats: dict[tuple[str, str], list[OutboxMessage]] = {}
@@ -152,6 +163,8 @@ class OutboxSender:
         self._row_done = asyncio.Event()
         self._stopping = asyncio.Event()
         self._erased: set[int] = set()  # people who deleted their data: their sent rows keep no trace
+        self._outcomes: list[_Outcome] = []  # delivered, not yet committed
+        self._outcome_writer: asyncio.Task[None] | None = None
 
     async def run(self) -> None:
         """Deliver until stopped, as a pipeline: the next batch is claimed while the current one is still on
@@ -288,20 +301,49 @@ class OutboxSender:
             return DeliveryResult(DeliveryStatus.RETRY, error=f"{type(exc).__name__}: {exc}")
 
     async def _write_outcome(self, row: OutboxMessage, result: DeliveryResult, values: dict[str, object]) -> None:
-        """Record what the platform said. The message is out already: if the database is busy, keep trying
-        (the write is idempotent), since a lost record would let the lease expire and send it twice."""
+        """Record what the platform said, as soon as possible: the message is out already, and until this is
+        committed a crash would let the lease run out and send it again. Outcomes are committed together by one
+        writer (group commit): those that arrive while a write is under way go in the next transaction, so none
+        waits longer than one write, and thirty a second do not race each other for SQLite's lock."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._outcomes.append(_Outcome(row, result, values, done))
+        if self._outcome_writer is None or self._outcome_writer.done():
+            self._outcome_writer = asyncio.create_task(self._write_outcomes())
+        await done
+
+    async def _write_outcomes(self) -> None:
+        while self._outcomes:
+            batch, self._outcomes = sorted(self._outcomes, key=lambda o: o.row.id), []
+            try:
+                await self._commit_outcomes(batch)
+            except Exception as exc:
+                for outcome in batch:
+                    if not outcome.done.done():
+                        outcome.done.set_exception(exc)
+            else:
+                for outcome in batch:
+                    if not outcome.done.done():
+                        outcome.done.set_result(None)
+
+    async def _commit_outcomes(self, batch: list[_Outcome]) -> None:
+        """One transaction for the batch. If the database is busy, keep trying (the writes are idempotent),
+        since a lost record would let the lease expire and send the message twice."""
         for attempt in range(RECORD_ATTEMPTS):
             try:
                 async with self.db.write() as session:
-                    await session.execute(update(OutboxMessage).where(OutboxMessage.id == row.id).values(**values))
-                    if result.status is DeliveryStatus.UNREACHABLE and row.person_id is not None:
-                        reachable = update(Person).where(Person.id == row.person_id).values(is_reachable=False)
-                        await session.execute(reachable)
+                    for outcome in batch:
+                        row = outcome.row
+                        changes = update(OutboxMessage).where(OutboxMessage.id == row.id).values(**outcome.values)
+                        await session.execute(changes)
+                        if outcome.result.status is DeliveryStatus.UNREACHABLE and row.person_id is not None:
+                            reachable = update(Person).where(Person.id == row.person_id).values(is_reachable=False)
+                            await session.execute(reachable)
                 return
             except OperationalError as exc:
                 if attempt + 1 == RECORD_ATTEMPTS:
                     raise
-                log.warning("outbox %s: recording the outcome failed (%s); trying again", row.id, exc)
+                ids = ", ".join(str(outcome.row.id) for outcome in batch)
+                log.warning("outbox %s: recording the outcome failed (%s); trying again", ids, exc)
                 await asyncio.sleep(min(5.0, 0.2 * 2**attempt))
 
     async def _record(self, row: OutboxMessage, result: DeliveryResult) -> None:
