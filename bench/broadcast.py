@@ -84,8 +84,12 @@ def limited_telegram() -> tuple[Any, TokenBucket]:
     fake = FakeTelegramApi()
     bucket = TokenBucket(TELEGRAM_LIMIT, TELEGRAM_LIMIT)
     refusal = JSONResponse(
-        {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1",
-         "parameters": {"retry_after": 1}},
+        {
+            "ok": False,
+            "error_code": 429,
+            "description": "Too Many Requests: retry after 1",
+            "parameters": {"retry_after": 1},
+        },
         status_code=429,
     )
     sends = ("/sendMessage", "/sendPhoto", "/sendDocument")
@@ -141,8 +145,15 @@ def add_recipients_and_broadcast(path: Path, platform: str, count: int) -> tuple
             async with db.write() as session:
                 province_id = await session.scalar(select(Province.id).where(Province.name_th == PROVINCE))
                 rows = [
-                    {"channel": platform, "platform_user_id": u, "chat_id": u, "role": "citizen",
-                     "province_id": province_id, "locale": "th", "is_reachable": True}
+                    {
+                        "channel": platform,
+                        "platform_user_id": u,
+                        "chat_id": u,
+                        "role": "citizen",
+                        "province_id": province_id,
+                        "locale": "th",
+                        "is_reachable": True,
+                    }
                     for u in users
                 ]
                 await session.execute(insert(Person), rows)
@@ -208,19 +219,31 @@ class Result:
     requests: int
     rejected: int
 
+    peak_per_second: int
+
     def rate(self) -> float:
-        units = self.delivered if self.platform == "telegram" else self.requests
-        return units / self.sending_seconds if self.sending_seconds else 0.0
+        return self.delivered / self.sending_seconds if self.sending_seconds else 0.0
 
     def print(self) -> None:
-        limit = TELEGRAM_LIMIT if self.platform == "telegram" else LINE_LIMIT
-        unit = "messages/s" if self.platform == "telegram" else "multicast requests/s"
         print(f"{self.platform}: {self.recipients} recipients, worker killed {self.kills} times")
         print(f"  delivered to {self.delivered} distinct recipients; duplicates {self.duplicates}; lost {self.lost}")
-        print(f"  wall time {self.wall_seconds:.1f} s (includes restarts and the {LEASE_SECONDS:.0f} s lease after "
-              "each kill); sending time %.1f s" % self.sending_seconds)
-        print(f"  rate while sending {self.rate():.1f} {unit} = {100 * self.rate() / limit:.1f}% of the {limit:.0f} "
-              f"limit; {self.requests} API requests, {self.rejected} answered 429 by the limiter")
+        print(
+            f"  wall time {self.wall_seconds:.1f} s (includes restarts and the {LEASE_SECONDS:.0f} s lease after "
+            "each kill); sending time %.1f s" % self.sending_seconds
+        )
+        if self.platform == "telegram":
+            print(
+                f"  rate while sending {self.rate():.1f} messages/s = {100 * self.rate() / TELEGRAM_LIMIT:.1f}% of "
+                f"the {TELEGRAM_LIMIT:.0f} limit; busiest second {self.peak_per_second} requests"
+            )
+        else:
+            # 10,000 recipients are only 20 multicast requests: far below 200 requests/s, so the share of the
+            # limit says nothing; what counts is that every request is full and none is refused.
+            print(
+                f"  {self.requests} multicast requests (at most {LINE_BATCH} recipients each); busiest second "
+                f"{self.peak_per_second} of the {LINE_LIMIT:.0f} requests/s allowed"
+            )
+        print(f"  {self.requests} accepted API requests, {self.rejected} answered 429 by the limiter")
 
 
 def deliveries(fake: Any, platform: str) -> tuple[Counter[str], list[float]]:
@@ -243,6 +266,25 @@ def deliveries(fake: Any, platform: str) -> tuple[Counter[str], list[float]]:
     return counts, times
 
 
+def delivered_so_far(fake: Any, platform: str) -> int:
+    """Deliveries so far, counted cheaply: this runs in the fake API's process, every 50 ms."""
+    with fake.state.lock:
+        if platform == "telegram":
+            return len(fake.state.delivered)
+        return sum(len(d.to) for d in fake.state.deliveries if d.kind == "multicast")
+
+
+def busiest_second(times: list[float]) -> int:
+    """The most requests accepted within any one-second window."""
+    times = sorted(times)
+    start, most = 0, 0
+    for end, at in enumerate(times):
+        while at - times[start] >= 1.0:
+            start += 1
+        most = max(most, end - start + 1)
+    return most
+
+
 def sending_time(times: list[float], gap: float = 1.5) -> float:
     """Seconds spent sending: the span of accepted requests, less the pauses longer than `gap` (restarts)."""
     times = sorted(times)
@@ -263,21 +305,20 @@ def run_platform(template: Path, folder: Path, platform: str, count: int, kills:
         killed = 0
         try:
             while time.monotonic() - started < timeout:
-                counts, _times = deliveries(fake, platform)
-                if killed < kills and sum(counts.values()) >= count * (killed + 1) / (kills + 1):
+                if killed < kills and delivered_so_far(fake, platform) >= count * (killed + 1) / (kills + 1):
                     worker.send_signal(signal.SIGKILL)
                     worker.wait()
                     killed += 1
                     worker = start_worker(env)
                 if broadcast_status(db_path, broadcast_id) == "done":
                     break
-                time.sleep(0.02)
+                time.sleep(0.05)
         finally:
             worker.send_signal(signal.SIGKILL)
             worker.wait()
         wall = time.monotonic() - started
         counts, times = deliveries(fake, platform)
-        requests = len(times) if platform == "telegram" else len(fake.state.requests)
+        requests = len(times)
     delivered = sum(1 for user in users if counts[user] > 0)
     return Result(
         platform=platform,
@@ -290,6 +331,7 @@ def run_platform(template: Path, folder: Path, platform: str, count: int, kills:
         sending_seconds=sending_time(times),
         requests=requests,
         rejected=bucket.rejected,
+        peak_per_second=busiest_second(times),
     )
 
 
