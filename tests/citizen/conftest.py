@@ -17,35 +17,10 @@ from bot.services import Services
 from handlers import router
 from handlers.tickets import change_status
 from storage.models import Agency, Complaint, ComplaintEvent, ComplaintStatus, Person, Province, Role
+from tests.core.conftest import known_person
 from tests.support.chat import Chat
 
 SET_STATUS = "test-set-status:"  # an officer's stand-in: "test-set-status:<ticket> <status> <note>"
-
-
-async def known_person(
-    services: Services,
-    user: str,
-    *,
-    locale: str = "th",
-    role: str = Role.CITIZEN,
-    agency_id: int | None = None,
-    display_name: str | None = None,
-    phone: str | None = None,
-) -> Person:
-    async with services.db.write() as session:
-        person = Person(
-            channel="simulator",
-            platform_user_id=user,
-            chat_id=user,
-            locale=locale,
-            role=role,
-            agency_id=agency_id,
-            display_name=display_name,
-            phone=phone,
-            pdpa_notice_at=datetime.now(UTC),
-        )
-        session.add(person)
-    return person
 
 
 async def chiang_rai(services: Services) -> tuple[int, int]:

@@ -12,7 +12,17 @@ from storage.models import Person
 from tests.support.chat import Chat
 
 
-async def known_person(services: Services, user: str, *, locale: str = "th", role: str = "citizen") -> Person:
+async def known_person(
+    services: Services,
+    user: str,
+    *,
+    locale: str = "th",
+    role: str = "citizen",
+    agency_id: int | None = None,
+    display_name: str | None = None,
+    phone: str | None = None,
+) -> Person:
+    """A simulator person who has already read the PDPA notice."""
     async with services.db.write() as session:
         person = Person(
             channel="simulator",
@@ -20,6 +30,9 @@ async def known_person(services: Services, user: str, *, locale: str = "th", rol
             chat_id=user,
             locale=locale,
             role=role,
+            agency_id=agency_id,
+            display_name=display_name,
+            phone=phone,
             pdpa_notice_at=datetime.now(UTC),
         )
         session.add(person)
