@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import and_, exists, select, update
+from sqlalchemy import ColumnElement, Select, and_, exists, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -114,6 +114,16 @@ class _Outcome:
     done: asyncio.Future[None]
 
 
+@dataclass
+class Claim:
+    """What one claim took: rows leased to this sender, their people's languages, and rows skipped (the person
+    blocked the bot)."""
+
+    rows: list[OutboxMessage]
+    locales: dict[int, str]
+    skipped: int = 0
+
+
 def _by_chat(rows: Sequence[OutboxMessage]) -> list[list[OutboxMessage]]:
     """Rows grouped per chat, each group in queue order."""
     chats: dict[tuple[str, str], list[OutboxMessage]] = {}
@@ -135,6 +145,58 @@ def _lease_allows_sending(row: OutboxMessage) -> bool:
     """A claimed row starts on its way only with a good part of its lease left: the send must end, and its
     outcome be recorded, before another sender may take the row back."""
     return row.claimed_until is None or _now() < row.claimed_until - LEASE * LEASE_KEPT_FOR_SENDING
+
+
+def _free(now: datetime) -> ColumnElement[bool]:
+    """A row no sender holds: waiting to be sent, or leased by a sender whose lease ran out (it died mid-send)."""
+    return or_(
+        OutboxMessage.status == "pending",
+        and_(OutboxMessage.status == "sending", OutboxMessage.claimed_until < now),
+    )
+
+
+def _due_rows(now: datetime, limit: int) -> Select[int, int | None, bool | None, str | None, datetime | None]:
+    """The first unfinished row of each chat, if it is due, with what the sender needs to know of its person.
+
+    A row queued for later (never tried, not yet due) does not hold up the chat's other rows; one waiting to be
+    tried again does, so a chat's messages never overtake each other."""
+    earlier = aliased(OutboxMessage)
+    blocked = exists().where(
+        and_(
+            earlier.channel == OutboxMessage.channel,
+            earlier.recipient == OutboxMessage.recipient,
+            earlier.id < OutboxMessage.id,
+            earlier.status.in_(("pending", "sending")),
+            ~and_(earlier.status == "pending", earlier.attempts == 0, earlier.next_attempt_at > now),
+        )
+    )
+    due = or_(
+        and_(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now),
+        and_(OutboxMessage.status == "sending", OutboxMessage.claimed_until < now),
+    )
+    return (
+        select(OutboxMessage.id, Person.id, Person.is_reachable, Person.locale, Person.deleted_at)
+        .outerjoin(Person, Person.id == OutboxMessage.person_id)
+        .where(due, ~blocked)
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    )
+
+
+async def _set_free_rows(
+    session: AsyncSession, ids: list[int], now: datetime, **values: object
+) -> Sequence[OutboxMessage]:
+    """Change those of the rows that no sender holds (another may have claimed some since they were read)."""
+    if not ids:
+        return []
+    changed = await session.scalars(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids), _free(now))
+        .values(**values)
+        .returning(OutboxMessage)
+        .execution_options(synchronize_session=False)
+    )
+    return changed.all()
 
 
 class OutboxSender:
@@ -193,16 +255,16 @@ class OutboxSender:
         self.wakeup.clear()
         self._row_done.clear()
         try:
-            rows, locales = await self._claim()
+            claim = await self._claim()
         except Exception:
             log.exception("outbox sender: claiming failed; trying again")
             return 0
-        self._in_hand += len(rows)
-        for chat_rows in _by_chat(rows):
-            task = asyncio.create_task(self._deliver_chat(chat_rows, locales))
+        self._in_hand += len(claim.rows)
+        for chat_rows in _by_chat(claim.rows):
+            task = asyncio.create_task(self._deliver_chat(chat_rows, claim.locales))
             deliveries.add(task)
             task.add_done_callback(_forget_delivery(deliveries))
-        return len(rows)
+        return len(claim.rows) + claim.skipped
 
     async def _wait_for_work(self, *, poll: float | None) -> None:
         """Until a row in hand is done (room for the next batch, or that chat's next message may go now), new
@@ -217,55 +279,30 @@ class OutboxSender:
 
     async def run_once(self) -> int:
         """Claim the due rows (the first pending row of each chat) and deliver them. Returns rows handled."""
-        rows, locales = await self._claim()
-        self._in_hand += len(rows)
-        await asyncio.gather(*(self._deliver_chat(chat_rows, locales) for chat_rows in _by_chat(rows)))
-        return len(rows)
+        claim = await self._claim()
+        self._in_hand += len(claim.rows)
+        await asyncio.gather(*(self._deliver_chat(rows, claim.locales) for rows in _by_chat(claim.rows)))
+        return len(claim.rows) + claim.skipped
 
-    async def _claim(self) -> tuple[list[OutboxMessage], dict[int, str]]:
+    async def _claim(self) -> Claim:
+        """Claim the due rows: found by a read, which takes no lock, then leased by id in a short write that
+        checks each row is still free. SQLite has one writer: a claim that searched inside its write held up
+        the recording of messages already sent, and a worker killed meanwhile sent them again."""
         now = _now()
-        earlier = aliased(OutboxMessage)
-        blocked = exists().where(
-            and_(
-                earlier.channel == OutboxMessage.channel,
-                earlier.recipient == OutboxMessage.recipient,
-                earlier.id < OutboxMessage.id,
-                earlier.status.in_(("pending", "sending")),
-            )
-        )
+        async with self.db.read() as session:
+            candidates = (await session.execute(_due_rows(now, self.batch_size))).all()
+        if not candidates:
+            return Claim([], {})
+        unreachable = [row_id for row_id, _person, reachable, _locale, _deleted in candidates if reachable is False]
+        wanted = [row_id for row_id, _person, reachable, _locale, _deleted in candidates if reachable is not False]
         async with self.db.write() as session:
-            # A sender that died mid-send left its rows leased: take them back once the lease is over.
-            await session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.status == "sending", OutboxMessage.claimed_until < now)
-                .values(status="pending")
-            )
-            # Someone who blocked the bot gets nothing more: their queued messages are skipped, not attempted.
-            unreachable = select(Person.id).where(Person.is_reachable.is_(False))
-            await session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.status == "pending", OutboxMessage.person_id.in_(unreachable))
-                .values(status="skipped", last_error="unreachable")
-                .execution_options(synchronize_session=False)
-            )
-            due = (
-                await session.scalars(
-                    select(OutboxMessage)
-                    .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now, ~blocked)
-                    .order_by(OutboxMessage.id)
-                    .limit(self.batch_size)
-                    .with_for_update(skip_locked=True)
-                )
-            ).all()
-            for row in due:
-                row.status = "sending"
-                row.claimed_until = now + LEASE
-            people = {row.person_id for row in due if row.person_id is not None}
-            found = (
-                await session.execute(select(Person.id, Person.locale, Person.deleted_at).where(Person.id.in_(people)))
-            ).all()
-            self._erased |= {person_id for person_id, _locale, deleted in found if deleted is not None}
-            return list(due), {person_id: locale for person_id, locale, _deleted in found}
+            # Someone who blocked the bot gets nothing more: their messages are skipped, not attempted.
+            await _set_free_rows(session, unreachable, now, status="skipped", last_error="unreachable")
+            claimed = await _set_free_rows(session, wanted, now, status="sending", claimed_until=now + LEASE)
+        people = {person: (locale, deleted) for _id, person, _reachable, locale, deleted in candidates if person}
+        self._erased |= {person for person, (_locale, deleted) in people.items() if deleted is not None}
+        locales = {person: locale for person, (locale, _deleted) in people.items() if locale is not None}
+        return Claim(sorted(claimed, key=lambda row: row.id), locales, skipped=len(unreachable))
 
     async def _deliver_chat(self, rows: list[OutboxMessage], locales: dict[int, str]) -> None:
         try:

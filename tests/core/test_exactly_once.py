@@ -57,7 +57,7 @@ async def test_the_outbox_delivers_after_a_restart_of_the_sender(services: Servi
         for n in range(3):
             await enqueue(session, channel="simulator", recipient="lek", replies=[Reply(f"ข้อความ {n}")], key=f"k{n}")
     crashed = OutboxSender(services.db, {})  # claims, then dies before it can deliver or record anything
-    claimed, _locales = await crashed._claim()
+    claimed = (await crashed._claim()).rows
     assert [row.recipient for row in claimed] == ["lek"]  # one chat: only its first row, to keep the order
     async with services.db.write() as session:  # time passes: the dead sender's lease runs out
         await session.execute(update(OutboxMessage).values(claimed_until=datetime.now(UTC) - timedelta(seconds=1)))

@@ -109,9 +109,9 @@ async def test_a_row_whose_lease_is_nearly_over_is_not_sent_but_left_for_the_nex
     await queue(db, [("somchai", "ข้อความ")])
     channel = RecordingChannel()
     sender = OutboxSender(db, {"simulator": channel})
-    rows, locales = await sender._claim()
-    rows[0].claimed_until = datetime.now(UTC) + LEASE * 0.4  # as if it had waited most of its lease
-    await sender._deliver_chat(rows, locales)
+    claim = await sender._claim()
+    claim.rows[0].claimed_until = datetime.now(UTC) + LEASE * 0.4  # as if it had waited most of its lease
+    await sender._deliver_chat(claim.rows, claim.locales)
     assert channel.delivered == []
     assert await statuses(db) == {"sending": 1}  # still leased: taken back when the lease ends, then sent once
     async with db.write() as session:
@@ -142,3 +142,39 @@ async def test_outcomes_that_arrive_together_are_recorded_in_one_transaction(
     assert len(channel.delivered) == 10
     assert writes["n"] < 1 + 10  # the claim, then far fewer record transactions than messages
     assert await statuses(db) == {"sent": 10}
+
+
+async def test_two_senders_claiming_at_once_never_take_the_same_row(db: Database) -> None:
+    """The claim finds rows by a read and leases them in a later write: a row another sender leased in between
+    is left to it."""
+    await queue(db, [(f"chat-{n}", f"ประกาศ {n}") for n in range(30)])
+    first, second = OutboxSender(db, {}), OutboxSender(db, {})
+    claims = await asyncio.gather(first._claim(), second._claim())
+    ids = [row.id for claim in claims for row in claim.rows]
+    assert len(ids) == 30 and len(set(ids)) == 30
+    assert await statuses(db) == {"sending": 30}
+
+
+async def test_a_message_queued_for_later_does_not_hold_up_the_chats_other_messages(db: Database) -> None:
+    later = datetime.now(UTC) + timedelta(hours=1)
+    async with db.write() as session:
+        await enqueue(
+            session, channel="simulator", recipient="somchai", replies=[Reply("พรุ่งนี้")], key="later", not_before=later
+        )
+        await enqueue(session, channel="simulator", recipient="somchai", replies=[Reply("ตอนนี้")], key="now")
+    channel = RecordingChannel()
+    assert await OutboxSender(db, {"simulator": channel}).run_once() == 1
+    assert [reply.text for reply in channel.replies_to("somchai")] == ["ตอนนี้"]
+    assert await statuses(db) == {"pending": 1, "sent": 1}
+
+
+async def test_a_message_waiting_to_be_tried_again_holds_up_the_chats_later_messages(db: Database) -> None:
+    """Order within a chat survives a failed attempt: the next message waits for the retry."""
+    await queue(db, [("somchai", "ข้อ 1"), ("somchai", "ข้อ 2")])
+    async with db.write() as session:
+        first = await session.scalar(select(OutboxMessage).where(OutboxMessage.idempotency_key == "k0"))
+        assert first is not None
+        first.attempts, first.next_attempt_at = 1, datetime.now(UTC) + timedelta(minutes=5)
+    channel = RecordingChannel()
+    assert await OutboxSender(db, {"simulator": channel}).run_once() == 0
+    assert channel.delivered == []
