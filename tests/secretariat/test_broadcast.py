@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import event, func, insert, select
 
 from bot.core.outbox import OutboxSender
 from bot.core.types import DeliveryResult, DeliveryStatus, OutboundMessage
@@ -25,7 +25,7 @@ from bot.secretariat.broadcast import (
     start_due,
 )
 from storage.db import Database
-from storage.models import Broadcast, OutboxMessage, Person
+from storage.models import Broadcast, BroadcastRecipient, OutboxMessage, Person
 from tests.secretariat.support import add_person, province_id
 from tests.support.chat import RecordingChannel
 
@@ -98,6 +98,37 @@ async def test_line_recipients_go_in_multicast_batches_of_at_most_500(db: Databa
     assert (report.total, report.skipped, report.sent, report.pending) == (1214, 4, 0, 1210)
 
 
+async def test_a_chunk_of_recipients_is_queued_in_a_few_statements(db: Database) -> None:
+    """Regression (issue 6 bench): two statements per recipient held SQLite's only write lock for ~46 s on
+    10,000 recipients, and the messages already sent waited that long to be recorded."""
+    await add_citizens(db, "telegram", 450)
+    broadcast_id = await new_broadcast(db)
+    await start_due(db, datetime.now(UTC))
+    statements: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", count)
+    try:
+        assert await convert_batch(db, broadcast_id) == 450
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", count)
+    assert len(statements) <= 10, statements
+    rows = await rows_of(db, broadcast_id)
+    assert len(rows) == 450 and {row.status for row in rows} == {"pending"}
+    async with db.read() as session:
+        report = await broadcast_report(session, broadcast_id)
+    assert (report.total, report.pending) == (450, 450)
+    async with db.read() as session:
+        queued = await session.scalar(
+            select(func.count()).select_from(BroadcastRecipient).where(
+                BroadcastRecipient.status == "queued", BroadcastRecipient.outbox_id.is_not(None)
+            )
+        )
+    assert queued == 450
+
+
 async def test_a_crash_mid_broadcast_resumes_without_duplicates(any_database_url: str) -> None:
     first = Database(any_database_url)
     await add_citizens(first, "line", 1100)
@@ -105,26 +136,22 @@ async def test_a_crash_mid_broadcast_resumes_without_duplicates(any_database_url
     broadcast_id = await new_broadcast(first)
     await start_due(first, datetime.now(UTC))
     assert await convert_batch(first, broadcast_id) == 500  # one LINE batch made it
+    assert await convert_batch(first, broadcast_id) == 500  # the second LINE batch
+    assert await convert_batch(first, broadcast_id) == 100  # the last LINE batch
 
-    # The next batch dies half-way through its transaction: nothing of it may stay.
-    real_enqueue = broadcast_module.outbox.enqueue
-    calls = 0
+    # The Telegram chunk dies half-way through its transaction, its outbox rows written: nothing of it may stay.
+    real_enqueue_many = broadcast_module.outbox.enqueue_many
 
-    async def dying_enqueue(*args: Any, **kwargs: Any) -> bool:
-        nonlocal calls
-        calls += 1
-        if calls == 4:
-            raise ConnectionError("worker killed")
-        return await real_enqueue(*args, **kwargs)
+    async def dying_enqueue_many(*args: Any, **kwargs: Any) -> dict[str, int]:
+        await real_enqueue_many(*args, **kwargs)
+        raise ConnectionError("worker killed")
 
-    broadcast_module.outbox.enqueue = dying_enqueue
+    broadcast_module.outbox.enqueue_many = dying_enqueue_many
     try:
-        assert await convert_batch(first, broadcast_id) == 500  # the second LINE batch
-        assert await convert_batch(first, broadcast_id) == 100  # the last LINE batch
         with pytest.raises(ConnectionError):
-            await convert_batch(first, broadcast_id)  # a Telegram chunk, killed at its second row
+            await convert_batch(first, broadcast_id)
     finally:
-        broadcast_module.outbox.enqueue = real_enqueue
+        broadcast_module.outbox.enqueue_many = real_enqueue_many
     async with first.read() as session:
         assert (await broadcast_report(session, broadcast_id)).pending == 1550
     assert len([r for r in await rows_of(first, broadcast_id) if r.channel == "telegram"]) == 0
