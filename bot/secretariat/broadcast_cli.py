@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.inbox import store_media
 from bot.secretariat.agendas import find_province
 from bot.secretariat.broadcast import (
+    BroadcastReport,
     Target,
     broadcast_report,
     broadcast_round,
@@ -28,6 +29,7 @@ from storage.db import Database
 from storage.models import Agency, Broadcast, District, PartnerSector
 
 IMAGE_TYPES = ("image/jpeg", "image/png")
+PROGRESS_SECONDS = 0.5
 
 
 async def resolve_target(session: AsyncSession, args: argparse.Namespace) -> Target:
@@ -82,33 +84,42 @@ async def _image(db: Database, path: str | None) -> int | None:
     return await store_media(db, data, content_type, filename=Path(path).name)
 
 
-async def deliver_with_progress(settings: Settings, broadcast_id: int) -> None:
-    """Queue the recipients and run an outbox sender here until every recipient is sent, failed or skipped."""
+async def deliver_with_progress(settings: Settings, broadcast_id: int) -> BroadcastReport:
+    """Queue the recipients and run the outbox sender here, as the worker does, until every recipient is sent,
+    failed or skipped; the bar follows the recipients done."""
     from bot.services import Services
 
     services = Services.build(settings)
     await services.open()
-    assert services.outbox_sender is not None
+    sender = services.outbox_sender
+    assert sender is not None
+    sending = asyncio.create_task(sender.run(), name="outbox-sender")
     try:
-        async with services.db.read() as session:
-            total = (await broadcast_report(session, broadcast_id)).total
-        bar = ProgressBar(total, f"broadcast #{broadcast_id}")
-        while True:
-            await broadcast_round(services.db)
-            sent = await services.outbox_sender.run_once()
-            async with services.db.read() as session:
-                report = await broadcast_report(session, broadcast_id)
-                status = await session.scalar(select(Broadcast.status).where(Broadcast.id == broadcast_id))
+        report, status = await _progress(services.db, broadcast_id)
+        bar = ProgressBar(report.total, f"broadcast #{broadcast_id}")
+        while status != "done":
+            if await broadcast_round(services.db):
+                services.outbox_wakeup.set()
+            await asyncio.sleep(PROGRESS_SECONDS)
+            report, status = await _progress(services.db, broadcast_id)
             bar.update(report.done, f"sent {report.sent} failed {report.failed} skipped {report.skipped}")
-            if status == "done":
-                break
-            if sent == 0:
-                await asyncio.sleep(0.5)  # rows waiting for a retry time
         bar.close()
-        print(f"broadcast #{broadcast_id} done: {report.sent} sent, {report.failed} failed, "
-              f"{report.skipped} skipped (unreachable or deleted) of {report.total}")
+        print(
+            f"broadcast #{broadcast_id} done: {report.sent} sent, {report.failed} failed, "
+            f"{report.skipped} skipped (unreachable or deleted) of {report.total}"
+        )
+        return report
     finally:
+        sender.stop()
+        await sending
         await services.close()
+
+
+async def _progress(db: Database, broadcast_id: int) -> tuple[BroadcastReport, str | None]:
+    async with db.read() as session:
+        report = await broadcast_report(session, broadcast_id)
+        status = await session.scalar(select(Broadcast.status).where(Broadcast.id == broadcast_id))
+    return report, status
 
 
 async def run_broadcast_command(args: argparse.Namespace, settings: Settings) -> int:
@@ -128,8 +139,9 @@ async def run_broadcast_command(args: argparse.Namespace, settings: Settings) ->
             return 1
         media_id = await _image(db, args.image)
         async with db.write() as session:
-            broadcast = await create_broadcast(session, text=args.text, target=target, media_id=media_id,
-                                               scheduled_at=at)
+            broadcast = await create_broadcast(
+                session, text=args.text, target=target, media_id=media_id, scheduled_at=at
+            )
     finally:
         await db.close()
     if at is not None and at > datetime.now(UTC):
