@@ -179,7 +179,7 @@ def worker_env(db_path: Path, platform: str, fake_url: str) -> dict[str, str]:
     from tests.fakes.telegram_api import TOKEN
 
     env = dict(os.environ)
-    env |= {"DATABASE_URL": f"sqlite+aiosqlite:///{db_path}", "LOG_LEVEL": "ERROR", "HPP_REMINDER_HOUR": "99"}
+    env |= {"DATABASE_URL": f"sqlite+aiosqlite:///{db_path}", "LOG_LEVEL": "ERROR"}
     if platform == "telegram":
         env |= {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": fake_url}
     else:

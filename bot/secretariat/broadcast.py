@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, insert, literal, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, exists, func, insert, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import outbox
@@ -324,17 +324,12 @@ async def _tell_composer(session: AsyncSession, broadcast: Broadcast, report: Br
 
 async def start_due(db: Database, now: datetime) -> list[int]:
     """Scheduled broadcasts whose time has come start sending; returns their ids."""
+    is_due = and_(Broadcast.status == "scheduled", or_(Broadcast.scheduled_at.is_(None), Broadcast.scheduled_at <= now))
+    async with db.read() as session:  # mostly none: asked without the write lock first
+        if not await session.scalar(select(exists().where(is_due))):
+            return []
     async with db.write() as session:
-        due = (
-            await session.scalars(
-                select(Broadcast)
-                .where(
-                    Broadcast.status == "scheduled",
-                    or_(Broadcast.scheduled_at.is_(None), Broadcast.scheduled_at <= now),
-                )
-                .with_for_update(skip_locked=True)
-            )
-        ).all()
+        due = (await session.scalars(select(Broadcast).where(is_due).with_for_update(skip_locked=True))).all()
         for broadcast in due:
             broadcast.status = "sending"
             await _tell_composer(session, broadcast, None)
@@ -368,11 +363,21 @@ async def broadcast_round(db: Database, now: datetime | None = None) -> int:
         sending = (await session.scalars(select(Broadcast.id).where(Broadcast.status == "sending"))).all()
     handled = 0
     for broadcast_id in sending:
-        while batch := await convert_batch(db, broadcast_id):
+        while await _has_pending_recipients(db, broadcast_id) and (batch := await convert_batch(db, broadcast_id)):
             handled += batch
             await asyncio.sleep(CHUNK_PAUSE)
         await finish_if_done(db, broadcast_id, now)
     return handled
+
+
+async def _has_pending_recipients(db: Database, broadcast_id: int) -> bool:
+    """Looked up by a read, without SQLite's write lock: the worker asks every two seconds, and mostly the
+    answer is no (the broadcast is queued and the outbox is sending it)."""
+    async with db.read() as session:
+        pending = exists().where(
+            BroadcastRecipient.broadcast_id == broadcast_id, BroadcastRecipient.status == "pending"
+        )
+        return bool(await session.scalar(select(pending)))
 
 
 async def run_broadcast_worker(services: Any) -> None:
