@@ -227,10 +227,13 @@ def _free(now: datetime) -> ColumnElement[bool]:
 
 
 def _due_rows(now: datetime, limit: int) -> Select[int, int | None, bool | None, str | None, datetime | None]:
-    """The first unfinished row of each chat, if it is due, with what the sender needs to know of its person.
+    """The first unfinished row of each chat, if it is due, with what the sender needs to know of its person;
+    conversation first, broadcasts after.
 
-    A row queued for later (never tried, not yet due) does not hold up the chat's other rows; one waiting to be
-    tried again does, so a chat's messages never overtake each other."""
+    A chat's messages never overtake each other, with two exceptions that keep a chat from waiting on what is not
+    part of its conversation: a row queued for later (never tried, not yet due), and a broadcast. A Telegram
+    broadcast to 10,000 people takes five and a half minutes at 30 messages a second; the replies to someone
+    talking to the bot meanwhile go first, rather than behind it."""
     earlier = aliased(OutboxMessage)
     blocked = exists().where(
         and_(
@@ -239,6 +242,7 @@ def _due_rows(now: datetime, limit: int) -> Select[int, int | None, bool | None,
             earlier.id < OutboxMessage.id,
             earlier.status.in_(("pending", "sending")),
             ~and_(earlier.status == "pending", earlier.attempts == 0, earlier.next_attempt_at > now),
+            or_(earlier.broadcast_id.is_(None), OutboxMessage.broadcast_id.is_not(None)),
         )
     )
     due = or_(
@@ -249,9 +253,14 @@ def _due_rows(now: datetime, limit: int) -> Select[int, int | None, bool | None,
         select(OutboxMessage.id, Person.id, Person.is_reachable, Person.locale, Person.deleted_at)
         .outerjoin(Person, Person.id == OutboxMessage.person_id)
         .where(due, ~blocked)
-        .order_by(OutboxMessage.id)
+        .order_by(OutboxMessage.broadcast_id.is_not(None), OutboxMessage.id)
         .limit(limit)
     )
+
+
+def _sending_order(row: OutboxMessage) -> tuple[bool, int]:
+    """Conversation before broadcasts, then queue order (as `_due_rows` chooses them)."""
+    return row.broadcast_id is not None, row.id
 
 
 async def _set_free_rows(
@@ -373,7 +382,7 @@ class OutboxSender:
         people = {person: (locale, deleted) for _id, person, _reachable, locale, deleted in candidates if person}
         self._erased |= {person for person, (_locale, deleted) in people.items() if deleted is not None}
         locales = {person: locale for person, (locale, _deleted) in people.items() if locale is not None}
-        return Claim(sorted(claimed, key=lambda row: row.id), locales, skipped=len(unreachable))
+        return Claim(sorted(claimed, key=_sending_order), locales, skipped=len(unreachable))
 
     async def _deliver_chat(self, rows: list[OutboxMessage], locales: dict[int, str]) -> None:
         try:

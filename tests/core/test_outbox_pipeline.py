@@ -11,10 +11,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot.core.outbox import LEASE, OutboxSender, enqueue
+from bot.core.outbox import LEASE, OutboxSender, Queued, enqueue, enqueue_many
 from bot.core.types import DeliveryResult, OutboundMessage, Reply
 from storage.db import Database
-from storage.models import OutboxMessage
+from storage.models import Broadcast, OutboxMessage
 from tests.support.chat import RecordingChannel
 
 
@@ -178,3 +178,18 @@ async def test_a_message_waiting_to_be_tried_again_holds_up_the_chats_later_mess
     channel = RecordingChannel()
     assert await OutboxSender(db, {"simulator": channel}).run_once() == 0
     assert channel.delivered == []
+
+
+async def test_replies_go_before_a_broadcast_in_progress_and_do_not_wait_behind_it(db: Database) -> None:
+    """Someone talking to the bot during a long Telegram broadcast gets answers now, not after 10,000 others,
+    even if the broadcast's message to them is still queued."""
+    async with db.write() as session:
+        broadcast = Broadcast(text="ประกาศ", status="sending")
+        session.add(broadcast)
+        await session.flush()
+        messages = [Queued(f"b{n}", "simulator", f"chat-{n}") for n in range(150)]
+        await enqueue_many(session, messages, [Reply("ประกาศ")], broadcast_id=broadcast.id)
+        await enqueue(session, channel="simulator", recipient="chat-149", replies=[Reply("ตอบ")], key="reply")
+    claim = await OutboxSender(db, {}, batch_size=100)._claim()
+    assert claim.rows[0].idempotency_key == "reply"
+    assert [row.idempotency_key for row in claim.rows[1:]] == [f"b{n}" for n in range(99)]
