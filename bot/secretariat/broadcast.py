@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 
 LINE_BATCH = 500  # LINE's multicast limit
 SINGLE_CHUNK = 500  # Telegram and simulator recipients turned into outbox rows per transaction
+PROGRESS_MIN_RECIPIENTS = 100  # broadcasts this large tell their composer how far they are
+PROGRESS_SHARES = (25, 50, 75)  # percent done at which they do
 CHUNK_PAUSE = 0.05  # seconds between two chunks: the sender's records get SQLite's write lock in between
 POLL_SECONDS = 2.0
 
@@ -294,9 +296,19 @@ async def convert_batch(db: Database, broadcast_id: int) -> int:
 # ---------------------------------------------------------------- start and finish
 
 
-def _status_text(broadcast: Broadcast, report: BroadcastReport | None) -> str:
+def _status_text(broadcast: Broadcast, stage: str, report: BroadcastReport | None) -> str:
     if report is None:
         return _("Broadcast #{id} is on its way to {total} people.", id=broadcast.id, total=broadcast.total)
+    if stage != "end":
+        return _(
+            "Broadcast #{id}: {done} of {total} done so far ({sent} sent, {failed} failed, {skipped} skipped).",
+            id=broadcast.id,
+            done=report.done,
+            total=report.total,
+            sent=report.sent,
+            failed=report.failed,
+            skipped=report.skipped,
+        )
     return _(
         "Broadcast #{id} finished: {sent} sent, {failed} failed, {skipped} skipped (unreachable).",
         id=broadcast.id,
@@ -306,20 +318,51 @@ def _status_text(broadcast: Broadcast, report: BroadcastReport | None) -> str:
     )
 
 
-async def _tell_composer(session: AsyncSession, broadcast: Broadcast, report: BroadcastReport | None) -> None:
+def _status_key(broadcast_id: int, stage: str) -> str:
+    return f"broadcast:{broadcast_id}:status:{stage}"
+
+
+async def _tell_composer(
+    session: AsyncSession, broadcast: Broadcast, stage: str, report: BroadcastReport | None = None
+) -> None:
+    """A status message to the chat the broadcast was composed in: once per stage (start, a share done, end)."""
     chat = broadcast.status_chat
     if not chat:
         return
     with use_locale(chat.get("locale")):
-        text = _status_text(broadcast, report)
+        text = _status_text(broadcast, stage, report)
     await outbox.enqueue(
         session,
         channel=chat["channel"],
         recipient=chat["chat"],
         replies=[Reply(text)],
-        key=f"broadcast:{broadcast.id}:status:{'end' if report else 'start'}",
+        key=_status_key(broadcast.id, stage),
         person_id=chat.get("person_id"),
     )
+
+
+def _progress_stage(report: BroadcastReport) -> str | None:
+    """The last milestone a large broadcast has passed ("50%"), or None: small ones end within seconds."""
+    if report.total < PROGRESS_MIN_RECIPIENTS or not report.pending:
+        return None
+    passed = [share for share in PROGRESS_SHARES if report.done * 100 >= share * report.total]
+    return f"{passed[-1]}%" if passed else None
+
+
+async def tell_progress(db: Database, broadcast_id: int) -> BroadcastReport:
+    """Tell the composer when a large broadcast passes a quarter, half and three quarters; returns the counts."""
+    async with db.read() as session:
+        report = await broadcast_report(session, broadcast_id)
+        stage = _progress_stage(report)
+        broadcast = await session.get(Broadcast, broadcast_id)
+        if stage is None or broadcast is None or not broadcast.status_chat:
+            return report
+        told = select(exists().where(OutboxMessage.idempotency_key == _status_key(broadcast_id, stage)))
+        if await session.scalar(told):
+            return report
+    async with db.write() as session:
+        await _tell_composer(session, broadcast, stage, report)
+    return report
 
 
 async def start_due(db: Database, now: datetime) -> list[int]:
@@ -332,15 +375,14 @@ async def start_due(db: Database, now: datetime) -> list[int]:
         due = (await session.scalars(select(Broadcast).where(is_due).with_for_update(skip_locked=True))).all()
         for broadcast in due:
             broadcast.status = "sending"
-            await _tell_composer(session, broadcast, None)
+            await _tell_composer(session, broadcast, "start")
         return [broadcast.id for broadcast in due]
 
 
 async def finish_if_done(db: Database, broadcast_id: int, now: datetime) -> BroadcastReport | None:
     """Close a broadcast once every recipient is sent, failed or skipped; returns the final report."""
-    async with db.read() as session:  # counted without the write lock first: mostly, some are still pending
-        if (await broadcast_report(session, broadcast_id)).pending:
-            return None
+    if (await tell_progress(db, broadcast_id)).pending:  # counted by a read: mostly, some are still pending
+        return None
     async with db.write() as session:
         broadcast = await _lock_sending(session, broadcast_id)
         if broadcast is None:
@@ -350,7 +392,7 @@ async def finish_if_done(db: Database, broadcast_id: int, now: datetime) -> Broa
             return None
         broadcast.status, broadcast.finished_at = "done", now
         broadcast.sent, broadcast.failed, broadcast.skipped = report.sent, report.failed, report.skipped
-        await _tell_composer(session, broadcast, report)
+        await _tell_composer(session, broadcast, "end", report)
         return report
 
 

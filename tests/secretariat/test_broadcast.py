@@ -201,3 +201,21 @@ async def test_the_composer_hears_the_start_and_the_final_report(settings, db: D
         f"Broadcast #{broadcast_id} finished: 4 sent, 1 failed, 1 skipped (unreachable).",
     ]
     assert len(line.delivered) == 1 and len(line.delivered[0].recipients) == 3
+
+
+async def test_the_composer_of_a_large_broadcast_hears_how_far_it_is(settings, db: Database) -> None:  # type: ignore[no-untyped-def]
+    await add_citizens(db, "simulator", 200)
+    composer = await add_person(db, "secretariat", PROVINCE, locale="th", user="composer")
+    broadcast_id = await new_broadcast(db, StatusChat.of(composer))
+    channel = RecordingChannel("simulator")
+    await broadcast_round(db)
+    assert await OutboxSender(db, {"simulator": channel}, batch_size=121).run_once() == 121  # the start, 120 people
+    await broadcast_round(db)
+    await broadcast_round(db)  # a second look tells nothing new
+    while await OutboxSender(db, {"simulator": channel}).run_once():
+        await broadcast_round(db)
+    assert [reply.text for reply in channel.replies_to("composer")] == [
+        f"กำลังส่งประกาศ #{broadcast_id} ถึงผู้รับ 200 ราย",
+        f"ประกาศ #{broadcast_id}: ส่งไปแล้ว 120 จาก 200 ราย (สำเร็จ 120 ราย ไม่สำเร็จ 0 ราย ข้าม 0 ราย)",
+        f"ประกาศ #{broadcast_id} ส่งเสร็จแล้ว: สำเร็จ 200 ราย ไม่สำเร็จ 0 ราย ข้าม 0 ราย (ติดต่อไม่ได้)",
+    ]
