@@ -1,6 +1,7 @@
 """Broadcast to N recipients (10,000 by default) on LINE and on Telegram against the fake APIs, with the sending
-worker killed (SIGKILL) twice during the run. Prints the achieved rate as a share of the platform limit, the wall
-time, and duplicates and losses counted on the fake side.
+worker killed (SIGKILL) twice during the run, or stopped by SIGTERM as on a deploy (`--signal term`). Prints the
+achieved rate as a share of the platform limit, the wall time, and duplicates and losses counted on the fake
+side.
 
 The fakes (tests/fakes) do not enforce rate limits themselves, so this bench puts a token bucket in front of
 them: Telegram 30 messages/s per bot, LINE 200 multicast requests/s (and at most 500 recipients per request).
@@ -9,7 +10,7 @@ services (outbox sender, broadcast worker, the real LINE and Telegram channels);
 to LEASE_SECONDS so rows a killed worker had claimed come back quickly.
 
     python -m bench broadcast                    # both platforms, 10,000 recipients each
-    python -m bench.broadcast --recipients 3000 --platform telegram
+    python -m bench.broadcast --recipients 3000 --platform telegram --kills 10 --signal term
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ LEASE_SECONDS = 10.0
 TELEGRAM_LIMIT = 30.0  # messages per second per bot
 LINE_LIMIT = 200.0  # multicast requests per second
 LINE_BATCH = 500
+STOP_SIGNALS = {"kill": signal.SIGKILL, "term": signal.SIGTERM}
 
 
 # ---------------------------------------------------------------- the limit on the fake side
@@ -192,15 +194,14 @@ def start_worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
 
 
 async def _run_worker() -> None:
+    """`hpp-bot worker`, with the short lease: SIGTERM stops it gracefully, as on a deploy."""
     import bot.core.outbox as outbox_module
-    from bot.services import Services
+    from bot.services import running_services
     from bot.settings import load_settings
 
     outbox_module.LEASE = timedelta(seconds=LEASE_SECONDS)
-    services = Services.build(load_settings())
-    await services.open()
-    services.start_workers()
-    await asyncio.Event().wait()
+    async with running_services(load_settings()) as (_services, stop):
+        await stop.wait()
 
 
 # ---------------------------------------------------------------- one run
@@ -214,6 +215,7 @@ class Result:
     duplicates: int
     lost: int
     kills: int
+    stopped_by: str
     wall_seconds: float
     sending_seconds: float
     requests: int
@@ -225,7 +227,7 @@ class Result:
         return self.delivered / self.sending_seconds if self.sending_seconds else 0.0
 
     def print(self) -> None:
-        print(f"{self.platform}: {self.recipients} recipients, worker killed {self.kills} times")
+        print(f"{self.platform}: {self.recipients} recipients, worker stopped by {self.stopped_by} {self.kills} times")
         print(f"  delivered to {self.delivered} distinct recipients; duplicates {self.duplicates}; lost {self.lost}")
         print(
             f"  wall time {self.wall_seconds:.1f} s (includes restarts and the {LEASE_SECONDS:.0f} s lease after "
@@ -293,7 +295,9 @@ def sending_time(times: list[float], gap: float = 1.5) -> float:
     return sum(b - a for a, b in itertools.pairwise(times) if b - a <= gap)
 
 
-def run_platform(template: Path, folder: Path, platform: str, count: int, kills: int, timeout: float) -> Result:
+def run_platform(
+    template: Path, folder: Path, platform: str, count: int, kills: int, timeout: float, stop_signal: int
+) -> Result:
     db_path = folder / f"{platform}.db"
     shutil.copyfile(template, db_path)
     broadcast_id, users = add_recipients_and_broadcast(db_path, platform, count)
@@ -306,7 +310,7 @@ def run_platform(template: Path, folder: Path, platform: str, count: int, kills:
         try:
             while time.monotonic() - started < timeout:
                 if killed < kills and delivered_so_far(fake, platform) >= count * (killed + 1) / (kills + 1):
-                    worker.send_signal(signal.SIGKILL)
+                    worker.send_signal(stop_signal)
                     worker.wait()
                     killed += 1
                     worker = start_worker(env)
@@ -327,6 +331,7 @@ def run_platform(template: Path, folder: Path, platform: str, count: int, kills:
         duplicates=sum(n - 1 for n in counts.values() if n > 1),
         lost=count - delivered,
         kills=killed,
+        stopped_by=signal.Signals(stop_signal).name,
         wall_seconds=wall,
         sending_seconds=sending_time(times),
         requests=requests,
@@ -339,7 +344,13 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="bench.broadcast", description=__doc__.split("\n\n")[0])
     parser.add_argument("--recipients", type=int, default=10_000)
     parser.add_argument("--platform", choices=("line", "telegram", "both"), default="both")
-    parser.add_argument("--kills", type=int, default=2)
+    parser.add_argument("--kills", type=int, default=2, help="how many times the worker is stopped mid-way")
+    parser.add_argument(
+        "--signal",
+        choices=tuple(STOP_SIGNALS),
+        default="kill",
+        help="kill: SIGKILL, as in a crash (the default); term: SIGTERM, as on a deploy",
+    )
     parser.add_argument("--timeout", type=float, default=900.0)
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(sys.argv[1:] if argv is None and __name__ == "__main__" else argv or [])
@@ -352,7 +363,10 @@ def main(argv: list[str] | None = None) -> None:
         print("preparing a seeded database ...", flush=True)
         template = prepare_template(folder)
         for platform in platforms:
-            run_platform(template, folder, platform, args.recipients, args.kills, args.timeout).print()
+            result = run_platform(
+                template, folder, platform, args.recipients, args.kills, args.timeout, STOP_SIGNALS[args.signal]
+            )
+            result.print()
 
 
 if __name__ == "__main__":

@@ -23,6 +23,8 @@ from handlers import load_flows
 from storage.db import Database
 
 log = logging.getLogger(__name__)
+DRAIN_SECONDS = 10.0  # how long a stopping worker may finish what it is doing (platforms allow ~30 s)
+DRAINED_WORKERS = ("inbox-worker", "outbox-sender")
 
 
 @dataclass
@@ -74,10 +76,16 @@ class Services:
             self._tasks.append(task)
 
     async def stop_workers(self) -> None:
+        """Stop gracefully: the inbox worker ends its event, the outbox sender finishes and records what is on
+        its way (cancelled mid-request, a message could reach the platform unrecorded and go again after the
+        restart). Whatever is still running after DRAIN_SECONDS is cancelled."""
         if self.inbox_worker is not None:
             self.inbox_worker.stop()
         if self.outbox_sender is not None:
             self.outbox_sender.stop()
+        draining = [task for task in self._tasks if task.get_name() in DRAINED_WORKERS]
+        if draining:
+            await asyncio.wait(draining, timeout=DRAIN_SECONDS)
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:

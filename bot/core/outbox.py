@@ -9,6 +9,7 @@ later (429/5xx), failed for good (4xx), or the person blocked the bot.
 from __future__ import annotations
 
 import asyncio
+import enum
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -185,6 +186,15 @@ class _Outcome:
     done: asyncio.Future[None]
 
 
+class _Then(enum.Enum):
+    """After a row: the chat's next row may go, it must wait (a retry, a lease nearly over), or the sender is
+    stopping and the row was not sent."""
+
+    NEXT = "next"
+    WAIT = "wait"
+    STOP = "stop"
+
+
 @dataclass
 class Claim:
     """What one claim took: rows leased to this sender, their people's languages, and rows skipped (the person
@@ -307,6 +317,7 @@ class OutboxSender:
         self._erased: set[int] = set()  # people who deleted their data: their sent rows keep no trace
         self._outcomes: list[_Outcome] = []  # delivered, not yet committed
         self._outcome_writer: asyncio.Task[None] | None = None
+        self._unstarted: list[int] = []  # claimed, never started: handed back when the sender stops
 
     async def run(self) -> None:
         """Deliver until stopped, as a pipeline: the next batch is claimed while the current one is still on
@@ -320,7 +331,10 @@ class OutboxSender:
                     await self._wait_for_work(poll=None)  # enough in hand: claim more once some is done
                 elif await self._claim_and_start(deliveries) == 0:
                     await self._wait_for_work(poll=self.poll_seconds)
-            await asyncio.gather(*deliveries, return_exceptions=True)  # stopped: let what is on its way finish
+            # Stopped (SIGTERM on a deploy): what is on its way finishes and is recorded; what has not started
+            # is handed back at once, rather than waiting out its lease, for the next sender.
+            await asyncio.gather(*deliveries, return_exceptions=True)
+            await self._release(self._unstarted)
         finally:
             for task in deliveries:
                 task.cancel()
@@ -386,26 +400,49 @@ class OutboxSender:
 
     async def _deliver_chat(self, rows: list[OutboxMessage], locales: dict[int, str]) -> None:
         try:
-            for row in rows:
-                if not await self._deliver_and_record(row, locales):
-                    break  # keep the chat's order: later rows wait behind this one
+            for index, row in enumerate(rows):
+                then = await self._deliver_and_record(row, locales)
+                if then is _Then.STOP:
+                    self._unstarted.extend(unsent.id for unsent in rows[index:])
+                elif then is _Then.WAIT:
+                    # The chat's later rows wait behind this one (its order is kept): handed back now, not held
+                    # for the rest of the lease, so they follow as soon as it has gone.
+                    await self._release([later.id for later in rows[index + 1 :]])
+                if then is not _Then.NEXT:
+                    break
         finally:
             self._in_hand -= len(rows)
             self._row_done.set()
 
-    async def _deliver_and_record(self, row: OutboxMessage, locales: dict[int, str]) -> bool:
-        """Returns False when the chat's later rows must wait (a retry, or the lease is nearly over)."""
+    async def _deliver_and_record(self, row: OutboxMessage, locales: dict[int, str]) -> _Then:
+        """Deliver and record one row; says whether the chat's next row may follow."""
         # What a channel adds itself (button captions, "type the number") speaks the person's language.
         locale = locales.get(row.person_id) if row.person_id is not None else None
         async with self._limit:
+            if self._stopping.is_set():
+                return _Then.STOP
             if not _lease_allows_sending(row):
                 # Another sender may take the row back soon: sending now could send it twice. Leave it leased.
                 log.warning("outbox %s: lease nearly over before sending; left for the next claim", row.id)
-                return False
+                return _Then.WAIT
             with use_locale(locale):
                 result = await self._deliver(row)
         await self._record(row, result)
-        return result.status is not DeliveryStatus.RETRY
+        return _Then.WAIT if result.status is DeliveryStatus.RETRY else _Then.NEXT
+
+    async def _release(self, ids: list[int]) -> None:
+        """Hand back rows this sender claimed but never started."""
+        if not ids:
+            return
+        async with self.db.write() as session:
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(ids), OutboxMessage.status == "sending")
+                .values(status="pending", claimed_until=None)
+                .execution_options(synchronize_session=False)
+            )
+        log.info("outbox sender: %d claimed rows handed back unsent", len(ids))
+        ids.clear()
 
     async def _deliver(self, row: OutboxMessage) -> DeliveryResult:
         channel = self.channels.get(row.channel)

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.core.outbox import LEASE, OutboxSender, Queued, enqueue, enqueue_many
-from bot.core.types import DeliveryResult, OutboundMessage, Reply
+from bot.core.types import DeliveryResult, DeliveryStatus, OutboundMessage, Reply
 from storage.db import Database
 from storage.models import Broadcast, OutboxMessage
 from tests.support.chat import RecordingChannel
@@ -193,3 +193,51 @@ async def test_replies_go_before_a_broadcast_in_progress_and_do_not_wait_behind_
     claim = await OutboxSender(db, {}, batch_size=100)._claim()
     assert claim.rows[0].idempotency_key == "reply"
     assert [row.idempotency_key for row in claim.rows[1:]] == [f"b{n}" for n in range(99)]
+
+
+async def test_a_stopping_sender_records_what_is_on_its_way_and_hands_back_the_rest(db: Database) -> None:
+    """SIGTERM on a deploy: a send cut off mid-request could reach the platform unrecorded and go again after
+    the restart; and rows never started should not wait out their lease."""
+    await queue(db, [(f"chat-{n}", f"ประกาศ {n}") for n in range(5)])
+    channel = GatedChannel()
+    sender = OutboxSender(db, {"simulator": channel}, batch_size=5, concurrency=2)
+    running = asyncio.create_task(sender.run())
+
+    async def two_on_their_way() -> bool:
+        return channel.waiting == 2
+
+    await until(two_on_their_way)
+    sender.stop()
+    channel.gate.set()
+    await running
+    assert len(channel.delivered) == 2
+    assert await statuses(db) == {"sent": 2, "pending": 3}
+    async with db.read() as session:
+        leased = await session.scalar(select(func.count()).where(OutboxMessage.claimed_until.is_not(None)))
+    assert leased == 0
+    restarted = RecordingChannel()
+    assert await OutboxSender(db, {"simulator": restarted}).run_once() == 3  # at once, not after the lease
+    assert len(restarted.delivered) == 3
+
+
+async def test_a_retry_hands_back_the_chats_later_messages_instead_of_holding_them(db: Database) -> None:
+    """Regression: after a 429 the chat's later rows stayed leased for the whole lease (60 s), so they followed
+    a minute late even when the retry went a second later."""
+    await queue(db, [("somchai", "ข้อ 1"), ("somchai", "ข้อ 2"), ("somchai", "ข้อ 3")])
+
+    class BusyOnce(RecordingChannel):
+        busy = True
+
+        async def deliver(self, message: OutboundMessage) -> DeliveryResult:
+            if self.busy:
+                self.busy = False
+                return DeliveryResult(DeliveryStatus.RETRY, retry_after=0)
+            return await super().deliver(message)
+
+    channel = BusyOnce()
+    sender = OutboxSender(db, {"simulator": channel})
+    await sender.run_once()
+    assert await statuses(db) == {"pending": 3}
+    for _round in range(3):
+        await sender.run_once()
+    assert [reply.text for reply in channel.replies_to("somchai")] == ["ข้อ 1", "ข้อ 2", "ข้อ 3"]
