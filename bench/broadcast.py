@@ -230,8 +230,8 @@ class Result:
         print(f"{self.platform}: {self.recipients} recipients, worker stopped by {self.stopped_by} {self.kills} times")
         print(f"  delivered to {self.delivered} distinct recipients; duplicates {self.duplicates}; lost {self.lost}")
         print(
-            f"  wall time {self.wall_seconds:.1f} s (includes restarts and the {LEASE_SECONDS:.0f} s lease after "
-            "each kill); sending time %.1f s" % self.sending_seconds
+            f"  wall time {self.wall_seconds:.1f} s (includes the restarts, and after a SIGKILL the "
+            f"{LEASE_SECONDS:.0f} s lease of the rows it held); sending time {self.sending_seconds:.1f} s"
         )
         if self.platform == "telegram":
             print(
