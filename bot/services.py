@@ -24,7 +24,6 @@ from storage.db import Database
 
 log = logging.getLogger(__name__)
 DRAIN_SECONDS = 10.0  # how long a stopping worker may finish what it is doing (platforms allow ~30 s)
-DRAINED_WORKERS = ("inbox-worker", "outbox-sender")
 
 
 @dataclass
@@ -38,6 +37,7 @@ class Services:
     inbox_worker: InboxWorker | None = None
     outbox_sender: OutboxSender | None = None
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    _stoppable: list[asyncio.Task[None]] = field(default_factory=list)
 
     @classmethod
     def build(cls, settings: Settings, channels: dict[str, Channel] | None = None) -> Services:
@@ -68,12 +68,12 @@ class Services:
 
     def start_workers(self) -> None:
         assert self.inbox_worker is not None and self.outbox_sender is not None
-        self._tasks = [
+        # The inbox worker and the outbox sender can stop gracefully; the other loops are simply cancelled.
+        self._stoppable = [
             asyncio.create_task(self.inbox_worker.run(), name="inbox-worker"),
             asyncio.create_task(self.outbox_sender.run(), name="outbox-sender"),
         ]
-        for task in extra_worker_tasks(self):
-            self._tasks.append(task)
+        self._tasks = [*self._stoppable, *extra_worker_tasks(self)]
 
     async def stop_workers(self) -> None:
         """Stop gracefully: the inbox worker ends its event, the outbox sender finishes and records what is on
@@ -83,15 +83,14 @@ class Services:
             self.inbox_worker.stop()
         if self.outbox_sender is not None:
             self.outbox_sender.stop()
-        draining = [task for task in self._tasks if task.get_name() in DRAINED_WORKERS]
-        if draining:
-            await asyncio.wait(draining, timeout=DRAIN_SECONDS)
+        if self._stoppable:
+            await asyncio.wait(self._stoppable, timeout=DRAIN_SECONDS)
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        self._tasks = []
+        self._tasks, self._stoppable = [], []
 
     async def close(self) -> None:
         await self.stop_workers()

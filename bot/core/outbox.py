@@ -335,6 +335,7 @@ class OutboxSender:
             # is handed back at once, rather than waiting out its lease, for the next sender.
             await asyncio.gather(*deliveries, return_exceptions=True)
             await self._release(self._unstarted)
+            self._unstarted = []
         finally:
             for task in deliveries:
                 task.cancel()
@@ -442,7 +443,6 @@ class OutboxSender:
                 .execution_options(synchronize_session=False)
             )
         log.info("outbox sender: %d claimed rows handed back unsent", len(ids))
-        ids.clear()
 
     async def _deliver(self, row: OutboxMessage) -> DeliveryResult:
         channel = self.channels.get(row.channel)
