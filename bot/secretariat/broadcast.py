@@ -249,9 +249,9 @@ async def _queue_line_batch(session: AsyncSession, broadcast: Broadcast) -> int:
 
 
 async def _queue_single_chunk(session: AsyncSession, broadcast: Broadcast) -> int:
-    """The next chunk of one-to-one recipients (Telegram, simulator) as outbox rows, in two statements: a
-    statement per recipient held SQLite's only write lock for ~46 s on 10,000 recipients, and every message
-    already sent waited that long to be recorded."""
+    """The next chunk of one-to-one recipients (Telegram, simulator) as outbox rows, in a few statements for
+    the whole chunk: two statements per recipient held SQLite's only write lock for ~46 s on 10,000
+    recipients, and every message already sent waited that long to be recorded."""
     query = (
         select(BroadcastRecipient.id, Person.id, Person.channel, Person.chat_id)
         .join(Person, Person.id == BroadcastRecipient.person_id)
@@ -297,7 +297,8 @@ async def convert_batch(db: Database, broadcast_id: int) -> int:
 
 
 def _status_text(broadcast: Broadcast, stage: str, report: BroadcastReport | None) -> str:
-    if report is None:
+    """The text for a stage: "start", a share done ("50%"), or "end"; all but the start need the counts."""
+    if stage == "start" or report is None:
         return _("Broadcast #{id} is on its way to {total} people.", id=broadcast.id, total=broadcast.total)
     if stage != "end":
         return _(
@@ -381,8 +382,6 @@ async def start_due(db: Database, now: datetime) -> list[int]:
 
 async def finish_if_done(db: Database, broadcast_id: int, now: datetime) -> BroadcastReport | None:
     """Close a broadcast once every recipient is sent, failed or skipped; returns the final report."""
-    if (await tell_progress(db, broadcast_id)).pending:  # counted by a read: mostly, some are still pending
-        return None
     async with db.write() as session:
         broadcast = await _lock_sending(session, broadcast_id)
         if broadcast is None:
@@ -408,7 +407,9 @@ async def broadcast_round(db: Database, now: datetime | None = None) -> int:
         while await _has_pending_recipients(db, broadcast_id) and (batch := await convert_batch(db, broadcast_id)):
             handled += batch
             await asyncio.sleep(CHUNK_PAUSE)
-        await finish_if_done(db, broadcast_id, now)
+        # Counted by a read first: mostly some recipients are still pending, and closing needs the write lock.
+        if not (await tell_progress(db, broadcast_id)).pending:
+            await finish_if_done(db, broadcast_id, now)
     return handled
 
 

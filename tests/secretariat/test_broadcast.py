@@ -216,6 +216,6 @@ async def test_the_composer_of_a_large_broadcast_hears_how_far_it_is(settings, d
         await broadcast_round(db)
     assert [reply.text for reply in channel.replies_to("composer")] == [
         f"กำลังส่งประกาศ #{broadcast_id} ถึงผู้รับ 200 ราย",
-        f"ประกาศ #{broadcast_id}: ส่งไปแล้ว 120 จาก 200 ราย (สำเร็จ 120 ราย ไม่สำเร็จ 0 ราย ข้าม 0 ราย)",
+        f"ประกาศ #{broadcast_id}: ดำเนินการแล้ว 120 จาก 200 ราย (สำเร็จ 120 ราย ไม่สำเร็จ 0 ราย ข้าม 0 ราย)",
         f"ประกาศ #{broadcast_id} ส่งเสร็จแล้ว: สำเร็จ 200 ราย ไม่สำเร็จ 0 ราย ข้าม 0 ราย (ติดต่อไม่ได้)",
     ]
