@@ -6,15 +6,18 @@ STAMP := $(VENV)/.installed
 BABEL := $(BIN)/pybabel
 
 # One gettext domain per area of the code, each extracted from its own folders (see bot/core/i18n.py).
-DOMAINS := core web line telegram complaints citizen officer secretariat
-core_PATHS := $(filter-out bot/officer_cli.py,$(wildcard bot/*.py)) $(wildcard bot/channels/*.py) bot/core $(wildcard handlers/*.py) storage
+DOMAINS := core domain cli web line telegram conversations complaints citizen officer secretariat
+core_PATHS := $(wildcard bot/*.py) $(wildcard bot/channels/*.py) bot/core bot/jobs storage
+domain_PATHS := bot/domain
+cli_PATHS := bot/cli
 web_PATHS := bot/web
 line_PATHS := bot/channels/line
 telegram_PATHS := bot/channels/telegram
+conversations_PATHS := $(wildcard handlers/*.py)
 complaints_PATHS := handlers/complaints
 citizen_PATHS := handlers/citizen
-officer_PATHS := handlers/officer bot/officer_cli.py
-secretariat_PATHS := handlers/secretariat bot/secretariat
+officer_PATHS := handlers/officer
+secretariat_PATHS := handlers/secretariat
 LANGS := th en
 KEYWORDS := -k _ -k N_ -k gettext -k lazy_gettext -k ngettext:1,2
 

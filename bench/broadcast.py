@@ -133,7 +133,7 @@ def prepare_template(folder: Path) -> Path:
 
 def add_recipients_and_broadcast(path: Path, platform: str, count: int) -> tuple[int, list[str]]:
     """N citizens on the platform in one province, and a broadcast to them; returns (broadcast id, user ids)."""
-    from bot.secretariat.broadcast import Target, create_broadcast
+    from bot.domain.broadcasts import Target, create_broadcast
     from storage.db import Database
     from storage.models import Person, Province
 

@@ -13,7 +13,6 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.channels import webhook_routes
-from bot.core.media import valid_signature
 from bot.core.types import Channel
 from bot.services import Services
 from bot.settings import Settings, get_settings, log_channels
@@ -41,7 +40,7 @@ async def healthz(request: Request) -> JSONResponse:
 async def media(request: Request) -> Response:
     """Serve a stored picture (simulator previews, LINE/Telegram image messages by URL)."""
     media_id = request.path_params["media_id"]
-    if not valid_signature(media_id, request.path_params["signature"]):
+    if not services_of(request).links.valid(media_id, request.path_params["signature"]):
         return JSONResponse({"error": "not found"}, status_code=404)
     async with services_of(request).db.read() as session:
         row = await session.scalar(select(Media).where(Media.id == media_id))

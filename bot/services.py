@@ -1,4 +1,5 @@
-"""The long-lived parts of a running bot: the database, the channels, the engine and the workers."""
+"""The composition root: the long-lived parts of a running bot (the database, the registry of conversations, the
+channels, the engine and the workers), built and wired here explicitly. Importing a module starts nothing."""
 
 from __future__ import annotations
 
@@ -6,20 +7,22 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
 
 from bot.channels import build_channels
 from bot.core.engine import Engine
 from bot.core.i18n import reload_translations
-from bot.core.inbox import InboxWorker
-from bot.core.media import configure_media_links
+from bot.core.inbox import InboxWorker, InboxWriter
+from bot.core.media import DatabaseMediaStore, MediaLinks
 from bot.core.outbox import OutboxSender
+from bot.core.registry import Registry
 from bot.core.types import Channel
+from bot.jobs.broadcasts import run_broadcast_worker
+from bot.jobs.scheduler import Scheduler, run_scheduler
 from bot.settings import Settings, log_channels
-from handlers import load_flows
+from handlers import build_registry, notices
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -30,10 +33,13 @@ DRAIN_SECONDS = 10.0  # how long a stopping worker may finish what it is doing (
 class Services:
     settings: Settings
     db: Database
+    registry: Registry
+    links: MediaLinks
     channels: dict[str, Channel]
     engine: Engine
     inbox_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
     outbox_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
+    inbox: InboxWriter = field(init=False)
     inbox_worker: InboxWorker | None = None
     outbox_sender: OutboxSender | None = None
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
@@ -41,13 +47,15 @@ class Services:
 
     @classmethod
     def build(cls, settings: Settings, channels: dict[str, Channel] | None = None) -> Services:
-        load_flows()
         reload_translations()
-        configure_media_links(settings)
         db = Database(settings.database_url)
+        registry = build_registry()
+        links = MediaLinks.from_settings(settings)
+        channels = channels or build_channels(settings, DatabaseMediaStore(db), links)
         outbox_wakeup = asyncio.Event()
-        engine = Engine(db, settings, on_outbox=outbox_wakeup)
-        services = cls(settings, db, channels or build_channels(settings), engine, outbox_wakeup=outbox_wakeup)
+        engine = Engine(db, settings, registry, links, on_outbox=outbox_wakeup)
+        services = cls(settings, db, registry, links, channels, engine, outbox_wakeup=outbox_wakeup)
+        services.inbox = InboxWriter(db, services.inbox_wakeup)
         services.inbox_worker = InboxWorker(
             db,
             engine,
@@ -73,7 +81,24 @@ class Services:
             asyncio.create_task(self.inbox_worker.run(), name="inbox-worker"),
             asyncio.create_task(self.outbox_sender.run(), name="outbox-sender"),
         ]
-        self._tasks = [*self._stoppable, *extra_worker_tasks(self)]
+        self._tasks = [*self._stoppable, *self._job_tasks()]
+
+    def _job_tasks(self) -> list[asyncio.Task[None]]:
+        """The reminder scheduler and the broadcast worker: loops that are simply cancelled at shutdown."""
+        settings, wake_sender = self.settings, self.outbox_wakeup.set
+        scheduler = Scheduler(
+            self.db,
+            reminder=notices.reminder,
+            digest=notices.overdue_digest,
+            hour=settings.reminder_hour,
+            offsets=settings.reminder_offset_days,
+        )
+        return [
+            asyncio.create_task(
+                run_scheduler(scheduler, settings.scheduler_tick_seconds, wake_sender), name="scheduler"
+            ),
+            asyncio.create_task(run_broadcast_worker(self.db, wake_sender), name="broadcast-worker"),
+        ]
 
     async def stop_workers(self) -> None:
         """Stop gracefully: the inbox worker ends its event, the outbox sender finishes and records what is on
@@ -116,12 +141,3 @@ async def running_services(settings: Settings) -> AsyncIterator[tuple[Services, 
         yield services, stop
     finally:
         await services.close()
-
-
-WorkerFactory = Callable[["Services"], Coroutine[Any, Any, None]]
-WORKER_FACTORIES: list[WorkerFactory] = []  # background loops other modules add (scheduler, broadcasts)
-
-
-def extra_worker_tasks(services: Services) -> list[asyncio.Task[None]]:
-    """Background loops other modules add (the reminder scheduler, broadcasts)."""
-    return [asyncio.create_task(factory(services)) for factory in WORKER_FACTORIES]

@@ -1,26 +1,37 @@
-"""The conversations, channel-agnostic: one module per flow, plus the router that picks the flow."""
+"""The conversations, channel-agnostic: one module per flow, each exposing `register(registry)`."""
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
+from bot.core.registry import Registry
+from handlers import menu
+from handlers.citizen import agenda, feedback, follow, mydata, rating
+from handlers.complaints import complain, pdpa
+from handlers.officer import cases, invite, mykpis, register, report
+from handlers.secretariat import broadcast, manage, summary
 
-# Feature packages register their flows when imported; the order decides which registration wins.
-FLOW_PACKAGES = (
-    "handlers.menu",
-    "handlers.complaints",
-    "handlers.citizen",
-    "handlers.officer",
-    "handlers.secretariat",
+CONVERSATIONS = (
+    menu,
+    pdpa,
+    complain,
+    follow,
+    rating,
+    agenda,
+    feedback,
+    mydata,
+    register,
+    report,
+    mykpis,
+    cases,
+    invite,
+    broadcast,
+    summary,
+    manage,
 )
 
 
-def load_flows() -> None:
-    """Import every flow module so that each registers itself with the router."""
-    for name in FLOW_PACKAGES:
-        module = importlib.import_module(name)
-        path = getattr(module, "__path__", None)
-        if path is None:
-            continue
-        for info in pkgutil.iter_modules(path):
-            importlib.import_module(f"{name}.{info.name}")
+def build_registry() -> Registry:
+    """Every flow, menu entry, command and button prefix of the bot, in one registry."""
+    registry = Registry()
+    for conversation in CONVERSATIONS:
+        conversation.register(registry)
+    return registry

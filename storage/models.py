@@ -35,6 +35,7 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
+
 class UTCDateTime(TypeDecorator[datetime]):
     """An aware UTC timestamp on every database.
 

@@ -21,9 +21,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core import outbox
 from bot.core.flow import Ctx, Flow, Outcome
 from bot.core.i18n import _, normalise_locale, use_locale
+from bot.core.media import MediaLinks
+from bot.core.notify import queue_notifications
+from bot.core.registry import Gate, Registry
 from bot.core.types import Choice, Inbound, InboundKind, Reply, replies_from_json, replies_to_json
 from bot.settings import Settings
-from handlers import menu, router
 from storage.db import Database
 from storage.models import Conversation, InboxEvent, Person
 
@@ -55,9 +57,18 @@ def _now() -> datetime:
 
 
 class Engine:
-    def __init__(self, db: Database, settings: Settings, on_outbox: asyncio.Event | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        registry: Registry,
+        links: MediaLinks,
+        on_outbox: asyncio.Event | None = None,
+    ) -> None:
         self.db = db
         self.settings = settings
+        self.registry = registry
+        self.links = links
         self.on_outbox = on_outbox
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
@@ -103,7 +114,7 @@ class Engine:
         )
         role_before = person.role
         with use_locale(person.locale):
-            ctx = Ctx(session, person, inbound, turn.flow_data, self.settings, now, step=turn.step)
+            ctx = self._ctx(session, person, inbound, turn, now)
             replies = await self._dispatch(ctx, turn)
             await self._queue(session, person, inbound, replies, ctx, key, now)
         if person.role != role_before:
@@ -113,78 +124,86 @@ class Engine:
             turn.last = replies_to_json(replies[-1:])
         await _save_conversation(session, conv, turn)
 
+    def _ctx(self, session: AsyncSession, person: Person, inbound: Inbound, turn: Turn, now: datetime) -> Ctx:
+        return Ctx(
+            session, person, inbound, turn.flow_data, self.settings, now, self.registry, self.links, step=turn.step
+        )
+
     async def _dispatch(self, ctx: Ctx, turn: Turn) -> list[Reply]:
-        inbound = ctx.inbound
+        inbound, registry = ctx.inbound, self.registry
         if inbound.kind is InboundKind.UNFOLLOW:
             ctx.person.is_reachable = False
             return []
         if inbound.kind is InboundKind.JOINED_GROUP:
-            return [menu.group_introduction()]
+            return [registry.replies.joined_group()]
         if inbound.is_group:
-            return self._group_message(ctx)
+            matched = registry.match_command(ctx.text) if ctx.text else None
+            return list(registry.replies.in_group(ctx, matched[0] if matched else None))
         # Whoever writes to us in private has not blocked the bot (any more). Telegram sends no follow event
         # when a user unblocks it, so without this their answers would be skipped as unreachable for good.
         ctx.person.is_reachable = True
         if inbound.kind is InboundKind.FOLLOW:
-            return await self._run(ctx, turn, menu.start_outcome(ctx))
+            return await self._run(ctx, turn, await registry.replies.on_follow(ctx))
         if inbound.kind is InboundKind.UNSUPPORTED:
-            return [menu.not_supported(), *replies_from_json(turn.last)]
+            return [registry.replies.not_supported(), *replies_from_json(turn.last)]
         if inbound.kind is InboundKind.TEXT and len(ctx.text) > self.settings.max_text_length:
-            return [Reply(_("That message is too long: please keep it under {limit} characters.",
-                            limit=self.settings.max_text_length)), *replies_from_json(turn.last)]
+            return [
+                Reply(
+                    _(
+                        "That message is too long: please keep it under {limit} characters.",
+                        limit=self.settings.max_text_length,
+                    )
+                ),
+                *replies_from_json(turn.last),
+            ]
 
-        first = router.first_contact_flow()
-        if first is not None and ctx.person.pdpa_notice_at is None:
-            return await self._first_contact(ctx, turn, first)
+        gate = registry.gate
+        if gate is not None and gate.flow in registry.flows and not gate.passed(ctx.person):
+            return await self._through_gate(ctx, turn, gate)
 
         code, args = self._resolve_choice(ctx, turn)
         if code is None and inbound.kind is InboundKind.CHOICE:
             return [Reply(_("That menu has expired.")), *self._current_prompt(ctx, turn)]
         ctx.choice, ctx.args = code, args
         if code is not None:
-            handled = await menu.global_outcome(ctx, code)
+            handled = await registry.global_outcome(ctx, code)
             if handled is not None:
                 return await self._run(ctx, turn, handled)
-            flow = router.flow_for_code(code)
+            flow = registry.flow_for_code(code)
             if flow is not None:
                 return await self._run(ctx, turn, Outcome(start=flow.name, start_args=args))
-            prefixed = router.prefixed_flow(code)
+            prefixed = registry.prefixed_flow(code)
             if prefixed is not None and (turn.flow != prefixed[0].name or code not in turn.offered):
                 return await self._run(ctx, turn, Outcome(start=prefixed[0].name, start_args=prefixed[1]))
         if turn.flow and turn.step:
-            flow = router.FLOWS.get(turn.flow)
+            flow = registry.flows.get(turn.flow)
             step = flow.steps.get(turn.step) if flow else None
             if step is not None:
                 return await self._run(ctx, turn, await step(ctx))
             log.warning("conversation in unknown step %s.%s: back to the menu", turn.flow, turn.step)
-        return await self._run(ctx, turn, await menu.idle_outcome(ctx))
+        return await self._run(ctx, turn, await registry.replies.on_idle(ctx))
 
-    async def _first_contact(self, ctx: Ctx, turn: Turn, first: Flow) -> list[Reply]:
-        """Everyone reads the notice before anything else. What they asked for meanwhile (a menu button, a
-        command such as Telegram's "/start register-CODE") is kept and done right after the notice."""
+    async def _through_gate(self, ctx: Ctx, turn: Turn, gate: Gate) -> list[Reply]:
+        """Everyone completes the gate (the notice) before anything else. What they asked for meanwhile (a menu
+        button, a command such as Telegram's "/start register-CODE") is kept and done right after it."""
         code, args = self._resolve_choice(ctx, turn)
-        # A bare /start or "menu" asks for what the notice ends with anyway (the welcome and the menu).
-        plain_greeting = code in (menu.START, menu.MENU) and not args
-        wanted = (code is not None and not plain_greeting) or router.recognise_text(ctx.text) is not None
-        if turn.flow != first.name:
+        wanted = (code is not None and gate.keeps(code, args)) or self.registry.recognise_text(ctx.text) is not None
+        if turn.flow != gate.flow:
             turn.deferred = ctx.inbound.to_json() if wanted else None
-            return await self._run(ctx, turn, Outcome(start=first.name))
-        if code is not None and code.startswith(menu.SET_LANGUAGE):
-            ctx.person.locale = normalise_locale(code[len(menu.SET_LANGUAGE) :], ctx.person.locale)
-            with use_locale(ctx.person.locale):  # the notice again, in the language just chosen
-                return await self._run(ctx, turn, Outcome(start=first.name))
-        if code == menu.LANGUAGE:
-            return [menu.language_reply()]
+            return await self._run(ctx, turn, Outcome(start=gate.flow))
+        ctx.choice, ctx.args = code, args
+        during = await gate.during(ctx, code) if code is not None else None
+        if during is not None:
+            with use_locale(ctx.person.locale):  # the answer may just have changed the language
+                return await self._run(ctx, turn, during)
         if code is not None and code not in turn.offered:
-            if code != menu.CANCEL:
+            if wanted:
                 turn.deferred = ctx.inbound.to_json()
-            return [Reply(_("First, please answer the question above; then I will take you there.")),
-                    *replies_from_json(turn.last)]
-        ctx.choice = code
-        step = first.steps.get(turn.step or "")
-        outcome = await step(ctx) if step is not None else Outcome(start=first.name)
+            return [gate.reminder(), *replies_from_json(turn.last)]
+        step = self.registry.flows[gate.flow].steps.get(turn.step or "")
+        outcome = await step(ctx) if step is not None else Outcome(start=gate.flow)
         replies = await self._run(ctx, turn, outcome)
-        if turn.flow is None and ctx.person.pdpa_notice_at is not None and turn.deferred:
+        if turn.flow is None and gate.passed(ctx.person) and turn.deferred:
             replies = [replace(reply, choices=()) for reply in replies] + await self._replay(ctx, turn)
         return replies
 
@@ -193,23 +212,17 @@ class Engine:
         assert turn.deferred is not None
         inbound = Inbound.from_json(turn.deferred)
         turn.deferred, turn.offered = None, {}
-        replay = Ctx(ctx.session, ctx.person, inbound, turn.flow_data, ctx.settings, ctx.now, step=turn.step)
+        replay = self._ctx(ctx.session, ctx.person, inbound, turn, ctx.now)
         replies = await self._dispatch(replay, turn)
         ctx.notifications.extend(replay.notifications)
         return replies
-
-    def _group_message(self, ctx: Ctx) -> list[Reply]:
-        matched = router.match_command(ctx.text) if ctx.text else None
-        if matched and matched[0] in (menu.START, menu.HELP):
-            return [menu.group_introduction()]
-        return []  # complaints are taken in private chat; the bot stays quiet in groups
 
     def _resolve_choice(self, ctx: Ctx, turn: Turn) -> tuple[str | None, str]:
         """A button press, a typed number from a numbered list, a typed label, or a command word."""
         inbound = ctx.inbound
         if inbound.kind is InboundKind.CHOICE and inbound.choice:
             code = inbound.choice
-            if code in turn.offered or menu.is_global(code):
+            if code in turn.offered or self.registry.is_global(code):
                 return code, ""
             return None, ""
         if inbound.kind is not InboundKind.TEXT or not ctx.text:
@@ -221,13 +234,13 @@ class Engine:
         for code, label in turn.offered.items():
             if label.casefold() == typed:
                 return code, ""
-        matched = router.match_command(ctx.text)
+        matched = self.registry.match_command(ctx.text)
         return matched if matched else (None, "")
 
     def _current_prompt(self, ctx: Ctx, turn: Turn) -> list[Reply]:
         if turn.flow and turn.last:
             return replies_from_json(turn.last)
-        return [router.main_menu(ctx.person)]
+        return [self.registry.main_menu(ctx.person)]
 
     async def _run(self, ctx: Ctx, turn: Turn, outcome: Outcome) -> list[Reply]:
         """Apply an outcome, following hand-overs to other flows' entries."""
@@ -235,9 +248,9 @@ class Engine:
         for _hop in range(MAX_HANDOVERS):
             if outcome.start is None:
                 break
-            flow = router.FLOWS.get(outcome.start)
+            flow = self.registry.flows.get(outcome.start)
             if flow is None or not flow.allows(ctx.person.role):
-                replies.append(menu.not_available(ctx.person))
+                replies.append(self.registry.replies.not_available(ctx.person))
                 turn.flow, turn.step, turn.flow_data = None, None, {}
                 return replies
             turn.flow, turn.step = flow.name, None
@@ -252,7 +265,7 @@ class Engine:
             turn.flow_data.clear()
             if outcome.show_menu:
                 with use_locale(ctx.person.locale):  # the step may just have changed the language
-                    replies = _with_menu(replies, router.menu_choices(ctx.person))
+                    replies = _with_menu(replies, self.registry.menu_choices(ctx.person))
         else:
             turn.step = outcome.step
         return replies
@@ -280,19 +293,7 @@ class Engine:
                 reply_token_expires_at=expires,
                 is_group=inbound.is_group,
             )
-        for note in ctx.notifications:
-            if not note.person.is_reachable or note.person.deleted_at is not None:
-                continue
-            with use_locale(note.person.locale):
-                built = list(note.build())
-            await outbox.enqueue(
-                session,
-                channel=note.person.channel,
-                recipient=note.person.chat_id,
-                replies=built,
-                key=f"n:{note.key}",
-                person_id=note.person.id,
-            )
+        await queue_notifications(session, ctx.notifications)
 
 
 async def _queue_menu_change(session: AsyncSession, person: Person, key: str) -> None:

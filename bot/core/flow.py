@@ -11,22 +11,18 @@ import enum
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.media import MediaLinks
+from bot.core.notify import Notification
 from bot.core.types import Choice, Inbound, InboundKind, Reply
 from bot.settings import Settings
 from storage.models import Person
 
-
-@dataclass(frozen=True, slots=True)
-class Notification:
-    """A message to someone other than the sender (e.g. the citizen when an officer changes a status)."""
-
-    person: Person
-    build: Callable[[], Sequence[Reply]]  # called in the recipient's locale
-    key: str  # stable idempotency key: the same key is never queued twice
+if TYPE_CHECKING:
+    from bot.core.registry import Registry
 
 
 @dataclass(eq=False)
@@ -39,6 +35,8 @@ class Ctx:
     data: dict[str, Any]
     settings: Settings
     now: datetime
+    registry: Registry
+    links: MediaLinks
     choice: str | None = None  # the resolved choice code: a button, a typed number or a typed label
     args: str = ""  # the rest of a command's text, e.g. the code in "/register ABC123"
     step: str | None = None  # the step being answered

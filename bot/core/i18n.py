@@ -60,10 +60,6 @@ def get_locale() -> str:
     return _current.get()
 
 
-def set_locale(locale: str) -> contextvars.Token[str]:
-    return _current.set(normalise_locale(locale))
-
-
 @contextmanager
 def use_locale(locale: str | None) -> Iterator[str]:
     """Run a block in one person's language (e.g. to write a notification to someone else)."""
@@ -72,6 +68,11 @@ def use_locale(locale: str | None) -> Iterator[str]:
         yield _current.get()
     finally:
         _current.reset(token)
+
+
+def localized(th: str, en: str | None) -> str:
+    """A name stored in both languages, in the current one (Thai when no English exists)."""
+    return en if get_locale() == "en" and en else th
 
 
 def gettext(message: str, **params: Any) -> str:

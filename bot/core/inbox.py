@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Protocol
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -18,9 +18,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from bot.core import outbox
 from bot.core.engine import Engine
 from bot.core.i18n import _, use_locale
+from bot.core.media import store_media
 from bot.core.types import Channel, Inbound, Reply
+from bot.settings import Settings
 from storage.db import Database
-from storage.models import InboxEvent, Media, Person
+from storage.models import InboxEvent, Person
 
 log = logging.getLogger(__name__)
 
@@ -59,26 +61,24 @@ async def store_inbound(db: Database, inbounds: Sequence[Inbound], wakeup: async
     return stored
 
 
-async def store_media(
-    db: Database, data: bytes, content_type: str, *, ref: str | None = None, filename: str | None = None
-) -> int:
-    """Keep a file in the media table; the same channel reference is stored once."""
-    async with db.write() as session:
-        if ref is not None:
-            existing = await session.scalar(select(Media.id).where(Media.ref == ref))
-            if existing is not None:
-                return int(existing)
-        media = Media(
-            ref=ref,
-            sha256=hashlib.sha256(data).hexdigest(),
-            content_type=content_type,
-            size=len(data),
-            filename=filename,
-            data=data,
-        )
-        session.add(media)
-        await session.flush()
-        return media.id
+class InboxWriter:
+    """Where webhooks and polling put what they receive: stored, then the worker is woken."""
+
+    def __init__(self, db: Database, wakeup: asyncio.Event | None = None) -> None:
+        self.db = db
+        self.wakeup = wakeup
+
+    async def receive(self, inbounds: Sequence[Inbound]) -> int:
+        """Store events in arrival order; returns how many were new (a redelivery is ignored)."""
+        return await store_inbound(self.db, inbounds, self.wakeup)
+
+
+class Receiving(Protocol):
+    """What a channel's webhook needs from the running app (`request.app.state.services`)."""
+
+    settings: Settings
+    channels: dict[str, Channel]
+    inbox: InboxWriter
 
 
 class InboxWorker:

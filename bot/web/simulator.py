@@ -30,8 +30,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bot.core.i18n import N_, SUPPORTED, _, normalise_locale, use_locale
-from bot.core.inbox import store_inbound, store_media
-from bot.core.media import media_path
+from bot.core.media import MediaLinks, store_media
 from bot.core.types import ChannelName, Inbound, InboundKind, Location, Reply
 from bot.services import Services
 from storage.models import OutboxMessage, Person, Province
@@ -345,7 +344,7 @@ async def send(request: Request) -> JSONResponse:
         except BadInput as bad:
             return bad.response()
     inbound = to_inbound(identity, locale, message)
-    await store_inbound(services.db, [inbound], services.inbox_wakeup)
+    await services.inbox.receive([inbound])
     return JSONResponse({"event_id": inbound.event_id}, status_code=202)
 
 
@@ -380,19 +379,19 @@ async def sent_since(services: Services, identity: str, after: int) -> list[Outb
         return list(rows)
 
 
-def _with_media_links(reply: dict[str, Any]) -> dict[str, Any]:
+def _with_media_links(reply: dict[str, Any], links: MediaLinks) -> dict[str, Any]:
     """Signed links for the pictures and files of a reply (plain media ids are not served)."""
     for field, path in (("image_media_id", "image_path"), ("document_media_id", "document_path")):
         if reply.get(field) is not None:
-            reply[path] = media_path(int(reply[field]))
+            reply[path] = links.path(int(reply[field]))
     return reply
 
 
-def message_json(row: OutboxMessage) -> dict[str, Any]:
+def message_json(row: OutboxMessage, links: MediaLinks) -> dict[str, Any]:
     return {
         "id": row.id,
         "sent_at": row.sent_at.isoformat() if row.sent_at else None,
-        "replies": [_with_media_links(Reply.from_json(reply).to_json()) for reply in row.payload],
+        "replies": [_with_media_links(Reply.from_json(reply).to_json(), links) for reply in row.payload],
     }
 
 
@@ -413,7 +412,7 @@ async def messages(request: Request) -> JSONResponse:
             break
         rows = await sent_since(services, identity, after)
     last_id = rows[-1].id if rows else after
-    return JSONResponse({"messages": [message_json(row) for row in rows], "last_id": last_id})
+    return JSONResponse({"messages": [message_json(row, services.links) for row in rows], "last_id": last_id})
 
 
 def routes() -> list[BaseRoute]:

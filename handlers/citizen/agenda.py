@@ -5,23 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.core.flow import Ctx, Flow, Outcome, StepName, goto, stay
-from bot.core.i18n import _
+from bot.core.flow import Ctx, Flow, Outcome, StepFn, StepName, goto, stay
+from bot.core.i18n import _, localized
+from bot.core.registry import Registry
+from bot.core.text import shorten
 from bot.core.types import Choice, Reply
-from handlers import router
-from handlers.citizen.common import shorten
+from bot.domain.agendas import active_agendas, agenda_kpis
+from handlers import codes
+from handlers.cards import kpi_card
 from handlers.citizen.provinces import picked_province, province_prompt
-from handlers.tickets import kpi_card, localized
-from storage.models import Agenda, Kpi, Province
-
-FLOW = "agenda"
-AGENDA_CODE = "a:"
-OTHER_PROVINCE = "a:province"
-FEEDBACK_ON_AGENDA = "fb:"  # "fb:<agenda id>" starts "tell the state" about that agenda, from anywhere
-MAX_AGENDAS = 10
+from storage.models import Agenda, Province
 
 
 class Step(StepName):
@@ -29,26 +22,12 @@ class Step(StepName):
     AGENDA = "agenda"
 
 
-async def active_agendas(session: AsyncSession, province_id: int) -> Sequence[Agenda]:
-    rows = await session.scalars(
-        select(Agenda)
-        .where(Agenda.province_id == province_id, Agenda.is_active.is_(True))
-        .order_by(Agenda.is_ceo_pilot.desc(), Agenda.id)
-        .limit(MAX_AGENDAS)
-    )
-    return rows.all()
-
-
-async def agenda_kpis(session: AsyncSession, agenda_id: int) -> Sequence[Kpi]:
-    return (await session.scalars(select(Kpi).where(Kpi.agenda_id == agenda_id).order_by(Kpi.id))).all()
-
-
 def agenda_title(agenda: Agenda) -> str:
     return localized(agenda.title_th, agenda.title_en)
 
 
 def agenda_choices(agendas: Sequence[Agenda]) -> tuple[Choice, ...]:
-    return tuple(Choice(f"{AGENDA_CODE}{a.id}", shorten(agenda_title(a), 40)) for a in agendas)
+    return tuple(Choice(codes.AGENDA(a.id), shorten(agenda_title(a), 40)) for a in agendas)
 
 
 def no_agenda_text(province: Province) -> str:
@@ -78,11 +57,11 @@ async def on_province(ctx: Ctx) -> Outcome:
 
 
 async def on_agenda(ctx: Ctx) -> Outcome:
-    if ctx.choice == OTHER_PROVINCE:
+    if ctx.choice == codes.OTHER_PROVINCE:
         return await enter(ctx)
     province_id = int(ctx.data["province_id"])
     agendas = await active_agendas(ctx.session, province_id)
-    chosen = next((a for a in agendas if ctx.choice == f"{AGENDA_CODE}{a.id}"), None)
+    chosen = next((a for a in agendas if ctx.choice == codes.AGENDA(a.id)), None)
     if chosen is None:
         return stay(ctx, Reply(_("Please choose an agenda from the list."), choices=agenda_choices(agendas)))
     return goto(Step.AGENDA, *await agenda_replies(ctx, chosen, agendas))
@@ -99,9 +78,9 @@ async def agenda_replies(ctx: Ctx, agenda: Agenda, agendas: Sequence[Agenda]) ->
         intro += "\n" + _("No indicators have been set for this agenda yet.")
     others = [a for a in agendas if a.id != agenda.id]
     choices = (
-        Choice(f"{FEEDBACK_ON_AGENDA}{agenda.id}", _("Comment or propose")),
+        Choice(codes.FEEDBACK_ON_AGENDA(agenda.id), _("Comment or propose")),
         *agenda_choices(others),
-        Choice(OTHER_PROVINCE, _("Another province")),
+        Choice(codes.OTHER_PROVINCE, _("Another province")),
     )
     closing = Reply(
         _('You can comment on this agenda or propose an indicator, see another agenda, or type "menu" to finish.'),
@@ -110,6 +89,7 @@ async def agenda_replies(ctx: Ctx, agenda: Agenda, agendas: Sequence[Agenda]) ->
     return [Reply(intro), *(Reply(card=kpi_card(kpi)) for kpi in kpis), closing]
 
 
-router.register(Flow(name=FLOW, enter=enter, steps={Step.PROVINCE: on_province, Step.AGENDA: on_agenda}))
-for _word in ("/agenda", "ประเด็นของจังหวัด"):
-    router.add_command(_word, f"{router.MENU_PREFIX}{FLOW}")
+def register(registry: Registry) -> None:
+    steps: dict[str, StepFn] = {Step.PROVINCE: on_province, Step.AGENDA: on_agenda}
+    registry.add_flow(Flow(name=codes.AGENDA_FLOW, enter=enter, steps=steps))
+    registry.add_command(codes.menu(codes.AGENDA_FLOW), "/agenda", "ประเด็นของจังหวัด")

@@ -5,46 +5,31 @@ secretariat the numbers per agenda."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import select
 
-from bot.core.flow import Ctx, Flow, Outcome, StepName, finish, goto, stay
-from bot.core.i18n import N_, _, ngettext
+from bot.core.flow import Ctx, Flow, Outcome, StepFn, StepName, finish, goto, stay
+from bot.core.i18n import N_, _, localized, ngettext
+from bot.core.registry import Registry
+from bot.core.text import shorten
 from bot.core.types import Choice, Reply
-from handlers import router
-from handlers.citizen.agenda import FEEDBACK_ON_AGENDA, active_agendas, agenda_kpis, agenda_title
-from handlers.citizen.common import shorten, text_problem
+from bot.domain.agendas import active_agendas, agenda_kpis
+from bot.domain.feedback import Kind, add_feedback, add_support, proposals
+from bot.domain.progress import kpi_value_text
+from handlers import codes
+from handlers.citizen.agenda import agenda_title
+from handlers.citizen.common import text_problem
 from handlers.citizen.provinces import picked_province, province_prompt
-from handlers.tickets import kpi_value_text, localized
-from storage.models import Agenda, Feedback, FeedbackSupport, Kpi, Person, Province
+from storage.models import Agenda, Feedback, Kpi, Province
 
-FLOW = "feedback"
 TEXT_MIN = 10
 TEXT_MAX = 500
-MAX_PROPOSALS = 10
-GENERAL = "fa:general"
-AGENDA_CODE = "fa:"
-KPI_CODE = "fk:"
-SUPPORT_CODE = "fs:"
-
-
-class Kind:
-    COMMENT = "comment"
-    KPI_PROPOSAL = "kpi_proposal"
-    TARGET_PROPOSAL = "target_proposal"
-
-
-PROPOSAL_KINDS = (Kind.KPI_PROPOSAL, Kind.TARGET_PROPOSAL)
 KIND_LABELS = {
     Kind.COMMENT: N_("Comment"),
     Kind.KPI_PROPOSAL: N_("New indicator"),
     Kind.TARGET_PROPOSAL: N_("New target"),
 }
-ACTION_CODE = "do:"  # "do:comment", "do:kpi_proposal", "do:target_proposal", "do:support"
-ACTION_SUPPORT = "do:support"
+SUPPORT = "support"  # the feedback action that lists proposals to support
 
 
 class Step(StepName):
@@ -54,63 +39,6 @@ class Step(StepName):
     KPI = "kpi"
     TEXT = "text"
     SUPPORT = "support"
-
-
-# ---------------------------------------------------------------- queries
-
-
-async def proposals(session: AsyncSession, province_id: int, agenda_id: int | None) -> Sequence[Feedback]:
-    """Proposals of one agenda (or the province's general ones), most supported first."""
-    agenda_filter = Feedback.agenda_id.is_(None) if agenda_id is None else Feedback.agenda_id == agenda_id
-    rows = await session.scalars(
-        select(Feedback)
-        .where(Feedback.province_id == province_id, agenda_filter, Feedback.kind.in_(PROPOSAL_KINDS))
-        .order_by(Feedback.support_count.desc(), Feedback.id)
-        .limit(MAX_PROPOSALS)
-    )
-    return rows.all()
-
-
-async def add_support(session: AsyncSession, feedback_id: int, person: Person) -> bool:
-    """Record one person's support; False if they already support it. The count rises in the database, so
-    two people supporting at once both count."""
-    existing = await session.get(FeedbackSupport, (feedback_id, person.id))
-    if existing is not None:
-        return False
-    try:
-        async with session.begin_nested():
-            session.add(FeedbackSupport(feedback_id=feedback_id, person_id=person.id))
-    except IntegrityError:  # the same person's second tap raced the first
-        return False
-    await session.execute(
-        update(Feedback).where(Feedback.id == feedback_id).values(support_count=Feedback.support_count + 1)
-    )
-    return True
-
-
-@dataclass
-class AgendaCounts:
-    comments: int = 0
-    proposals: int = 0
-    supports: int = 0
-
-
-async def feedback_counts(session: AsyncSession, province_id: int) -> dict[int | None, AgendaCounts]:
-    """Per agenda of a province (None = general feedback): comments, proposals, and supports of proposals."""
-    rows = await session.execute(
-        select(Feedback.agenda_id, Feedback.kind, func.count(), func.coalesce(func.sum(Feedback.support_count), 0))
-        .where(Feedback.province_id == province_id)
-        .group_by(Feedback.agenda_id, Feedback.kind)
-    )
-    counts: dict[int | None, AgendaCounts] = {}
-    for agenda_id, kind, number, supports in rows:
-        entry = counts.setdefault(agenda_id, AgendaCounts())
-        if kind == Kind.COMMENT:
-            entry.comments += number
-        else:
-            entry.proposals += number
-        entry.supports += int(supports)
-    return counts
 
 
 # ---------------------------------------------------------------- steps
@@ -145,8 +73,8 @@ async def on_province(ctx: Ctx) -> Outcome:
 
 async def agenda_reply(ctx: Ctx, province: Province) -> Reply:
     agendas = await active_agendas(ctx.session, province.id)
-    choices = [Choice(f"{AGENDA_CODE}{a.id}", shorten(agenda_title(a), 40)) for a in agendas]
-    choices.append(Choice(GENERAL, _("The province in general")))
+    choices = [Choice(codes.FEEDBACK_AGENDA(a.id), shorten(agenda_title(a), 40)) for a in agendas]
+    choices.append(Choice(codes.FEEDBACK_GENERAL, _("The province in general")))
     name = localized(province.name_th, province.name_en)
     if agendas:
         text = _("Which agenda of {province} is it about?", province=name)
@@ -157,11 +85,11 @@ async def agenda_reply(ctx: Ctx, province: Province) -> Reply:
 
 async def on_agenda(ctx: Ctx) -> Outcome:
     province_id = int(ctx.data["province_id"])
-    if ctx.choice == GENERAL:
+    if ctx.choice == codes.FEEDBACK_GENERAL:
         ctx.data["agenda_id"] = None
         return goto(Step.ACTION, await action_reply(ctx))
     agendas = await active_agendas(ctx.session, province_id)
-    chosen = next((a for a in agendas if ctx.choice == f"{AGENDA_CODE}{a.id}"), None)
+    chosen = next((a for a in agendas if ctx.choice == codes.FEEDBACK_AGENDA(a.id)), None)
     if chosen is None:
         province = await ctx.session.get(Province, province_id)
         assert province is not None
@@ -174,28 +102,28 @@ async def on_agenda(ctx: Ctx) -> Outcome:
 async def action_reply(ctx: Ctx) -> Reply:
     agenda_id = ctx.data.get("agenda_id")
     choices = [
-        Choice(ACTION_CODE + Kind.COMMENT, _("Comment")),
-        Choice(ACTION_CODE + Kind.KPI_PROPOSAL, _("Propose an indicator")),
+        Choice(codes.FEEDBACK_ACTION(Kind.COMMENT), _("Comment")),
+        Choice(codes.FEEDBACK_ACTION(Kind.KPI_PROPOSAL), _("Propose an indicator")),
     ]
     if agenda_id is not None and await agenda_kpis(ctx.session, agenda_id):
-        choices.append(Choice(ACTION_CODE + Kind.TARGET_PROPOSAL, _("Propose a target")))
+        choices.append(Choice(codes.FEEDBACK_ACTION(Kind.TARGET_PROPOSAL), _("Propose a target")))
     listed = await proposals(ctx.session, int(ctx.data["province_id"]), agenda_id)
     if listed:
-        choices.append(Choice(ACTION_SUPPORT, _("Support a proposal ({count})", count=len(listed))))
+        choices.append(Choice(codes.FEEDBACK_ACTION(SUPPORT), _("Support a proposal ({count})", count=len(listed))))
     agenda = await ctx.session.get(Agenda, agenda_id) if agenda_id is not None else None
     about = agenda_title(agenda) if agenda else _("the province in general")
     return Reply(_("About: {about}\nWhat would you like to do?", about=about), choices=tuple(choices))
 
 
 async def on_action(ctx: Ctx) -> Outcome:
-    action = (ctx.choice or "").removeprefix(ACTION_CODE)
+    action = codes.FEEDBACK_ACTION.arg(ctx.choice) or ""
     if action in (Kind.COMMENT, Kind.KPI_PROPOSAL):
         ctx.data["kind"] = action
         return goto(Step.TEXT, Reply(text_prompt(action)))
     if action == Kind.TARGET_PROPOSAL and ctx.data.get("agenda_id") is not None:
         kpis = await agenda_kpis(ctx.session, int(ctx.data["agenda_id"]))
         return goto(Step.KPI, kpi_reply(kpis, _("Which indicator should have a different target?")))
-    if ctx.choice == ACTION_SUPPORT:
+    if action == SUPPORT:
         return goto(Step.SUPPORT, await support_reply(ctx))
     return stay(ctx, await action_reply(ctx))
 
@@ -220,13 +148,13 @@ def kpi_reply(kpis: Sequence[Kpi], text: str) -> Reply:
     """The KPIs numbered in full in the text (buttons may be cut short on small screens)."""
     names = [localized(k.name_th, k.name_en) for k in kpis]
     lines = [text, *(f"{n}. {name}" for n, name in enumerate(names, start=1))]
-    choices = tuple(Choice(f"{KPI_CODE}{k.id}", shorten(name, 40)) for k, name in zip(kpis, names, strict=True))
+    choices = tuple(Choice(codes.FEEDBACK_KPI(k.id), shorten(name, 40)) for k, name in zip(kpis, names, strict=True))
     return Reply("\n".join(lines), choices=choices)
 
 
 async def on_kpi(ctx: Ctx) -> Outcome:
     kpis = await agenda_kpis(ctx.session, int(ctx.data["agenda_id"]))
-    chosen = next((k for k in kpis if ctx.choice == f"{KPI_CODE}{k.id}"), None)
+    chosen = next((k for k in kpis if ctx.choice == codes.FEEDBACK_KPI(k.id)), None)
     if chosen is None:
         return stay(ctx, kpi_reply(kpis, _("Please choose an indicator from the list.")))
     ctx.data.update(kind=Kind.TARGET_PROPOSAL, kpi_id=chosen.id)
@@ -238,18 +166,15 @@ async def on_text(ctx: Ctx) -> Outcome:
     if problem:
         return stay(ctx, Reply(problem))
     kind = str(ctx.data["kind"])
-    ctx.session.add(
-        Feedback(
-            person_id=ctx.person.id,
-            province_id=int(ctx.data["province_id"]),
-            agenda_id=ctx.data.get("agenda_id"),
-            kpi_id=ctx.data.get("kpi_id"),
-            kind=kind,
-            text=ctx.text,
-            sector_id=ctx.person.sector_id,
-            support_count=0,
-            created_at=ctx.now,
-        )
+    await add_feedback(
+        ctx.session,
+        ctx.person,
+        province_id=int(ctx.data["province_id"]),
+        kind=kind,
+        text=ctx.text,
+        now=ctx.now,
+        agenda_id=ctx.data.get("agenda_id"),
+        kpi_id=ctx.data.get("kpi_id"),
     )
     if kind == Kind.COMMENT:
         return finish(Reply(_("Thank you. Your comment has been passed to the province's secretariat.")))
@@ -270,13 +195,13 @@ async def support_reply(ctx: Ctx, lead: str | None = None) -> Reply:
     choices = []
     for number, item in enumerate(listed, start=1):
         lines.append(f"{number}. [{KIND_LABELS[item.kind]}] {shorten(item.text, 120)} ({item.support_count})")
-        choices.append(Choice(f"{SUPPORT_CODE}{item.id}", _("Support #{number}", number=number)))
+        choices.append(Choice(codes.FEEDBACK_SUPPORT(item.id), _("Support #{number}", number=number)))
     return Reply("\n".join(lines), choices=tuple(choices))
 
 
 async def on_support(ctx: Ctx) -> Outcome:
     listed = await proposals(ctx.session, int(ctx.data["province_id"]), ctx.data.get("agenda_id"))
-    chosen = next((f for f in listed if ctx.choice == f"{SUPPORT_CODE}{f.id}"), None)
+    chosen = next((f for f in listed if ctx.choice == codes.FEEDBACK_SUPPORT(f.id)), None)
     if chosen is None:
         return stay(ctx, await support_reply(ctx, _("Please choose a proposal from the list.")))
     if not await add_support(ctx.session, chosen.id, ctx.person):
@@ -290,20 +215,15 @@ async def on_support(ctx: Ctx) -> Outcome:
     return finish(Reply(thanks))
 
 
-router.register(
-    Flow(
-        name=FLOW,
-        enter=enter,
-        steps={
-            Step.PROVINCE: on_province,
-            Step.AGENDA: on_agenda,
-            Step.ACTION: on_action,
-            Step.KPI: on_kpi,
-            Step.TEXT: on_text,
-            Step.SUPPORT: on_support,
-        },
-    )
-)
-router.add_code_prefix(FEEDBACK_ON_AGENDA, FLOW)
-for _word in ("/feedback", "บอกเราถึงรัฐ", "เสนอความคิดเห็น"):
-    router.add_command(_word, f"{router.MENU_PREFIX}{FLOW}")
+def register(registry: Registry) -> None:
+    steps: dict[str, StepFn] = {
+        Step.PROVINCE: on_province,
+        Step.AGENDA: on_agenda,
+        Step.ACTION: on_action,
+        Step.KPI: on_kpi,
+        Step.TEXT: on_text,
+        Step.SUPPORT: on_support,
+    }
+    registry.add_flow(Flow(name=codes.FEEDBACK_FLOW, enter=enter, steps=steps))
+    registry.add_code_prefix(codes.FEEDBACK_ON_AGENDA.prefix, codes.FEEDBACK_FLOW)
+    registry.add_command(codes.menu(codes.FEEDBACK_FLOW), "/feedback", "บอกเราถึงรัฐ", "เสนอความคิดเห็น")

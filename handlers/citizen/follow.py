@@ -6,32 +6,26 @@ complainant. A resolved ticket of one's own offers rating and, inside the window
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from bot.core.flow import Ctx, Flow, Outcome, StepName, goto
 from bot.core.i18n import _, format_date
+from bot.core.registry import Registry
 from bot.core.types import Choice, Reply
-from handlers import router
-from handlers.citizen.common import (
+from bot.domain.tickets import (
+    OPEN_STATUSES,
     TICKET_EXAMPLE,
-    aware,
+    can_reopen,
     find_ticket,
     is_own,
     normalise_ticket_no,
     recent_tickets,
-)
-from handlers.tickets import (
-    FOLLOW_TICKET,
-    OPEN_STATUSES,
-    RATE_TICKET,
-    REOPEN_TICKET,
-    history_text,
+    reopen_deadline,
     status_label,
-    ticket_card,
 )
+from handlers import codes
+from handlers.cards import history_text, ticket_card
 from storage.models import Complaint, ComplaintStatus
 
-FLOW = "follow"
+MY_TICKETS = "mine"  # the argument of FOLLOW_TICKET that lists the person's own tickets
 
 
 class Step(StepName):
@@ -39,7 +33,7 @@ class Step(StepName):
 
 
 def ticket_choice(complaint: Complaint) -> Choice:
-    return Choice(f"{FOLLOW_TICKET}{complaint.ticket_no}", f"{complaint.ticket_no} · {status_label(complaint.status)}")
+    return Choice(codes.FOLLOW_TICKET(complaint.ticket_no), f"{complaint.ticket_no} · {status_label(complaint.status)}")
 
 
 async def my_tickets_reply(ctx: Ctx, lead: str | None = None) -> Reply:
@@ -60,12 +54,6 @@ async def my_tickets_reply(ctx: Ctx, lead: str | None = None) -> Reply:
     return Reply("\n".join(filter(None, [lead, text])), choices=tuple(ticket_choice(t) for t in tickets))
 
 
-def can_reopen(ctx: Ctx, complaint: Complaint) -> bool:
-    if complaint.status != ComplaintStatus.RESOLVED or complaint.resolved_at is None:
-        return False
-    return ctx.now - aware(complaint.resolved_at) <= timedelta(days=ctx.settings.reopen_days)
-
-
 async def _status_details(ctx: Ctx, complaint: Complaint, own: bool) -> list[str]:
     lines: list[str] = []
     if complaint.status == ComplaintStatus.DUPLICATE and complaint.duplicate_of_id is not None:
@@ -77,8 +65,8 @@ async def _status_details(ctx: Ctx, complaint: Complaint, own: bool) -> list[str
     if own and complaint.status == ComplaintStatus.REJECTED and complaint.reject_reason:
         lines.append(_("Reason: {reason}", reason=complaint.reject_reason))
     if own and complaint.status == ComplaintStatus.RESOLVED and complaint.resolved_at is not None:
-        if can_reopen(ctx, complaint):
-            until = aware(complaint.resolved_at) + timedelta(days=ctx.settings.reopen_days)
+        until = reopen_deadline(complaint, ctx.settings.reopen_days)
+        if until is not None and ctx.now <= until:
             lines.append(_("Not solved after all? You can reopen it until {date}.", date=format_date(until)))
         if complaint.rating is None:
             lines.append(_("Please rate how it was handled."))
@@ -91,15 +79,15 @@ async def _ticket_choices(ctx: Ctx, complaint: Complaint, own: bool) -> tuple[Ch
         original = await ctx.session.get(Complaint, complaint.duplicate_of_id)
         if original is not None:
             buttons.append(
-                Choice(f"{FOLLOW_TICKET}{original.ticket_no}", _("Open {ticket}", ticket=original.ticket_no))
+                Choice(codes.FOLLOW_TICKET(original.ticket_no), _("Open {ticket}", ticket=original.ticket_no))
             )
     if own and complaint.status in (ComplaintStatus.RESOLVED, ComplaintStatus.CLOSED) and complaint.resolved_at:
         label = _("Rate") if complaint.rating is None else _("Change my rating")
-        buttons.append(Choice(f"{RATE_TICKET}{complaint.ticket_no}", label))
-        if can_reopen(ctx, complaint):
-            buttons.append(Choice(f"{REOPEN_TICKET}{complaint.ticket_no}", _("Reopen")))
+        buttons.append(Choice(codes.RATE_TICKET(complaint.ticket_no), label))
+        if can_reopen(complaint, ctx.now, ctx.settings.reopen_days):
+            buttons.append(Choice(codes.REOPEN_TICKET(complaint.ticket_no), _("Reopen")))
     if await recent_tickets(ctx.session, ctx.person, limit=1):
-        buttons.append(Choice(f"{FOLLOW_TICKET}mine", _("My tickets")))
+        buttons.append(Choice(codes.FOLLOW_TICKET(MY_TICKETS), _("My tickets")))
     return tuple(buttons)
 
 
@@ -147,23 +135,24 @@ async def show_ticket(ctx: Ctx, typed: str) -> Outcome:
 
 async def enter(ctx: Ctx) -> Outcome:
     """Show the ticket named by a button or "/status CRI-69-00042", else the person's tickets."""
-    if ctx.args and ctx.args != "mine":
+    if ctx.args and ctx.args != MY_TICKETS:
         return await show_ticket(ctx, ctx.args)
     return goto(Step.CHOOSE, await my_tickets_reply(ctx))
 
 
 async def on_choose(ctx: Ctx) -> Outcome:
     """A ticket from the list, or a typed ticket number."""
-    if ctx.choice and ctx.choice.startswith(FOLLOW_TICKET):
-        ctx.args = ctx.choice[len(FOLLOW_TICKET) :]
+    chosen = codes.FOLLOW_TICKET.arg(ctx.choice)
+    if chosen is not None:
+        ctx.args = chosen
         return await enter(ctx)
     if not ctx.text:
         return goto(Step.CHOOSE, await my_tickets_reply(ctx, _("Please choose a ticket or type its number.")))
     return await show_ticket(ctx, ctx.text)
 
 
-router.register(Flow(name=FLOW, enter=enter, steps={Step.CHOOSE: on_choose}))
-router.add_code_prefix(FOLLOW_TICKET, FLOW)
-router.add_text_pattern(normalise_ticket_no, FLOW)  # a ticket number typed outside any flow opens it
-for _word in ("/status", "/follow", "ติดตามเรื่อง"):
-    router.add_command(_word, f"{router.MENU_PREFIX}{FLOW}")
+def register(registry: Registry) -> None:
+    registry.add_flow(Flow(name=codes.FOLLOW_FLOW, enter=enter, steps={Step.CHOOSE: on_choose}))
+    registry.add_code_prefix(codes.FOLLOW_TICKET.prefix, codes.FOLLOW_FLOW)
+    registry.add_text_pattern(normalise_ticket_no, codes.FOLLOW_FLOW)  # a ticket number typed idle opens it
+    registry.add_command(codes.menu(codes.FOLLOW_FLOW), "/status", "/follow", "ติดตามเรื่อง")

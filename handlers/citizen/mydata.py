@@ -5,24 +5,17 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.flow import Ctx, Flow, Outcome, StepName, finish, goto, stay
-from bot.core.i18n import N_, _, format_datetime
+from bot.core.flow import Ctx, Flow, Outcome, StepFn, StepName, finish, goto, stay
+from bot.core.i18n import N_, _, format_datetime, localized
+from bot.core.registry import MenuEntry, Registry
 from bot.core.types import Choice, Reply
-from handlers import router
-from handlers.citizen.consents import consent_history, granted_purposes, purpose_label, withdraw
-from handlers.citizen.erasure import erase_person
+from bot.domain.consents import consent_history, granted_purposes, withdraw_consent
+from bot.domain.erasure import erase_person
+from handlers import codes
+from handlers.complaints.pdpa import purpose_label
 from handlers.menu import LANGUAGE_NAMES
-from handlers.router import MenuEntry
-from handlers.tickets import localized
 from storage.models import Complaint, Feedback, FeedbackSupport, Person, Province, Role
 
-FLOW = "mydata"
-WITHDRAW = "md:withdraw"
-DELETE = "md:delete"
-CONFIRM_FIRST = "md:delete-1"
-CONFIRM_SECOND = "md:delete-2"
-KEEP = "md:keep"
-PURPOSE_CODE = "md:p:"
 ROLE_LABELS = {Role.CITIZEN: N_("Citizen"), Role.OFFICER: N_("Officer"), Role.SECRETARIAT: N_("Secretariat")}
 CHANNEL_LABELS = {"line": "LINE", "telegram": "Telegram", "simulator": N_("Web simulator")}
 
@@ -66,8 +59,8 @@ async def summary_text(session: AsyncSession, person: Person) -> str:
 async def action_reply(ctx: Ctx, lead: str | None = None) -> Reply:
     choices = []
     if await granted_purposes(ctx.session, ctx.person):
-        choices.append(Choice(WITHDRAW, _("Withdraw a consent")))
-    choices.append(Choice(DELETE, _("Delete my data")))
+        choices.append(Choice(codes.MY_DATA_WITHDRAW, _("Withdraw a consent")))
+    choices.append(Choice(codes.MY_DATA_DELETE, _("Delete my data")))
     text = await summary_text(ctx.session, ctx.person)
     return Reply("\n\n".join(filter(None, [lead, text])), choices=tuple(choices))
 
@@ -78,9 +71,9 @@ async def enter(ctx: Ctx) -> Outcome:
 
 
 async def on_action(ctx: Ctx) -> Outcome:
-    if ctx.choice == WITHDRAW:
+    if ctx.choice == codes.MY_DATA_WITHDRAW:
         return goto(Step.WITHDRAW, await withdraw_reply(ctx))
-    if ctx.choice == DELETE:
+    if ctx.choice == codes.MY_DATA_DELETE:
         if ctx.person.role != Role.CITIZEN:
             return finish(Reply(_("Your staff account is managed by the secretariat: please ask them to remove it.")))
         return goto(
@@ -91,7 +84,10 @@ async def on_action(ctx: Ctx) -> Outcome:
                     "service. Your complaints stay on the record without your name, so you will no longer receive "
                     "their updates. Do you want to continue?"
                 ),
-                choices=(Choice(CONFIRM_FIRST, _("Continue")), Choice(KEEP, _("Keep my data"))),
+                choices=(
+                    Choice(codes.MY_DATA_DELETE_SURE, _("Continue")),
+                    Choice(codes.MY_DATA_KEEP, _("Keep my data")),
+                ),
             ),
         )
     return stay(ctx, await action_reply(ctx, _("Please choose from the list.")))
@@ -100,15 +96,15 @@ async def on_action(ctx: Ctx) -> Outcome:
 async def withdraw_reply(ctx: Ctx, lead: str | None = None) -> Reply:
     purposes = await granted_purposes(ctx.session, ctx.person)
     text = "\n".join(filter(None, [lead, _("Which consent do you want to withdraw?")]))
-    return Reply(text, choices=tuple(Choice(f"{PURPOSE_CODE}{p}", purpose_label(p)) for p in purposes))
+    return Reply(text, choices=tuple(Choice(codes.MY_DATA_PURPOSE(p), purpose_label(p)) for p in purposes))
 
 
 async def on_withdraw(ctx: Ctx) -> Outcome:
     purposes = await granted_purposes(ctx.session, ctx.person)
-    purpose = (ctx.choice or "").removeprefix(PURPOSE_CODE)
-    if not (ctx.choice or "").startswith(PURPOSE_CODE) or purpose not in purposes:
+    purpose = codes.MY_DATA_PURPOSE.arg(ctx.choice)
+    if purpose is None or purpose not in purposes:
         return stay(ctx, await withdraw_reply(ctx, _("Please choose a consent from the list.")))
-    await withdraw(ctx.session, ctx.person, purpose, ctx.now)
+    await withdraw_consent(ctx.session, ctx.person, purpose, ctx.now)
     return finish(
         Reply(
             _(
@@ -121,19 +117,22 @@ async def on_withdraw(ctx: Ctx) -> Outcome:
 
 
 async def on_confirm_first(ctx: Ctx) -> Outcome:
-    if ctx.choice != CONFIRM_FIRST:
+    if ctx.choice != codes.MY_DATA_DELETE_SURE:
         return finish(Reply(_("Nothing was deleted.")))
     return goto(
         Step.CONFIRM_SECOND,
         Reply(
             _("Are you sure? This cannot be undone."),
-            choices=(Choice(CONFIRM_SECOND, _("Delete permanently")), Choice(KEEP, _("Keep my data"))),
+            choices=(
+                Choice(codes.MY_DATA_DELETE_FINAL, _("Delete permanently")),
+                Choice(codes.MY_DATA_KEEP, _("Keep my data")),
+            ),
         ),
     )
 
 
 async def on_confirm_second(ctx: Ctx) -> Outcome:
-    if ctx.choice != CONFIRM_SECOND:
+    if ctx.choice != codes.MY_DATA_DELETE_FINAL:
         return finish(Reply(_("Nothing was deleted.")))
     await erase_person(ctx.session, ctx.person, ctx.now)
     return finish(
@@ -147,18 +146,13 @@ async def on_confirm_second(ctx: Ctx) -> Outcome:
     )
 
 
-router.register(
-    Flow(
-        name=FLOW,
-        enter=enter,
-        steps={
-            Step.ACTION: on_action,
-            Step.WITHDRAW: on_withdraw,
-            Step.CONFIRM_FIRST: on_confirm_first,
-            Step.CONFIRM_SECOND: on_confirm_second,
-        },
-    )
-)
-router.add_menu_entry(MenuEntry(f"{router.MENU_PREFIX}{FLOW}", N_("My data"), 80))
-for _word in ("/mydata", "ข้อมูลของฉัน"):
-    router.add_command(_word, f"{router.MENU_PREFIX}{FLOW}")
+def register(registry: Registry) -> None:
+    steps: dict[str, StepFn] = {
+        Step.ACTION: on_action,
+        Step.WITHDRAW: on_withdraw,
+        Step.CONFIRM_FIRST: on_confirm_first,
+        Step.CONFIRM_SECOND: on_confirm_second,
+    }
+    registry.add_flow(Flow(name=codes.MY_DATA_FLOW, enter=enter, steps=steps))
+    registry.add_menu_entry(MenuEntry(codes.menu(codes.MY_DATA_FLOW), N_("My data"), 80))
+    registry.add_command(codes.menu(codes.MY_DATA_FLOW), "/mydata", "ข้อมูลของฉัน")

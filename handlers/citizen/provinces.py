@@ -3,63 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.flow import Ctx
-from bot.core.i18n import _
+from bot.core.i18n import _, localized
 from bot.core.types import Choice, Reply
-from handlers.complaints.places import PlaceName, search_places
-from handlers.tickets import localized
-from storage.models import Agenda, Complaint, Person, Province
+from bot.domain.places import home_province_id, provinces_with_agendas, search_provinces
+from handlers import codes
+from storage.models import Person, Province
 
-PROVINCE_CODE = "p:"
 MAX_CHOICES = 10
 
 
-@dataclass(frozen=True)
-class ProvinceSearch:
-    matches: list[Province]  # names that contain what was typed
-    suggestions: list[Province]  # close spellings, when nothing matched
-
-
-async def search_provinces(session: AsyncSession, typed: str) -> ProvinceSearch:
-    """Exact name or code first; then names containing the text; else the closest spellings (the same search
-    as the complaint form's, provinces only)."""
-    found = search_places(typed)
-    by_name = {p.name_th: p for p in (await session.scalars(select(Province))).all()}
-
-    def provinces(places: Sequence[PlaceName]) -> list[Province]:
-        names = dict.fromkeys(place.province for place in places)  # a district named leads to its province
-        return [by_name[name] for name in names if name in by_name]
-
-    return ProvinceSearch(provinces(found.matches), provinces(found.suggestions))
-
-
-async def home_province_id(session: AsyncSession, person: Person) -> int | None:
-    """The person's province, or the province of their latest ticket."""
-    if person.province_id is not None:
-        return person.province_id
-    return await session.scalar(
-        select(Complaint.province_id)
-        .where(Complaint.person_id == person.id)
-        .order_by(Complaint.created_at.desc(), Complaint.id.desc())
-        .limit(1)
-    )
-
-
 def province_choice(province: Province) -> Choice:
-    return Choice(f"{PROVINCE_CODE}{province.id}", localized(province.name_th, province.name_en))
+    return Choice(codes.PROVINCE(province.id), localized(province.name_th, province.name_en))
 
 
 async def province_choices(session: AsyncSession, person: Person) -> tuple[Choice, ...]:
     home = await home_province_id(session, person)
-    with_agenda = select(Agenda.province_id).where(Agenda.is_active.is_(True))
-    provinces = (
-        await session.scalars(select(Province).where(Province.id.in_(with_agenda)).order_by(Province.name_th))
-    ).all()
+    provinces = await provinces_with_agendas(session)
     ordered: list[Province] = []
     home_province = await session.get(Province, home) if home is not None else None
     if home_province is not None:
@@ -81,9 +44,9 @@ def _pick_list(text: str, provinces: Sequence[Province]) -> Reply:
 
 async def picked_province(ctx: Ctx) -> Province | Reply:
     """The province the person chose or typed; otherwise the reply that asks again."""
-    if ctx.choice and ctx.choice.startswith(PROVINCE_CODE):
-        key = ctx.choice[len(PROVINCE_CODE) :]
-        province = await ctx.session.get(Province, int(key)) if key.isdigit() else None
+    province_id = codes.PROVINCE.number(ctx.choice)
+    if province_id is not None:
+        province = await ctx.session.get(Province, province_id)
         if province is not None:
             return province
     if not ctx.text:

@@ -6,28 +6,27 @@ history records it) and tells the officers of the agency that holds the ticket.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from datetime import timedelta
-
-from sqlalchemy import select
-
-from bot.core.flow import Ctx, Flow, Outcome, StepName, finish, goto, stay
+from bot.core.flow import Ctx, Flow, Outcome, StepFn, StepName, finish, goto, stay
 from bot.core.i18n import _, format_date
+from bot.core.registry import Registry
 from bot.core.types import Choice, Reply
-from handlers import router
-from handlers.citizen.common import aware, find_ticket, is_own, normalise_ticket_no, text_problem
-from handlers.citizen.follow import can_reopen
-from handlers.tickets import FOLLOW_TICKET, RATE_TICKET, REOPEN_TICKET, change_status
-from storage.models import Complaint, ComplaintStatus, Person, Role
+from bot.domain.tickets import (
+    RATEABLE,
+    can_reopen,
+    change_status,
+    find_ticket,
+    is_own,
+    normalise_ticket_no,
+    officers_of_agency,
+    reopen_deadline,
+)
+from handlers import codes, notices
+from handlers.citizen.common import text_problem
+from storage.models import Complaint, ComplaintStatus
 
-RATE_FLOW = "rate"
-REOPEN_FLOW = "reopen"
-STAR_CODE = "star:"
-SKIP = "skip"
 COMMENT_MAX = 500
 REASON_MIN = 5
 REASON_MAX = 500
-RATEABLE = (ComplaintStatus.RESOLVED, ComplaintStatus.CLOSED)
 
 
 class RateStep(StepName):
@@ -51,11 +50,11 @@ async def own_ticket(ctx: Ctx, typed: str) -> Complaint | Reply:
 
 
 def _view(complaint: Complaint) -> tuple[Choice, ...]:
-    return (Choice(f"{FOLLOW_TICKET}{complaint.ticket_no}", _("View ticket")),)
+    return (Choice(codes.FOLLOW_TICKET(complaint.ticket_no), _("View ticket")),)
 
 
 def stars_reply(text: str) -> Reply:
-    choices = tuple(Choice(f"{STAR_CODE}{n}", "★" * n) for n in range(1, 6))
+    choices = tuple(Choice(codes.STARS(n), "★" * n) for n in range(1, 6))
     return Reply(text, choices=choices)
 
 
@@ -85,7 +84,7 @@ async def rate_enter(ctx: Ctx) -> Outcome:
 
 
 async def on_stars(ctx: Ctx) -> Outcome:
-    stars = ctx.choice[len(STAR_CODE) :] if ctx.choice and ctx.choice.startswith(STAR_CODE) else ""
+    stars = codes.STARS.arg(ctx.choice) or ""
     if stars not in {"1", "2", "3", "4", "5"}:
         return stay(ctx, stars_reply(_("Please choose from 1 to 5 stars, or type a number from 1 to 5.")))
     ctx.data["stars"] = int(stars)
@@ -96,21 +95,21 @@ async def on_stars(ctx: Ctx) -> Outcome:
                 "Thank you. Would you like to add a comment (up to {limit} characters)? Type it, or choose Skip.",
                 limit=COMMENT_MAX,
             ),
-            choices=(Choice(SKIP, _("Skip")),),
+            choices=(Choice(codes.SKIP, _("Skip")),),
         ),
     )
 
 
 async def on_comment(ctx: Ctx) -> Outcome:
     comment: str | None = None
-    if ctx.choice != SKIP:
+    if ctx.choice != codes.SKIP:
         problem = (
             text_problem(ctx.text, minimum=1, maximum=COMMENT_MAX)
             if ctx.text
             else _("Please type your comment, or choose Skip.")
         )
         if problem:
-            return stay(ctx, Reply(problem, choices=(Choice(SKIP, _("Skip")),)))
+            return stay(ctx, Reply(problem, choices=(Choice(codes.SKIP, _("Skip")),)))
         comment = ctx.text
     complaint = await ctx.session.get(Complaint, ctx.data["complaint_id"])
     if complaint is None or not is_own(complaint, ctx.person):
@@ -144,8 +143,8 @@ async def reopen_enter(ctx: Ctx) -> Outcome:
                 choices=_view(found),
             )
         )
-    if not can_reopen(ctx, found):
-        closed_on = aware(found.resolved_at) + timedelta(days=ctx.settings.reopen_days)
+    closed_on = reopen_deadline(found, ctx.settings.reopen_days)
+    if closed_on is not None and ctx.now > closed_on:
         return finish(
             Reply(
                 _(
@@ -178,13 +177,21 @@ async def on_reason(ctx: Ctx) -> Outcome:
     complaint = await ctx.session.get(Complaint, ctx.data["complaint_id"])
     if complaint is None or not is_own(complaint, ctx.person):
         return finish(Reply(_("That ticket is no longer available.")))
-    if not can_reopen(ctx, complaint):
+    if not can_reopen(complaint, ctx.now, ctx.settings.reopen_days):
         return finish(Reply(_("Ticket {ticket} can no longer be reopened.", ticket=complaint.ticket_no)))
-    event = await change_status(ctx, complaint, ComplaintStatus.IN_PROGRESS, note=ctx.text, actor=ctx.person)
-    for officer in await agency_officers(ctx, complaint):
+    event = await change_status(
+        ctx.session,
+        complaint,
+        ComplaintStatus.IN_PROGRESS,
+        now=ctx.now,
+        tell=notices.tell_complainant(ctx.notify),
+        note=ctx.text,
+        actor=ctx.person,
+    )
+    for officer in await officers_of_agency(ctx.session, complaint.agency_id):
         ctx.notify(
             officer,
-            _reopened_notice(complaint.ticket_no, ctx.text),
+            notices.reopened(complaint.ticket_no, ctx.text),
             key=f"ticket:{complaint.id}:reopened:{event.id}:{officer.id}",
         )
     return finish(
@@ -199,33 +206,9 @@ async def on_reason(ctx: Ctx) -> Outcome:
     )
 
 
-async def agency_officers(ctx: Ctx, complaint: Complaint) -> Sequence[Person]:
-    if complaint.agency_id is None:
-        return []
-    rows = await ctx.session.scalars(
-        select(Person).where(
-            Person.role == Role.OFFICER, Person.agency_id == complaint.agency_id, Person.deleted_at.is_(None)
-        )
-    )
-    return rows.all()
-
-
-def _reopened_notice(ticket_no: str, reason: str) -> Callable[[], Sequence[Reply]]:
-    def build() -> Sequence[Reply]:
-        return [
-            Reply(
-                _(
-                    "The citizen reopened ticket {ticket}: it is back in progress.\nReason: {reason}",
-                    ticket=ticket_no,
-                    reason=reason,
-                )
-            )
-        ]
-
-    return build
-
-
-router.register(Flow(name=RATE_FLOW, enter=rate_enter, steps={RateStep.STARS: on_stars, RateStep.COMMENT: on_comment}))
-router.register(Flow(name=REOPEN_FLOW, enter=reopen_enter, steps={ReopenStep.REASON: on_reason}))
-router.add_code_prefix(RATE_TICKET, RATE_FLOW)
-router.add_code_prefix(REOPEN_TICKET, REOPEN_FLOW)
+def register(registry: Registry) -> None:
+    rate_steps: dict[str, StepFn] = {RateStep.STARS: on_stars, RateStep.COMMENT: on_comment}
+    registry.add_flow(Flow(name=codes.RATE_FLOW, enter=rate_enter, steps=rate_steps))
+    registry.add_flow(Flow(name=codes.REOPEN_FLOW, enter=reopen_enter, steps={ReopenStep.REASON: on_reason}))
+    registry.add_code_prefix(codes.RATE_TICKET.prefix, codes.RATE_FLOW)
+    registry.add_code_prefix(codes.REOPEN_TICKET.prefix, codes.REOPEN_FLOW)

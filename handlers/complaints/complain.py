@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.core.flow import Ctx, Flow, Outcome, StepName, finish, goto, stay, switch
-from bot.core.i18n import _, format_date
+from bot.core.flow import Ctx, Flow, Outcome, StepFn, StepName, finish, goto, stay, switch
+from bot.core.i18n import _, format_date, localized
+from bot.core.registry import Registry
 from bot.core.types import Choice, InboundKind, Reply
-from handlers import router
-from handlers.complaints import abuse
-from handlers.complaints import questions as q
-from handlers.complaints.answers import (
+from bot.domain.complaints import abuse
+from bot.domain.complaints.answers import (
     DESCRIPTION_MAX,
     DESCRIPTION_MIN,
     DescriptionProblem,
@@ -24,8 +23,8 @@ from handlers.complaints.answers import (
     description_problem,
     normalise_phone,
 )
-from handlers.complaints.filing import ContactMode, Draft, file_complaint
-from handlers.complaints.places import (
+from bot.domain.complaints.filing import ContactMode, Draft, file_complaint
+from bot.domain.places import (
     LocationProblem,
     PlaceName,
     locate,
@@ -33,11 +32,10 @@ from handlers.complaints.places import (
     place_ids,
     search_places,
 )
-from handlers.tickets import FOLLOW_TICKET, localized, ticket_card
+from handlers import codes
+from handlers.cards import ticket_card
+from handlers.complaints import questions as q
 from storage.models import Agency, Agenda, Complaint, ComplaintCategory, District, Media, PartnerSector, Province
-
-FLOW = "complain"
-FOLLOW_FLOW = "follow"
 
 
 class Step(StepName):
@@ -150,9 +148,9 @@ async def on_place(ctx: Ctx) -> Outcome:
     """A shared location, "choose from a list", or a typed province or district name."""
     if ctx.kind is InboundKind.LOCATION and ctx.inbound.location is not None:
         return await _use_location(ctx, ctx.inbound.location.latitude, ctx.inbound.location.longitude)
-    if ctx.choice == q.CHOOSE_FROM_LIST:
+    if ctx.choice == codes.CHOOSE_FROM_LIST:
         return await ask(ctx, Step.PROVINCE)
-    if ctx.choice and ctx.choice.startswith((q.PROVINCE, q.DISTRICT)):  # a suggested place
+    if codes.PLACE_PROVINCE.arg(ctx.choice) or codes.PLACE_DISTRICT.arg(ctx.choice):  # a suggested place
         return await on_province(ctx)
     if ctx.kind is InboundKind.TEXT and ctx.text and ctx.choice is None:
         return await _search(ctx, province=None)
@@ -197,10 +195,10 @@ def _set_place(
 
 async def on_province(ctx: Ctx) -> Outcome:
     """A province from the list, or a typed province or district name."""
-    if ctx.choice and ctx.choice.startswith(q.PROVINCE):
-        return await _choose_province_code(ctx, ctx.choice[len(q.PROVINCE) :])
-    if ctx.choice and ctx.choice.startswith(q.DISTRICT):
-        return await _choose_district_id(ctx, ctx.choice[len(q.DISTRICT) :])
+    if (province_code := codes.PLACE_PROVINCE.arg(ctx.choice)) is not None:
+        return await _choose_province_code(ctx, province_code)
+    if codes.PLACE_DISTRICT.arg(ctx.choice) is not None:
+        return await _choose_district_id(ctx, codes.PLACE_DISTRICT.number(ctx.choice))
     if ctx.kind is InboundKind.LOCATION and ctx.inbound.location is not None:
         return await _use_location(ctx, ctx.inbound.location.latitude, ctx.inbound.location.longitude)
     if ctx.kind is InboundKind.TEXT and ctx.text:
@@ -211,11 +209,11 @@ async def on_province(ctx: Ctx) -> Outcome:
 async def on_district(ctx: Ctx) -> Outcome:
     """A district of the chosen province, typed or chosen, or skip."""
     draft = Draft.from_data(ctx.data)
-    if ctx.choice == q.NO_DISTRICT and draft.province_id is not None:
+    if ctx.choice == codes.NO_DISTRICT and draft.province_id is not None:
         _set_place(ctx, draft.province_id, None)
         return await advance(ctx, Step.PLACE)
-    if ctx.choice and ctx.choice.startswith(q.DISTRICT):
-        return await _choose_district_id(ctx, ctx.choice[len(q.DISTRICT) :])
+    if codes.PLACE_DISTRICT.arg(ctx.choice) is not None:
+        return await _choose_district_id(ctx, codes.PLACE_DISTRICT.number(ctx.choice))
     if ctx.kind is InboundKind.TEXT and ctx.text and draft.province_id is not None:
         province = await ctx.session.get(Province, draft.province_id)
         return await _search(ctx, province=province.name_th if province else None)
@@ -230,8 +228,8 @@ async def _choose_province_code(ctx: Ctx, code: str) -> Outcome:
     return await ask(ctx, Step.DISTRICT)
 
 
-async def _choose_district_id(ctx: Ctx, raw: str) -> Outcome:
-    district = await ctx.session.get(District, int(raw)) if raw.isdigit() else None
+async def _choose_district_id(ctx: Ctx, district_id: int | None) -> Outcome:
+    district = await ctx.session.get(District, district_id) if district_id is not None else None
     if district is None:
         return await again(ctx, _("Please choose a district from the list."))
     draft = _set_place(ctx, district.province_id, district.id)
@@ -276,7 +274,9 @@ async def _place_choices(ctx: Ctx, places: list[PlaceName]) -> tuple[Choice, ...
             continue
         ids = await place_ids(ctx.session, place.province, place.district)
         if ids is not None and ids.district_id is not None:
-            choices.append(Choice(f"{q.DISTRICT}{ids.district_id}", q.district_label(place.province, place.district)))
+            choices.append(
+                Choice(codes.PLACE_DISTRICT(ids.district_id), q.district_label(place.province, place.district))
+            )
     return tuple(choices)
 
 
@@ -287,15 +287,15 @@ async def on_subject(ctx: Ctx) -> Outcome:
     """An agenda of the province or a general category."""
     draft = Draft.from_data(ctx.data)
     code = ctx.choice or ""
-    if code.startswith(q.AGENDA) and code[len(q.AGENDA) :].isdigit():
-        agenda = await ctx.session.get(Agenda, int(code[len(q.AGENDA) :]))
+    agenda_id = codes.SUBJECT_AGENDA.number(code)
+    if agenda_id is not None:
+        agenda = await ctx.session.get(Agenda, agenda_id)
         if agenda is not None and agenda.province_id == draft.province_id:
             _update(ctx, agenda_id=agenda.id, category_id=None)
             return await advance(ctx, Step.SUBJECT)
-    if code.startswith(q.CATEGORY):
-        category = await ctx.session.scalar(
-            select(ComplaintCategory).where(ComplaintCategory.code == code[len(q.CATEGORY) :])
-        )
+    category_code = codes.SUBJECT_CATEGORY.arg(code)
+    if category_code is not None:
+        category = await ctx.session.scalar(select(ComplaintCategory).where(ComplaintCategory.code == category_code))
         if category is not None:
             _update(ctx, category_id=category.id, agenda_id=None)
             return await advance(ctx, Step.SUBJECT)
@@ -338,13 +338,13 @@ def _already_received(earlier: Complaint) -> Outcome:
         "We have already received this complaint as ticket {ticket} a few minutes ago, so it was not filed again.",
         ticket=earlier.ticket_no,
     )
-    view = Choice(f"{FOLLOW_TICKET}{earlier.ticket_no}", _("View ticket {ticket}", ticket=earlier.ticket_no))
+    view = Choice(codes.FOLLOW_TICKET(earlier.ticket_no), _("View ticket {ticket}", ticket=earlier.ticket_no))
     return finish(Reply(text, choices=(view,)))
 
 
 async def on_photos(ctx: Ctx) -> Outcome:
     """A photo (up to three), or done/skip."""
-    if ctx.choice == q.PHOTOS_DONE:
+    if ctx.choice == codes.PHOTOS_DONE:
         return await advance(ctx, Step.PHOTOS)
     if ctx.kind is not InboundKind.IMAGE:
         return await again(ctx, _("Please send a photo, or choose Skip or Done."))
@@ -375,7 +375,7 @@ async def on_photos(ctx: Ctx) -> Outcome:
 
 async def on_contact(ctx: Ctx) -> Outcome:
     code = ctx.choice or ""
-    mode = code[len(q.CONTACT) :] if code.startswith(q.CONTACT) else None
+    mode = codes.CONTACT.arg(code)
     if mode == ContactMode.PHONE:
         return await ask(ctx, Step.PHONE)
     if mode in (ContactMode.CHAT, ContactMode.ANONYMOUS):
@@ -400,11 +400,12 @@ async def on_phone(ctx: Ctx) -> Outcome:
 
 async def on_sector(ctx: Ctx) -> Outcome:
     code = ctx.choice or ""
-    if code == q.NO_SECTOR:
+    if code == codes.NO_SECTOR:
         _update(ctx, sector_id=None)
         return await advance(ctx, Step.SECTOR)
-    if code.startswith(q.SECTOR):
-        sector = await ctx.session.scalar(select(PartnerSector).where(PartnerSector.code == code[len(q.SECTOR) :]))
+    sector_code = codes.SECTOR.arg(code)
+    if sector_code is not None:
+        sector = await ctx.session.scalar(select(PartnerSector).where(PartnerSector.code == sector_code))
         if sector is not None:
             _update(ctx, sector_id=sector.id)
             return await advance(ctx, Step.SECTOR)
@@ -429,11 +430,12 @@ async def _duplicate(ctx: Ctx, draft: Draft) -> Complaint | None:
 
 async def on_confirm(ctx: Ctx) -> Outcome:
     code = ctx.choice or ""
-    if code == q.EDIT:
+    if code == codes.CHANGE_COMPLAINT:
         return await ask(ctx, Step.EDIT)
-    if code.startswith(FOLLOW_TICKET):
-        return switch(FOLLOW_FLOW, args=code[len(FOLLOW_TICKET) :])
-    if code != q.CONFIRM:
+    ticket_no = codes.FOLLOW_TICKET.arg(code)
+    if ticket_no is not None:
+        return switch(codes.FOLLOW_FLOW, args=ticket_no)
+    if code != codes.CONFIRM_COMPLAINT:
         return await again(ctx, _("Please choose Confirm and send, or Change something."))
     return await _file(ctx)
 
@@ -448,7 +450,7 @@ async def on_edit(ctx: Ctx) -> Outcome:
         "contact": Step.CONTACT,
         "sector": Step.SECTOR,
     }
-    target = targets.get(code[len(q.EDIT_FIELD) :]) if code.startswith(q.EDIT_FIELD) else None
+    target = targets.get(codes.CHANGE_PART.arg(code) or "")
     if target is None:
         return await again(ctx, _("Please choose the part to change."))
     ctx.data["editing"] = True
@@ -488,24 +490,21 @@ async def _file(ctx: Ctx) -> Outcome:
     return finish(Reply(text), Reply(card=await ticket_card(ctx.session, complaint)))
 
 
-router.register(
-    Flow(
-        name=FLOW,
-        enter=enter,
-        steps={
-            Step.PLACE: on_place,
-            Step.PROVINCE: on_province,
-            Step.DISTRICT: on_district,
-            Step.SUBJECT: on_subject,
-            Step.DESCRIPTION: on_description,
-            Step.PHOTOS: on_photos,
-            Step.CONTACT: on_contact,
-            Step.PHONE: on_phone,
-            Step.SECTOR: on_sector,
-            Step.CONFIRM: on_confirm,
-            Step.EDIT: on_edit,
-        },
+def register(registry: Registry) -> None:
+    steps: dict[str, StepFn] = {
+        Step.PLACE: on_place,
+        Step.PROVINCE: on_province,
+        Step.DISTRICT: on_district,
+        Step.SUBJECT: on_subject,
+        Step.DESCRIPTION: on_description,
+        Step.PHOTOS: on_photos,
+        Step.CONTACT: on_contact,
+        Step.PHONE: on_phone,
+        Step.SECTOR: on_sector,
+        Step.CONFIRM: on_confirm,
+        Step.EDIT: on_edit,
+    }
+    registry.add_flow(Flow(name=codes.COMPLAIN_FLOW, enter=enter, steps=steps))
+    registry.add_command(
+        codes.menu(codes.COMPLAIN_FLOW), "แจ้งเรื่อง", "ร้องเรียน", "แจ้งเรื่องร้องเรียน", "/complain", "complain"
     )
-)
-for _word in ("แจ้งเรื่อง", "ร้องเรียน", "แจ้งเรื่องร้องเรียน", "/complain", "complain"):
-    router.add_command(_word, f"{router.MENU_PREFIX}{FLOW}")

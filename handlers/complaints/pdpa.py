@@ -1,34 +1,24 @@
 """First contact: the PDPA notice, then each optional consent asked separately (PDPA B.E. 2562).
 
-Handling a complaint is the province's public task and needs no consent; anything beyond it does, each
-purpose on its own and freely refusable: being phoned by the agency, and a complaint photo shown publicly.
-Every answer is a `Consent` row with its time; a withdrawal is a new row (`granted` false), so the history of
-what the person agreed to, and when, is kept. The "my data" flow uses `current_consents` and
-`withdraw_consent`.
+Everyone goes through it before anything else (it is the registry's gate). The purposes and how answers are kept
+are the domain's (bot/domain/consents.py); the wording is here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 from babel.support import LazyProxy
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.flow import Ctx, Flow, Outcome, StepName, finish, goto, stay
 from bot.core.i18n import N_, _
+from bot.core.registry import Gate, Registry
 from bot.core.types import Choice, Reply
-from handlers import router
-from handlers.menu import welcome_text
-from storage.models import Consent, Person
+from bot.domain.consents import CONTACT_PHONE, PUBLISH_PHOTO, RETENTION_YEARS, record_consent
+from handlers import codes
+from handlers.menu import language_during_notice, welcome_text
 
-FLOW = "pdpa"
-CONTACT_PHONE = "contact_phone"
-PUBLISH_PHOTO = "publish_photo"
-YES, NO = "pdpa:yes", "pdpa:no"
-RETENTION_YEARS = 5
+YES, NO = codes.CONSENT_YES, codes.CONSENT_NO
 
 
 @dataclass(frozen=True)
@@ -56,7 +46,6 @@ PURPOSES: tuple[Purpose, ...] = (
         N_("Showing my complaint photos publicly"),
     ),
 )
-PURPOSE_CODES = tuple(p.code for p in PURPOSES)
 
 
 class Step(StepName):
@@ -105,31 +94,27 @@ async def on_consent(ctx: Ctx) -> Outcome:
     return finish(thanks, Reply(welcome_text()))
 
 
-async def record_consent(session: AsyncSession, person: Person, purpose: str, granted: bool, now: datetime) -> Consent:
-    if purpose not in PURPOSE_CODES:
-        raise ValueError(f"unknown consent purpose {purpose!r}")
-    consent = Consent(person_id=person.id, purpose=purpose, granted=granted, created_at=now)
-    session.add(consent)
-    await session.flush()
-    return consent
+def purpose_label(purpose: str) -> str:
+    """How "my data" names a purpose."""
+    return next((str(p.label) for p in PURPOSES if p.code == purpose), purpose)
 
 
-async def withdraw_consent(session: AsyncSession, person: Person, purpose: str, now: datetime) -> Consent:
-    """Record the withdrawal of a consent (a new row: the earlier grant stays in the history)."""
-    return await record_consent(session, person, purpose, False, now)
+def _keeps(code: str, args: str) -> bool:
+    """A bare /start or "menu" asks for what the notice ends with anyway (the welcome and the menu); a cancel
+    asks for nothing."""
+    return code != codes.CANCEL and not (code in (codes.START, codes.MENU) and not args)
 
 
-async def current_consents(session: AsyncSession, person: Person) -> dict[str, bool]:
-    """Each purpose's latest answer; a purpose never answered counts as not given."""
-    rows: Sequence[Consent] = (
-        await session.scalars(select(Consent).where(Consent.person_id == person.id).order_by(Consent.id))
-    ).all()
-    state = dict.fromkeys(PURPOSE_CODES, False)
-    for row in rows:
-        if row.purpose in state:
-            state[row.purpose] = row.granted
-    return state
+def _reminder() -> Reply:
+    return Reply(_("First, please answer the question above; then I will take you there."))
 
 
-router.register(Flow(name=FLOW, enter=enter, steps={Step.CONSENT: on_consent}))
-router.set_first_contact_flow(FLOW)
+def register(registry: Registry) -> None:
+    registry.add_flow(Flow(name=codes.PDPA_FLOW, enter=enter, steps={Step.CONSENT: on_consent}))
+    registry.gate = Gate(
+        flow=codes.PDPA_FLOW,
+        passed=lambda person: person.pdpa_notice_at is not None,
+        keeps=_keeps,
+        during=language_during_notice,
+        reminder=_reminder,
+    )

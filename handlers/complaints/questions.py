@@ -10,12 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.flow import Ctx
-from bot.core.i18n import _
+from bot.core.i18n import _, localized
+from bot.core.text import shorten
 from bot.core.types import Ask, Card, CardField, Choice, Reply
-from handlers.complaints.answers import DESCRIPTION_MAX
-from handlers.complaints.filing import ContactMode, Draft
-from handlers.complaints.places import province_names
-from handlers.tickets import FOLLOW_TICKET, localized, status_label
+from bot.domain.complaints.answers import DESCRIPTION_MAX
+from bot.domain.complaints.filing import ContactMode, Draft
+from bot.domain.places import province_names
+from bot.domain.tickets import status_label
+from handlers import codes
 from storage.models import (
     Agenda,
     Complaint,
@@ -30,20 +32,6 @@ MAX_PHOTOS = 3
 LIKELY_PROVINCES = 8
 AGENDA_LABEL_MAX = 40
 
-CHOOSE_FROM_LIST = "pl:list"
-PROVINCE = "pv:"  # pv:CRI
-DISTRICT = "ds:"  # ds:<district id>
-NO_DISTRICT = "ds:none"
-AGENDA = "a:"  # a:<agenda id>
-CATEGORY = "c:"  # c:<category code>
-PHOTOS_DONE = "ph:done"
-CONTACT = "ct:"  # ct:chat, ct:phone, ct:anonymous
-SECTOR = "sc:"  # sc:<sector code>
-NO_SECTOR = "sc:none"
-CONFIRM = "cf:ok"
-EDIT = "cf:edit"
-EDIT_FIELD = "ed:"  # ed:place, ed:subject, ...
-
 
 def place_question() -> Reply:
     return Reply(
@@ -52,7 +40,7 @@ def place_question() -> Reply:
             "province or district (for example เชียงราย or เมืองเชียงราย)."
         ),
         ask=Ask.LOCATION,
-        choices=(Choice(CHOOSE_FROM_LIST, _("Choose from a list")),),
+        choices=(Choice(codes.CHOOSE_FROM_LIST, _("Choose from a list")),),
     )
 
 
@@ -71,7 +59,7 @@ async def province_question(session: AsyncSession, ctx: Ctx) -> Reply:
     ids = list(dict.fromkeys(likely))[:LIKELY_PROVINCES]
     provinces = {p.id: p for p in (await session.scalars(select(Province).where(Province.id.in_(ids)))).all()}
     choices = tuple(
-        Choice(f"{PROVINCE}{provinces[i].code}", localized(provinces[i].name_th, provinces[i].name_en))
+        Choice(codes.PLACE_PROVINCE(provinces[i].code), localized(provinces[i].name_th, provinces[i].name_en))
         for i in ids
         if i in provinces
     )
@@ -85,8 +73,8 @@ async def district_question(session: AsyncSession, province_id: int) -> Reply:
     ).all()
     name = localized(province.name_th, province.name_en) if province else ""
     choices = (
-        *(Choice(f"{DISTRICT}{d.id}", d.name_th) for d in districts),
-        Choice(NO_DISTRICT, _("Skip (not sure)")),
+        *(Choice(codes.PLACE_DISTRICT(d.id), d.name_th) for d in districts),
+        Choice(codes.NO_DISTRICT, _("Skip (not sure)")),
     )
     return Reply(_("Which district of {province}? Choose it or type its name.", province=name), choices=choices)
 
@@ -100,8 +88,11 @@ async def subject_question(session: AsyncSession, province_id: int) -> Reply:
     ).all()
     categories = (await session.scalars(select(ComplaintCategory).order_by(ComplaintCategory.position))).all()
     choices = (
-        *(Choice(f"{AGENDA}{a.id}", _shorten(localized(a.title_th, a.title_en), AGENDA_LABEL_MAX)) for a in agendas),
-        *(Choice(f"{CATEGORY}{c.code}", localized(c.name_th, c.name_en)) for c in categories),
+        *(
+            Choice(codes.SUBJECT_AGENDA(a.id), shorten(localized(a.title_th, a.title_en), AGENDA_LABEL_MAX))
+            for a in agendas
+        ),
+        *(Choice(codes.SUBJECT_CATEGORY(c.code), localized(c.name_th, c.name_en)) for c in categories),
     )
     text = _("What is it about? Choose the subject.")
     if agendas:
@@ -126,11 +117,11 @@ def photos_question(draft: Draft) -> Reply:
             count=len(draft.photos),
             limit=MAX_PHOTOS,
         )
-        return Reply(text, ask=Ask.PHOTO, choices=(Choice(PHOTOS_DONE, _("Done")),))
+        return Reply(text, ask=Ask.PHOTO, choices=(Choice(codes.PHOTOS_DONE, _("Done")),))
     return Reply(
         _("Send up to {limit} photos of the problem, one at a time, or choose Skip.", limit=MAX_PHOTOS),
         ask=Ask.PHOTO,
-        choices=(Choice(PHOTOS_DONE, _("Skip")),),
+        choices=(Choice(codes.PHOTOS_DONE, _("Skip")),),
     )
 
 
@@ -143,9 +134,9 @@ def contact_question() -> Reply:
             "• Anonymous: the agency does not see your name or contact; you can still follow the ticket here."
         ),
         choices=(
-            Choice(f"{CONTACT}{ContactMode.CHAT}", _("Chat only")),
-            Choice(f"{CONTACT}{ContactMode.PHONE}", _("Phone")),
-            Choice(f"{CONTACT}{ContactMode.ANONYMOUS}", _("Anonymous")),
+            Choice(codes.CONTACT(ContactMode.CHAT), _("Chat only")),
+            Choice(codes.CONTACT(ContactMode.PHONE), _("Phone")),
+            Choice(codes.CONTACT(ContactMode.ANONYMOUS), _("Anonymous")),
         ),
     )
 
@@ -159,8 +150,8 @@ async def sector_question(session: AsyncSession) -> Reply:
     return Reply(
         _("Do you speak for one of the partner sectors? This is optional."),
         choices=(
-            *(Choice(f"{SECTOR}{s.code}", localized(s.name_th, s.name_en)) for s in sectors),
-            Choice(NO_SECTOR, _("Skip")),
+            *(Choice(codes.SECTOR(s.code), localized(s.name_th, s.name_en)) for s in sectors),
+            Choice(codes.NO_SECTOR, _("Skip")),
         ),
     )
 
@@ -176,7 +167,7 @@ def edit_question() -> Reply:
     )
     return Reply(
         _("Which part would you like to change?"),
-        choices=tuple(Choice(f"{EDIT_FIELD}{code}", label) for code, label in fields),
+        choices=tuple(Choice(codes.CHANGE_PART(code), label) for code, label in fields),
     )
 
 
@@ -225,7 +216,7 @@ async def summary_card(session: AsyncSession, draft: Draft) -> Card:
     fields = (
         CardField(_("Place"), await place_label(session, draft)),
         CardField(_("Subject"), await subject_label(session, draft)),
-        CardField(_("Description"), _shorten(draft.description or "-", 300)),
+        CardField(_("Description"), shorten(draft.description or "-", 300)),
         CardField(_("Photos"), str(len(draft.photos))),
         CardField(_("Contact"), contact_label(draft)),
         CardField(_("Partner sector"), localized(sector.name_th, sector.name_en) if sector else "-"),
@@ -235,7 +226,10 @@ async def summary_card(session: AsyncSession, draft: Draft) -> Card:
 
 async def confirm_question(session: AsyncSession, draft: Draft, duplicate: Complaint | None) -> list[Reply]:
     replies = [Reply(card=await summary_card(session, draft))]
-    choices = [Choice(CONFIRM, _("Confirm and send")), Choice(EDIT, _("Change something"))]
+    choices = [
+        Choice(codes.CONFIRM_COMPLAINT, _("Confirm and send")),
+        Choice(codes.CHANGE_COMPLAINT, _("Change something")),
+    ]
     text = _("Please check your complaint. Send it?")
     if duplicate is not None:
         replies.append(
@@ -249,7 +243,7 @@ async def confirm_question(session: AsyncSession, draft: Draft, duplicate: Compl
             )
         )
         choices.insert(
-            1, Choice(f"{FOLLOW_TICKET}{duplicate.ticket_no}", _("Follow {ticket}", ticket=duplicate.ticket_no))
+            1, Choice(codes.FOLLOW_TICKET(duplicate.ticket_no), _("Follow {ticket}", ticket=duplicate.ticket_no))
         )
         text = _("Send yours anyway, or follow the open ticket?")
     replies.append(Reply(text, choices=tuple(choices)))
@@ -258,7 +252,7 @@ async def confirm_question(session: AsyncSession, draft: Draft, duplicate: Compl
 
 def province_choice(name_th: str) -> Choice:
     _th, name_en, code = province_names()[name_th]
-    return Choice(f"{PROVINCE}{code}", localized(name_th, name_en))
+    return Choice(codes.PLACE_PROVINCE(code), localized(name_th, name_en))
 
 
 def district_label(province_th: str, district_th: str) -> str:
@@ -266,7 +260,3 @@ def district_label(province_th: str, district_th: str) -> str:
     if province_names()[province_th][2] == "BKK":
         return f"เขต{district_th} {province_th}"
     return f"อ.{district_th} จ.{province_th}"
-
-
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -2,37 +2,39 @@
 
 The list ("m:cases") shows open tickets in scope, overdue first, then by answer date. A ticket opens with the
 code "case:<ticket number>" (from the list, a forwarding notice or the secretariat's digest), shows its card,
-history and the actions its status allows. Every change goes through `handlers.tickets.change_status`, so it
+history and the actions its status allows. Every change goes through `bot.domain.tickets.change_status`, so it
 is in the history and the citizen hears of it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-
 from sqlalchemy import case, select
 
-from bot.core.flow import Ctx, Flow, Outcome, StepName, choices, finish, goto, stay
-from bot.core.i18n import N_, _, format_date
+from bot.core.flow import Ctx, Flow, Outcome, StepFn, StepName, choices, finish, goto, stay
+from bot.core.i18n import N_, _, format_date, localized
+from bot.core.registry import MenuEntry, Registry
 from bot.core.types import Ask, Choice, Reply
-from handlers import router
-from handlers.officer import scope
-from handlers.officer.places import agencies_for
-from handlers.officer.progress import local_today
-from handlers.tickets import OPEN_STATUSES, change_status, history_text, localized, status_label, ticket_card
-from storage.models import Agency, Complaint, ComplaintPhoto, ComplaintStatus, Person, Role
+from bot.domain import scope
+from bot.domain.places import agencies_for
+from bot.domain.progress import local_today
+from bot.domain.tickets import (
+    OPEN_STATUSES,
+    TellComplainant,
+    add_after_photo,
+    change_status,
+    find_ticket,
+    forward,
+    mark_duplicate,
+    reject,
+    status_label,
+)
+from handlers import codes, notices
+from handlers.cards import history_text, ticket_card
+from handlers.replies import forbidden_reply
+from storage.models import Agency, Complaint, ComplaintStatus
 
-LIST_FLOW = "cases"
-CASE_FLOW = "case"
-OPEN_CASE = "case:"  # case:<ticket number> opens a ticket for handling, from anywhere
 MAX_LISTED = 10
 MAX_NOTE = 500
-SKIP = "skip"
-ACTION = "x:"
-AGENCY = "ag:"
-
-router.add_menu_entry(router.MenuEntry(f"m:{LIST_FLOW}", N_("Complaints to handle"), 51, roles=scope.STAFF_ROLES))
-router.add_code_prefix(OPEN_CASE, CASE_FLOW)
 
 S = ComplaintStatus
 ACTIONS: dict[str, tuple[str, ...]] = {
@@ -55,17 +57,13 @@ WITH_NOTE = {"in_progress": S.IN_PROGRESS, "resolved": S.RESOLVED, "closed": S.C
 WITH_PHOTO = {"in_progress", "resolved"}
 
 
-def open_case_code(ticket_no: str) -> str:
-    return f"{OPEN_CASE}{ticket_no}"
-
-
 # ---------------------------------------------------------------- the list
 
 
 async def list_enter(ctx: Ctx) -> Outcome:
     """Open tickets in the person's scope, overdue first, then by answer date and age."""
     if not scope.STAFF_ROLES & {ctx.person.role}:
-        return finish(scope.forbidden_reply())
+        return finish(forbidden_reply())
     today = local_today(ctx.now)
     overdue_first = case((Complaint.due_on < today, 0), else_=1)
     tickets = (
@@ -92,8 +90,8 @@ async def list_enter(ctx: Ctx) -> Outcome:
             )
             + mark
         )
-    buttons = [Choice(open_case_code(t.ticket_no), ("⚠️ " if t.due_on < today else "") + t.ticket_no) for t in tickets]
-    buttons.append(Choice("g:menu", _("Main menu")))
+    buttons = [Choice(codes.OPEN_CASE(t.ticket_no), ("⚠️ " if t.due_on < today else "") + t.ticket_no) for t in tickets]
+    buttons.append(Choice(codes.MENU, _("Main menu")))
     return finish(Reply("\n".join(lines), choices=tuple(buttons)), menu=False)
 
 
@@ -112,13 +110,13 @@ class Step(StepName):
 async def case_enter(ctx: Ctx) -> Outcome:
     """Show the ticket and what can be done with it."""
     if not scope.STAFF_ROLES & {ctx.person.role}:
-        return finish(scope.forbidden_reply())
+        return finish(forbidden_reply())
     ticket_no = ctx.args.strip().upper()
     complaint = await ctx.session.scalar(select(Complaint).where(Complaint.ticket_no == ticket_no))
     if complaint is None:
         return finish(Reply(_("There is no ticket numbered {ticket}.", ticket=ticket_no)))
     if not scope.can_handle(ctx.person, complaint):
-        return finish(scope.forbidden_reply())
+        return finish(forbidden_reply())
     ctx.data["complaint_id"] = complaint.id
     return await _show_case(ctx, complaint)
 
@@ -130,7 +128,7 @@ async def _show_case(ctx: Ctx, complaint: Complaint) -> Outcome:
     text = _("History:") + "\n" + history if history else _("No history yet.")
     if not actions:
         return finish(card, Reply(text + "\n" + _("This ticket is finished: no further action is possible.")))
-    buttons = tuple(Choice(f"{ACTION}{a}", str(ACTION_LABELS[a])) for a in actions)
+    buttons = tuple(Choice(codes.CASE_ACTION(a), str(ACTION_LABELS[a])) for a in actions)
     return goto(Step.ACTION, card, Reply(text + "\n\n" + _("What would you like to do?"), choices=buttons))
 
 
@@ -145,13 +143,13 @@ async def _complaint_in_scope(ctx: Ctx) -> Complaint | None:
 async def answer_action(ctx: Ctx) -> Outcome:
     complaint = await _complaint_in_scope(ctx)
     if complaint is None:
-        return finish(scope.forbidden_reply())
-    action = (ctx.choice or "").removeprefix(ACTION)
+        return finish(forbidden_reply())
+    action = codes.CASE_ACTION.arg(ctx.choice) or ""
     if action not in ACTIONS.get(ComplaintStatus(complaint.status), ()):
         return await _show_case(ctx, complaint)
     ctx.data["action"] = action
     if action == "accept":
-        await change_status(ctx, complaint, S.ACCEPTED, actor=ctx.person)
+        await change_status(ctx.session, complaint, S.ACCEPTED, now=ctx.now, tell=_tell(ctx), actor=ctx.person)
         return _done(complaint)
     if action in WITH_NOTE:
         return _ask_note()
@@ -170,18 +168,18 @@ def _done(complaint: Complaint) -> Outcome:
                 ticket=complaint.ticket_no,
                 status=status_label(complaint.status),
             ),
-            choices=choices((f"m:{LIST_FLOW}", _("Back to the list")), ("g:menu", _("Main menu"))),
+            choices=choices((codes.menu(codes.CASES_FLOW), _("Back to the list")), (codes.MENU, _("Main menu"))),
         ),
         menu=False,
     )
 
 
 def _ask_note() -> Outcome:
-    return goto(Step.NOTE, Reply(_("Add a note for the citizen, or skip."), choices=choices((SKIP, _("Skip")))))
+    return goto(Step.NOTE, Reply(_("Add a note for the citizen, or skip."), choices=choices((codes.SKIP, _("Skip")))))
 
 
 async def answer_note(ctx: Ctx) -> Outcome:
-    if ctx.choice != SKIP:
+    if ctx.choice != codes.SKIP:
         if not ctx.text:
             return _ask_note()
         if len(ctx.text) > MAX_NOTE:
@@ -193,17 +191,19 @@ async def answer_note(ctx: Ctx) -> Outcome:
         return goto(
             Step.PHOTO,
             Reply(
-                _('Send a photo of the result ("after"), or skip.'), choices=choices((SKIP, _("Skip"))), ask=Ask.PHOTO
+                _('Send a photo of the result ("after"), or skip.'),
+                choices=choices((codes.SKIP, _("Skip"))),
+                ask=Ask.PHOTO,
             ),
         )
     return await _apply_note_action(ctx)
 
 
 async def answer_photo(ctx: Ctx) -> Outcome:
-    if ctx.choice != SKIP:
+    if ctx.choice != codes.SKIP:
         if ctx.inbound.media_id is None:
             return stay(
-                ctx, Reply(_("Please send a photo, or skip."), choices=choices((SKIP, _("Skip"))), ask=Ask.PHOTO)
+                ctx, Reply(_("Please send a photo, or skip."), choices=choices((codes.SKIP, _("Skip"))), ask=Ask.PHOTO)
             )
         ctx.data["photo"] = ctx.inbound.media_id
     return await _apply_note_action(ctx)
@@ -212,13 +212,15 @@ async def answer_photo(ctx: Ctx) -> Outcome:
 async def _apply_note_action(ctx: Ctx) -> Outcome:
     complaint = await _complaint_in_scope(ctx)
     if complaint is None:
-        return finish(scope.forbidden_reply())
+        return finish(forbidden_reply())
     status = WITH_NOTE[ctx.data["action"]]
     if ctx.data["action"] not in ACTIONS.get(ComplaintStatus(complaint.status), ()):
         return await _show_case(ctx, complaint)
     if ctx.data.get("photo"):
-        ctx.session.add(ComplaintPhoto(complaint_id=complaint.id, media_id=ctx.data["photo"], kind="after"))
-    await change_status(ctx, complaint, status, note=ctx.data.get("note"), actor=ctx.person)
+        add_after_photo(ctx.session, complaint, ctx.data["photo"])
+    await change_status(
+        ctx.session, complaint, status, now=ctx.now, tell=_tell(ctx), note=ctx.data.get("note"), actor=ctx.person
+    )
     return _done(complaint)
 
 
@@ -231,55 +233,38 @@ async def _ask_agency(ctx: Ctx, complaint: Complaint) -> Outcome:
         for a in await agencies_for(ctx.session, complaint.province_id, complaint.district_id)
         if a.id != complaint.agency_id
     ]
-    buttons = tuple(Choice(f"{AGENCY}{a.id}", localized(a.name_th, a.name_en)) for a in agencies[:12])
+    buttons = tuple(Choice(codes.CASE_AGENCY(a.id), localized(a.name_th, a.name_en)) for a in agencies[:12])
     return goto(Step.AGENCY, Reply(_("Forward to which agency?"), choices=buttons))
 
 
 async def answer_agency(ctx: Ctx) -> Outcome:
     complaint = await _complaint_in_scope(ctx)
     if complaint is None:
-        return finish(scope.forbidden_reply())
-    code = ctx.choice or ""
-    agency = await ctx.session.get(Agency, int(code[len(AGENCY) :])) if code[len(AGENCY) :].isdigit() else None
+        return finish(forbidden_reply())
+    agency_id = codes.CASE_AGENCY.number(ctx.choice)
+    agency = await ctx.session.get(Agency, agency_id) if agency_id is not None else None
     if agency is None or agency.province_id != complaint.province_id or agency.id == complaint.agency_id:
         return await _ask_agency(ctx, complaint)
     name = localized(agency.name_th, agency.name_en)
-    event = await change_status(
-        ctx, complaint, S.FORWARDED, note=_("Forwarded to {agency}", agency=name), agency_id=agency.id, actor=ctx.person
+    await forward(
+        ctx.session,
+        complaint,
+        agency,
+        now=ctx.now,
+        note=_("Forwarded to {agency}", agency=name),
+        actor=ctx.person,
+        tell=_tell(ctx),
+        tell_agency=notices.tell_agency(ctx.notify),
     )
-    for officer in await _officers_of(ctx, agency.id):
-        ctx.notify(officer, _forward_notice(complaint.ticket_no), key=f"forward:{event.id}:{officer.id}")
     return _done(complaint)
-
-
-async def _officers_of(ctx: Ctx, agency_id: int) -> Sequence[Person]:
-    return (
-        await ctx.session.scalars(
-            select(Person).where(
-                Person.role == Role.OFFICER, Person.agency_id == agency_id, Person.deleted_at.is_(None)
-            )
-        )
-    ).all()
-
-
-def _forward_notice(ticket_no: str) -> Callable[[], Sequence[Reply]]:
-    def build() -> Sequence[Reply]:
-        return [
-            Reply(
-                _("Ticket {ticket} has been forwarded to your agency. Please take a look.", ticket=ticket_no),
-                choices=(Choice(open_case_code(ticket_no), _("Open ticket {ticket}", ticket=ticket_no)),),
-            )
-        ]
-
-    return build
 
 
 async def answer_duplicate(ctx: Ctx) -> Outcome:
     complaint = await _complaint_in_scope(ctx)
     if complaint is None:
-        return finish(scope.forbidden_reply())
+        return finish(forbidden_reply())
     number = ctx.text.strip().upper()
-    original = await ctx.session.scalar(select(Complaint).where(Complaint.ticket_no == number)) if number else None
+    original = await find_ticket(ctx.session, number) if number else None
     if original is None or original.id == complaint.id:
         return stay(
             ctx, Reply(_("There is no other ticket numbered {ticket}. Please check the number.", ticket=number or "-"))
@@ -294,39 +279,40 @@ async def answer_duplicate(ctx: Ctx) -> Outcome:
                 )
             ),
         )
-    complaint.duplicate_of_id = original.id
-    await change_status(
-        ctx, complaint, S.DUPLICATE, note=_("Same matter as ticket {ticket}", ticket=number), actor=ctx.person
-    )
+    note = _("Same matter as ticket {ticket}", ticket=number)
+    await mark_duplicate(ctx.session, complaint, original, now=ctx.now, note=note, actor=ctx.person, tell=_tell(ctx))
     return _done(complaint)
 
 
 async def answer_reason(ctx: Ctx) -> Outcome:
     complaint = await _complaint_in_scope(ctx)
     if complaint is None:
-        return finish(scope.forbidden_reply())
+        return finish(forbidden_reply())
     if not ctx.text:
         return stay(ctx, Reply(_("A reason is required to reject a complaint. Please type it.")))
     if len(ctx.text) > MAX_NOTE:
         return stay(ctx, Reply(_("That note is too long: please keep it under {limit} characters.", limit=MAX_NOTE)))
-    complaint.reject_reason = ctx.text
-    await change_status(ctx, complaint, S.REJECTED, note=ctx.text, actor=ctx.person)
+    await reject(ctx.session, complaint, ctx.text, now=ctx.now, actor=ctx.person, tell=_tell(ctx))
     return _done(complaint)
 
 
-router.register(Flow(name=LIST_FLOW, enter=list_enter, steps={}, roles=None))
-router.register(
-    Flow(
-        name=CASE_FLOW,
-        enter=case_enter,
-        steps={
-            Step.ACTION: answer_action,
-            Step.NOTE: answer_note,
-            Step.PHOTO: answer_photo,
-            Step.AGENCY: answer_agency,
-            Step.DUPLICATE: answer_duplicate,
-            Step.REASON: answer_reason,
-        },
-        roles=None,  # checked in `case_enter`, so a citizen gets the clear refusal
+def _tell(ctx: Ctx) -> TellComplainant:
+    return notices.tell_complainant(ctx.notify)
+
+
+def register(registry: Registry) -> None:
+    steps: dict[str, StepFn] = {
+        Step.ACTION: answer_action,
+        Step.NOTE: answer_note,
+        Step.PHOTO: answer_photo,
+        Step.AGENCY: answer_agency,
+        Step.DUPLICATE: answer_duplicate,
+        Step.REASON: answer_reason,
+    }
+    registry.add_flow(Flow(name=codes.CASES_FLOW, enter=list_enter, steps={}))
+    # Anyone may open a case: `case_enter` gives a citizen the clear refusal.
+    registry.add_flow(Flow(name=codes.CASE_FLOW, enter=case_enter, steps=steps))
+    registry.add_menu_entry(
+        MenuEntry(codes.menu(codes.CASES_FLOW), N_("Complaints to handle"), 51, roles=scope.STAFF_ROLES)
     )
-)
+    registry.add_code_prefix(codes.OPEN_CASE.prefix, codes.CASE_FLOW)

@@ -4,23 +4,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.core.flow import Ctx, Flow, Outcome, StepName, choices, finish, goto, stay
-from bot.core.i18n import N_, _, format_datetime
+from bot.core.flow import Ctx, Flow, Outcome, StepFn, StepName, choices, finish, goto, stay
+from bot.core.i18n import N_, _, format_datetime, localized
+from bot.core.registry import MenuEntry, Registry
 from bot.core.types import Choice, Reply
-from handlers import router
-from handlers.officer import scope
-from handlers.officer.invites import create_invite, invite_links
-from handlers.officer.places import agencies_for, find_district, find_province
-from handlers.tickets import localized
+from bot.domain import scope
+from bot.domain.invites import INVITE_ROLES, create_invite, invite_links
+from bot.domain.places import agencies_for, find_district, find_province
+from handlers import codes
+from handlers.replies import forbidden_reply
 from storage.models import Province, Role
 
-FLOW = "invite"
-SKIP = "skip"
-NO_AGENCY = "ag:none"
-AGENCY_PREFIX = "ag:"
 EXPIRY_DAYS = (1, 7, 30)
-
-router.add_menu_entry(router.MenuEntry(f"m:{FLOW}", N_("Invite an officer"), 58, roles=scope.SECRETARIAT_ONLY))
 
 
 class Step(StepName):
@@ -34,21 +29,25 @@ class Step(StepName):
 def _role_prompt() -> Reply:
     return Reply(
         _("Whom would you like to invite?"),
-        choices=choices(("r:officer", _("An officer")), ("r:secretariat", _("A secretariat member"))),
+        choices=choices(
+            (codes.INVITE_ROLE(Role.OFFICER), _("An officer")),
+            (codes.INVITE_ROLE(Role.SECRETARIAT), _("A secretariat member")),
+        ),
     )
 
 
 async def enter(ctx: Ctx) -> Outcome:
     """Secretariat members only; everyone else is told so and nothing is created."""
     if not scope.can_invite(ctx.person):
-        return finish(scope.forbidden_reply())
+        return finish(forbidden_reply())
     return goto(Step.ROLE, _role_prompt())
 
 
 async def answer_role(ctx: Ctx) -> Outcome:
-    if ctx.choice not in ("r:officer", "r:secretariat"):
+    role = codes.INVITE_ROLE.arg(ctx.choice)
+    if role not in INVITE_ROLES:
         return stay(ctx, _role_prompt())
-    ctx.data["role"] = ctx.choice.removeprefix("r:")
+    ctx.data["role"] = role
     if ctx.person.province_id is None:
         return goto(Step.PROVINCE, Reply(_("Which province? Type its name, for example เชียงราย.")))
     ctx.data["province_id"] = ctx.person.province_id
@@ -70,13 +69,13 @@ def _after_province(ctx: Ctx) -> Outcome:
         Step.DISTRICT,
         Reply(
             _("Is the officer tied to one district? Type the district's name, or skip."),
-            choices=choices((SKIP, _("No particular district"))),
+            choices=choices((codes.SKIP, _("No particular district"))),
         ),
     )
 
 
 async def answer_district(ctx: Ctx) -> Outcome:
-    if ctx.choice == SKIP:
+    if ctx.choice == codes.SKIP:
         ctx.data["district_id"] = None
     else:
         district = await find_district(ctx.session, ctx.data["province_id"], ctx.text) if ctx.text else None
@@ -85,7 +84,7 @@ async def answer_district(ctx: Ctx) -> Outcome:
                 ctx,
                 Reply(
                     _("I could not find that district in the province. Please type its name, or skip."),
-                    choices=choices((SKIP, _("No particular district"))),
+                    choices=choices((codes.SKIP, _("No particular district"))),
                 ),
             )
         ctx.data["district_id"] = district.id
@@ -94,33 +93,34 @@ async def answer_district(ctx: Ctx) -> Outcome:
 
 async def _ask_agency(ctx: Ctx) -> Outcome:
     agencies = await agencies_for(ctx.session, ctx.data["province_id"], ctx.data.get("district_id"))
-    buttons = [Choice(f"{AGENCY_PREFIX}{a.id}", localized(a.name_th, a.name_en)) for a in agencies]
-    buttons.append(Choice(NO_AGENCY, _("No agency")))
+    buttons = [Choice(codes.INVITE_AGENCY(a.id), localized(a.name_th, a.name_en)) for a in agencies]
+    buttons.append(Choice(codes.INVITE_NO_AGENCY, _("No agency")))
     return goto(Step.AGENCY, Reply(_("Which agency does the officer work for?"), choices=tuple(buttons)))
 
 
 async def answer_agency(ctx: Ctx) -> Outcome:
-    code = ctx.choice or ""
-    if not code.startswith(AGENCY_PREFIX):
+    agency_id = codes.INVITE_AGENCY.number(ctx.choice)
+    if agency_id is None and ctx.choice != codes.INVITE_NO_AGENCY:
         return await _ask_agency(ctx)
-    ctx.data["agency_id"] = None if code == NO_AGENCY else int(code.removeprefix(AGENCY_PREFIX))
+    ctx.data["agency_id"] = agency_id
     return _ask_expiry()
 
 
 def _ask_expiry() -> Outcome:
     buttons = tuple(
-        Choice(f"e:{days}", _("{days} days", days=days) if days > 1 else _("1 day")) for days in EXPIRY_DAYS
+        Choice(codes.INVITE_EXPIRY(days), _("{days} days", days=days) if days > 1 else _("1 day"))
+        for days in EXPIRY_DAYS
     )
     return goto(Step.EXPIRY, Reply(_("How long should the code stay valid?"), choices=buttons))
 
 
 async def answer_expiry(ctx: Ctx) -> Outcome:
-    days = int(ctx.choice.removeprefix("e:")) if ctx.choice and ctx.choice.startswith("e:") else None
+    days = codes.INVITE_EXPIRY.number(ctx.choice)
     if days not in EXPIRY_DAYS:
         return _ask_expiry()
     province_id = ctx.data["province_id"]
     if not scope.can_invite_to(ctx.person, province_id):
-        return finish(scope.forbidden_reply())
+        return finish(forbidden_reply())
     invite = await create_invite(
         ctx.session,
         role=ctx.data["role"],
@@ -141,17 +141,16 @@ async def answer_expiry(ctx: Ctx) -> Outcome:
     return finish(Reply("\n".join(lines)))
 
 
-router.register(
-    Flow(
-        name=FLOW,
-        enter=enter,
-        steps={
-            Step.ROLE: answer_role,
-            Step.PROVINCE: answer_province,
-            Step.DISTRICT: answer_district,
-            Step.AGENCY: answer_agency,
-            Step.EXPIRY: answer_expiry,
-        },
-        roles=None,  # checked in `enter`, so that others get the clear refusal, not a generic one
+def register(registry: Registry) -> None:
+    steps: dict[str, StepFn] = {
+        Step.ROLE: answer_role,
+        Step.PROVINCE: answer_province,
+        Step.DISTRICT: answer_district,
+        Step.AGENCY: answer_agency,
+        Step.EXPIRY: answer_expiry,
+    }
+    # Anyone may start it: `enter` gives others the clear refusal, not a generic one.
+    registry.add_flow(Flow(name=codes.INVITE_FLOW, enter=enter, steps=steps))
+    registry.add_menu_entry(
+        MenuEntry(codes.menu(codes.INVITE_FLOW), N_("Invite an officer"), 58, roles=scope.SECRETARIAT_ONLY)
     )
-)

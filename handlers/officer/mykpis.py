@@ -6,24 +6,22 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.core.flow import Ctx, Flow, Outcome, finish
-from bot.core.i18n import N_, _, format_date
+from bot.core.i18n import N_, _, format_date, localized
+from bot.core.registry import MenuEntry, Registry
 from bot.core.types import Choice, Reply
-from handlers import router
-from handlers.officer import scope
-from handlers.officer.progress import CORRECTION_WINDOW, Due, due_status
-from handlers.officer.report import correct_code, report_kpi_code
-from handlers.tickets import kpi_card, localized
+from bot.domain import scope
+from bot.domain.progress import CORRECTION_WINDOW, Due, due_status
+from handlers import codes
+from handlers.cards import kpi_card
+from handlers.replies import forbidden_reply
 from storage.models import Agenda, Kpi, ProgressReport
 
-FLOW = "mykpis"
 MAX_CARDS = 10
-
-router.add_menu_entry(router.MenuEntry(f"m:{FLOW}", N_("My agenda's KPIs"), 52, roles=scope.STAFF_ROLES))
 
 
 async def enter(ctx: Ctx) -> Outcome:
     if not scope.STAFF_ROLES & {ctx.person.role}:
-        return finish(scope.forbidden_reply())
+        return finish(forbidden_reply())
     rows = (
         await ctx.session.execute(
             select(Kpi, Agenda)
@@ -37,11 +35,11 @@ async def enter(ctx: Ctx) -> Outcome:
         return finish(Reply(_("There is no active agenda in your province yet.")))
     cards = [Reply(card=kpi_card(kpi)) for kpi, _agenda in rows]
     due = [d for kpi, _agenda in rows if (d := due_status(kpi, ctx.now)) is not None]
-    buttons = [Choice(report_kpi_code(d.kpi.id), localized(d.kpi.name_th, d.kpi.name_en)) for d in due[:6]]
+    buttons = [Choice(codes.report_on_kpi(d.kpi.id), localized(d.kpi.name_th, d.kpi.name_en)) for d in due[:6]]
     recent = await _my_recent_report(ctx)
     if recent is not None:
-        buttons.append(Choice(correct_code(recent.id), _("Correct my last report")))
-    buttons += router.menu_choices(ctx.person)
+        buttons.append(Choice(codes.correct_report(recent.id), _("Correct my last report")))
+    buttons += ctx.registry.menu_choices(ctx.person)
     return finish(*cards, Reply(_due_text(due), choices=tuple(buttons)), menu=False)
 
 
@@ -72,4 +70,8 @@ async def _my_recent_report(ctx: Ctx) -> ProgressReport | None:
     )
 
 
-router.register(Flow(name=FLOW, enter=enter, steps={}, roles=None))
+def register(registry: Registry) -> None:
+    registry.add_flow(Flow(name=codes.MY_KPIS_FLOW, enter=enter, steps={}))
+    registry.add_menu_entry(
+        MenuEntry(codes.menu(codes.MY_KPIS_FLOW), N_("My agenda's KPIs"), 52, roles=scope.STAFF_ROLES)
+    )

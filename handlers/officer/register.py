@@ -5,17 +5,12 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.flow import Ctx, Flow, Outcome, StepName, finish, goto, stay
-from bot.core.i18n import _, format_datetime
+from bot.core.i18n import _, format_datetime, localized
+from bot.core.registry import Registry
 from bot.core.types import Reply
-from handlers import router
-from handlers.officer.invites import REGISTER_WORD, RedeemResult, RedeemStatus, redeem
-from handlers.tickets import localized
+from bot.domain.invites import REGISTER_WORD, RedeemResult, RedeemStatus, redeem
+from handlers import codes
 from storage.models import Agency, District, Person, Province
-
-FLOW = "register"
-
-for _word in ("/register", REGISTER_WORD, "ลงทะเบียน"):
-    router.add_command(_word, f"{router.MENU_PREFIX}{FLOW}")
 
 
 class Step(StepName):
@@ -78,4 +73,6 @@ async def scope_text(session: AsyncSession, person: Person) -> str:
     return ", ".join(parts) if parts else _("the whole country")
 
 
-router.register(Flow(name=FLOW, enter=enter, steps={Step.CODE: answer_code}))
+def register(registry: Registry) -> None:
+    registry.add_flow(Flow(name=codes.REGISTER_FLOW, enter=enter, steps={Step.CODE: answer_code}))
+    registry.add_command(codes.menu(codes.REGISTER_FLOW), "/register", REGISTER_WORD, "ลงทะเบียน")

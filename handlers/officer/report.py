@@ -8,41 +8,28 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.core.flow import Ctx, Flow, Outcome, StepName, choices, finish, goto, stay
-from bot.core.i18n import N_, _, format_datetime
+from bot.core.flow import Ctx, Flow, Outcome, StepFn, StepName, choices, finish, goto, stay
+from bot.core.i18n import N_, _, format_datetime, localized
+from bot.core.registry import MenuEntry, Registry
 from bot.core.types import Ask, Choice, Reply
-from handlers import router
-from handlers.officer import scope
-from handlers.officer.progress import (
+from bot.domain import scope
+from bot.domain.progress import (
     MAX_NARRATIVE_LENGTH,
     BadValue,
     ReportedValue,
     can_still_correct,
+    kpi_value_text,
     parse_value,
-    refresh_latest,
+    save_report,
     yesno_value,
 )
-from handlers.tickets import kpi_card, kpi_value_text, localized
-from storage.models import Agenda, Kpi, KpiUnit, ProgressReport, ProgressReportPhoto
+from handlers import codes
+from handlers.cards import kpi_card
+from handlers.replies import forbidden_reply
+from storage.models import Agenda, Kpi, KpiUnit, ProgressReport
 
-FLOW = "report"
-CODE_PREFIX = "report:"  # report:k12 reports on KPI 12; report:c34 corrects report 34
-SKIP = "skip"
-DONE = "done"
-CONFIRM = "ok"
-YES, NO = "v:yes", "v:no"
 MAX_PHOTOS = 3
-
-router.add_menu_entry(router.MenuEntry(f"m:{FLOW}", N_("Report progress"), 50, roles=scope.STAFF_ROLES))
-router.add_code_prefix(CODE_PREFIX, FLOW)
-
-
-def report_kpi_code(kpi_id: int) -> str:
-    return f"{CODE_PREFIX}k{kpi_id}"
-
-
-def correct_code(report_id: int) -> str:
-    return f"{CODE_PREFIX}c{report_id}"
+YES, NO = codes.REPORT_VALUE_YES, codes.REPORT_VALUE_NO
 
 
 class Step(StepName):
@@ -60,7 +47,7 @@ class Step(StepName):
 async def enter(ctx: Ctx) -> Outcome:
     """From the menu: pick an agenda; from a button: straight to the KPI or the correction."""
     if not scope.STAFF_ROLES & {ctx.person.role}:
-        return finish(scope.forbidden_reply())
+        return finish(forbidden_reply())
     if ctx.args.startswith("c") and ctx.args[1:].isdigit():
         return await _start_correction(ctx, int(ctx.args[1:]))
     if ctx.args.startswith("k") and ctx.args[1:].isdigit():
@@ -79,17 +66,17 @@ async def _ask_agenda(ctx: Ctx) -> Outcome:
     if len(agendas) == 1:
         ctx.data["agenda_id"] = agendas[0].id
         return await _ask_kpi(ctx)
-    buttons = tuple(Choice(f"a:{a.id}", localized(a.title_th, a.title_en)) for a in agendas[:12])
+    buttons = tuple(Choice(codes.REPORT_AGENDA(a.id), localized(a.title_th, a.title_en)) for a in agendas[:12])
     return goto(Step.AGENDA, Reply(_("Which agenda are you reporting on?"), choices=buttons))
 
 
 async def answer_agenda(ctx: Ctx) -> Outcome:
-    code = ctx.choice or ""
-    if not (code.startswith("a:") and code[2:].isdigit()):
+    agenda_id = codes.REPORT_AGENDA.number(ctx.choice)
+    if agenda_id is None:
         return await _ask_agenda(ctx)
-    agenda = await ctx.session.get(Agenda, int(code[2:]))
+    agenda = await ctx.session.get(Agenda, agenda_id)
     if agenda is None or not scope.can_report_on(ctx.person, agenda):
-        return finish(scope.forbidden_reply())
+        return finish(forbidden_reply())
     ctx.data["agenda_id"] = agenda.id
     return await _ask_kpi(ctx)
 
@@ -98,15 +85,15 @@ async def _ask_kpi(ctx: Ctx) -> Outcome:
     kpis = (await ctx.session.scalars(select(Kpi).where(Kpi.agenda_id == ctx.data["agenda_id"]).order_by(Kpi.id))).all()
     if not kpis:
         return finish(Reply(_("This agenda has no KPIs yet. Please ask the secretariat to add them.")))
-    buttons = tuple(Choice(f"k:{k.id}", localized(k.name_th, k.name_en)) for k in kpis[:12])
+    buttons = tuple(Choice(codes.REPORT_KPI(k.id), localized(k.name_th, k.name_en)) for k in kpis[:12])
     return goto(Step.KPI, Reply(_("Which KPI are you reporting on?"), choices=buttons))
 
 
 async def answer_kpi(ctx: Ctx) -> Outcome:
-    code = ctx.choice or ""
-    if not (code.startswith("k:") and code[2:].isdigit()):
+    kpi_id = codes.REPORT_KPI.number(ctx.choice)
+    if kpi_id is None:
         return await _ask_kpi(ctx)
-    return await _start_kpi(ctx, int(code[2:]))
+    return await _start_kpi(ctx, kpi_id)
 
 
 async def _kpi_in_scope(ctx: Ctx, kpi_id: int) -> Kpi | None:
@@ -120,7 +107,7 @@ async def _kpi_in_scope(ctx: Ctx, kpi_id: int) -> Kpi | None:
 async def _start_kpi(ctx: Ctx, kpi_id: int) -> Outcome:
     kpi = await _kpi_in_scope(ctx, kpi_id)
     if kpi is None:
-        return finish(scope.forbidden_reply())
+        return finish(forbidden_reply())
     ctx.data["kpi_id"] = kpi.id
     return goto(Step.VALUE, Reply(card=kpi_card(kpi)), _value_prompt(kpi))
 
@@ -129,7 +116,7 @@ async def _start_correction(ctx: Ctx, report_id: int) -> Outcome:
     report = await ctx.session.get(ProgressReport, report_id)
     kpi = await _kpi_in_scope(ctx, report.kpi_id) if report is not None else None
     if report is None or kpi is None or report.author_id != ctx.person.id:
-        return finish(scope.forbidden_reply())
+        return finish(forbidden_reply())
     if not can_still_correct(report, ctx.now):
         return finish(
             Reply(_("A report can only be corrected by its author within a day. Please send a new report instead."))
@@ -166,7 +153,7 @@ def _value_prompt(kpi: Kpi) -> Reply:
 async def answer_value(ctx: Ctx) -> Outcome:
     kpi = await _kpi_in_scope(ctx, ctx.data["kpi_id"])
     if kpi is None:
-        return finish(scope.forbidden_reply())
+        return finish(forbidden_reply())
     try:
         if kpi.unit == KpiUnit.YESNO and ctx.choice in (YES, NO):
             reported = yesno_value(ctx.choice == YES)
@@ -183,13 +170,13 @@ def _ask_narrative() -> Outcome:
         Step.NARRATIVE,
         Reply(
             _("Add a short note on what was done (up to {limit} characters), or skip.", limit=MAX_NARRATIVE_LENGTH),
-            choices=choices((SKIP, _("Skip"))),
+            choices=choices((codes.SKIP, _("Skip"))),
         ),
     )
 
 
 async def answer_narrative(ctx: Ctx) -> Outcome:
-    if ctx.choice == SKIP:
+    if ctx.choice == codes.SKIP:
         ctx.data["narrative"] = ""
     elif not ctx.text:
         return _ask_narrative()
@@ -209,19 +196,19 @@ def _photo_prompt(count: int) -> Reply:
     if count == 0:
         return Reply(
             _("Send up to {n} photos of the work if you have them, or skip.", n=MAX_PHOTOS),
-            choices=choices((SKIP, _("Skip"))),
+            choices=choices((codes.SKIP, _("Skip"))),
             ask=Ask.PHOTO,
         )
     return Reply(
         _("Photo {count} received. Send another, or choose Done.", count=count),
-        choices=choices((DONE, _("Done"))),
+        choices=choices((codes.REPORT_PHOTOS_DONE, _("Done"))),
         ask=Ask.PHOTO,
     )
 
 
 async def answer_photos(ctx: Ctx) -> Outcome:
     photos: list[int] = ctx.data.setdefault("photos", [])
-    if ctx.choice in (SKIP, DONE):
+    if ctx.choice in (codes.SKIP, codes.REPORT_PHOTOS_DONE):
         return await _ask_confirm(ctx)
     if ctx.inbound.media_id is None:
         if ctx.inbound.extra.get("media_error"):
@@ -243,7 +230,7 @@ async def answer_photos(ctx: Ctx) -> Outcome:
 async def _ask_confirm(ctx: Ctx) -> Outcome:
     kpi = await _kpi_in_scope(ctx, ctx.data["kpi_id"])
     if kpi is None:
-        return finish(scope.forbidden_reply())
+        return finish(forbidden_reply())
     lines = [
         _("Please check your report:"),
         _("KPI: {name}", name=localized(kpi.name_th, kpi.name_en)),
@@ -255,7 +242,9 @@ async def _ask_confirm(ctx: Ctx) -> Outcome:
         lines.append(_("Photos: {n}", n=len(ctx.data["photos"])))
     return goto(
         Step.CONFIRM,
-        Reply("\n".join(lines), choices=choices((CONFIRM, _("Send the report")), ("g:cancel", _("Cancel")))),
+        Reply(
+            "\n".join(lines), choices=choices((codes.REPORT_SEND, _("Send the report")), (codes.CANCEL, _("Cancel")))
+        ),
     )
 
 
@@ -267,64 +256,53 @@ def _shown_value(kpi: Kpi, data: dict[str, object]) -> str:
 
 
 async def answer_confirm(ctx: Ctx) -> Outcome:
-    if ctx.choice != CONFIRM:
+    if ctx.choice != codes.REPORT_SEND:
         return await _ask_confirm(ctx)
     kpi = await _kpi_in_scope(ctx, ctx.data["kpi_id"])
     if kpi is None:
-        return finish(scope.forbidden_reply())
+        return finish(forbidden_reply())
     old = await ctx.session.get(ProgressReport, ctx.data["corrects"]) if ctx.data.get("corrects") else None
     if old is not None and (old.author_id != ctx.person.id or not can_still_correct(old, ctx.now)):
         return finish(
             Reply(_("A report can only be corrected by its author within a day. Please send a new report instead."))
         )
-    report = await save_report(ctx, kpi, old)
+    report = await save_report(
+        ctx.session,
+        kpi,
+        ctx.person,
+        ReportedValue(ctx.data.get("value"), str(ctx.data.get("value_text", ""))),
+        narrative=str(ctx.data.get("narrative", "")),
+        photos=list(ctx.data.get("photos", [])),
+        channel=ctx.inbound.channel,
+        corrects=old,
+        now=ctx.now,
+    )
     return finish(
         Reply(_("Thank you: your report is saved.") if old is None else _("Thank you: your correction is saved.")),
         Reply(card=kpi_card(kpi)),
         Reply(
             _("You can correct this report within a day."),
-            choices=(Choice(correct_code(report.id), _("Correct this report")), *router.menu_choices(ctx.person)),
+            choices=(
+                Choice(codes.correct_report(report.id), _("Correct this report")),
+                *ctx.registry.menu_choices(ctx.person),
+            ),
         ),
         menu=False,
     )
 
 
-async def save_report(ctx: Ctx, kpi: Kpi, corrects: ProgressReport | None) -> ProgressReport:
-    """Store the report (and its photos), retire the one it corrects, and update the KPI's latest figures."""
-    reported = ReportedValue(ctx.data.get("value"), str(ctx.data.get("value_text", "")))
-    report = ProgressReport(
-        kpi_id=kpi.id,
-        author_id=ctx.person.id,
-        value=reported.value,
-        value_text=reported.text,
-        narrative=str(ctx.data.get("narrative", "")),
-        channel=ctx.inbound.channel,
-        corrects_id=corrects.id if corrects else None,
-        superseded=False,
-        created_at=ctx.now,
+def register(registry: Registry) -> None:
+    steps: dict[str, StepFn] = {
+        Step.AGENDA: answer_agenda,
+        Step.KPI: answer_kpi,
+        Step.VALUE: answer_value,
+        Step.NARRATIVE: answer_narrative,
+        Step.PHOTOS: answer_photos,
+        Step.CONFIRM: answer_confirm,
+    }
+    # Anyone may start it: `enter` gives a citizen the clear refusal.
+    registry.add_flow(Flow(name=codes.REPORT_FLOW, enter=enter, steps=steps))
+    registry.add_menu_entry(
+        MenuEntry(codes.menu(codes.REPORT_FLOW), N_("Report progress"), 50, roles=scope.STAFF_ROLES)
     )
-    ctx.session.add(report)
-    if corrects is not None:
-        corrects.superseded = True
-    await ctx.session.flush()
-    for media_id in ctx.data.get("photos", []):
-        ctx.session.add(ProgressReportPhoto(report_id=report.id, media_id=media_id))
-    await refresh_latest(ctx.session, kpi)
-    return report
-
-
-router.register(
-    Flow(
-        name=FLOW,
-        enter=enter,
-        steps={
-            Step.AGENDA: answer_agenda,
-            Step.KPI: answer_kpi,
-            Step.VALUE: answer_value,
-            Step.NARRATIVE: answer_narrative,
-            Step.PHOTOS: answer_photos,
-            Step.CONFIRM: answer_confirm,
-        },
-        roles=None,  # checked in `enter`, so a citizen gets the clear refusal
-    )
-)
+    registry.add_code_prefix(codes.REPORT_ON.prefix, codes.REPORT_FLOW)

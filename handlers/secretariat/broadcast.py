@@ -6,27 +6,20 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 
-from bot.core.flow import Ctx, Flow, Outcome, StepName, finish, goto, stay
-from bot.core.i18n import BANGKOK, N_, _, format_datetime
+from bot.core.flow import Ctx, Flow, Outcome, StepFn, StepName, finish, goto, stay
+from bot.core.i18n import BANGKOK, N_, _, format_datetime, localized
+from bot.core.registry import MenuEntry, Registry
 from bot.core.types import Ask, Choice, Reply
-from bot.secretariat.broadcast import StatusChat, Target, count_audience, create_broadcast
-from bot.secretariat.values import BadValue, parse_date
-from handlers import router
-from handlers.officer import scope
-from handlers.secretariat.common import ask_province, province_by_name, unknown_province, working_province
-from handlers.tickets import localized
-from storage.models import Agency, District, PartnerSector
+from bot.domain import scope
+from bot.domain.broadcasts import StatusChat, Target, count_audience, create_broadcast
+from bot.domain.places import find_district, find_province
+from bot.domain.values import BadValue, parse_date
+from handlers import codes
+from handlers.secretariat.common import ask_province, unknown_province, working_province
+from storage.models import Agency, PartnerSector, Role
 
-FLOW = "broadcast"
-NO_IMAGE = "bc:noimg"
-ROLE = "bc:role:"
-SCOPE = "bc:scope:"
-AGENCY = "bc:agency:"
-SECTOR = "bc:sector:"
-ALL_PROVINCES = "bc:allprov"
-SEND = "bc:send"
-LATER = "bc:later"
-ROLES = ("officer", "secretariat", "citizen", "all")
+EVERYONE = "all"
+ROLES = (Role.OFFICER.value, Role.SECRETARIAT.value, Role.CITIZEN.value, EVERYONE)
 
 
 class Step(StepName):
@@ -42,15 +35,12 @@ class Step(StepName):
     WHEN = "when"
 
 
-router.add_menu_entry(router.MenuEntry(f"m:{FLOW}", N_("Broadcast a message"), 60, roles=scope.SECRETARIAT_ONLY))
-
-
 def _role_label(role: str) -> str:
     labels = {
-        "officer": _("Officers"),
-        "secretariat": _("Secretariat"),
-        "citizen": _("Citizens"),
-        "all": _("Everyone"),
+        Role.OFFICER: _("Officers"),
+        Role.SECRETARIAT: _("Secretariat"),
+        Role.CITIZEN: _("Citizens"),
+        EVERYONE: _("Everyone"),
     }
     return labels[role]
 
@@ -70,13 +60,13 @@ async def on_text(ctx: Ctx) -> Outcome:
 def _image_prompt() -> Reply:
     return Reply(
         _("Send a picture to go with it, or choose “No picture”."),
-        choices=(Choice(NO_IMAGE, _("No picture")),),
+        choices=(Choice(codes.BROADCAST_NO_IMAGE, _("No picture")),),
         ask=Ask.PHOTO,
     )
 
 
 async def on_image(ctx: Ctx) -> Outcome:
-    if ctx.choice == NO_IMAGE:
+    if ctx.choice == codes.BROADCAST_NO_IMAGE:
         ctx.data["media_id"] = None
     elif ctx.inbound.media_id is not None:
         ctx.data["media_id"] = ctx.inbound.media_id
@@ -91,15 +81,15 @@ async def on_image(ctx: Ctx) -> Outcome:
 
 def _province_prompt() -> Reply:
     reply = ask_province()
-    return Reply(reply.text, choices=(Choice(ALL_PROVINCES, _("All provinces")),))
+    return Reply(reply.text, choices=(Choice(codes.BROADCAST_ALL_PROVINCES, _("All provinces")),))
 
 
 async def on_province(ctx: Ctx) -> Outcome:
     """National members choose a province or the whole country."""
-    if ctx.choice == ALL_PROVINCES:
+    if ctx.choice == codes.BROADCAST_ALL_PROVINCES:
         ctx.data["province_id"] = None
         return goto(Step.ROLE, _role_prompt())
-    province = await province_by_name(ctx.session, ctx.text)
+    province = await find_province(ctx.session, ctx.text)
     if province is None:
         return stay(ctx, unknown_province(ctx.text), _province_prompt())
     ctx.data["province_id"] = province.id
@@ -107,14 +97,16 @@ async def on_province(ctx: Ctx) -> Outcome:
 
 
 def _role_prompt() -> Reply:
-    return Reply(_("Who should receive it?"), choices=tuple(Choice(f"{ROLE}{r}", _role_label(r)) for r in ROLES))
+    return Reply(
+        _("Who should receive it?"), choices=tuple(Choice(codes.BROADCAST_ROLE(r), _role_label(r)) for r in ROLES)
+    )
 
 
 async def on_role(ctx: Ctx) -> Outcome:
-    role = (ctx.choice or "").removeprefix(ROLE)
-    if not (ctx.choice or "").startswith(ROLE) or role not in ROLES:
+    role = codes.BROADCAST_ROLE.arg(ctx.choice)
+    if role not in ROLES:
         return stay(ctx, _role_prompt())
-    ctx.data["role"] = None if role == "all" else role
+    ctx.data["role"] = None if role == EVERYONE else role
     if _province(ctx) is None:
         return await _preview(ctx)
     return goto(Step.SCOPE, _scope_prompt())
@@ -128,16 +120,16 @@ def _scope_prompt() -> Reply:
     return Reply(
         _("Narrow it down?"),
         choices=(
-            Choice(f"{SCOPE}province", _("The whole province")),
-            Choice(f"{SCOPE}district", _("One district")),
-            Choice(f"{SCOPE}agency", _("One agency")),
-            Choice(f"{SCOPE}sector", _("One partner sector")),
+            Choice(codes.BROADCAST_SCOPE("province"), _("The whole province")),
+            Choice(codes.BROADCAST_SCOPE("district"), _("One district")),
+            Choice(codes.BROADCAST_SCOPE("agency"), _("One agency")),
+            Choice(codes.BROADCAST_SCOPE("sector"), _("One partner sector")),
         ),
     )
 
 
 async def on_scope(ctx: Ctx) -> Outcome:
-    chosen = (ctx.choice or "").removeprefix(SCOPE)
+    chosen = codes.BROADCAST_SCOPE.arg(ctx.choice)
     if chosen == "province":
         return await _preview(ctx)
     if chosen == "district":
@@ -150,13 +142,12 @@ async def on_scope(ctx: Ctx) -> Outcome:
 
 
 async def on_district(ctx: Ctx) -> Outcome:
-    name = ctx.text.removeprefix("อำเภอ").strip()
-    district_id = await ctx.session.scalar(
-        select(District.id).where(District.province_id == _province(ctx), District.name_th == name)
-    )
-    if district_id is None:
+    province_id = _province(ctx)
+    district = await find_district(ctx.session, province_id, ctx.text) if province_id is not None else None
+    if district is None:
+        name = ctx.text.removeprefix("อำเภอ").strip()
         return stay(ctx, Reply(_("There is no district “{name}” in this province. Please type it again.", name=name)))
-    ctx.data["district_id"] = district_id
+    ctx.data["district_id"] = district.id
     return await _preview(ctx)
 
 
@@ -169,13 +160,13 @@ async def _agency_prompt(ctx: Ctx) -> Reply:
             .limit(12)
         )
     ).all()
-    choices = tuple(Choice(f"{AGENCY}{a.id}", localized(a.name_th, a.name_en)) for a in agencies)
+    choices = tuple(Choice(codes.BROADCAST_AGENCY(a.id), localized(a.name_th, a.name_en)) for a in agencies)
     return Reply(_("Which agency?"), choices=choices)
 
 
 async def on_agency(ctx: Ctx) -> Outcome:
-    code = ctx.choice or ""
-    agency = await ctx.session.get(Agency, int(code.removeprefix(AGENCY))) if code.startswith(AGENCY) else None
+    agency_id = codes.BROADCAST_AGENCY.number(ctx.choice)
+    agency = await ctx.session.get(Agency, agency_id) if agency_id is not None else None
     if agency is None or agency.province_id != _province(ctx):
         return stay(ctx, await _agency_prompt(ctx))
     ctx.data["agency_id"] = agency.id
@@ -186,13 +177,13 @@ async def _sector_prompt(ctx: Ctx) -> Reply:
     sectors = (await ctx.session.scalars(select(PartnerSector).order_by(PartnerSector.position))).all()
     return Reply(
         _("Which partner sector?"),
-        choices=tuple(Choice(f"{SECTOR}{s.code}", localized(s.name_th, s.name_en)) for s in sectors),
+        choices=tuple(Choice(codes.BROADCAST_SECTOR(s.code), localized(s.name_th, s.name_en)) for s in sectors),
     )
 
 
 async def on_sector(ctx: Ctx) -> Outcome:
-    code = (ctx.choice or "").removeprefix(SECTOR)
-    sector = await ctx.session.scalar(select(PartnerSector).where(PartnerSector.code == code))
+    code = codes.BROADCAST_SECTOR.arg(ctx.choice)
+    sector = await ctx.session.scalar(select(PartnerSector).where(PartnerSector.code == code)) if code else None
     if sector is None:
         return stay(ctx, await _sector_prompt(ctx))
     ctx.data["sector_id"] = sector.id
@@ -221,23 +212,23 @@ async def _preview(ctx: Ctx) -> Outcome:
         unreachable=audience.unreachable,
     )
     choices = (
-        Choice(SEND, _("Send now")),
-        Choice(LATER, _("Schedule")),
-        Choice("g:cancel", _("Cancel")),
+        Choice(codes.BROADCAST_SEND, _("Send now")),
+        Choice(codes.BROADCAST_LATER, _("Schedule")),
+        Choice(codes.CANCEL, _("Cancel")),
     )
     return goto(Step.CONFIRM, Reply(ctx.data["text"], image_media_id=ctx.data.get("media_id")), Reply(text, choices))
 
 
 async def on_confirm(ctx: Ctx) -> Outcome:
-    if ctx.choice == SEND:
+    if ctx.choice == codes.BROADCAST_SEND:
         return await _create(ctx, None)
-    if ctx.choice == LATER:
+    if ctx.choice == codes.BROADCAST_LATER:
         return goto(Step.WHEN, Reply(_("When should it go? Type the date and time, e.g. 5/1/2570 09:00.")))
     return stay(ctx, Reply(_("Please choose “Send now”, “Schedule” or “Cancel”.")))
 
 
 def parse_when(text: str) -> datetime:
-    """"5/1/2570 09:00" (Bangkok time; a date alone means 08:00)."""
+    """ "5/1/2570 09:00" (Bangkok time; a date alone means 08:00)."""
     day_text, _sep, clock = text.strip().partition(" ")
     day = parse_date(day_text)
     hour, minute = 8, 0
@@ -270,29 +261,30 @@ async def _create(ctx: Ctx, at: datetime | None) -> Outcome:
         status_chat=StatusChat.of(ctx.person),
     )
     if at is None:
-        text = _("Broadcast #{id} is queued for {total} people. I will tell you here when it is done.",
-                 id=broadcast.id, total=broadcast.total)
+        text = _(
+            "Broadcast #{id} is queued for {total} people. I will tell you here when it is done.",
+            id=broadcast.id,
+            total=broadcast.total,
+        )
     else:
         text = _("Broadcast #{id} is scheduled for {when}.", id=broadcast.id, when=format_datetime(at))
     return finish(Reply(text))
 
 
-router.register(
-    Flow(
-        name=FLOW,
-        enter=enter,
-        steps={
-            Step.TEXT: on_text,
-            Step.IMAGE: on_image,
-            Step.PROVINCE: on_province,
-            Step.ROLE: on_role,
-            Step.SCOPE: on_scope,
-            Step.DISTRICT: on_district,
-            Step.AGENCY: on_agency,
-            Step.SECTOR: on_sector,
-            Step.CONFIRM: on_confirm,
-            Step.WHEN: on_when,
-        },
-        roles=scope.SECRETARIAT_ONLY,
+def register(registry: Registry) -> None:
+    steps: dict[str, StepFn] = {
+        Step.TEXT: on_text,
+        Step.IMAGE: on_image,
+        Step.PROVINCE: on_province,
+        Step.ROLE: on_role,
+        Step.SCOPE: on_scope,
+        Step.DISTRICT: on_district,
+        Step.AGENCY: on_agency,
+        Step.SECTOR: on_sector,
+        Step.CONFIRM: on_confirm,
+        Step.WHEN: on_when,
+    }
+    registry.add_flow(Flow(name=codes.BROADCAST_FLOW, enter=enter, steps=steps, roles=scope.SECRETARIAT_ONLY))
+    registry.add_menu_entry(
+        MenuEntry(codes.menu(codes.BROADCAST_FLOW), N_("Broadcast a message"), 60, roles=scope.SECRETARIAT_ONLY)
     )
-)

@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.core.flow import Ctx
 from bot.core.i18n import _
 from bot.core.types import Reply
-from handlers.officer import scope
-from handlers.officer.places import find_province
-from storage.models import Province
-
-
-async def province_by_name(session: AsyncSession, text: str) -> Province | None:
-    """A province typed by Thai name (with or without "จังหวัด"), English name or code."""
-    return await find_province(session, text)
+from bot.domain import scope
 
 
 def working_province(ctx: Ctx) -> int | None:

@@ -7,26 +7,21 @@ from datetime import date
 
 from sqlalchemy import select
 
-from bot.core.flow import Ctx, Flow, Outcome, StepName, finish, goto, stay
-from bot.core.i18n import N_, _, format_date
+from bot.core.flow import Ctx, Flow, Outcome, StepFn, StepName, finish, goto, stay
+from bot.core.i18n import N_, _, format_date, localized
+from bot.core.registry import MenuEntry, Registry
+from bot.core.text import shorten
 from bot.core.types import Choice, Reply
-from bot.secretariat.agendas import add_step_deadline
-from bot.secretariat.values import BadValue, parse_date, parse_number
-from handlers import router
-from handlers.officer import scope
-from handlers.officer.progress import refresh_latest
-from handlers.secretariat.common import ask_province, province_by_name, unknown_province, working_province
-from handlers.tickets import kpi_card, kpi_value_text, localized
+from bot.domain import scope
+from bot.domain.agendas import add_step_deadline
+from bot.domain.places import find_province
+from bot.domain.progress import kpi_value_text, refresh_latest
+from bot.domain.values import BadValue, parse_date, parse_number
+from handlers import codes
+from handlers.cards import kpi_card
+from handlers.secretariat.common import ask_province, unknown_province, working_province
 from storage.models import Agenda, Kpi, KpiUnit, ProgrammeStep
 from storage.seed import fiscal_year_of
-
-FLOW = "manage"
-AGENDA = "mg:a:"
-KPI = "mg:k:"
-STEP = "mg:s:"
-NEW_DEADLINE = "mg:deadline"
-TARGET = "mg:target"
-DUE = "mg:due"
 
 
 class Step(StepName):
@@ -40,9 +35,6 @@ class Step(StepName):
     DEADLINE_DUE = "deadline_due"
 
 
-router.add_menu_entry(router.MenuEntry(f"m:{FLOW}", N_("Edit agendas and deadlines"), 62, roles=scope.SECRETARIAT_ONLY))
-
-
 async def enter(ctx: Ctx) -> Outcome:
     """Choose an agenda of the province (a national member names the province first)."""
     if working_province(ctx) is None:
@@ -51,7 +43,7 @@ async def enter(ctx: Ctx) -> Outcome:
 
 
 async def on_province(ctx: Ctx) -> Outcome:
-    province = await province_by_name(ctx.session, ctx.text)
+    province = await find_province(ctx.session, ctx.text)
     if province is None:
         return stay(ctx, unknown_province(ctx.text))
     ctx.data["province_id"] = province.id
@@ -67,8 +59,8 @@ async def _agenda_prompt(ctx: Ctx) -> Reply:
             .limit(11)
         )
     ).all()
-    choices = [Choice(f"{AGENDA}{a.id}", localized(a.title_th, a.title_en)[:40]) for a in agendas]
-    choices.append(Choice(NEW_DEADLINE, _("Add a deadline")))
+    choices = [Choice(codes.MANAGE_AGENDA(a.id), shorten(localized(a.title_th, a.title_en), 40)) for a in agendas]
+    choices.append(Choice(codes.MANAGE_NEW_DEADLINE, _("Add a deadline")))
     return Reply(_("Which agenda do you want to edit? Or add a deadline for the province."), choices=tuple(choices))
 
 
@@ -79,9 +71,10 @@ async def _owned_agenda(ctx: Ctx, agenda_id: int) -> Agenda | None:
 
 async def on_agenda(ctx: Ctx) -> Outcome:
     code = ctx.choice or ""
-    if code == NEW_DEADLINE:
+    if code == codes.MANAGE_NEW_DEADLINE:
         return goto(Step.DEADLINE_STEP, await _step_prompt(ctx))
-    agenda = await _owned_agenda(ctx, int(code.removeprefix(AGENDA))) if code.startswith(AGENDA) else None
+    agenda_id = codes.MANAGE_AGENDA.number(code)
+    agenda = await _owned_agenda(ctx, agenda_id) if agenda_id is not None else None
     if agenda is None:
         return stay(ctx, await _agenda_prompt(ctx))
     ctx.data["agenda_id"] = agenda.id
@@ -91,7 +84,8 @@ async def on_agenda(ctx: Ctx) -> Outcome:
 async def _kpi_prompt(ctx: Ctx, agenda_id: int) -> Reply:
     kpis = (await ctx.session.scalars(select(Kpi).where(Kpi.agenda_id == agenda_id).order_by(Kpi.id).limit(12))).all()
     return Reply(
-        _("Which KPI?"), choices=tuple(Choice(f"{KPI}{k.id}", localized(k.name_th, k.name_en)[:40]) for k in kpis)
+        _("Which KPI?"),
+        choices=tuple(Choice(codes.MANAGE_KPI(k.id), shorten(localized(k.name_th, k.name_en), 40)) for k in kpis),
     )
 
 
@@ -104,19 +98,19 @@ async def _owned_kpi(ctx: Ctx) -> Kpi | None:
 
 
 async def on_kpi(ctx: Ctx) -> Outcome:
-    code = ctx.choice or ""
-    kpi = await ctx.session.get(Kpi, int(code.removeprefix(KPI))) if code.startswith(KPI) else None
+    kpi_id = codes.MANAGE_KPI.number(ctx.choice)
+    kpi = await ctx.session.get(Kpi, kpi_id) if kpi_id is not None else None
     if kpi is None or kpi.agenda_id != ctx.data.get("agenda_id"):
         return stay(ctx, await _kpi_prompt(ctx, int(ctx.data.get("agenda_id") or 0)))
     ctx.data["kpi_id"] = kpi.id
-    actions = (Choice(TARGET, _("Change the target")), Choice(DUE, _("Change the due date")))
+    actions = (Choice(codes.MANAGE_TARGET, _("Change the target")), Choice(codes.MANAGE_DUE, _("Change the due date")))
     return goto(Step.ACTION, Reply(card=kpi_card(kpi)), Reply(_("What do you want to change?"), choices=actions))
 
 
 async def on_action(ctx: Ctx) -> Outcome:
-    if ctx.choice == TARGET:
+    if ctx.choice == codes.MANAGE_TARGET:
         return goto(Step.TARGET, Reply(_("Type the new target (a number).")))
-    if ctx.choice == DUE:
+    if ctx.choice == codes.MANAGE_DUE:
         return goto(Step.DUE, Reply(_("Type the new due date, e.g. 30/9/2570.")))
     return stay(ctx, Reply(_("Please choose what to change.")))
 
@@ -170,15 +164,13 @@ async def _step_prompt(ctx: Ctx) -> Reply:
     steps = (await ctx.session.scalars(select(ProgrammeStep).order_by(ProgrammeStep.position))).all()
     return Reply(
         _("Which step of the programme is the deadline for?"),
-        choices=tuple(Choice(f"{STEP}{s.code}", localized(s.name_th, s.name_en)[:40]) for s in steps),
+        choices=tuple(Choice(codes.MANAGE_STEP(s.code), shorten(localized(s.name_th, s.name_en), 40)) for s in steps),
     )
 
 
 async def on_deadline_step(ctx: Ctx) -> Outcome:
-    code = (ctx.choice or "").removeprefix(STEP)
-    if not (ctx.choice or "").startswith(STEP) or not await ctx.session.scalar(
-        select(ProgrammeStep.id).where(ProgrammeStep.code == code)
-    ):
+    code = codes.MANAGE_STEP.arg(ctx.choice)
+    if code is None or not await ctx.session.scalar(select(ProgrammeStep.id).where(ProgrammeStep.code == code)):
         return stay(ctx, await _step_prompt(ctx))
     ctx.data["step"] = code
     return goto(Step.DEADLINE_DUE, Reply(_("Type the due date, e.g. 17/12/2569.")))
@@ -202,26 +194,27 @@ async def on_deadline_due(ctx: Ctx) -> Outcome:
     )
     return finish(
         Reply(
-            _("Deadline added: “{title}”, due {date}. Reminders will go out before it.",
-              title=localized(deadline.title_th, deadline.title_en), date=format_date(day, "long"))
+            _(
+                "Deadline added: “{title}”, due {date}. Reminders will go out before it.",
+                title=localized(deadline.title_th, deadline.title_en),
+                date=format_date(day, "long"),
+            )
         )
     )
 
 
-router.register(
-    Flow(
-        name=FLOW,
-        enter=enter,
-        steps={
-            Step.PROVINCE: on_province,
-            Step.AGENDA: on_agenda,
-            Step.KPI: on_kpi,
-            Step.ACTION: on_action,
-            Step.TARGET: on_target,
-            Step.DUE: on_due,
-            Step.DEADLINE_STEP: on_deadline_step,
-            Step.DEADLINE_DUE: on_deadline_due,
-        },
-        roles=scope.SECRETARIAT_ONLY,
+def register(registry: Registry) -> None:
+    steps: dict[str, StepFn] = {
+        Step.PROVINCE: on_province,
+        Step.AGENDA: on_agenda,
+        Step.KPI: on_kpi,
+        Step.ACTION: on_action,
+        Step.TARGET: on_target,
+        Step.DUE: on_due,
+        Step.DEADLINE_STEP: on_deadline_step,
+        Step.DEADLINE_DUE: on_deadline_due,
+    }
+    registry.add_flow(Flow(name=codes.MANAGE_FLOW, enter=enter, steps=steps, roles=scope.SECRETARIAT_ONLY))
+    registry.add_menu_entry(
+        MenuEntry(codes.menu(codes.MANAGE_FLOW), N_("Edit agendas and deadlines"), 62, roles=scope.SECRETARIAT_ONLY)
     )
-)

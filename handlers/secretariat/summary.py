@@ -2,31 +2,24 @@
 
 from __future__ import annotations
 
-import hashlib
-
-from bot.core.flow import Ctx, Flow, Outcome, StepName, finish, goto, stay
-from bot.core.i18n import N_, _
-from bot.core.media import media_path, media_url
+from bot.core.flow import Ctx, Flow, Outcome, StepFn, StepName, finish, goto, stay
+from bot.core.i18n import N_, _, localized
+from bot.core.media import add_media
+from bot.core.registry import MenuEntry, Registry
 from bot.core.types import Card, CardField, Choice, Reply
-from bot.secretariat.export import XLSX_TYPE, export_filename, summary_rows, summary_workbook
-from bot.secretariat.summary import ProvinceSummary, province_summary
-from handlers import router
-from handlers.officer import scope
-from handlers.secretariat.common import ask_province, province_by_name, unknown_province, working_province
-from handlers.tickets import localized
-from storage.models import Media
+from bot.domain import scope
+from bot.domain.export import XLSX_TYPE, export_filename, summary_rows, summary_workbook
+from bot.domain.places import find_province
+from bot.domain.summaries import ProvinceSummary, province_summary
+from handlers import codes
+from handlers.secretariat.common import ask_province, unknown_province, working_province
 
-FLOW = "summary"
-EXPORT = "sm:xlsx"
 MAX_KPI_LINES = 10
 
 
 class Step(StepName):
     PROVINCE = "province"
     EXPORT = "export"
-
-
-router.add_menu_entry(router.MenuEntry(f"m:{FLOW}", N_("Province summary"), 61, roles=scope.SECRETARIAT_ONLY))
 
 
 async def enter(ctx: Ctx) -> Outcome:
@@ -38,7 +31,7 @@ async def enter(ctx: Ctx) -> Outcome:
 
 
 async def on_province(ctx: Ctx) -> Outcome:
-    province = await province_by_name(ctx.session, ctx.text)
+    province = await find_province(ctx.session, ctx.text)
     if province is None:
         return stay(ctx, unknown_province(ctx.text))
     ctx.data["province_id"] = province.id
@@ -76,7 +69,10 @@ async def _show(ctx: Ctx, province_id: int) -> Outcome:
     return goto(
         Step.EXPORT,
         Reply(card=summary_card(summary)),
-        Reply(kpi_lines(summary), choices=(Choice(EXPORT, _("Export to XLSX")), Choice("g:menu", _("Main menu")))),
+        Reply(
+            kpi_lines(summary),
+            choices=(Choice(codes.SUMMARY_EXPORT, _("Export to XLSX")), Choice(codes.MENU, _("Main menu"))),
+        ),
     )
 
 
@@ -86,30 +82,21 @@ def scope_refusal() -> Reply:
 
 async def on_export(ctx: Ctx) -> Outcome:
     province_id = working_province(ctx)
-    if ctx.choice != EXPORT or province_id is None:
+    if ctx.choice != codes.SUMMARY_EXPORT or province_id is None:
         return stay(ctx, Reply(_("Choose “Export to XLSX”, or type “menu”.")))
     summary = await province_summary(ctx.session, province_id, ctx.now)
     data = summary_workbook(summary)
-    media = Media(
-        sha256=hashlib.sha256(data).hexdigest(),
-        content_type=XLSX_TYPE,
-        size=len(data),
-        filename=export_filename(summary),
-        data=data,
-        owner_id=ctx.person.id,
+    filename = export_filename(summary)
+    media = await add_media(ctx.session, data, XLSX_TYPE, filename=filename, owner_id=ctx.person.id)
+    link = ctx.links.link(media.id)
+    return finish(
+        Reply(_("Here is the summary as an XLSX file. Download link: {link}", link=link), document_media_id=media.id)
     )
-    ctx.session.add(media)
-    await ctx.session.flush()
-    link = media_url(ctx.settings.public_base_url, media.id) or media_path(media.id)
-    return finish(Reply(_("Here is the summary as an XLSX file. Download link: {link}", link=link),
-                        document_media_id=media.id))
 
 
-router.register(
-    Flow(
-        name=FLOW,
-        enter=enter,
-        steps={Step.PROVINCE: on_province, Step.EXPORT: on_export},
-        roles=scope.SECRETARIAT_ONLY,
+def register(registry: Registry) -> None:
+    steps: dict[str, StepFn] = {Step.PROVINCE: on_province, Step.EXPORT: on_export}
+    registry.add_flow(Flow(name=codes.SUMMARY_FLOW, enter=enter, steps=steps, roles=scope.SECRETARIAT_ONLY))
+    registry.add_menu_entry(
+        MenuEntry(codes.menu(codes.SUMMARY_FLOW), N_("Province summary"), 61, roles=scope.SECRETARIAT_ONLY)
     )
-)

@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from bot.core.flow import Ctx, Flow, Outcome, finish
 from bot.core.types import Reply
+from bot.domain.tickets import change_status
 from bot.services import Services
-from handlers import router
-from handlers.tickets import change_status
+from handlers import notices
 from storage.models import Agency, Complaint, ComplaintEvent, ComplaintStatus, Person, Province, Role
 from tests.core.conftest import known_person
 from tests.support.chat import Chat
@@ -109,11 +109,12 @@ async def officer(services: Services) -> AsyncIterator[Chat]:
         ticket_no, status, note = [*ctx.args.split(" ", 2), "", ""][:3]
         complaint = await ctx.session.scalar(select(Complaint).where(Complaint.ticket_no == ticket_no))
         assert complaint is not None
-        await change_status(ctx, complaint, ComplaintStatus(status), note=note or None, actor=ctx.person)
+        tell = notices.tell_complainant(ctx.notify)
+        await change_status(
+            ctx.session, complaint, ComplaintStatus(status), now=ctx.now, tell=tell, note=note or None, actor=ctx.person
+        )
         return finish(Reply("done"), menu=False)
 
-    router.register(Flow(name="test_set_status", enter=enter, steps={}))
-    router.add_code_prefix(SET_STATUS, "test_set_status")
+    services.registry.add_flow(Flow(name="test_set_status", enter=enter, steps={}))
+    services.registry.add_code_prefix(SET_STATUS, "test_set_status")
     yield Chat(services, user="officer-cr")
-    router.CODE_PREFIXES.pop(SET_STATUS, None)
-    router.FLOWS.pop("test_set_status", None)

@@ -7,8 +7,8 @@ import asyncio
 
 from sqlalchemy import func, select
 
+from bot.domain.feedback import add_support, feedback_counts
 from bot.services import Services
-from handlers.citizen.feedback import add_support, feedback_counts
 from storage.db import Database
 from storage.models import Agenda, Feedback, FeedbackSupport, Kpi, Person, Province
 from tests.citizen.conftest import known_person

@@ -6,7 +6,7 @@ import pytest
 
 from bot.services import Services
 from bot.settings import Settings
-from handlers.tickets import FOLLOW_TICKET
+from handlers.codes import FOLLOW_TICKET
 from tests.complaints.support import (
     CHIANG_RAI_CITY_HALL,
     accept_pdpa,
@@ -46,7 +46,7 @@ async def test_the_same_description_within_minutes_is_caught_as_a_double_submiss
     assert "เราได้รับเรื่องนี้แล้ว" in replies[0].text
     ticket = first[0].text.split("เลขที่เรื่อง: ")[1].split()[0]
     assert ticket in replies[0].text
-    assert f"{FOLLOW_TICKET}{ticket}" in codes(replies[0])
+    assert FOLLOW_TICKET(ticket) in codes(replies[0])
     assert await complaint_count(chat) == 1
 
 
@@ -66,7 +66,7 @@ async def test_a_possible_duplicate_nearby_is_shown_before_confirming(services: 
     await chat.press("ct:chat")
     replies = await chat.press("sc:none")
     assert f"มีเรื่องลักษณะเดียวกันในบริเวณใกล้เคียงที่ยังดำเนินการอยู่: {ticket}" in all_text(replies)
-    assert codes(last(replies)) == ["cf:ok", f"{FOLLOW_TICKET}{ticket}", "cf:edit"]
+    assert codes(last(replies)) == ["cf:ok", FOLLOW_TICKET(ticket), "cf:edit"]
     replies = await chat.press("cf:ok")  # the citizen files theirs anyway
     assert "รับเรื่องร้องเรียนของท่านแล้ว" in replies[0].text
     assert await complaint_count(chat) == 2
@@ -104,6 +104,6 @@ async def test_following_the_duplicate_instead_files_nothing(services: Services)
     await chat.press("ph:done")
     await chat.press("ct:chat")
     await chat.press("sc:none")
-    replies = await chat.press(f"{FOLLOW_TICKET}{ticket}")
+    replies = await chat.press(FOLLOW_TICKET(ticket))
     assert ticket in all_text(replies) + "".join(r.card.title for r in replies if r.card)
     assert await complaint_count(chat) == 1

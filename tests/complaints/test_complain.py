@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.core.i18n import BANGKOK, format_date
-from bot.core.inbox import store_media
+from bot.core.media import store_media
 from bot.core.types import Ask, InboundKind, Reply
 from bot.services import Services
 from storage.models import (

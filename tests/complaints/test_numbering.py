@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import func, select
 
-from handlers.complaints.filing import Draft, file_complaint
-from handlers.complaints.numbering import allocate_ticket_no, format_ticket_no
+from bot.domain.complaints.filing import Draft, file_complaint
+from bot.domain.complaints.numbering import allocate_ticket_no, format_ticket_no
 from storage.db import Database
 from storage.models import Complaint, ComplaintCategory, ComplaintEvent, Person, Province, TicketSequence
 from tests.conftest import make_settings

@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from handlers.complaints.pdpa import CONTACT_PHONE, NO, PUBLISH_PHOTO, YES, current_consents, withdraw_consent
+from bot.domain.consents import CONTACT_PHONE, PUBLISH_PHOTO, current_consents, withdraw_consent
+from handlers.complaints.pdpa import NO, YES
 from storage.models import Consent, Person
 from tests.complaints.support import all_text, last
 from tests.support.chat import Chat, codes

@@ -7,9 +7,9 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy import select
 
-from handlers.complaints.answers import DescriptionProblem, description_hash, description_problem, normalise_phone
-from handlers.complaints.places import Located, LocationProblem, PlaceName, locate, search_places
-from handlers.complaints.routing import route_agency
+from bot.domain.complaints.answers import DescriptionProblem, description_hash, description_problem, normalise_phone
+from bot.domain.complaints.routing import route_agency
+from bot.domain.places import Located, LocationProblem, PlaceName, locate, search_places
 from storage.db import Database
 from storage.models import Agency, Agenda, ComplaintCategory, District, Province
 from tests.complaints.support import CHIANG_RAI_CITY_HALL, TOKYO, VIENTIANE

@@ -10,14 +10,12 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
 
-from bot.core.engine import Engine
 from bot.core.flow import Ctx, Flow, Outcome, finish, goto
 from bot.core.i18n import get_locale
 from bot.core.inbox import InboxWorker, store_inbound
 from bot.core.outbox import OutboxSender, enqueue
 from bot.core.types import DeliveryResult, Inbound, InboundKind, OutboundMessage, Reply
 from bot.services import Services
-from handlers import router
 from storage.models import Conversation, Feedback, InboxEvent, OutboxMessage, Person
 from tests.conftest import make_settings
 from tests.core.conftest import known_person
@@ -90,11 +88,13 @@ async def _counting_enter(ctx: Ctx) -> Outcome:
     return goto("count", Reply("เริ่มนับ"))
 
 
+def _counting_flow() -> Flow:
+    return Flow("counting", enter=_counting_enter, steps={"count": _counting_step})
+
+
 @pytest.fixture
-def counting_flow() -> object:
-    flow = router.register(Flow("counting", enter=_counting_enter, steps={"count": _counting_step}))
-    yield flow
-    router.FLOWS.pop("counting", None)
+def counting_flow(services: Services) -> Flow:
+    return services.registry.add_flow(_counting_flow())
 
 
 async def _conversation(services: Services, user: str) -> Conversation:
@@ -133,11 +133,13 @@ async def _pending_ids(services: Services) -> list[tuple[int, dict]]:  # type: i
     return [(row[0], row[1]) for row in rows]
 
 
-async def test_two_workers_never_both_apply_a_step(any_database_url: str, counting_flow: object) -> None:
+async def test_two_workers_never_both_apply_a_step(any_database_url: str) -> None:
     """Two worker processes (two engines, two inbox workers) on one database share the same events."""
     settings = make_settings(any_database_url)
     first = Services.build(settings, channels={"simulator": RecordingChannel()})
     second = Services.build(settings, channels={"simulator": RecordingChannel()})
+    for services in (first, second):
+        services.registry.add_flow(_counting_flow())
     try:
         await known_person(first, "wan")
         await store_inbound(first.db, [text_event("wan", "start", "w0")])
@@ -146,7 +148,7 @@ async def test_two_workers_never_both_apply_a_step(any_database_url: str, counti
             await session.execute(update(Conversation).values(flow="counting", step="count"))
         events = [text_event("wan", f"m{n}", f"w{n}") for n in range(1, 9)]
         await store_inbound(first.db, events)
-        workers = [InboxWorker(s.db, Engine(s.db, settings), s.channels) for s in (first, second)]
+        workers = [InboxWorker(s.db, s.engine, s.channels) for s in (first, second)]
         await asyncio.gather(*(worker.drain() for worker in workers))
         conversation = await _conversation(first, "wan")
         assert conversation.data["flow"]["seen"] == 8  # every step applied exactly once
@@ -174,10 +176,8 @@ async def _failing_enter(ctx: Ctx) -> Outcome:
 
 
 @pytest.fixture
-def failing_flow() -> object:
-    flow = router.register(Flow("failing", enter=_failing_enter, steps={"write": _failing_step}))
-    yield flow
-    router.FLOWS.pop("failing", None)
+def failing_flow(services: Services) -> Flow:
+    return services.registry.add_flow(Flow("failing", enter=_failing_enter, steps={"write": _failing_step}))
 
 
 async def test_a_failing_step_leaves_nothing_half_written(services: Services, failing_flow: object) -> None:

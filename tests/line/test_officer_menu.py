@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from bot.channels.line.cli import run_setup
-from handlers.officer.invites import create_invite
+from bot.cli.line import run_setup
+from bot.domain.invites import create_invite
 from storage.models import Province
 from tests.line import events
 from tests.line.conftest import LineBot

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.channels.line.render import MAX_QUICK_REPLIES, render_reply, shorten
+from bot.channels.line.render import MAX_QUICK_REPLIES, render_reply
 from bot.core.i18n import use_locale
-from bot.core.media import media_path
+from bot.core.media import MediaLinks
+from bot.core.text import shorten
 from bot.core.types import Ask, Card, CardField, Choice, Reply
+
+LINKS = MediaLinks(b"k" * 32, "https://hpp.example.org")
 
 
 def as_dicts(reply: Reply, base: str | None = "https://hpp.example.org") -> list[dict[str, Any]]:
     with use_locale("th"):
-        return [message.to_dict() for message in render_reply(reply, base)]
+        return [message.to_dict() for message in render_reply(reply, MediaLinks(LINKS.key, base))]
 
 
 def test_choices_become_postback_quick_replies_with_short_labels() -> None:
@@ -25,8 +28,8 @@ def test_choices_become_postback_quick_replies_with_short_labels() -> None:
 
 
 def test_a_label_is_cut_at_a_word_where_it_can_be() -> None:
-    assert shorten("Report progress on the road agenda", 20) == "Report progress on…"
-    assert len(shorten("ก" * 40, 20)) == 20
+    assert shorten("Report progress on the road agenda", 20, at_word=True) == "Report progress on…"
+    assert len(shorten("ก" * 40, 20, at_word=True)) == 20
 
 
 def test_more_than_thirteen_choices_become_a_numbered_list() -> None:
@@ -90,14 +93,14 @@ def test_a_kpi_card_draws_its_progress_bar() -> None:
 
 def test_a_stored_picture_is_sent_by_its_public_url() -> None:
     [_text, picture] = as_dicts(Reply("รูปที่แนบ", image_media_id=12))
-    signed = f"https://hpp.example.org{media_path(12)}"  # a signed link: photos are personal data
+    signed = f"https://hpp.example.org{LINKS.path(12)}"  # a signed link: photos are personal data
     assert picture == {"type": "image", "originalContentUrl": signed, "previewImageUrl": signed}
     assert signed != "https://hpp.example.org/media/12"
 
 
 def test_a_document_goes_as_a_download_link() -> None:
     [message] = as_dicts(Reply("รายงานพร้อมแล้ว", document_media_id=7))
-    assert f"https://hpp.example.org{media_path(7)}" in message["text"]
+    assert f"https://hpp.example.org{LINKS.path(7)}" in message["text"]
 
 
 def test_choices_without_text_still_get_a_message_to_carry_them() -> None:

@@ -8,9 +8,9 @@ import pytest
 from PIL import Image
 
 from bot.channels.line.channel import LineChannel
-from bot.channels.line.cli import run_check, run_setup
 from bot.channels.line.richmenu import CITIZEN_MENU, HEIGHT, OFFICER_MENU, WIDTH, link_menu_for_role, render_image
 from bot.cli import build_parser
+from bot.cli.line import run_check, run_setup
 from bot.settings import Settings
 from storage.db import Database
 from storage.models import Person

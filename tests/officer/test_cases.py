@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot.core.inbox import store_media
+from bot.core.media import store_media
 from bot.services import Services
 from storage.models import ComplaintEvent, ComplaintPhoto
 from tests.officer.helpers import (

@@ -7,8 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from bot.cli import build_parser
+from bot.domain.escalation import escalate_overdue
 from bot.services import Services
-from handlers.officer.escalation import escalate_overdue
+from handlers import notices
 from storage.db import Database
 from tests.conftest import make_settings
 from tests.officer.helpers import agency_id, complaint, make_complaint, make_person, outbox_rows
@@ -34,12 +35,12 @@ async def test_digest_once_per_day_across_a_restart(services_any: Services) -> N
     on_time = await make_complaint(db, citizen="citizen-1c", agency=None, due_on=MORNING.date())
     done = await make_complaint(db, citizen="citizen-1d", agency=None, due_on=date(2026, 1, 1), status="resolved")
 
-    first = await escalate_overdue(db, MORNING)
+    first = await escalate_overdue(db, MORNING, notices.overdue_digest)
     assert (first.provinces, first.tickets, first.recipients) == (1, 2, 1)
     # A restart: a new process with its own connection runs it again the same day.
     again_db = Database(db.url)
     try:
-        second = await escalate_overdue(again_db, MORNING + timedelta(hours=3))
+        second = await escalate_overdue(again_db, MORNING + timedelta(hours=3), notices.overdue_digest)
     finally:
         await again_db.close()
     assert second.tickets == 0 and second.recipients == 0
@@ -60,7 +61,7 @@ async def test_digest_once_per_day_across_a_restart(services_any: Services) -> N
 
     # The next day only the newly overdue ticket is reported.
     next_day = MORNING + timedelta(days=1)
-    assert (await escalate_overdue(db, next_day)).tickets == 1
+    assert (await escalate_overdue(db, next_day, notices.overdue_digest)).tickets == 1
     await pump(services_any)
     [tomorrow] = Chat(services_any, user="secretariat-1", seen=1).new_replies()
     assert on_time in tomorrow.text and late not in tomorrow.text
@@ -69,11 +70,11 @@ async def test_digest_once_per_day_across_a_restart(services_any: Services) -> N
 async def test_tickets_found_after_the_days_digest_wait_for_the_next(services_any: Services) -> None:
     db = services_any.db
     await overdue_in_chiang_rai(db, "citizen-2a")
-    await escalate_overdue(db, MORNING)
+    await escalate_overdue(db, MORNING, notices.overdue_digest)
     newcomer = await overdue_in_chiang_rai(db, "citizen-2b")  # e.g. filed with a back-dated answer date
-    assert (await escalate_overdue(db, MORNING + timedelta(hours=1))).tickets == 0
+    assert (await escalate_overdue(db, MORNING + timedelta(hours=1), notices.overdue_digest)).tickets == 0
     assert (await complaint(db, newcomer)).escalated_at is None
-    assert (await escalate_overdue(db, MORNING + timedelta(days=1))).tickets == 1
+    assert (await escalate_overdue(db, MORNING + timedelta(days=1), notices.overdue_digest)).tickets == 1
     assert len(await outbox_rows(db, "digest:")) == 2
 
 
@@ -82,11 +83,11 @@ async def test_a_province_without_secretariat_goes_to_the_national_team(services
     ticket = await make_complaint(
         db, citizen="citizen-3a", agency=None, province="บุรีรัมย์", due_on=MORNING.date() - timedelta(days=5)
     )
-    report = await escalate_overdue(db, MORNING)
+    report = await escalate_overdue(db, MORNING, notices.overdue_digest)
     assert report.tickets == 0 and report.without_secretariat == ["BRM"]
     assert (await complaint(db, ticket)).escalated_at is None
     await make_person(db, "opdc", role="secretariat")  # national: no province
-    assert (await escalate_overdue(db, MORNING)).tickets == 1
+    assert (await escalate_overdue(db, MORNING, notices.overdue_digest)).tickets == 1
     [row] = await outbox_rows(db, "digest:")
     assert row.recipient == "opdc"
 

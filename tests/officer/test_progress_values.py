@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from handlers.officer.progress import BadValue, ReportedValue, parse_number, parse_value, percent_of_target
+from bot.domain.progress import BadValue, ReportedValue, parse_number, parse_value, percent_of_target
 from storage.models import Kpi
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from bot.core.inbox import store_media
+from bot.core.media import store_media
 from bot.services import Services
 from storage.models import ProgressReport, ProgressReportPhoto
 from tests.officer.helpers import add_kpi, codes_of, joined, kpi, kpi_named, make_person, mark_notice_seen, now

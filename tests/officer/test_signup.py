@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from sqlalchemy import func, select, update
 
+from bot.domain.invites import ALPHABET, CODE_LENGTH, RedeemStatus, create_invite, redeem
 from bot.services import Services
-from handlers.officer.invites import ALPHABET, CODE_LENGTH, RedeemStatus, create_invite, redeem
 from storage.models import FailedAttempt, Invite, Person
 from tests.officer.helpers import (
     agency_id,

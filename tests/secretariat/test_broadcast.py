@@ -13,8 +13,8 @@ from sqlalchemy import event, func, insert, select
 
 from bot.core.outbox import OutboxSender
 from bot.core.types import DeliveryResult, DeliveryStatus, OutboundMessage
-from bot.secretariat import broadcast as broadcast_module
-from bot.secretariat.broadcast import (
+from bot.domain import broadcasts as broadcast_module
+from bot.domain.broadcasts import (
     StatusChat,
     Target,
     broadcast_report,
@@ -43,8 +43,15 @@ async def add_citizens(db: Database, channel: str, count: int, *, reachable: boo
     pid = await province_id(db, PROVINCE)
     tag = "r" if reachable else "u"
     rows = [
-        {"channel": channel, "platform_user_id": f"{channel}-{tag}{i}", "chat_id": f"{channel}-{tag}{i}",
-         "role": "citizen", "province_id": pid, "locale": "th", "is_reachable": reachable}
+        {
+            "channel": channel,
+            "platform_user_id": f"{channel}-{tag}{i}",
+            "chat_id": f"{channel}-{tag}{i}",
+            "role": "citizen",
+            "province_id": pid,
+            "locale": "th",
+            "is_reachable": reachable,
+        }
         for i in range(count)
     ]
     async with db.write() as session:
@@ -122,9 +129,9 @@ async def test_a_chunk_of_recipients_is_queued_in_a_few_statements(db: Database)
     assert (report.total, report.pending) == (450, 450)
     async with db.read() as session:
         queued = await session.scalar(
-            select(func.count()).select_from(BroadcastRecipient).where(
-                BroadcastRecipient.status == "queued", BroadcastRecipient.outbox_id.is_not(None)
-            )
+            select(func.count())
+            .select_from(BroadcastRecipient)
+            .where(BroadcastRecipient.status == "queued", BroadcastRecipient.outbox_id.is_not(None))
         )
     assert queued == 450
 

@@ -9,11 +9,10 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot.core.i18n import use_locale
-from bot.core.media import media_path
-from bot.secretariat.broadcast import broadcast_round
+from bot.domain.broadcasts import broadcast_round
+from bot.domain.progress import refresh_latest
 from bot.services import Services
 from handlers.menu import not_available
-from handlers.officer.progress import refresh_latest
 from storage.models import Broadcast, Complaint, Feedback, Kpi, Media, Person, ProgressReport
 from tests.secretariat.support import add_person, province_id
 from tests.support.chat import Chat, codes, pump, texts
@@ -101,9 +100,18 @@ async def add_complaints(services: Services) -> None:
     ]
     async with services.db.write() as session:
         for number, (status, due_on, rating) in enumerate(rows, start=1):
-            session.add(Complaint(ticket_no=f"CRI-69-9{number:04d}", province_id=pid, description="ถนนชำรุด",
-                                  description_hash=f"h{number}", channel="simulator", status=status, due_on=due_on,
-                                  rating=rating))
+            session.add(
+                Complaint(
+                    ticket_no=f"CRI-69-9{number:04d}",
+                    province_id=pid,
+                    description="ถนนชำรุด",
+                    description_hash=f"h{number}",
+                    channel="simulator",
+                    status=status,
+                    due_on=due_on,
+                    rating=rating,
+                )
+            )
         session.add_all(Feedback(province_id=pid, kind="comment", text="ดีมาก") for _ in range(2))
 
 
@@ -122,7 +130,7 @@ async def test_the_province_summary_and_its_xlsx_export(services: Services) -> N
 
     export = (await chat.press("sm:xlsx"))[0]
     assert export.document_media_id is not None
-    assert f"http://127.0.0.1:8000{media_path(export.document_media_id)}" in export.text
+    assert f"http://127.0.0.1:8000{services.links.path(export.document_media_id)}" in export.text
     async with services.db.read() as session:
         media = await session.get(Media, export.document_media_id)
     assert media is not None and media.filename and media.filename.endswith(".xlsx")

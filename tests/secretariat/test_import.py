@@ -12,18 +12,31 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from bot.cli import main as cli_main
-from bot.secretariat.importer import COLUMNS, import_rows, read_rows
+from bot.domain.importer import COLUMNS, import_rows, read_rows
 from bot.settings import get_settings
 from storage.db import Database
 from storage.models import Agenda, Deadline, Kpi
 
-SAMPLE = Path(__file__).resolve().parents[2] / "bot/secretariat/samples/agenda_import_sample.csv"
+SAMPLE = Path(__file__).resolve().parents[2] / "storage/data/samples/agenda_import_sample.csv"
 GOOD = {
-    "province": "ลำปาง", "fiscal_year": "2570", "dimension": "environment", "mechanisms": "open_government",
-    "title_th": "ลดหมอกควันลำปาง", "title_en": "Less haze in Lampang", "goal": "", "owner_agency": "natural_resources",
-    "kpi_name_th": "จำนวนจุดความร้อน", "kpi_name_en": "Hotspots", "unit": "number", "unit_label_th": "จุด",
-    "unit_label_en": "hotspots", "baseline": "1,200", "target": "600", "due_date": "30/09/2570",
-    "reporting_cycle": "monthly", "reporting_day": "5",
+    "province": "ลำปาง",
+    "fiscal_year": "2570",
+    "dimension": "environment",
+    "mechanisms": "open_government",
+    "title_th": "ลดหมอกควันลำปาง",
+    "title_en": "Less haze in Lampang",
+    "goal": "",
+    "owner_agency": "natural_resources",
+    "kpi_name_th": "จำนวนจุดความร้อน",
+    "kpi_name_en": "Hotspots",
+    "unit": "number",
+    "unit_label_th": "จุด",
+    "unit_label_en": "hotspots",
+    "baseline": "1,200",
+    "target": "600",
+    "due_date": "30/09/2570",
+    "reporting_cycle": "monthly",
+    "reporting_day": "5",
 }
 
 
@@ -50,8 +63,14 @@ async def db(sqlite_url: str):  # type: ignore[no-untyped-def]
 
 
 async def test_good_rows_are_imported_with_be_and_iso_dates_and_cycle_deadlines(tmp_path: Path, db: Database) -> None:
-    second = GOOD | {"kpi_name_th": "ร้อยละหมู่บ้านปลอดการเผา", "unit": "percent", "target": "90",
-                     "due_date": "2027-08-31", "reporting_cycle": "quarterly", "reporting_day": "10"}
+    second = GOOD | {
+        "kpi_name_th": "ร้อยละหมู่บ้านปลอดการเผา",
+        "unit": "percent",
+        "target": "90",
+        "due_date": "2027-08-31",
+        "reporting_cycle": "quarterly",
+        "reporting_day": "10",
+    }
     before = await counts(db)
     report = await import_rows(db, read_rows(write_csv(tmp_path / "a.csv", [GOOD, second])))
     assert report.imported and not report.errors
@@ -65,8 +84,13 @@ async def test_good_rows_are_imported_with_be_and_iso_dates_and_cycle_deadlines(
         monthly = (await session.scalars(select(Deadline.due_on).where(Deadline.kpi_id == hotspot.id))).all()
         quarterly = (await session.scalars(select(Deadline.due_on).where(Deadline.kpi_id == villages.id))).all()
     assert date(2026, 10, 5) in monthly and date(2027, 9, 5) in monthly and len(monthly) == 13
-    assert sorted(quarterly) == [date(2026, 10, 10), date(2027, 1, 10), date(2027, 4, 10), date(2027, 7, 10),
-                                 date(2027, 10, 10)]
+    assert sorted(quarterly) == [
+        date(2026, 10, 10),
+        date(2027, 1, 10),
+        date(2027, 4, 10),
+        date(2027, 7, 10),
+        date(2027, 10, 10),
+    ]
 
 
 async def test_bad_rows_are_reported_by_line_and_nothing_is_imported(tmp_path: Path, db: Database) -> None:

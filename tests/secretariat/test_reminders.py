@@ -9,10 +9,11 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.core.types import replies_from_json
-from bot.secretariat import scheduler as scheduler_module
-from bot.secretariat.reminders import applicable_offset, run_reminders
-from bot.secretariat.scheduler import Scheduler
+from bot.domain.reminders import applicable_offset, run_reminders
+from bot.jobs import scheduler as scheduler_module
+from bot.jobs.scheduler import Scheduler
 from bot.settings import SettingsError, load_settings
+from handlers import notices
 from storage.db import Database
 from storage.models import Agenda, DeadlineSubmission, Kpi, ProgressReport, ReminderSent
 from tests.secretariat.support import add_person, add_step_deadline, outbox_rows, province_id
@@ -39,7 +40,7 @@ async def test_programme_deadline_reminds_only_provinces_that_have_not_submitted
     async with db.write() as session:
         session.add(DeadlineSubmission(deadline_id=deadline.id, province_id=await province_id(db, "แพร่")))
 
-    await run_reminders(db, DUE - timedelta(days=7))
+    await run_reminders(db, DUE - timedelta(days=7), notices.reminder)
 
     people = (owing_officer, owing_secretariat, submitted_officer, citizen, blocked, deleted, national)
     rows = [r for r in await outbox_rows(db, f"reminder:{deadline.id}:") if r.person_id in {p.id for p in people}]
@@ -58,12 +59,12 @@ async def test_no_one_is_reminded_twice_after_a_restart_or_with_two_workers(any_
     deadline = await add_step_deadline(first, DUE, province="ลำปาง")
     today = DUE - timedelta(days=3)
 
-    await asyncio.gather(run_reminders(first, today), run_reminders(second, today))
+    await asyncio.gather(run_reminders(first, today, notices.reminder), run_reminders(second, today, notices.reminder))
     await first.close()
     await second.close()
     restarted = Database(any_database_url)  # a new process on the same database
     try:
-        again = await run_reminders(restarted, today)
+        again = await run_reminders(restarted, today, notices.reminder)
         rows = await outbox_rows(restarted, f"reminder:{deadline.id}:")
         async with restarted.read() as session:
             marks = await session.scalar(
@@ -94,7 +95,7 @@ async def test_each_offset_once_then_overdue_once(db: Database) -> None:
     sent_by_day = {}
     for days_left in (20, 14, 13, 10, 7, 6, 3, 1, 0, -1, -2, -30):
         before = len(await outbox_rows(db, f"reminder:{deadline.id}:"))
-        await run_reminders(db, DUE - timedelta(days=days_left))
+        await run_reminders(db, DUE - timedelta(days=days_left), notices.reminder)
         sent_by_day[days_left] = len(await outbox_rows(db, f"reminder:{deadline.id}:")) - before
     assert sent_by_day == {20: 0, 14: 1, 13: 0, 10: 0, 7: 1, 6: 0, 3: 1, 1: 1, 0: 1, -1: 1, -2: 0, -30: 0}
     texts = [replies_from_json(r.payload)[0].text for r in await outbox_rows(db, f"reminder:{deadline.id}:")]
@@ -133,9 +134,12 @@ async def test_kpi_reporting_deadline_reminds_its_officers_until_the_report_is_i
     other_province = await add_person(db, "officer", "ลำปาง", agency="natural_resources")
     due = date(2027, 3, 5)
 
-    await run_reminders(db, due - timedelta(days=7))
-    rows = [r for r in await outbox_rows(db, "reminder:") if r.person_id in {
-        owner_officer.id, province_wide.id, other_agency.id, other_province.id}]
+    await run_reminders(db, due - timedelta(days=7), notices.reminder)
+    rows = [
+        r
+        for r in await outbox_rows(db, "reminder:")
+        if r.person_id in {owner_officer.id, province_wide.id, other_agency.id, other_province.id}
+    ]
     assert {r.person_id for r in rows} == {owner_officer.id, province_wide.id}
     reminder = replies_from_json(rows[0].payload)[0]
     assert "5 มีนาคม 2570" in reminder.text
@@ -143,14 +147,16 @@ async def test_kpi_reporting_deadline_reminds_its_officers_until_the_report_is_i
 
     # A report from before the cycle began (before 5 Feb) does not count; one after it does.
     async with db.write() as session:
-        session.add(ProgressReport(kpi_id=kpi.id, value=1, channel="simulator",
-                                   created_at=datetime(2027, 2, 1, 3, tzinfo=UTC)))
-    await run_reminders(db, due - timedelta(days=3))
+        session.add(
+            ProgressReport(kpi_id=kpi.id, value=1, channel="simulator", created_at=datetime(2027, 2, 1, 3, tzinfo=UTC))
+        )
+    await run_reminders(db, due - timedelta(days=3), notices.reminder)
     assert len([r for r in await outbox_rows(db, "reminder:") if r.person_id == owner_officer.id]) == 2
     async with db.write() as session:
-        session.add(ProgressReport(kpi_id=kpi.id, value=2, channel="simulator",
-                                   created_at=datetime(2027, 3, 1, 3, tzinfo=UTC)))
-    await run_reminders(db, due - timedelta(days=1))
+        session.add(
+            ProgressReport(kpi_id=kpi.id, value=2, channel="simulator", created_at=datetime(2027, 3, 1, 3, tzinfo=UTC))
+        )
+    await run_reminders(db, due - timedelta(days=1), notices.reminder)
     assert len([r for r in await outbox_rows(db, "reminder:") if r.person_id == owner_officer.id]) == 2
 
 
@@ -159,13 +165,13 @@ async def test_the_scheduler_waits_for_the_morning_and_escalates_once_a_day(
 ) -> None:
     calls: list[datetime] = []
 
-    async def escalate(_db: Database, now: datetime) -> None:
+    async def escalate(_db: Database, now: datetime, _digest: object) -> None:
         calls.append(now)
 
-    monkeypatch.setattr(scheduler_module, "find_escalation", lambda: escalate)
+    monkeypatch.setattr(scheduler_module, "escalate_overdue", escalate)
     officer = await add_person(db, "officer", "ลำปาง")
     deadline = await add_step_deadline(db, DUE, province="ลำปาง")
-    scheduler = Scheduler(db, hour=8)
+    scheduler = Scheduler(db, reminder=notices.reminder, digest=notices.overdue_digest, hour=8)
     night = datetime(2027, 6, 14, 20, 0, tzinfo=UTC)  # 03:00 in Bangkok on the 15th
     assert await scheduler.tick(night) is None
     morning = datetime(2027, 6, 15, 1, 30, tzinfo=UTC)  # 08:30 in Bangkok

@@ -7,8 +7,8 @@ import asyncio
 
 import pytest
 
-from bot.channels.telegram.cli import cmd_set_commands, cmd_set_webhook
 from bot.channels.telegram.poll import poll_once, run_polling, stored_offset
+from bot.cli.telegram import cmd_set_commands, cmd_set_webhook
 from bot.settings import Settings
 from tests.conftest import make_settings
 from tests.fakes.telegram_api import TOKEN, FakeTelegramApi

@@ -7,7 +7,7 @@ import itertools
 from sqlalchemy import select
 
 from bot.core import outbox
-from bot.core.inbox import store_media
+from bot.core.media import store_media
 from bot.core.types import Card, CardField, Reply
 from storage.models import OutboxMessage, Person
 from tests.telegram.conftest import TelegramBot

@@ -10,7 +10,6 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from bot.core.media import media_path
 from storage.models import InboxEvent, Media
 from tests.web.conftest import MAX_IMAGE_BYTES, SimulatorClient, labels
 
@@ -84,7 +83,7 @@ async def test_an_uploaded_photo_is_stored_and_sent_as_an_image(simulator: Simul
     assert media.content_type == "image/png"
     assert event.payload["kind"] == "image"
     assert event.payload["media_id"] == media.id
-    served = await simulator.http.get(media_path(media.id))
+    served = await simulator.http.get(simulator.services.links.path(media.id))
     assert served.headers["content-type"] == "image/png"
     assert (await simulator.http.get(f"/media/{media.id}")).status_code == 404  # unsigned: not served
     assert (await simulator.http.get(f"/media/{media.id}/{'0' * 32}")).status_code == 404  # forged: not served

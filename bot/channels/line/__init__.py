@@ -4,30 +4,23 @@
 - `parse.py`: webhook events into `Inbound`; `render.py`: `Reply` into LINE messages.
 - `channel.py`: `LineChannel.deliver` (reply token first, push with X-Line-Retry-Key), `fetch_media`.
 - `richmenu.py`: the citizens' and officers' rich menus; `link_menu_for_role` for the officers' code.
-- `cli.py`: `hpp-bot line setup-richmenu`, `hpp-bot line check`.
 """
 
 from __future__ import annotations
 
-import argparse
-
 from starlette.routing import BaseRoute, Route
 
-from bot.channels.line import cli
 from bot.channels.line.channel import LineChannel
 from bot.channels.line.webhook import line_webhook
+from bot.core.media import MediaLinks, MediaStore
 from bot.core.types import Channel
 from bot.settings import Settings
 
 
-def make_channel(settings: Settings) -> Channel | None:
+def make_channel(settings: Settings, media: MediaStore, links: MediaLinks) -> Channel | None:
     """The LINE channel, or None while its secret and access token are not set."""
-    return LineChannel(settings) if settings.line_enabled else None
+    return LineChannel(settings, links) if settings.line_enabled else None
 
 
 def routes() -> list[BaseRoute]:
     return [Route("/webhooks/line", line_webhook, methods=["POST"])]
-
-
-def register_cli(subparsers: argparse._SubParsersAction) -> None:
-    cli.register_cli(subparsers)

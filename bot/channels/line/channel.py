@@ -29,6 +29,7 @@ from linebot.v3.messaging import (
 )
 
 from bot.channels.line.render import chunks, render_replies
+from bot.core.media import MediaLinks
 from bot.core.types import ChannelName, DeliveryResult, DeliveryStatus, OutboundMessage
 from bot.settings import Settings
 
@@ -108,9 +109,10 @@ class LineChannel:
 
     name = ChannelName.LINE.value
 
-    def __init__(self, settings: Settings, *, timeout: float = 10.0) -> None:
+    def __init__(self, settings: Settings, links: MediaLinks | None = None, *, timeout: float = 10.0) -> None:
         assert settings.line_channel_access_token is not None
         self.settings = settings
+        self.links = links
         self.timeout = timeout
         token = settings.line_channel_access_token.get_secret_value()
         self._config = Configuration(host=settings.line_api_base_url, access_token=token)
@@ -162,7 +164,7 @@ class LineChannel:
         for reply in message.replies:
             if reply.menu_role is not None and not message.recipients and not message.is_group:
                 await self._link_menu(message.recipient, reply.menu_role)
-        messages = render_replies(message.replies, self.settings.public_base_url)
+        messages = render_replies(message.replies, self.links)
         if not messages:
             return DeliveryResult.sent()
         try:

@@ -25,7 +25,8 @@ from linebot.v3.messaging import (
 )
 
 from bot.core.i18n import _
-from bot.core.media import media_url
+from bot.core.media import MediaLinks
+from bot.core.text import shorten, shorten_block
 from bot.core.types import Ask, Card, Choice, Reply
 
 log = logging.getLogger(__name__)
@@ -35,23 +36,10 @@ MAX_LABEL = 20
 MAX_POSTBACK_DATA = 300
 MAX_TEXT = 5000
 MAX_ALT_TEXT = 400
-ELLIPSIS = "…"
 
 GREY = "#8c8c8c"
 GREEN = "#06c755"
 TRACK = "#e6e6e6"
-
-
-def shorten(text: str, limit: int) -> str:
-    """Cut at a word boundary where one is close, else hard, and mark the cut."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    space = cut.rfind(" ")
-    if space >= limit // 2:
-        cut = cut[:space]
-    return cut.rstrip() + ELLIPSIS
 
 
 def numbered_list(choices: Sequence[Choice]) -> str:
@@ -62,17 +50,17 @@ def numbered_list(choices: Sequence[Choice]) -> str:
 def _choice_item(choice: Choice) -> QuickReplyItem:
     if len(choice.code) > MAX_POSTBACK_DATA:
         raise ValueError(f"choice code longer than LINE's postback limit: {choice.code[:40]}...")
-    label = shorten(choice.label, MAX_LABEL)
+    label = shorten(choice.label, MAX_LABEL, at_word=True)
     return QuickReplyItem(action=PostbackAction(label=label, data=choice.code, display_text=choice.label[:300]))
 
 
 def _ask_items(ask: Ask) -> list[QuickReplyItem]:
     if ask is Ask.LOCATION:
-        return [QuickReplyItem(action=LocationAction(label=shorten(_("Send location"), MAX_LABEL)))]
+        return [QuickReplyItem(action=LocationAction(label=shorten(_("Send location"), MAX_LABEL, at_word=True)))]
     if ask is Ask.PHOTO:
         return [
-            QuickReplyItem(action=CameraAction(label=shorten(_("Take a photo"), MAX_LABEL))),
-            QuickReplyItem(action=CameraRollAction(label=shorten(_("Choose a photo"), MAX_LABEL))),
+            QuickReplyItem(action=CameraAction(label=shorten(_("Take a photo"), MAX_LABEL, at_word=True))),
+            QuickReplyItem(action=CameraRollAction(label=shorten(_("Choose a photo"), MAX_LABEL, at_word=True))),
         ]
     return []
 
@@ -140,14 +128,14 @@ def card_bubble(card: Card) -> dict[str, Any]:
 
 
 def card_message(card: Card) -> FlexMessage:
-    alt = shorten(card.alt_text or card.title, MAX_ALT_TEXT)
+    alt = shorten(card.alt_text or card.title, MAX_ALT_TEXT, at_word=True)
     return FlexMessage(alt_text=alt, contents=FlexContainer.from_dict(card_bubble(card)))
 
 
-def _picture(reply: Reply, public_base_url: str | None) -> Message | None:
+def _picture(reply: Reply, links: MediaLinks | None) -> Message | None:
     url = reply.image_url
-    if url is None and reply.image_media_id is not None:
-        url = media_url(public_base_url, reply.image_media_id)
+    if url is None and reply.image_media_id is not None and links is not None:
+        url = links.url(reply.image_media_id)
     if url is None:
         if reply.image_media_id is not None:
             log.warning("PUBLIC_BASE_URL is not set: LINE cannot show picture %s", reply.image_media_id)
@@ -155,28 +143,23 @@ def _picture(reply: Reply, public_base_url: str | None) -> Message | None:
     return ImageMessage(original_content_url=url, preview_image_url=url)
 
 
-def _text(reply: Reply, extra: str, public_base_url: str | None) -> str:
+def _text(reply: Reply, extra: str, links: MediaLinks | None) -> str:
     parts = [reply.text.strip(), extra]
     if reply.document_media_id is not None:
         # LINE bots cannot send files: the document goes as a download link.
-        url = media_url(public_base_url, reply.document_media_id)
+        url = links.url(reply.document_media_id) if links is not None else None
         parts.append(_("Download: {url}", url=url) if url else _("The file is ready in the web dashboard."))
     return shorten_block("\n\n".join(part for part in parts if part), MAX_TEXT)
 
 
-def shorten_block(text: str, limit: int) -> str:
-    """Keep line breaks (lists, addresses); only cut when LINE would refuse the text."""
-    return text if len(text) <= limit else text[: limit - 1] + ELLIPSIS
-
-
-def render_reply(reply: Reply, public_base_url: str | None = None) -> list[Message]:
+def render_reply(reply: Reply, links: MediaLinks | None = None) -> list[Message]:
     """One Reply as LINE messages, in reading order; the quick reply bar goes on the last one."""
     quick, extra = quick_reply_for(reply)
-    text = _text(reply, extra, public_base_url)
+    text = _text(reply, extra, links)
     messages: list[Message] = []
     if text:
         messages.append(TextMessage(text=text))
-    picture = _picture(reply, public_base_url)
+    picture = _picture(reply, links)
     if picture is not None:
         messages.append(picture)
     if reply.card is not None:
@@ -188,8 +171,8 @@ def render_reply(reply: Reply, public_base_url: str | None = None) -> list[Messa
     return messages
 
 
-def render_replies(replies: Sequence[Reply], public_base_url: str | None = None) -> list[Message]:
-    return [message for reply in replies for message in render_reply(reply, public_base_url)]
+def render_replies(replies: Sequence[Reply], links: MediaLinks | None = None) -> list[Message]:
+    return [message for reply in replies for message in render_reply(reply, links)]
 
 
 def chunks(messages: Sequence[Message], size: int = 5) -> list[list[Message]]:

@@ -7,7 +7,6 @@ gets its 200 within milliseconds and a redelivered event (same webhookEventId) i
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from linebot.v3.exceptions import InvalidSignatureError
 from linebot.v3.webhook import WebhookParser
@@ -15,10 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from bot.channels.line.parse import to_inbounds
-from bot.core.inbox import store_inbound
-
-if TYPE_CHECKING:  # bot.services imports the channels: no import cycle at run time
-    from bot.services import Services
+from bot.core.inbox import Receiving
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +26,7 @@ def _error(status: int, message: str) -> JSONResponse:
 
 
 async def line_webhook(request: Request) -> JSONResponse:
-    services: Services = request.app.state.services
+    services: Receiving = request.app.state.services
     secret = services.settings.line_channel_secret
     if secret is None or not services.settings.line_enabled:
         return _error(503, "LINE channel is not configured")
@@ -53,6 +49,6 @@ async def line_webhook(request: Request) -> JSONResponse:
         log.warning("LINE webhook body rejected: %s", type(exc).__name__)
         return _error(400, "not a LINE webhook body")
     inbounds = to_inbounds(payload.events or [])
-    stored = await store_inbound(services.db, inbounds, services.inbox_wakeup)
+    stored = await services.inbox.receive(inbounds)
     log.info("LINE webhook: %d events, %d new", len(payload.events or []), stored)
     return JSONResponse({})

@@ -9,24 +9,21 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Route
 
 from bot.channels.telegram.channel import TelegramChannel
-from bot.channels.telegram.cli import register_cli
-from bot.channels.telegram.commands import register_commands
 from bot.channels.telegram.webhook import telegram_webhook
+from bot.core.media import MediaLinks, MediaStore
 from bot.core.types import Channel
 from bot.settings import Settings
 
-register_commands()
 
-
-def make_channel(settings: Settings) -> Channel | None:
+def make_channel(settings: Settings, media: MediaStore, links: MediaLinks) -> Channel | None:
     """The channel, or None when TELEGRAM_BOT_TOKEN is not set."""
     if not settings.telegram_enabled:
         return None
-    return TelegramChannel(settings)
+    return TelegramChannel(settings, media)
 
 
 def routes() -> list[BaseRoute]:
     return [Route("/webhooks/telegram", telegram_webhook, methods=["POST"])]
 
 
-__all__ = ["TelegramChannel", "make_channel", "register_cli", "routes"]
+__all__ = ["TelegramChannel", "make_channel", "routes"]

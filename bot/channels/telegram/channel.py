@@ -12,7 +12,6 @@ import logging
 import mimetypes
 from datetime import timedelta
 
-from sqlalchemy import select
 from telegram import Bot, ReplyKeyboardMarkup, ReplyKeyboardRemove
 from telegram.constants import ParseMode
 from telegram.error import (
@@ -28,10 +27,9 @@ from telegram.error import (
 from bot.channels.telegram.parse import BOT_API_DOWNLOAD_LIMIT, PressedButton, bot_id_from_token
 from bot.channels.telegram.render import Outgoing, SendKind, render_replies
 from bot.channels.telegram.throttle import Throttle
+from bot.core.media import MediaStore
 from bot.core.types import ChannelName, DeliveryResult, DeliveryStatus, OutboundMessage
 from bot.settings import Settings
-from storage.db import Database
-from storage.models import Media
 
 log = logging.getLogger(__name__)
 
@@ -65,13 +63,14 @@ def seconds(value: int | float | timedelta) -> float:
 class TelegramChannel:
     name = ChannelName.TELEGRAM.value
 
-    def __init__(self, settings: Settings, *, bot: Bot | None = None, throttle: Throttle | None = None) -> None:
+    def __init__(
+        self, settings: Settings, media: MediaStore, *, bot: Bot | None = None, throttle: Throttle | None = None
+    ) -> None:
         assert settings.telegram_bot_token is not None
+        self.media = media
         self.bot = bot or make_bot(settings)
         self.bot_id = bot_id_from_token(settings.telegram_bot_token.get_secret_value())
         self.throttle = throttle or Throttle()
-        self._database_url = settings.database_url
-        self._db: Database | None = None
         self._progress: dict[tuple[str, str], int] = {}  # (row key, chat) -> sends done: a retry resumes there
         self._blocked: set[str] = set()  # chats that answered 403: not called again until they write to us
         self._reply_keyboard_chats: set[str] = set()  # chats showing a reply keyboard we should take away
@@ -88,9 +87,6 @@ class TelegramChannel:
     async def close(self) -> None:
         await self.settle()
         await self.bot.shutdown()
-        if self._db is not None:
-            await self._db.close()
-            self._db = None
 
     async def settle(self) -> None:
         """Wait for the answers to button presses still on their way (tests, shutdown)."""
@@ -131,13 +127,8 @@ class TelegramChannel:
         return data, sniff_content_type(data, tg_file.file_path)
 
     async def _load_media(self, media_id: int) -> tuple[bytes, str | None]:
-        if self._db is None:
-            self._db = Database(self._database_url)
-        async with self._db.read() as session:
-            media = await session.scalar(select(Media).where(Media.id == media_id))
-        if media is None:
-            raise LookupError(f"media {media_id} is not stored")
-        return media.data, media.filename
+        data, _content_type, filename = await self.media.load(media_id)
+        return data, filename
 
     # ------------------------------------------------------------ delivery
 

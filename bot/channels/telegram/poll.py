@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
@@ -16,12 +15,10 @@ from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, Tel
 from bot.channels.telegram.channel import TelegramChannel, seconds
 from bot.channels.telegram.parse import USED_UPDATE_KINDS
 from bot.channels.telegram.webhook import receive_update
+from bot.core.inbox import Receiving
 from bot.core.types import ChannelName
 from storage.db import Database
 from storage.models import InboxEvent
-
-if TYPE_CHECKING:
-    from bot.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +41,7 @@ async def stored_offset(db: Database, bot_id: str) -> int | None:
 
 
 async def poll_once(
-    services: Services, channel: TelegramChannel, offset: int | None, long_poll_seconds: int
+    services: Receiving, channel: TelegramChannel, offset: int | None, long_poll_seconds: int
 ) -> int | None:
     """One getUpdates call; every update is stored (or ignored) before the next offset confirms it."""
     updates = await channel.bot.get_updates(
@@ -64,11 +61,11 @@ async def poll_once(
 
 
 async def run_polling(
-    services: Services, channel: TelegramChannel, stop: asyncio.Event, *, long_poll_seconds: int = 30
+    services: Receiving, channel: TelegramChannel, stop: asyncio.Event, *, long_poll_seconds: int = 30
 ) -> None:
     """Poll until `stop` is set. A webhook and getUpdates exclude each other, so the webhook goes first."""
     await channel.bot.delete_webhook()
-    offset = await stored_offset(services.db, channel.bot_id)
+    offset = await stored_offset(services.inbox.db, channel.bot_id)
     log.info("Telegram: polling for updates (offset %s)", offset)
     while not stop.is_set():
         try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import SecretStr
 from starlette.requests import Request
@@ -17,11 +17,8 @@ from starlette.responses import JSONResponse
 
 from bot.channels.telegram.channel import TelegramChannel
 from bot.channels.telegram.parse import parse_update
-from bot.core.inbox import store_inbound
+from bot.core.inbox import Receiving
 from bot.core.types import ChannelName
-
-if TYPE_CHECKING:  # bot.services builds the channels, so it cannot be imported while they load
-    from bot.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +37,7 @@ def secret_matches(given: str | None, expected: SecretStr | None) -> bool:
     return hmac.compare_digest(given.encode(), expected.get_secret_value().encode())
 
 
-async def receive_update(services: Services, channel: TelegramChannel, data: dict[str, Any]) -> int:
+async def receive_update(services: Receiving, channel: TelegramChannel, data: dict[str, Any]) -> int:
     """Store one update (once: the inbox is unique on the update id) and answer a button press.
 
     Returns how many events were newly stored. Raises ValueError for a body that is not an update.
@@ -50,7 +47,7 @@ async def receive_update(services: Services, channel: TelegramChannel, data: dic
     )
     stored = 0
     if parsed.inbound is not None:
-        stored = await store_inbound(services.db, [parsed.inbound], services.inbox_wakeup)
+        stored = await services.inbox.receive([parsed.inbound])
         channel.note_inbound(parsed.inbound.chat)
     if parsed.pressed is not None and (stored or parsed.inbound is None):
         channel.answer_press(parsed.pressed)
@@ -58,7 +55,7 @@ async def receive_update(services: Services, channel: TelegramChannel, data: dic
 
 
 async def telegram_webhook(request: Request) -> JSONResponse:
-    services: Services = request.app.state.services
+    services: Receiving = request.app.state.services
     channel = services.channels.get(ChannelName.TELEGRAM.value)
     if not isinstance(channel, TelegramChannel):
         return JSONResponse({"error": "Telegram channel is not configured"}, status_code=503)

@@ -1,0 +1,151 @@
+"""`hpp-bot broadcast`: pick the target, preview the count, confirm, then send with a progress bar and a final
+report (or schedule it for the workers with --at)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import mimetypes
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.cli.progress import ProgressBar
+from bot.core.inbox import store_media
+from bot.domain.agendas import province_named
+from bot.domain.broadcasts import (
+    BroadcastReport,
+    Target,
+    broadcast_report,
+    broadcast_round,
+    count_audience,
+    create_broadcast,
+)
+from bot.domain.values import BadValue
+from bot.settings import Settings
+from storage.db import Database
+from storage.models import Agency, Broadcast, District, PartnerSector
+
+IMAGE_TYPES = ("image/jpeg", "image/png")
+PROGRESS_SECONDS = 0.5
+
+
+async def resolve_target(session: AsyncSession, args: argparse.Namespace) -> Target:
+    """The command's --role/--province/--district/--agency/--sector/--channel as ids."""
+    province = await province_named(session, args.province) if args.province else None
+    district_id = agency_id = sector_id = None
+    if (args.district or args.agency) and province is None:
+        raise BadValue("--district and --agency need --province")
+    if args.district and province is not None:
+        district_id = await session.scalar(
+            select(District.id).where(District.province_id == province.id, District.name_th == args.district)
+        )
+        if district_id is None:
+            raise BadValue(f"no district {args.district!r} in {province.name_th}")
+    if args.agency and province is not None:
+        agency_id = await session.scalar(
+            select(Agency.id).where(Agency.province_id == province.id, Agency.code == args.agency).limit(1)
+        )
+        if agency_id is None:
+            raise BadValue(f"no agency {args.agency!r} in {province.name_th}")
+    if args.sector:
+        sector_id = await session.scalar(select(PartnerSector.id).where(PartnerSector.code == args.sector))
+        if sector_id is None:
+            raise BadValue(f"no partner sector {args.sector!r}")
+    return Target(
+        role=args.role,
+        province_id=province.id if province else None,
+        district_id=district_id,
+        agency_id=agency_id,
+        sector_id=sector_id,
+        channel=args.channel,
+    )
+
+
+def _parse_at(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        at = datetime.fromisoformat(text)
+    except ValueError:
+        raise BadValue(f"--at is not an ISO time: {text!r}") from None
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+async def _image(db: Database, path: str | None) -> int | None:
+    if not path:
+        return None
+    content_type = mimetypes.guess_type(path)[0]
+    if content_type not in IMAGE_TYPES:
+        raise BadValue(f"{path}: send a .jpg or .png image")
+    data = await asyncio.to_thread(Path(path).read_bytes)
+    return await store_media(db, data, content_type, filename=Path(path).name)
+
+
+async def deliver_with_progress(settings: Settings, broadcast_id: int) -> BroadcastReport:
+    """Queue the recipients and run the outbox sender here, as the worker does, until every recipient is sent,
+    failed or skipped; the bar follows the recipients done."""
+    from bot.services import Services
+
+    services = Services.build(settings)
+    await services.open()
+    sender = services.outbox_sender
+    assert sender is not None
+    sending = asyncio.create_task(sender.run(), name="outbox-sender")
+    try:
+        report, status = await _progress(services.db, broadcast_id)
+        bar = ProgressBar(report.total, f"broadcast #{broadcast_id}")
+        while status != "done":
+            if await broadcast_round(services.db):
+                services.outbox_wakeup.set()
+            await asyncio.sleep(PROGRESS_SECONDS)
+            report, status = await _progress(services.db, broadcast_id)
+            bar.update(report.done, f"sent {report.sent} failed {report.failed} skipped {report.skipped}")
+        bar.close()
+        print(
+            f"broadcast #{broadcast_id} done: {report.sent} sent, {report.failed} failed, "
+            f"{report.skipped} skipped (unreachable or deleted) of {report.total}"
+        )
+        return report
+    finally:
+        sender.stop()
+        await sending
+        await services.close()
+
+
+async def _progress(db: Database, broadcast_id: int) -> tuple[BroadcastReport, str | None]:
+    async with db.read() as session:
+        report = await broadcast_report(session, broadcast_id)
+        status = await session.scalar(select(Broadcast.status).where(Broadcast.id == broadcast_id))
+    return report, status
+
+
+async def run_broadcast_command(args: argparse.Namespace, settings: Settings) -> int:
+    db = Database(settings.database_url)
+    try:
+        async with db.read() as session:
+            target = await resolve_target(session, args)
+            audience = await count_audience(session, target)
+        at = _parse_at(args.at)
+        print(f"{audience.total} people match; {audience.unreachable} of them cannot be reached and will be skipped")
+        if audience.total == 0:
+            print("nothing to send")
+            return 1
+        answer = "y" if args.yes else await asyncio.to_thread(input, "send? [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            print("cancelled: nothing was sent")
+            return 1
+        media_id = await _image(db, args.image)
+        async with db.write() as session:
+            broadcast = await create_broadcast(
+                session, text=args.text, target=target, media_id=media_id, scheduled_at=at
+            )
+    finally:
+        await db.close()
+    if at is not None and at > datetime.now(UTC):
+        print(f"broadcast #{broadcast.id} scheduled for {at.isoformat()}; the workers will send it")
+        return 0
+    await deliver_with_progress(settings, broadcast.id)
+    return 0

@@ -1,0 +1,81 @@
+"""Parsing what secretariat staff type or import: dates in the Buddhist Era or ISO, numbers, lists."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from storage.models import KpiUnit
+
+BE_OFFSET = 543
+REPORTING_CYCLES = ("none", "monthly", "quarterly")
+KPI_UNITS = tuple(unit.value for unit in KpiUnit)
+_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+class BadValue(ValueError):
+    """A value that cannot be used; the message says why, in words for the person who typed it."""
+
+
+def parse_date(text: str) -> date:
+    """30/09/2568 (Buddhist Era, day first), 30/09/2025 or 2025-09-30 (ISO). Years past 2400 are BE."""
+    value = text.strip()
+    iso = _ISO.match(value)
+    dmy = _DMY.match(value)
+    if iso:
+        year, month, day = (int(part) for part in iso.groups())
+    elif dmy:
+        day, month, year = (int(part) for part in dmy.groups())
+    else:
+        raise BadValue(f"not a date: {value!r} (use 30/09/2568 or 2025-09-30)")
+    if year > 2400:
+        year -= BE_OFFSET
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise BadValue(f"no such day: {value!r}") from None
+
+
+def parse_number(text: str, *, field: str) -> float | None:
+    """An optional number; thousands separators are allowed."""
+    value = text.strip().replace(",", "")
+    if not value:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        raise BadValue(f"{field} is not a number: {text.strip()!r}") from None
+
+
+def parse_unit(text: str) -> str:
+    value = text.strip().lower() or KpiUnit.NUMBER.value
+    if value not in KPI_UNITS:
+        raise BadValue(f"unknown unit {value!r} (use one of {', '.join(KPI_UNITS)})")
+    return value
+
+
+def parse_cycle(cycle: str, day: str) -> tuple[str, int | None]:
+    """A reporting cycle and its day of the month, e.g. ("monthly", "5")."""
+    name = cycle.strip().lower() or "none"
+    if name not in REPORTING_CYCLES:
+        raise BadValue(f"unknown reporting cycle {name!r} (use one of {', '.join(REPORTING_CYCLES)})")
+    if name == "none":
+        return name, None
+    if not day.strip():
+        raise BadValue(f"a {name} reporting cycle needs a reporting day (1-28)")
+    if not day.strip().isdigit() or not 1 <= int(day) <= 28:
+        raise BadValue(f"reporting day must be 1-28, not {day.strip()!r}")
+    return name, int(day)
+
+
+def split_codes(text: str) -> list[str]:
+    """ "open_government; digital_government" -> ["open_government", "digital_government"]."""
+    return [part.strip() for part in re.split(r"[;,|]", text) if part.strip()]
+
+
+def parse_fiscal_year(text: str) -> int:
+    value = text.strip()
+    if not value.isdigit() or not 2500 <= int(value) <= 2700:
+        raise BadValue(f"fiscal year must be a Buddhist-Era year such as 2568, not {value!r}")
+    return int(value)

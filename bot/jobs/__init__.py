@@ -1,0 +1,22 @@
+"""Long-running loops: the reminder scheduler and the broadcast worker. The services start them; importing a
+module here starts nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+log = logging.getLogger(__name__)
+
+
+async def every(seconds: float, name: str, tick: Callable[[], Awaitable[bool]], on_work: Callable[[], None]) -> None:
+    """Run `tick` every `seconds` until cancelled; `on_work` is called when a tick queued something (to wake the
+    outbox sender). A failing tick is logged and tried again at the next one."""
+    while True:
+        try:
+            if await tick():
+                on_work()
+        except Exception:
+            log.exception("%s: a round failed; trying again", name)
+        await asyncio.sleep(seconds)

@@ -1,0 +1,57 @@
+"""The scheduler: queues deadline reminders and, once a day, the digest of overdue complaints.
+
+It may run in several processes at once: reminders are claimed row by row in the database (see
+bot/domain/reminders.py), and the escalation digest marks what it escalated, so a second scheduler finds nothing
+left to do.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from bot.core.i18n import BANGKOK
+from bot.domain.escalation import Digest, escalate_overdue
+from bot.domain.reminders import DEFAULT_OFFSETS, Reminder, ReminderReport, run_reminders
+from bot.jobs import every
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+DEFAULT_HOUR = 8  # reminders and the digest go out from this hour, Bangkok time (REMINDER_HOUR)
+
+
+@dataclass
+class Scheduler:
+    db: Database
+    reminder: Reminder  # the words of a reminder (handlers/notices.py)
+    digest: Digest  # the words of the overdue digest
+    hour: int = DEFAULT_HOUR
+    offsets: tuple[int, ...] = DEFAULT_OFFSETS
+    _escalated_on: date | None = None
+
+    async def tick(self, now: datetime) -> ReminderReport | None:
+        """Reminders due today (from the morning hour on), and the escalation digest once a day."""
+        local = now.astimezone(BANGKOK)
+        if local.hour < self.hour:
+            return None
+        report = await run_reminders(self.db, local.date(), self.reminder, self.offsets)
+        if self._escalated_on != local.date():
+            await escalate_overdue(self.db, now, self.digest)
+            self._escalated_on = local.date()
+        return report
+
+
+async def run_scheduler(scheduler: Scheduler, tick_seconds: float, on_work: Callable[[], None]) -> None:
+    """The scheduler loop, `tick_seconds` apart (SCHEDULER_TICK_SECONDS, default 60)."""
+
+    async def tick() -> bool:
+        report = await scheduler.tick(datetime.now(UTC))
+        if report is not None and report.queued:
+            log.info("scheduler: %s reminders queued", report.queued)
+            return True
+        return False
+
+    await every(tick_seconds, "scheduler", tick, on_work)

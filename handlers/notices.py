@@ -1,0 +1,126 @@
+"""What the bot tells people about things they did not do themselves: a status change on their ticket, a ticket
+forwarded to their agency or reopened, a deadline reminder, the daily digest of overdue complaints.
+
+The domain decides who is told and when; these decide the words and the buttons. Each builder runs in the
+recipient's language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+
+from bot.core.i18n import _, format_date, localized, ngettext
+from bot.core.notify import Notify
+from bot.core.types import Choice, Reply
+from bot.domain.tickets import TellComplainant, status_label
+from handlers import codes
+from storage.models import Agency, Complaint, ComplaintEvent, ComplaintStatus, Deadline, Person, Province
+
+MAX_DIGEST_LISTED = 20
+MAX_DIGEST_BUTTONS = 5
+
+
+def tell_complainant(notify: Notify) -> TellComplainant:
+    """How `change_status` tells the complainant: a chat message with the new status, the note, and buttons to
+    view the ticket (and, once resolved, to rate or reopen it)."""
+
+    def tell(person: Person, complaint: Complaint, event: ComplaintEvent) -> None:
+        ticket_no, status, note = complaint.ticket_no, ComplaintStatus(event.status), event.note
+
+        def build() -> Sequence[Reply]:
+            text = _("Update on your ticket {ticket}: {status}.", ticket=ticket_no, status=status_label(status))
+            if note:
+                text += "\n" + _("Note: {note}", note=note)
+            buttons = [Choice(codes.FOLLOW_TICKET(ticket_no), _("View ticket"))]
+            if status is ComplaintStatus.RESOLVED:  # the moment to ask how it went
+                buttons += [
+                    Choice(codes.RATE_TICKET(ticket_no), _("Rate")),
+                    Choice(codes.REOPEN_TICKET(ticket_no), _("Not solved: reopen")),
+                ]
+            return [Reply(text, choices=tuple(buttons))]
+
+        notify(person, build, f"ticket:{complaint.id}:event:{event.id}")
+
+    return tell
+
+
+def tell_agency(notify: Notify) -> TellComplainant:
+    """How `forward` tells the officers of the agency a ticket was forwarded to."""
+
+    def tell(officer: Person, complaint: Complaint, event: ComplaintEvent) -> None:
+        ticket_no = complaint.ticket_no
+
+        def build() -> Sequence[Reply]:
+            text = _("Ticket {ticket} has been forwarded to your agency. Please take a look.", ticket=ticket_no)
+            button = Choice(codes.OPEN_CASE(ticket_no), _("Open ticket {ticket}", ticket=ticket_no))
+            return [Reply(text, choices=(button,))]
+
+        notify(officer, build, f"forward:{event.id}:{officer.id}")
+
+    return tell
+
+
+def reopened(ticket_no: str, reason: str) -> Callable[[], Sequence[Reply]]:
+    """To the officers handling a ticket the citizen reopened."""
+
+    def build() -> Sequence[Reply]:
+        text = _(
+            "The citizen reopened ticket {ticket}: it is back in progress.\nReason: {reason}",
+            ticket=ticket_no,
+            reason=reason,
+        )
+        return [Reply(text)]
+
+    return build
+
+
+def reminder(deadline: Deadline, days_left: int) -> list[Reply]:
+    """A deadline reminder, with the due date in the Buddhist Era and the button that starts the report."""
+    title = localized(deadline.title_th, deadline.title_en)
+    due = format_date(deadline.due_on, "long")
+    if days_left > 0:
+        text = ngettext(
+            "Reminder: “{title}” is due on {due} ({n} day left).",
+            "Reminder: “{title}” is due on {due} ({n} days left).",
+            days_left,
+            title=title,
+            due=due,
+        )
+    elif days_left == 0:
+        text = _("Reminder: “{title}” is due today, {due}.", title=title, due=due)
+    else:
+        text = _("Overdue: “{title}” was due on {due}. Please send it as soon as you can.", title=title, due=due)
+    # A KPI's reporting deadline opens the report on that very KPI; a programme step, the report menu.
+    start = codes.REPORT_ON(f"k{deadline.kpi_id}") if deadline.kpi_id is not None else codes.menu(codes.REPORT_FLOW)
+    return [Reply(text, choices=(Choice(start, _("Start the report")),))]
+
+
+def overdue_digest(
+    province: Province, tickets: Sequence[Complaint], agencies: dict[int, Agency], today: date
+) -> list[Reply]:
+    """The daily digest of a province's complaints past their answer date, for its secretariat."""
+    lines = [
+        _(
+            "Overdue complaints in {province} ({date}): {count} past their answer date.",
+            province=localized(province.name_th, province.name_en),
+            date=format_date(today),
+            count=len(tickets),
+        )
+    ]
+    for ticket in tickets[:MAX_DIGEST_LISTED]:
+        agency = agencies.get(ticket.agency_id or 0)
+        lines.append(
+            _(
+                "• {ticket}: {status}, due {date}, {agency}",
+                ticket=ticket.ticket_no,
+                status=status_label(ticket.status),
+                date=format_date(ticket.due_on),
+                agency=localized(agency.name_th, agency.name_en) if agency else _("no agency"),
+            )
+        )
+    if len(tickets) > MAX_DIGEST_LISTED:
+        lines.append(_("…and {n} more.", n=len(tickets) - MAX_DIGEST_LISTED))
+    buttons = [Choice(codes.OPEN_CASE(t.ticket_no), t.ticket_no) for t in tickets[:MAX_DIGEST_BUTTONS]]
+    buttons.append(Choice(codes.menu(codes.CASES_FLOW), _("Complaints to handle")))
+    return [Reply("\n".join(lines), choices=tuple(buttons))]
