@@ -12,9 +12,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import Insert, event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import DeclarativeBase
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 log = logging.getLogger(__name__)
@@ -45,6 +47,13 @@ def make_engine(url: str, *, immediate: bool = True, echo: bool = False) -> Asyn
         _sqlite_hooks(engine, immediate=immediate)
         return engine
     return create_async_engine(url, echo=echo, pool_size=10, max_overflow=10, pool_pre_ping=True)
+
+
+def insert_ignore(session: AsyncSession, model: type[DeclarativeBase], *unique: str) -> Insert:
+    """An INSERT that leaves a row alone when one with the same `unique` columns exists (on either database)."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(model).on_conflict_do_nothing(index_elements=list(unique))
 
 
 class SchemaNotCurrent(SystemExit):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 from alembic import command
@@ -35,8 +34,3 @@ def missing_revisions(connection: Connection) -> set[str]:
     heads = set(ScriptDirectory.from_config(alembic_config("")).get_heads())
     applied = set(MigrationContext.configure(connection).get_current_heads())
     return heads - applied
-
-
-async def upgrade_async(url: str, revision: str = "heads") -> None:
-    # Alembic's env.py runs its own event loop, so keep it off ours.
-    await asyncio.to_thread(upgrade, url, revision)

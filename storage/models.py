@@ -93,6 +93,54 @@ class ComplaintStatus(enum.StrEnum):
     CLOSED = "closed"
 
 
+class ContactMode(enum.StrEnum):
+    """How the agency may reach a complainant."""
+
+    CHAT = "chat"
+    PHONE = "phone"
+    ANONYMOUS = "anonymous"  # the agency sees neither name nor contact; the citizen still follows the ticket
+
+
+class PhotoKind(enum.StrEnum):
+    BEFORE = "before"  # the citizen's, with the complaint
+    AFTER = "after"  # the officer's, of the work done
+
+
+class ReportingCycle(enum.StrEnum):
+    NONE = "none"
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+
+
+class InboxStatus(enum.StrEnum):
+    PENDING = "pending"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class OutboxStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"  # leased by a sender until `claimed_until`
+    SENT = "sent"
+    FAILED = "failed"
+    SKIPPED = "skipped"  # the person blocked the bot
+
+
+class BroadcastStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    SENDING = "sending"
+    DONE = "done"
+
+
+class RecipientStatus(enum.StrEnum):
+    PENDING = "pending"
+    QUEUED = "queued"  # an outbox row carries it
+    SENT = "sent"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
 class KpiUnit(enum.StrEnum):
     NUMBER = "number"
     PERCENT = "percent"
@@ -244,7 +292,7 @@ class Kpi(Base):
     target: Mapped[float | None] = mapped_column(Float)
     higher_is_better: Mapped[bool] = mapped_column(Boolean, default=True)
     due_on: Mapped[date | None] = mapped_column(Date)
-    reporting_cycle: Mapped[str] = mapped_column(String(16), default="none")  # none | monthly | quarterly
+    reporting_cycle: Mapped[str] = mapped_column(String(16), default=ReportingCycle.NONE)
     reporting_day: Mapped[int | None] = mapped_column(Integer)  # e.g. monthly by the 5th
     latest_value: Mapped[float | None] = mapped_column(Float)
     latest_percent: Mapped[float | None] = mapped_column(Float)
@@ -399,7 +447,7 @@ class Complaint(Base):
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
     description: Mapped[str] = mapped_column(Text)
     description_hash: Mapped[str] = mapped_column(String(64), index=True)
-    contact_mode: Mapped[str] = mapped_column(String(16), default="chat")  # chat | phone | anonymous
+    contact_mode: Mapped[str] = mapped_column(String(16), default=ContactMode.CHAT)
     contact_phone: Mapped[str | None] = mapped_column(String(20))
     sector_id: Mapped[int | None] = mapped_column(ForeignKey("partner_sectors.id"))
     channel: Mapped[str] = mapped_column(String(16))
@@ -420,7 +468,7 @@ class ComplaintPhoto(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id", ondelete="CASCADE"), index=True)
     media_id: Mapped[int] = mapped_column(ForeignKey("media.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(8), default="before")  # before | after
+    kind: Mapped[str] = mapped_column(String(8), default=PhotoKind.BEFORE)
 
 
 class ComplaintEvent(Base):
@@ -490,7 +538,7 @@ class Broadcast(Base):
     text: Mapped[str] = mapped_column(Text)
     media_id: Mapped[int | None] = mapped_column(ForeignKey("media.id"))
     target: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # role, province, district, ...
-    status: Mapped[str] = mapped_column(String(16), default="draft")  # draft|scheduled|sending|done
+    status: Mapped[str] = mapped_column(String(16), default=BroadcastStatus.DRAFT)
     scheduled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     total: Mapped[int] = mapped_column(Integer, default=0)
     sent: Mapped[int] = mapped_column(Integer, default=0)
@@ -507,7 +555,7 @@ class BroadcastRecipient(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     broadcast_id: Mapped[int] = mapped_column(ForeignKey("broadcasts.id", ondelete="CASCADE"), index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|queued|sent|failed|skipped
+    status: Mapped[str] = mapped_column(String(16), default=RecipientStatus.PENDING)
     outbox_id: Mapped[int | None] = mapped_column(BigId)
 
 
@@ -540,7 +588,7 @@ class InboxEvent(Base):
     event_id: Mapped[str] = mapped_column(String(120))
     chat_key: Mapped[str] = mapped_column(String(140))  # channel:user: events of one key run in order
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)  # a serialised Inbound
-    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending | done | failed
+    status: Mapped[str] = mapped_column(String(12), default=InboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[datetime] = utcnow_column()
@@ -560,7 +608,7 @@ class OutboxMessage(Base):
     is_group: Mapped[bool] = mapped_column(Boolean, default=False)
     reply_token: Mapped[str | None] = mapped_column(String(200))
     reply_token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending|sending|sent|failed|skipped
+    status: Mapped[str] = mapped_column(String(12), default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = utcnow_column()
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -99,5 +99,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(settings.log_level)
     result = args.func(args, settings)
     return int(result or 0)
-
-

@@ -18,7 +18,7 @@ from bot.domain.progress import refresh_latest
 from bot.domain.values import BadValue, parse_cycle, parse_date, parse_number, parse_unit, split_codes
 from bot.settings import Settings
 from storage.db import Database
-from storage.models import Agenda, Deadline, DeadlineSubmission, FiscalYear, Kpi, Province
+from storage.models import Agenda, Deadline, DeadlineSubmission, FiscalYear, Kpi, Province, ReportingCycle
 
 AsyncCommand = Callable[[argparse.Namespace, Database, Settings], Awaitable[int]]
 
@@ -198,7 +198,7 @@ async def deadline_add(args: argparse.Namespace, db: Database, settings: Setting
             if kpi is None:
                 raise BadValue(f"no KPI #{args.kpi}")
             cycle, day = parse_cycle(args.cycle or "", str(args.day or ""))
-            if cycle == "none":
+            if cycle == ReportingCycle.NONE:
                 raise BadValue("a KPI deadline needs --cycle monthly|quarterly and --day")
             added = await agendas.set_reporting_cycle(session, kpi, cycle, day)
             print(f"KPI #{kpi.id}: reports {cycle} by day {day}; {added} reporting deadlines ahead")

@@ -26,7 +26,7 @@ from bot.domain.broadcasts import (
 from bot.domain.values import BadValue
 from bot.settings import Settings
 from storage.db import Database
-from storage.models import Agency, Broadcast, District, PartnerSector
+from storage.models import Agency, Broadcast, BroadcastStatus, District, PartnerSector
 
 IMAGE_TYPES = ("image/jpeg", "image/png")
 PROGRESS_SECONDS = 0.5
@@ -97,7 +97,7 @@ async def deliver_with_progress(settings: Settings, broadcast_id: int) -> Broadc
     try:
         report, status = await _progress(services.db, broadcast_id)
         bar = ProgressBar(report.total, f"broadcast #{broadcast_id}")
-        while status != "done":
+        while status != BroadcastStatus.DONE:
             if await broadcast_round(services.db):
                 services.outbox_wakeup.set()
             await asyncio.sleep(PROGRESS_SECONDS)

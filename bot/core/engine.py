@@ -27,7 +27,7 @@ from bot.core.registry import Gate, Registry
 from bot.core.types import Choice, Inbound, InboundKind, Reply, replies_from_json, replies_to_json
 from bot.settings import Settings
 from storage.db import Database
-from storage.models import Conversation, InboxEvent, Person
+from storage.models import Conversation, InboxEvent, InboxStatus, Person
 
 log = logging.getLogger(__name__)
 
@@ -87,8 +87,8 @@ class Engine:
                     async with self.db.write() as session:
                         claimed = await session.execute(
                             update(InboxEvent)
-                            .where(InboxEvent.id == inbox_id, InboxEvent.status == "pending")
-                            .values(status="done", processed_at=_now(), attempts=InboxEvent.attempts + 1)
+                            .where(InboxEvent.id == inbox_id, InboxEvent.status == InboxStatus.PENDING)
+                            .values(status=InboxStatus.DONE, processed_at=_now(), attempts=InboxEvent.attempts + 1)
                         )
                         if claimed.rowcount == 0:  # type: ignore[attr-defined]
                             return False

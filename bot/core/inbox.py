@@ -13,7 +13,6 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.core import outbox
 from bot.core.engine import Engine
@@ -21,8 +20,8 @@ from bot.core.i18n import _, use_locale
 from bot.core.media import store_media
 from bot.core.types import Channel, Inbound, Reply
 from bot.settings import Settings
-from storage.db import Database
-from storage.models import InboxEvent, Person
+from storage.db import Database, insert_ignore
+from storage.models import InboxEvent, InboxStatus, Person
 
 log = logging.getLogger(__name__)
 
@@ -39,20 +38,15 @@ async def store_inbound(db: Database, inbounds: Sequence[Inbound], wakeup: async
         return 0
     stored = 0
     async with db.write() as session:
-        insert = postgresql.insert if not db.is_sqlite else sqlite.insert
         for inbound in inbounds:
             received = inbound.received_at or datetime.now(UTC)
-            statement = (
-                insert(InboxEvent)
-                .values(
-                    channel=inbound.channel,
-                    event_id=inbound.event_id,
-                    chat_key=chat_key(inbound),
-                    payload=replace(inbound, received_at=received).to_json(),
-                    status="pending",
-                    attempts=0,
-                )
-                .on_conflict_do_nothing(index_elements=["channel", "event_id"])
+            statement = insert_ignore(session, InboxEvent, "channel", "event_id").values(
+                channel=inbound.channel,
+                event_id=inbound.event_id,
+                chat_key=chat_key(inbound),
+                payload=replace(inbound, received_at=received).to_json(),
+                status=InboxStatus.PENDING,
+                attempts=0,
             )
             result = await session.execute(statement)
             stored += int(result.rowcount or 0)  # type: ignore[attr-defined]
@@ -127,7 +121,7 @@ class InboxWorker:
             heads = (
                 await session.scalars(
                     select(func.min(InboxEvent.id))
-                    .where(InboxEvent.status == "pending")
+                    .where(InboxEvent.status == InboxStatus.PENDING)
                     .group_by(InboxEvent.chat_key)
                     .limit(200)
                 )
@@ -151,7 +145,7 @@ class InboxWorker:
         async with self._limit:
             async with self.db.read() as session:
                 row = await session.get(InboxEvent, event_id)
-            if row is None or row.status != "pending":
+            if row is None or row.status != InboxStatus.PENDING:
                 return 0
             inbound = Inbound.from_json(row.payload)
             try:
@@ -184,14 +178,14 @@ class InboxWorker:
     async def _record_failure(self, event_id: int, attempts: int, exc: Exception, inbound: Inbound) -> None:
         """The step's transaction was rolled back; only the attempt count and the error are written. After the
         last attempt the person is told, so a failure never looks like silence."""
-        status = "failed" if attempts >= MAX_ATTEMPTS else "pending"
+        status = InboxStatus.FAILED if attempts >= MAX_ATTEMPTS else InboxStatus.PENDING
         async with self.db.write() as session:
             await session.execute(
                 update(InboxEvent)
                 .where(InboxEvent.id == event_id)
                 .values(attempts=attempts, status=status, error=f"{type(exc).__name__}: {exc}"[:2000])
             )
-            if status == "failed" and not inbound.is_group:
+            if status == InboxStatus.FAILED and not inbound.is_group:
                 locale = await session.scalar(
                     select(Person.locale).where(
                         Person.channel == inbound.channel, Person.platform_user_id == inbound.user

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import ColumnElement, Insert, Select, and_, exists, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -31,8 +30,8 @@ from bot.core.types import (
     replies_from_json,
     replies_to_json,
 )
-from storage.db import Database
-from storage.models import OutboxMessage, Person
+from storage.db import Database, insert_ignore
+from storage.models import OutboxMessage, OutboxStatus, Person
 
 log = logging.getLogger(__name__)
 
@@ -142,7 +141,7 @@ def _new_row(
         "is_group": is_group,
         "reply_token": reply_token,
         "reply_token_expires_at": reply_token_expires_at,
-        "status": "pending",
+        "status": OutboxStatus.PENDING,
         "attempts": 0,
         "next_attempt_at": next_attempt_at,
         "broadcast_id": broadcast_id,
@@ -152,9 +151,7 @@ def _new_row(
 
 def _insert_new(session: AsyncSession) -> Insert:
     """An INSERT that leaves a key queued before alone."""
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(OutboxMessage).on_conflict_do_nothing(index_elements=["idempotency_key"])
+    return insert_ignore(session, OutboxMessage, "idempotency_key")
 
 
 def backoff_seconds(attempts: int) -> float:
@@ -231,8 +228,8 @@ def _lease_allows_sending(row: OutboxMessage) -> bool:
 def _free(now: datetime) -> ColumnElement[bool]:
     """A row no sender holds: waiting to be sent, or leased by a sender whose lease ran out (it died mid-send)."""
     return or_(
-        OutboxMessage.status == "pending",
-        and_(OutboxMessage.status == "sending", OutboxMessage.claimed_until < now),
+        OutboxMessage.status == OutboxStatus.PENDING,
+        and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_until < now),
     )
 
 
@@ -250,14 +247,14 @@ def _due_rows(now: datetime, limit: int) -> Select[int, int | None, bool | None,
             earlier.channel == OutboxMessage.channel,
             earlier.recipient == OutboxMessage.recipient,
             earlier.id < OutboxMessage.id,
-            earlier.status.in_(("pending", "sending")),
-            ~and_(earlier.status == "pending", earlier.attempts == 0, earlier.next_attempt_at > now),
+            earlier.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING)),
+            ~and_(earlier.status == OutboxStatus.PENDING, earlier.attempts == 0, earlier.next_attempt_at > now),
             or_(earlier.broadcast_id.is_(None), OutboxMessage.broadcast_id.is_not(None)),
         )
     )
     due = or_(
-        and_(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now),
-        and_(OutboxMessage.status == "sending", OutboxMessage.claimed_until < now),
+        and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now),
+        and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_until < now),
     )
     return (
         select(OutboxMessage.id, Person.id, Person.is_reachable, Person.locale, Person.deleted_at)
@@ -392,8 +389,8 @@ class OutboxSender:
         wanted = [row_id for row_id, _person, reachable, _locale, _deleted in candidates if reachable is not False]
         async with self.db.write() as session:
             # Someone who blocked the bot gets nothing more: their messages are skipped, not attempted.
-            await _set_free_rows(session, unreachable, now, status="skipped", last_error="unreachable")
-            claimed = await _set_free_rows(session, wanted, now, status="sending", claimed_until=now + LEASE)
+            await _set_free_rows(session, unreachable, now, status=OutboxStatus.SKIPPED, last_error="unreachable")
+            claimed = await _set_free_rows(session, wanted, now, status=OutboxStatus.SENDING, claimed_until=now + LEASE)
         people = {person: (locale, deleted) for _id, person, _reachable, locale, deleted in candidates if person}
         self._erased |= {person for person, (_locale, deleted) in people.items() if deleted is not None}
         locales = {person: locale for person, (locale, _deleted) in people.items() if locale is not None}
@@ -438,8 +435,8 @@ class OutboxSender:
         async with self.db.write() as session:
             await session.execute(
                 update(OutboxMessage)
-                .where(OutboxMessage.id.in_(ids), OutboxMessage.status == "sending")
-                .values(status="pending", claimed_until=None)
+                .where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.SENDING)
+                .values(status=OutboxStatus.PENDING, claimed_until=None)
                 .execution_options(synchronize_session=False)
             )
         log.info("outbox sender: %d claimed rows handed back unsent", len(ids))
@@ -504,18 +501,18 @@ class OutboxSender:
         now = _now()
         values: dict[str, object] = {"attempts": row.attempts + 1, "claimed_until": None}
         if result.status is DeliveryStatus.SENT:
-            values |= {"status": "sent", "sent_at": now, "used_reply_token": result.used_reply_token}
+            values |= {"status": OutboxStatus.SENT, "sent_at": now, "used_reply_token": result.used_reply_token}
             if row.person_id in self._erased:  # e.g. the "your data is deleted" confirmation itself
                 values |= {"payload": [], "recipient": "erased", "reply_token": None}
         elif result.status is DeliveryStatus.RETRY and row.attempts + 1 < MAX_ATTEMPTS:
             delay = result.retry_after if result.retry_after is not None else backoff_seconds(row.attempts + 1)
             values |= {
-                "status": "pending",
+                "status": OutboxStatus.PENDING,
                 "next_attempt_at": now + timedelta(seconds=delay),
                 "last_error": result.error,
             }
         else:
-            values |= {"status": "failed", "last_error": result.error or result.status.value}
+            values |= {"status": OutboxStatus.FAILED, "last_error": result.error or result.status.value}
         await self._write_outcome(row, result, values)
         if result.status is not DeliveryStatus.SENT:
             log.info("outbox %s: %s (%s)", row.id, values.get("status"), result.error)

@@ -23,6 +23,7 @@ from storage.models import (
     Mechanism,
     ProgrammeStep,
     Province,
+    ReportingCycle,
 )
 from storage.seed import fiscal_year_bounds, fiscal_year_of
 
@@ -136,7 +137,7 @@ class KpiSpec:
     baseline: float | None = None
     target: float | None = None
     due_on: date | None = None
-    reporting_cycle: str = "none"
+    reporting_cycle: str = ReportingCycle.NONE
     reporting_day: int | None = None
 
 
@@ -190,13 +191,13 @@ def _on_day(year: int, month: int, day: int) -> date:
 def cycle_due_dates(cycle: str, day: int | None, start: date, end: date) -> list[date]:
     """The reporting due dates of a cycle between two dates: monthly by the `day`th, or quarterly (the `day`th
     of the month after each fiscal quarter)."""
-    if cycle not in ("monthly", "quarterly") or day is None:
+    if cycle not in (ReportingCycle.MONTHLY, ReportingCycle.QUARTERLY) or day is None:
         return []
     dates = []
     year, month = start.year, start.month
     while date(year, month, 1) <= end:
         due = _on_day(year, month, day)
-        if start <= due <= end and (cycle == "monthly" or month in QUARTER_REPORT_MONTHS):
+        if start <= due <= end and (cycle == ReportingCycle.MONTHLY or month in QUARTER_REPORT_MONTHS):
             dates.append(due)
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return dates
@@ -204,7 +205,7 @@ def cycle_due_dates(cycle: str, day: int | None, start: date, end: date) -> list
 
 def previous_cycle_due(cycle: str, day: int, due: date) -> date:
     """The due date before `due` in its cycle: the start of the period a report must fall in."""
-    months = 3 if cycle == "quarterly" else 1
+    months = 3 if cycle == ReportingCycle.QUARTERLY else 1
     year, month = due.year, due.month - months
     if month < 1:
         year, month = year - 1, month + 12
@@ -216,7 +217,7 @@ async def ensure_cycle_deadlines(
 ) -> int:
     """Deadline rows for each reporting due date of a KPI (by default its whole fiscal year); returns how many
     were added. Callers that may run side by side lock the KPI row first."""
-    if kpi.reporting_cycle == "none" or kpi.reporting_day is None:
+    if kpi.reporting_cycle == ReportingCycle.NONE or kpi.reporting_day is None:
         return 0
     year_be = await session.scalar(select(FiscalYear.year_be).where(FiscalYear.id == agenda.fiscal_year_id))
     first, last = fiscal_year_bounds(int(year_be) if year_be else fiscal_year_of(date.today()))

@@ -22,7 +22,7 @@ from bot.core import outbox
 from bot.core.i18n import _, use_locale
 from bot.core.types import ChannelName, Reply
 from storage.db import Database
-from storage.models import Broadcast, BroadcastRecipient, OutboxMessage, Person
+from storage.models import Broadcast, BroadcastRecipient, BroadcastStatus, OutboxMessage, Person, RecipientStatus
 
 log = logging.getLogger(__name__)
 
@@ -115,13 +115,15 @@ async def create_broadcast(
         text=text,
         media_id=media_id,
         target=target.to_json(),
-        status="scheduled",
+        status=BroadcastStatus.SCHEDULED,
         scheduled_at=scheduled_at,
         status_chat=asdict(status_chat) if status_chat else None,
     )
     session.add(broadcast)
     await session.flush()
-    people = select(literal(broadcast.id), Person.id, literal("pending")).where(*target.conditions())
+    people = select(literal(broadcast.id), Person.id, literal(RecipientStatus.PENDING.value)).where(
+        *target.conditions()
+    )
     await session.execute(insert(BroadcastRecipient).from_select(["broadcast_id", "person_id", "status"], people))
     broadcast.total = int(
         await session.scalar(
@@ -158,7 +160,7 @@ async def broadcast_report(session: AsyncSession, broadcast_id: int) -> Broadcas
     )
     skipped = await session.scalar(
         select(func.count(BroadcastRecipient.id)).where(
-            BroadcastRecipient.broadcast_id == broadcast_id, BroadcastRecipient.status == "skipped"
+            BroadcastRecipient.broadcast_id == broadcast_id, BroadcastRecipient.status == RecipientStatus.SKIPPED
         )
     )
     by_status = dict(
@@ -173,8 +175,8 @@ async def broadcast_report(session: AsyncSession, broadcast_id: int) -> Broadcas
     )
     return BroadcastReport(
         total=int(total or 0),
-        sent=int(by_status.get("sent", 0)),
-        failed=int(by_status.get("failed", 0)),
+        sent=int(by_status.get(RecipientStatus.SENT, 0)),
+        failed=int(by_status.get(RecipientStatus.FAILED, 0)),
         skipped=int(skipped or 0),
     )
 
@@ -190,7 +192,7 @@ async def _lock_sending(session: AsyncSession, broadcast_id: int) -> Broadcast |
     """The broadcast row, locked so one worker at a time converts it (others skip it this round)."""
     return await session.scalar(
         select(Broadcast)
-        .where(Broadcast.id == broadcast_id, Broadcast.status == "sending")
+        .where(Broadcast.id == broadcast_id, Broadcast.status == BroadcastStatus.SENDING)
         .with_for_update(skip_locked=True)
     )
 
@@ -199,7 +201,7 @@ def _pending(broadcast_id: int) -> Select[BroadcastRecipient, Person]:
     return (
         select(BroadcastRecipient, Person)
         .join(Person, Person.id == BroadcastRecipient.person_id)
-        .where(BroadcastRecipient.broadcast_id == broadcast_id, BroadcastRecipient.status == "pending")
+        .where(BroadcastRecipient.broadcast_id == broadcast_id, BroadcastRecipient.status == RecipientStatus.PENDING)
         .order_by(BroadcastRecipient.id)
     )
 
@@ -210,10 +212,10 @@ async def _skip_unreachable(session: AsyncSession, broadcast_id: int) -> int:
         update(BroadcastRecipient)
         .where(
             BroadcastRecipient.broadcast_id == broadcast_id,
-            BroadcastRecipient.status == "pending",
+            BroadcastRecipient.status == RecipientStatus.PENDING,
             BroadcastRecipient.person_id.in_(unreachable),
         )
-        .values(status="skipped")
+        .values(status=RecipientStatus.SKIPPED)
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
@@ -243,7 +245,7 @@ async def _queue_line_batch(session: AsyncSession, broadcast: Broadcast) -> int:
         raise RuntimeError(f"{key} was queued before with other recipients")
     outbox_id = await session.scalar(select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key))
     for recipient, _person in rows:
-        recipient.status, recipient.outbox_id = "queued", outbox_id
+        recipient.status, recipient.outbox_id = RecipientStatus.QUEUED, outbox_id
     return len(rows)
 
 
@@ -256,7 +258,7 @@ async def _queue_single_chunk(session: AsyncSession, broadcast: Broadcast) -> in
         .join(Person, Person.id == BroadcastRecipient.person_id)
         .where(
             BroadcastRecipient.broadcast_id == broadcast.id,
-            BroadcastRecipient.status == "pending",
+            BroadcastRecipient.status == RecipientStatus.PENDING,
             Person.channel != ChannelName.LINE.value,
         )
         .order_by(BroadcastRecipient.id)
@@ -272,7 +274,7 @@ async def _queue_single_chunk(session: AsyncSession, broadcast: Broadcast) -> in
     )
     if messages:
         changes = [
-            {"id": recipient_id, "status": "queued", "outbox_id": queued[message.key]}
+            {"id": recipient_id, "status": RecipientStatus.QUEUED, "outbox_id": queued[message.key]}
             for recipient_id, message in messages.items()
         ]
         await session.execute(update(BroadcastRecipient), changes)
@@ -367,14 +369,17 @@ async def tell_progress(db: Database, broadcast_id: int) -> BroadcastReport:
 
 async def start_due(db: Database, now: datetime) -> list[int]:
     """Scheduled broadcasts whose time has come start sending; returns their ids."""
-    is_due = and_(Broadcast.status == "scheduled", or_(Broadcast.scheduled_at.is_(None), Broadcast.scheduled_at <= now))
+    is_due = and_(
+        Broadcast.status == BroadcastStatus.SCHEDULED,
+        or_(Broadcast.scheduled_at.is_(None), Broadcast.scheduled_at <= now),
+    )
     async with db.read() as session:  # mostly none: asked without the write lock first
         if not await session.scalar(select(exists().where(is_due))):
             return []
     async with db.write() as session:
         due = (await session.scalars(select(Broadcast).where(is_due).with_for_update(skip_locked=True))).all()
         for broadcast in due:
-            broadcast.status = "sending"
+            broadcast.status = BroadcastStatus.SENDING
             await _tell_composer(session, broadcast, "start")
         return [broadcast.id for broadcast in due]
 
@@ -388,7 +393,7 @@ async def finish_if_done(db: Database, broadcast_id: int, now: datetime) -> Broa
         report = await broadcast_report(session, broadcast_id)
         if report.pending:
             return None
-        broadcast.status, broadcast.finished_at = "done", now
+        broadcast.status, broadcast.finished_at = BroadcastStatus.DONE, now
         broadcast.sent, broadcast.failed, broadcast.skipped = report.sent, report.failed, report.skipped
         await _tell_composer(session, broadcast, "end", report)
         return report
@@ -400,7 +405,7 @@ async def broadcast_round(db: Database, now: datetime | None = None) -> int:
     now = now or datetime.now(UTC)
     await start_due(db, now)
     async with db.read() as session:
-        sending = (await session.scalars(select(Broadcast.id).where(Broadcast.status == "sending"))).all()
+        sending = (await session.scalars(select(Broadcast.id).where(Broadcast.status == BroadcastStatus.SENDING))).all()
     handled = 0
     for broadcast_id in sending:
         while await _has_pending_recipients(db, broadcast_id) and (batch := await convert_batch(db, broadcast_id)):
@@ -417,6 +422,6 @@ async def _has_pending_recipients(db: Database, broadcast_id: int) -> bool:
     answer is no (the broadcast is queued and the outbox is sending it)."""
     async with db.read() as session:
         pending = exists().where(
-            BroadcastRecipient.broadcast_id == broadcast_id, BroadcastRecipient.status == "pending"
+            BroadcastRecipient.broadcast_id == broadcast_id, BroadcastRecipient.status == RecipientStatus.PENDING
         )
         return bool(await session.scalar(select(pending)))

@@ -32,8 +32,10 @@ from storage.models import (
     FailedAttempt,
     Feedback,
     InboxEvent,
+    InboxStatus,
     Media,
     OutboxMessage,
+    OutboxStatus,
     Person,
 )
 
@@ -105,7 +107,7 @@ async def _forget_conversation(
     )
     await session.execute(
         update(InboxEvent)
-        .where(InboxEvent.chat_key == f"{channel}:{user}", InboxEvent.status != "pending")
+        .where(InboxEvent.chat_key == f"{channel}:{user}", InboxEvent.status != InboxStatus.PENDING)
         .values(payload={}, chat_key=f"{channel}:{tombstone}", error=None)
         .execution_options(synchronize_session=False)
     )
@@ -114,7 +116,7 @@ async def _forget_conversation(
         .where(
             or_(OutboxMessage.person_id == person_id, OutboxMessage.recipient == chat),
             OutboxMessage.channel == channel,
-            OutboxMessage.status != "sending",
+            OutboxMessage.status != OutboxStatus.SENDING,
         )
         .execution_options(synchronize_session=False)
     )

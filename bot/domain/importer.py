@@ -27,7 +27,7 @@ from bot.domain.values import (
     split_codes,
 )
 from storage.db import Database
-from storage.models import KpiUnit
+from storage.models import KpiUnit, ReportingCycle
 from storage.seed import fiscal_year_bounds
 
 COLUMNS = (
@@ -176,7 +176,7 @@ def parse_row(line: int, row: dict[str, str], lookups: Lookups) -> ParsedRow | R
     baseline = check(lambda: parse_number(get("baseline"), field="baseline"), None)
     target = check(lambda: parse_number(get("target"), field="target"), None)
     due_on = check(lambda: parse_date(get("due_date")), None) if get("due_date") else None
-    no_cycle: tuple[str, int | None] = ("none", None)
+    no_cycle: tuple[str, int | None] = (ReportingCycle.NONE, None)
     cycle, day = check(lambda: parse_cycle(get("reporting_cycle"), get("reporting_day")), no_cycle)
     reasons += _target_reasons(unit, target) + _due_reasons(due_on, year_be)
     if reasons:

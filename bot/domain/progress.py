@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.i18n import BANGKOK, _, localized
-from storage.models import Kpi, KpiUnit, Person, ProgressReport, ProgressReportPhoto
+from storage.models import Kpi, KpiUnit, Person, ProgressReport, ProgressReportPhoto, ReportingCycle
 
 THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 MAX_MILESTONE_LENGTH = 300
@@ -180,9 +180,9 @@ def local_today(now: datetime) -> date:
 
 def _period_start(kpi: Kpi, today: date) -> date | None:
     """The first day of the current reporting period of a cyclic KPI."""
-    if kpi.reporting_cycle == "monthly":
+    if kpi.reporting_cycle == ReportingCycle.MONTHLY:
         return today.replace(day=1)
-    if kpi.reporting_cycle == "quarterly":
+    if kpi.reporting_cycle == ReportingCycle.QUARTERLY:
         return date(today.year, (today.month - 1) // 3 * 3 + 1, 1)
     return None
 

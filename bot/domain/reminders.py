@@ -11,14 +11,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import ColumnElement, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import outbox
 from bot.core.i18n import BANGKOK, use_locale
 from bot.core.types import Reply
 from bot.domain.agendas import ensure_cycle_deadlines, previous_cycle_due
-from storage.db import Database
+from storage.db import Database, insert_ignore
 from storage.models import (
     Agenda,
     Deadline,
@@ -27,6 +26,7 @@ from storage.models import (
     Person,
     ProgressReport,
     ReminderSent,
+    ReportingCycle,
     Role,
 )
 
@@ -91,7 +91,7 @@ async def _kpi_owers(session: AsyncSession, deadline: Deadline) -> list[Person]:
 def report_in_cycle(kpi: Kpi, deadline: Deadline) -> list[ColumnElement[bool]]:
     """A standing report made after the previous due date of the cycle (any report when there is no cycle)."""
     conditions: list[ColumnElement[bool]] = [ProgressReport.kpi_id == kpi.id, ProgressReport.superseded.is_(False)]
-    if kpi.reporting_cycle != "none" and kpi.reporting_day is not None:
+    if kpi.reporting_cycle != ReportingCycle.NONE and kpi.reporting_day is not None:
         began = previous_cycle_due(kpi.reporting_cycle, kpi.reporting_day, deadline.due_on)
         conditions.append(ProgressReport.created_at >= _day_end(began))
     return conditions
@@ -107,12 +107,8 @@ def _day_end(day: date) -> datetime:
 
 async def _mark_sent(session: AsyncSession, deadline_id: int, person_id: int, offset: int) -> bool:
     """Claim (deadline, person, offset); False when someone already did."""
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (
-        insert(ReminderSent)
-        .values(deadline_id=deadline_id, person_id=person_id, offset_days=offset)
-        .on_conflict_do_nothing(index_elements=["deadline_id", "person_id", "offset_days"])
+    statement = insert_ignore(session, ReminderSent, "deadline_id", "person_id", "offset_days").values(
+        deadline_id=deadline_id, person_id=person_id, offset_days=offset
     )
     result = await session.execute(statement)
     return bool(result.rowcount)  # type: ignore[attr-defined]
@@ -157,7 +153,7 @@ async def prepare_kpi_deadlines(db: Database, start: date, end: date) -> int:
             await session.scalars(
                 select(Kpi)
                 .join(Agenda, Agenda.id == Kpi.agenda_id)
-                .where(Kpi.reporting_cycle != "none", Agenda.is_active.is_(True))
+                .where(Kpi.reporting_cycle != ReportingCycle.NONE, Agenda.is_active.is_(True))
                 .order_by(Kpi.id)
                 .with_for_update(of=Kpi)
             )

@@ -24,6 +24,7 @@ from storage.models import (
     ComplaintPhoto,
     ComplaintStatus,
     Person,
+    PhotoKind,
     Role,
 )
 
@@ -242,4 +243,4 @@ async def reject(
 
 def add_after_photo(session: AsyncSession, complaint: Complaint, media_id: int) -> None:
     """The officer's photo of the work done, shown with the ticket."""
-    session.add(ComplaintPhoto(complaint_id=complaint.id, media_id=media_id, kind="after"))
+    session.add(ComplaintPhoto(complaint_id=complaint.id, media_id=media_id, kind=PhotoKind.AFTER))

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from storage.models import KpiUnit
+from storage.models import KpiUnit, ReportingCycle
 
 BE_OFFSET = 543
-REPORTING_CYCLES = ("none", "monthly", "quarterly")
+REPORTING_CYCLES = tuple(cycle.value for cycle in ReportingCycle)
 KPI_UNITS = tuple(unit.value for unit in KpiUnit)
 _DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -57,10 +57,10 @@ def parse_unit(text: str) -> str:
 
 def parse_cycle(cycle: str, day: str) -> tuple[str, int | None]:
     """A reporting cycle and its day of the month, e.g. ("monthly", "5")."""
-    name = cycle.strip().lower() or "none"
+    name = cycle.strip().lower() or ReportingCycle.NONE
     if name not in REPORTING_CYCLES:
         raise BadValue(f"unknown reporting cycle {name!r} (use one of {', '.join(REPORTING_CYCLES)})")
-    if name == "none":
+    if name == ReportingCycle.NONE:
         return name, None
     if not day.strip():
         raise BadValue(f"a {name} reporting cycle needs a reporting day (1-28)")

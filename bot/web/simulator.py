@@ -33,7 +33,7 @@ from bot.core.i18n import N_, SUPPORTED, _, normalise_locale, use_locale
 from bot.core.media import MediaLinks, store_media
 from bot.core.types import ChannelName, Inbound, InboundKind, Location, Reply
 from bot.services import Services
-from storage.models import OutboxMessage, Person, Province
+from storage.models import OutboxMessage, OutboxStatus, Person, Province
 
 CHANNEL = ChannelName.SIMULATOR.value
 IDENTITY_PATTERN = re.compile(r"^[a-z0-9-]{1,40}$")
@@ -370,7 +370,7 @@ async def sent_since(services: Services, identity: str, after: int) -> list[Outb
             .where(
                 OutboxMessage.channel == CHANNEL,
                 OutboxMessage.recipient == identity,
-                OutboxMessage.status == "sent",
+                OutboxMessage.status == OutboxStatus.SENT,
                 OutboxMessage.id > after,
             )
             .order_by(OutboxMessage.id)

@@ -23,7 +23,7 @@ from bot.domain.complaints.answers import (
     description_problem,
     normalise_phone,
 )
-from bot.domain.complaints.filing import ContactMode, Draft, file_complaint
+from bot.domain.complaints.filing import Draft, file_complaint
 from bot.domain.places import (
     LocationProblem,
     PlaceName,
@@ -35,7 +35,17 @@ from bot.domain.places import (
 from handlers import codes
 from handlers.cards import ticket_card
 from handlers.complaints import questions as q
-from storage.models import Agency, Agenda, Complaint, ComplaintCategory, District, Media, PartnerSector, Province
+from storage.models import (
+    Agency,
+    Agenda,
+    Complaint,
+    ComplaintCategory,
+    ContactMode,
+    District,
+    Media,
+    PartnerSector,
+    Province,
+)
 
 
 class Step(StepName):

@@ -14,7 +14,7 @@ from bot.core.i18n import _, localized
 from bot.core.text import shorten
 from bot.core.types import Ask, Card, CardField, Choice, Reply
 from bot.domain.complaints.answers import DESCRIPTION_MAX
-from bot.domain.complaints.filing import ContactMode, Draft
+from bot.domain.complaints.filing import Draft
 from bot.domain.places import province_names
 from bot.domain.tickets import status_label
 from handlers import codes
@@ -22,6 +22,7 @@ from storage.models import (
     Agenda,
     Complaint,
     ComplaintCategory,
+    ContactMode,
     District,
     PartnerSector,
     Province,

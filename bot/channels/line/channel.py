@@ -219,8 +219,6 @@ class LineChannel:
         expires = message.reply_token_expires_at
         if not message.reply_token or expires is None:
             return False
-        if expires.tzinfo is None:  # SQLite hands back naive datetimes; the outbox stores UTC
-            expires = expires.replace(tzinfo=UTC)
         return expires > datetime.now(UTC)
 
     async def _push(self, to: str, messages: list[Message], key: str) -> None:

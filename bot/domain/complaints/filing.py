@@ -23,13 +23,16 @@ from bot.domain.complaints.numbering import allocate_ticket_no
 from bot.domain.complaints.routing import route_agency
 from bot.domain.tickets import record_status
 from bot.settings import Settings
-from storage.models import Complaint, ComplaintPhoto, ComplaintStatus, Media, Person, Province
-
-
-class ContactMode:
-    CHAT = "chat"
-    PHONE = "phone"
-    ANONYMOUS = "anonymous"
+from storage.models import (
+    Complaint,
+    ComplaintPhoto,
+    ComplaintStatus,
+    ContactMode,
+    Media,
+    Person,
+    PhotoKind,
+    Province,
+)
 
 
 @dataclass
@@ -115,7 +118,7 @@ async def file_complaint(
     )
     session.add(complaint)
     await session.flush()
-    session.add_all(ComplaintPhoto(complaint_id=complaint.id, media_id=m, kind="before") for m in draft.photos)
+    session.add_all(ComplaintPhoto(complaint_id=complaint.id, media_id=m, kind=PhotoKind.BEFORE) for m in draft.photos)
     if draft.photos:  # the photos are the person's data: "my data" finds and deletes them by owner
         await session.execute(update(Media).where(Media.id.in_(draft.photos)).values(owner_id=person.id))
     await record_status(session, complaint, ComplaintStatus.RECEIVED, actor=person, now=now)

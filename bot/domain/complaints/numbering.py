@@ -12,10 +12,10 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.i18n import buddhist_year
+from storage.db import insert_ignore
 from storage.models import Province, TicketSequence
 
 SEQUENCE_DIGITS = 5
@@ -27,12 +27,10 @@ def format_ticket_no(province_code: str, year_be: int, number: int) -> str:
 
 async def next_number(session: AsyncSession, province_id: int, year_be: int) -> int:
     """The next sequence number of a province and year, reserved in the current transaction."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     await session.execute(
-        insert(TicketSequence)
-        .values(province_id=province_id, year_be=year_be, last_no=0)
-        .on_conflict_do_nothing(index_elements=["province_id", "year_be"])
+        insert_ignore(session, TicketSequence, "province_id", "year_be").values(
+            province_id=province_id, year_be=year_be, last_no=0
+        )
     )
     number = await session.scalar(
         update(TicketSequence)
