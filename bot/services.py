@@ -43,7 +43,7 @@ class Services:
     inbox_worker: InboxWorker | None = None
     outbox_sender: OutboxSender | None = None
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
-    _stoppable: list[asyncio.Task[None]] = field(default_factory=list)
+    _jobs_stop: asyncio.Event = field(default_factory=asyncio.Event)
 
     @classmethod
     def build(cls, settings: Settings, channels: dict[str, Channel] | None = None) -> Services:
@@ -76,16 +76,16 @@ class Services:
 
     def start_workers(self) -> None:
         assert self.inbox_worker is not None and self.outbox_sender is not None
-        # The inbox worker and the outbox sender can stop gracefully; the other loops are simply cancelled.
-        self._stoppable = [
+        self._jobs_stop.clear()
+        self._tasks = [
             asyncio.create_task(self.inbox_worker.run(), name="inbox-worker"),
             asyncio.create_task(self.outbox_sender.run(), name="outbox-sender"),
+            *self._job_tasks(),
         ]
-        self._tasks = [*self._stoppable, *self._job_tasks()]
 
     def _job_tasks(self) -> list[asyncio.Task[None]]:
-        """The reminder scheduler and the broadcast worker: loops that are simply cancelled at shutdown."""
-        settings, wake_sender = self.settings, self.outbox_wakeup.set
+        """The reminder scheduler and the broadcast worker."""
+        settings, wake_sender, stop = self.settings, self.outbox_wakeup.set, self._jobs_stop
         scheduler = Scheduler(
             self.db,
             reminder=notices.reminder,
@@ -93,29 +93,28 @@ class Services:
             hour=settings.reminder_hour,
             offsets=settings.reminder_offset_days,
         )
+        tick = settings.scheduler_tick_seconds
         return [
-            asyncio.create_task(
-                run_scheduler(scheduler, settings.scheduler_tick_seconds, wake_sender), name="scheduler"
-            ),
-            asyncio.create_task(run_broadcast_worker(self.db, wake_sender), name="broadcast-worker"),
+            asyncio.create_task(run_scheduler(scheduler, tick, wake_sender, stop), name="scheduler"),
+            asyncio.create_task(run_broadcast_worker(self.db, wake_sender, stop), name="broadcast-worker"),
         ]
 
     async def stop_workers(self) -> None:
         """Stop gracefully: the inbox worker ends its event, the outbox sender finishes and records what is on
         its way (cancelled mid-request, a message could reach the platform unrecorded and go again after the
-        restart). Whatever is still running after DRAIN_SECONDS is cancelled."""
+        restart), the jobs end their round. Whatever is still running after DRAIN_SECONDS is cancelled."""
         if self.inbox_worker is not None:
             self.inbox_worker.stop()
         if self.outbox_sender is not None:
             self.outbox_sender.stop()
-        if self._stoppable:
-            await asyncio.wait(self._stoppable, timeout=DRAIN_SECONDS)
+        self._jobs_stop.set()
+        if self._tasks:
+            await asyncio.wait(self._tasks, timeout=DRAIN_SECONDS)
         for task in self._tasks:
             task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        self._tasks, self._stoppable = [], []
+        if self._tasks:
+            await asyncio.wait(self._tasks, timeout=DRAIN_SECONDS)
+        self._tasks = []
 
     async def close(self) -> None:
         await self.stop_workers()

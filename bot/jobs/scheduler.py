@@ -7,6 +7,7 @@ left to do.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,7 +45,9 @@ class Scheduler:
         return report
 
 
-async def run_scheduler(scheduler: Scheduler, tick_seconds: float, on_work: Callable[[], None]) -> None:
+async def run_scheduler(
+    scheduler: Scheduler, tick_seconds: float, on_work: Callable[[], None], stop: asyncio.Event
+) -> None:
     """The scheduler loop, `tick_seconds` apart (SCHEDULER_TICK_SECONDS, default 60)."""
 
     async def tick() -> bool:
@@ -54,4 +57,4 @@ async def run_scheduler(scheduler: Scheduler, tick_seconds: float, on_work: Call
             return True
         return False
 
-    await every(tick_seconds, "scheduler", tick, on_work)
+    await every(tick_seconds, "scheduler", tick, on_work, stop)
