@@ -12,14 +12,14 @@ from starlette.routing import BaseRoute, Route
 
 from bot.channels.line.channel import LineChannel
 from bot.channels.line.webhook import line_webhook
-from bot.core.media import MediaLinks, MediaStore
+from bot.core.kit import ChannelKit
 from bot.core.types import Channel
 from bot.settings import Settings
 
 
-def make_channel(settings: Settings, media: MediaStore, links: MediaLinks) -> Channel | None:
+def make_channel(settings: Settings, kit: ChannelKit) -> Channel | None:
     """The LINE channel, or None while its secret and access token are not set."""
-    return LineChannel(settings, links) if settings.line_enabled else None
+    return LineChannel(settings, kit.links) if settings.line_enabled else None
 
 
 def routes() -> list[BaseRoute]:
