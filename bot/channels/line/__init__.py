@@ -3,7 +3,8 @@
 - `webhook.py`: `POST /webhooks/line`, signature check, events stored in the inbox, 200 at once.
 - `parse.py`: webhook events into `Inbound`; `render.py`: `Reply` into LINE messages.
 - `channel.py`: `LineChannel.deliver` (reply token first, push with X-Line-Retry-Key), `fetch_media`.
-- `richmenu.py`: the citizens' and officers' rich menus; `link_menu_for_role` for the officers' code.
+- `richmenu.py`: the citizens' and officers' rich menus, with the conversations' buttons; the channel links a
+  person's menu when it delivers a `Reply(menu_role=...)`.
 """
 
 from __future__ import annotations
