@@ -15,7 +15,8 @@ from bot.channels import build_channels
 from bot.core.engine import Engine
 from bot.core.i18n import reload_translations
 from bot.core.inbox import InboxWorker, InboxWriter
-from bot.core.media import DatabaseMediaStore, MediaLinks
+from bot.core.kit import ChannelKit
+from bot.core.media import MediaLinks
 from bot.core.outbox import OutboxSender
 from bot.core.registry import Registry
 from bot.core.types import Channel
@@ -51,7 +52,7 @@ class Services:
         db = Database(settings.database_url)
         registry = build_registry()
         links = MediaLinks.from_settings(settings)
-        channels = channels or build_channels(settings, DatabaseMediaStore(db), links)
+        channels = channels or build_channels(settings, ChannelKit.from_database(db, links))
         outbox_wakeup = asyncio.Event()
         engine = Engine(db, settings, registry, links, on_outbox=outbox_wakeup)
         services = cls(settings, db, registry, links, channels, engine, outbox_wakeup=outbox_wakeup)

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 
 from bot.core.flow import Ctx, Flow, Outcome, finish, stay
 from bot.core.i18n import N_, _, use_locale
-from bot.core.registry import MENU_PREFIX, MenuEntry, Registry, Replies
+from bot.core.registry import MENU_PREFIX, MenuButton, MenuEntry, Registry, Replies
 from bot.core.types import Choice, Reply
 from handlers import codes
-from storage.models import Person
+from storage.models import Person, Role
 
 LANGUAGE_NAMES = {"th": "ภาษาไทย", "en": "English"}
 
@@ -25,6 +25,24 @@ MAIN_MENU = (
     MenuEntry(codes.HELP, N_("Help"), 95),
 )
 
+# The menus always shown under the chat where a platform has one (LINE's rich menu), by role, with short labels.
+# Everyone but officers gets the citizens' menu.
+PERSISTENT_MENUS = {
+    Role.CITIZEN: (
+        MenuButton(codes.menu(codes.COMPLAIN_FLOW), N_("Complaint")),
+        MenuButton(codes.menu(codes.FOLLOW_FLOW), N_("Track a ticket")),
+        MenuButton(codes.menu(codes.AGENDA_FLOW), N_("Agenda")),
+        MenuButton(codes.menu(codes.FEEDBACK_FLOW), N_("Your views")),
+        MenuButton(codes.HELP, N_("How to use")),
+        MenuButton(codes.LANGUAGE, N_("Language")),
+    ),
+    Role.OFFICER: (
+        MenuButton(codes.menu(codes.REPORT_FLOW), N_("Report KPI")),
+        MenuButton(codes.menu(codes.CASES_FLOW), N_("My cases")),
+        MenuButton(codes.MENU, N_("All services")),
+    ),
+}
+
 
 def register(registry: Registry) -> None:
     registry.add_command(codes.START, "/start")
@@ -34,6 +52,8 @@ def register(registry: Registry) -> None:
     registry.add_command(codes.LANGUAGE, "/lang", "/language", "language", "lang", "ภาษา", "เปลี่ยนภาษา")
     for entry in MAIN_MENU:
         registry.add_menu_entry(entry)
+    for role, buttons in PERSISTENT_MENUS.items():
+        registry.set_persistent_menu(role, *buttons)
     registry.add_global(global_outcome, codes.GLOBAL, codes.SET_LANGUAGE.prefix)
     registry.add_flow(Flow(name=codes.MENU_FLOW, enter=_menu_enter, steps={}))
     registry.replies = Replies(

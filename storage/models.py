@@ -614,6 +614,18 @@ class OutboxMessage(Base):
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)
     used_reply_token: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Parts (platform calls) of the row already delivered: a retry, in any worker, resumes after them.
+    parts_done: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     broadcast_id: Mapped[int | None] = mapped_column(ForeignKey("broadcasts.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = utcnow_column()
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ChatFlag(Base):
+    """Something a channel remembers about one chat between deliveries (Telegram: a reply keyboard is showing).
+    A row while it holds; kept here rather than in a worker's memory so that every worker sees it."""
+
+    __tablename__ = "chat_flags"
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    chat_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    flag: Mapped[str] = mapped_column(String(40), primary_key=True)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from bot.channels.line.channel import LineChannel, LineError
 from bot.channels.line.richmenu import setup_rich_menus
 from bot.settings import Settings
+from handlers import build_registry
 from storage.db import Database
 from storage.models import Person
 
@@ -41,7 +42,8 @@ async def run_setup(settings: Settings, *, regenerate: bool = False, link_office
         return 2
     officers = await officer_line_ids(settings) if link_officers else []
     try:
-        installed = await setup_rich_menus(channel, officers, regenerate=regenerate)
+        menus = build_registry().persistent_menus
+        installed = await setup_rich_menus(channel, menus, officers, regenerate=regenerate)
     except LineError as error:
         print(f"hpp-bot: LINE refused the rich menu: {error}")
         return 1

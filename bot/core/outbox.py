@@ -170,6 +170,7 @@ def to_message(row: OutboxMessage) -> OutboundMessage:
         attempts=row.attempts,
         is_group=row.is_group,
         recipients=tuple(row.recipients or ()),
+        parts_done=row.parts_done,
     )
 
 
@@ -511,6 +512,8 @@ class OutboxSender:
                 "next_attempt_at": now + timedelta(seconds=delay),
                 "last_error": result.error,
             }
+            if result.parts_done is not None:
+                values["parts_done"] = result.parts_done
         else:
             values |= {"status": OutboxStatus.FAILED, "last_error": result.error or result.status.value}
         await self._write_outcome(row, result, values)

@@ -1,4 +1,5 @@
-"""The registry: which flows exist, the main menu, and the words, buttons and texts that start a flow.
+"""The registry: which flows exist, the main menu, the menus always shown (LINE's rich menus), and the words,
+buttons and texts that start a flow.
 
 One `Registry` object is built by the composition root (`bot/services.py`) and filled by each conversation
 module's `register(registry)`; the engine only asks it questions. Nothing here is module-level state, so two
@@ -32,6 +33,14 @@ class MenuEntry:
 
     def visible_to(self, role: str) -> bool:
         return self.roles is None or role in self.roles
+
+
+@dataclass(frozen=True)
+class MenuButton:
+    """A button of a menu always shown under the chat (LINE's rich menu): the choice code it sends, a short label."""
+
+    code: str
+    label: LazyProxy | str
 
 
 @dataclass(frozen=True)
@@ -72,6 +81,7 @@ class Replies:
 class Registry:
     flows: dict[str, Flow] = field(default_factory=dict)
     menu: dict[str, MenuEntry] = field(default_factory=dict)
+    persistent_menus: dict[str, tuple[MenuButton, ...]] = field(default_factory=dict)  # role -> its buttons
     commands: dict[str, str] = field(default_factory=dict)  # first word (case-folded) -> choice code
     code_prefixes: dict[str, str] = field(default_factory=dict)  # choice-code prefix -> flow started with the rest
     text_patterns: list[tuple[TextRecogniser, str]] = field(default_factory=list)
@@ -90,6 +100,11 @@ class Registry:
 
     def add_menu_entry(self, entry: MenuEntry) -> None:
         self.menu[entry.code] = entry
+
+    def set_persistent_menu(self, role: str, *buttons: MenuButton) -> None:
+        """The buttons always shown to people of `role` where a platform has such a menu (LINE's rich menu), in
+        order; the channel draws them (`hpp-bot line setup-richmenu`)."""
+        self.persistent_menus[role] = buttons
 
     def add_command(self, code: str, *words: str) -> None:
         """Map commands or keywords ("/register", "ลงทะเบียน") to a choice code; the rest is `ctx.args`."""

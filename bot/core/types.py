@@ -177,6 +177,7 @@ class DeliveryResult:
     retry_after: float | None = None
     error: str | None = None
     used_reply_token: bool = False
+    parts_done: int | None = None  # with RETRY: the parts delivered so far, where the retry resumes
 
     @classmethod
     def sent(cls, *, used_reply_token: bool = False) -> DeliveryResult:
@@ -197,6 +198,7 @@ class OutboundMessage:
     attempts: int = 0
     is_group: bool = False
     recipients: tuple[str, ...] = ()  # a multicast batch (LINE broadcasts); empty for a single chat
+    parts_done: int = 0  # parts (platform calls) an earlier attempt delivered: not to be sent again
 
 
 class Channel(Protocol):

@@ -117,8 +117,8 @@ async def test_a_retry_after_the_reply_went_out_pushes_only_the_rest(line_bot: L
     replies = [Reply(f"ข้อความที่ {n}") for n in range(1, 8)]
     line_bot.fake.fail_next(PUSH, 503, message="Service Unavailable")
     first = await line_bot.channel.deliver(outbound(*replies, token="rt-partial"))
-    assert first.status is DeliveryStatus.RETRY
-    second = await line_bot.channel.deliver(outbound(*replies, token="rt-partial"))
+    assert first.status is DeliveryStatus.RETRY and first.parts_done == 1  # the outbox keeps it for the retry
+    second = await line_bot.channel.deliver(outbound(*replies, token="rt-partial", parts_done=first.parts_done))
     assert second.status is DeliveryStatus.SENT and second.used_reply_token
     delivered = [m["text"] for d in line_bot.fake.delivered() for m in d.messages]
     assert delivered == [r.text for r in replies]

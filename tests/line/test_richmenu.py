@@ -8,10 +8,23 @@ import pytest
 from PIL import Image
 
 from bot.channels.line.channel import LineChannel
-from bot.channels.line.richmenu import CITIZEN_MENU, HEIGHT, OFFICER_MENU, WIDTH, link_menu_for_role, render_image
+from bot.channels.line.richmenu import (
+    GREEN,
+    GREY,
+    HEIGHT,
+    NAVY,
+    ORANGE,
+    PURPLE,
+    TEAL,
+    WIDTH,
+    link_menu_for_role,
+    menu_specs,
+    render_image,
+)
 from bot.cli import build_parser
 from bot.cli.line import run_check, run_setup
 from bot.settings import Settings
+from handlers import build_registry
 from storage.db import Database
 from storage.models import Person
 from tests.fakes.line_api import FakeLineApi
@@ -27,9 +40,19 @@ async def add_person(settings: Settings, user: str, role: str) -> None:
 
 
 def test_the_menu_pictures_are_the_size_line_wants() -> None:
-    for spec in (CITIZEN_MENU, OFFICER_MENU):
+    specs = menu_specs(build_registry().persistent_menus)  # the conversations' buttons
+    assert [spec.alias for spec in specs] == ["hpp-citizen", "hpp-officer"]
+    for spec in specs:
         data = render_image(spec)
         assert Image.open(io.BytesIO(data)).size == (WIDTH, HEIGHT) and len(data) < 1_000_000
+
+
+def test_the_buttons_are_the_conversations_and_work_from_any_step() -> None:
+    registry = build_registry()
+    citizen, officer = menu_specs(registry.persistent_menus)
+    assert [citizen.colour(i) for i in range(len(citizen.buttons))] == [NAVY, TEAL, GREEN, ORANGE, PURPLE, GREY]
+    assert [officer.colour(i) for i in range(len(officer.buttons))] == [NAVY, TEAL, GREY]
+    assert all(registry.is_global(button.code) for spec in (citizen, officer) for button in spec.buttons)
 
 
 async def test_setup_creates_both_menus_and_links_officers(

@@ -3,7 +3,8 @@
 - `webhook.py`: `POST /webhooks/line`, signature check, events stored in the inbox, 200 at once.
 - `parse.py`: webhook events into `Inbound`; `render.py`: `Reply` into LINE messages.
 - `channel.py`: `LineChannel.deliver` (reply token first, push with X-Line-Retry-Key), `fetch_media`.
-- `richmenu.py`: the citizens' and officers' rich menus; `link_menu_for_role` for the officers' code.
+- `richmenu.py`: the citizens' and officers' rich menus, with the conversations' buttons; the channel links a
+  person's menu when it delivers a `Reply(menu_role=...)`.
 """
 
 from __future__ import annotations
@@ -12,14 +13,14 @@ from starlette.routing import BaseRoute, Route
 
 from bot.channels.line.channel import LineChannel
 from bot.channels.line.webhook import line_webhook
-from bot.core.media import MediaLinks, MediaStore
+from bot.core.kit import ChannelKit
 from bot.core.types import Channel
 from bot.settings import Settings
 
 
-def make_channel(settings: Settings, media: MediaStore, links: MediaLinks) -> Channel | None:
+def make_channel(settings: Settings, kit: ChannelKit) -> Channel | None:
     """The LINE channel, or None while its secret and access token are not set."""
-    return LineChannel(settings, links) if settings.line_enabled else None
+    return LineChannel(settings, kit.links) if settings.line_enabled else None
 
 
 def routes() -> list[BaseRoute]:

@@ -1,7 +1,9 @@
 """Delivering outbox rows through the LINE Messaging API (line-bot-sdk v3, async).
 
 The free reply token is used while it is fresh; everything else is pushed with an `X-Line-Retry-Key` derived
-from the outbox idempotency key, so a retried push is accepted once (LINE answers 409 to the repeat).
+from the outbox idempotency key, so a retried push is accepted once (LINE answers 409 to the repeat). A reply
+carries no such key: how many parts of a row are out is told to the outbox (`parts_done`), and a retry, in any
+worker, starts after them, so a reply is never sent twice.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import json
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -119,9 +122,6 @@ class LineChannel:
         self._data_config = Configuration(host=data_api_base(settings), access_token=token)
         self._client: AsyncApiClient | None = None
         self._data_client: AsyncApiClient | None = None
-        # Reply tokens cannot carry a retry key: remember which parts of a row a reply already delivered, so a
-        # retry after a failed push of the rest does not send them again (in this process).
-        self._replied: dict[str, int] = {}
 
     async def start(self) -> None:
         if self._client is None:
@@ -167,17 +167,17 @@ class LineChannel:
         messages = render_replies(message.replies, self.links)
         if not messages:
             return DeliveryResult.sent()
-        try:
-            if message.recipients:
+        if message.recipients:
+            try:
                 await self._multicast(message, messages)
-                return DeliveryResult.sent()
-            used_reply = await self._send(message, messages)
-        except LineError as error:
-            return self._result_of(error, message)
-        self._replied.pop(message.idempotency_key, None)
-        if any(reply.slow for reply in message.replies) and not message.is_group:
+            except LineError as error:
+                return self._result_of(error, message)
+            return DeliveryResult.sent()
+        result = await self._send(message, messages)
+        slow = any(reply.slow for reply in message.replies)
+        if result.status is DeliveryStatus.SENT and slow and not message.is_group:
             await self.show_loading(message.recipient)
-        return DeliveryResult.sent(used_reply_token=used_reply)
+        return result
 
     async def _link_menu(self, user_id: str, role: str) -> None:
         """Someone became an officer (or stopped being one): their rich menu follows the role."""
@@ -185,34 +185,38 @@ class LineChannel:
 
         await link_menu_for_role(self, user_id, role)
 
-    def _result_of(self, error: LineError, message: OutboundMessage) -> DeliveryResult:
+    @staticmethod
+    def _result_of(error: LineError, message: OutboundMessage, parts_done: int | None = None) -> DeliveryResult:
         result = classify(error)
-        if result.status is not DeliveryStatus.RETRY:
-            self._replied.pop(message.idempotency_key, None)
         log.info("LINE delivery of outbox %s: %s", message.outbox_id, error)
-        return result
+        return replace(result, parts_done=parts_done) if result.status is DeliveryStatus.RETRY else result
 
-    async def _send(self, message: OutboundMessage, messages: list[Message]) -> bool:
-        """Reply with the first five while the token is fresh, push the rest. True if the reply token was used."""
+    async def _send(self, message: OutboundMessage, messages: list[Message]) -> DeliveryResult:
+        """Reply with the first five while the token is fresh, push the rest, from the first part (of five) an
+        earlier attempt did not deliver: a reply is never sent twice, since part 0 is the reply's."""
         parts = chunks(messages)
-        done = self._replied.get(message.idempotency_key, 0)
-        used_reply = done > 0
-        if done == 0 and self._token_fresh(message):
-            try:
-                await self.call(
-                    lambda: self.api.reply_message(
-                        ReplyMessageRequest(reply_token=message.reply_token, messages=parts[0])
+        done = message.parts_done
+        # After part 0 the row does not say whether that part went as a reply: with a token, most likely it did.
+        used_reply = done > 0 and message.reply_token is not None
+        try:
+            if done == 0 and self._token_fresh(message):
+                try:
+                    await self.call(
+                        lambda: self.api.reply_message(
+                            ReplyMessageRequest(reply_token=message.reply_token, messages=parts[0])
+                        )
                     )
-                )
-                done, used_reply = 1, True
-                self._replied[message.idempotency_key] = 1
-            except LineError as error:
-                if not is_invalid_reply_token(error):
-                    raise
-                log.info("outbox %s: reply token refused (%s); pushing instead", message.outbox_id, error.message)
-        for index in range(done, len(parts)):
-            await self._push(message.recipient, parts[index], retry_key(message.idempotency_key, _part(index)))
-        return used_reply
+                    done, used_reply = 1, True
+                except LineError as error:
+                    if not is_invalid_reply_token(error):
+                        raise
+                    log.info("outbox %s: reply token refused (%s); pushing instead", message.outbox_id, error.message)
+            for index in range(done, len(parts)):
+                await self._push(message.recipient, parts[index], retry_key(message.idempotency_key, _part(index)))
+                done = index + 1
+        except LineError as error:
+            return self._result_of(error, message, parts_done=done)
+        return DeliveryResult.sent(used_reply_token=used_reply)
 
     @staticmethod
     def _token_fresh(message: OutboundMessage) -> bool:

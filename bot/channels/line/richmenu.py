@@ -1,21 +1,21 @@
 """Rich menus: one for citizens (the default for everyone) and one for officers, linked per user by role.
 
-Each menu is found again through a rich menu alias (`hpp-citizen`, `hpp-officer`), so nothing about LINE's ids
-is kept in the database. `hpp-bot line setup-richmenu` (re)creates both, points the aliases at the new menus,
-deletes the old ones, makes the citizens' menu the default and links the officers' menu to every LINE officer.
+The buttons are the conversations' (`Registry.persistent_menus`: role -> choice codes and labels); this module
+draws them, names the menus and links them. Each menu is found again through a rich menu alias (`hpp-citizen`,
+`hpp-officer`), so nothing about LINE's ids is kept in the database. `hpp-bot line setup-richmenu` (re)creates
+both, points the aliases at the new menus, deletes the old ones, makes the citizens' menu the default and links
+the officers' menu to every LINE officer.
 
-When someone becomes an officer (or stops being one), the officers' code calls, after its transaction commits:
-
-    from bot.channels.line.richmenu import link_menu_for_role
-    await link_menu_for_role(services.channels["line"], person.platform_user_id, person.role)
-
-It never raises for LINE errors (a missing menu is logged): the role change stands either way.
+When someone becomes an officer (or stops being one), the conversation answers with a `Reply(menu_role=...)`;
+the LINE channel, delivering it, calls `link_menu_for_role`. That never raises for LINE errors (a missing menu
+is logged): the role change stands either way.
 """
 
 from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -35,6 +35,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from bot.channels.line.channel import LineChannel, LineError
 from bot.core.i18n import N_, use_locale
+from bot.core.registry import MenuButton
 
 log = logging.getLogger(__name__)
 
@@ -45,12 +46,25 @@ BACKGROUND = (244, 246, 250)
 TEXT = (255, 255, 255)
 SUBTEXT = (225, 236, 255)
 
+NAVY, TEAL, GREEN, ORANGE, PURPLE, GREY = (
+    (31, 60, 136),
+    (0, 128, 128),
+    (6, 150, 85),
+    (214, 110, 20),
+    (110, 64, 170),
+    (90, 98, 112),
+)
+PALETTE = (NAVY, TEAL, GREEN, ORANGE, PURPLE)  # the tiles in order; the last tile (help, all services) is grey
+
 
 @dataclass(frozen=True)
-class MenuButton:
-    code: str  # the core's choice code, sent as postback data
-    label: LazyProxy | str
-    colour: tuple[int, int, int]
+class MenuLayout:
+    """How one role's menu is set up at LINE; its buttons come from the conversations."""
+
+    alias: str
+    name: str
+    chat_bar_text: LazyProxy | str
+    columns: int = 3
 
 
 @dataclass(frozen=True)
@@ -65,43 +79,27 @@ class RichMenuSpec:
     def rows(self) -> int:
         return -(-len(self.buttons) // self.columns)
 
+    def colour(self, index: int) -> tuple[int, int, int]:
+        return GREY if index == len(self.buttons) - 1 else PALETTE[index % len(PALETTE)]
 
-NAVY, TEAL, GREEN, ORANGE, PURPLE, GREY = (
-    (31, 60, 136),
-    (0, 128, 128),
-    (6, 150, 85),
-    (214, 110, 20),
-    (110, 64, 170),
-    (90, 98, 112),
-)
 
-CITIZEN_MENU = RichMenuSpec(
-    alias="hpp-citizen",
-    name="HPP citizens",
-    chat_bar_text=N_("Open the menu"),
-    columns=3,
-    buttons=(
-        MenuButton("m:complain", N_("Complaint"), NAVY),
-        MenuButton("m:follow", N_("Track a ticket"), TEAL),
-        MenuButton("m:agenda", N_("Agenda"), GREEN),
-        MenuButton("m:feedback", N_("Your views"), ORANGE),
-        MenuButton("g:help", N_("How to use"), PURPLE),
-        MenuButton("g:lang", N_("Language"), GREY),
-    ),
-)
-OFFICER_MENU = RichMenuSpec(
-    alias="hpp-officer",
-    name="HPP officers",
-    chat_bar_text=N_("Officer menu"),
-    columns=3,
-    buttons=(
-        MenuButton("m:report", N_("Report KPI"), NAVY),
-        MenuButton("m:cases", N_("My cases"), TEAL),
-        MenuButton("g:menu", N_("All services"), GREY),
-    ),
-)
-MENUS = (CITIZEN_MENU, OFFICER_MENU)
-MENU_BY_ROLE = {"officer": OFFICER_MENU}  # everyone else keeps the default (citizens') menu
+DEFAULT_ROLE = "citizen"  # its menu is everyone's default
+LAYOUTS = {
+    DEFAULT_ROLE: MenuLayout("hpp-citizen", "HPP citizens", N_("Open the menu")),
+    "officer": MenuLayout("hpp-officer", "HPP officers", N_("Officer menu")),
+}
+MENU_BY_ROLE = {role: layout.alias for role, layout in LAYOUTS.items() if role != DEFAULT_ROLE}  # linked per user
+
+
+def menu_specs(menus: Mapping[str, Sequence[MenuButton]]) -> list[RichMenuSpec]:
+    """The menus to install: each role with a layout here and buttons from the conversations, default first."""
+    for role in sorted(set(menus) - set(LAYOUTS)):
+        log.warning("no LINE rich menu layout for the role %s: its people keep the default menu", role)
+    return [
+        RichMenuSpec(layout.alias, layout.name, layout.chat_bar_text, layout.columns, tuple(menus[role]))
+        for role, layout in LAYOUTS.items()
+        if menus.get(role)
+    ]
 
 
 def _cell(spec: RichMenuSpec, index: int) -> tuple[int, int, int, int]:
@@ -141,7 +139,8 @@ def render_image(spec: RichMenuSpec) -> bytes:
     draw = ImageDraw.Draw(image)
     for index, button in enumerate(spec.buttons):
         x, y, width, height = _cell(spec, index)
-        draw.rounded_rectangle((x + 12, y + 12, x + width - 12, y + height - 12), radius=36, fill=button.colour)
+        fill = spec.colour(index)
+        draw.rounded_rectangle((x + 12, y + 12, x + width - 12, y + height - 12), radius=36, fill=fill)
         with use_locale("th"):
             thai = str(button.label)
         with use_locale("en"):
@@ -211,12 +210,19 @@ async def install_menu(channel: LineChannel, spec: RichMenuSpec, *, regenerate: 
 
 
 async def setup_rich_menus(
-    channel: LineChannel, officer_user_ids: list[str], *, regenerate: bool = False
+    channel: LineChannel,
+    menus: Mapping[str, Sequence[MenuButton]],
+    officer_user_ids: list[str],
+    *,
+    regenerate: bool = False,
 ) -> dict[str, str]:
-    """Install both menus, make the citizens' the default, link the officers'. Returns alias -> menu id."""
-    installed = {spec.alias: await install_menu(channel, spec, regenerate=regenerate) for spec in MENUS}
-    citizen_menu = installed[CITIZEN_MENU.alias]
-    await channel.call(lambda: channel.api.set_default_rich_menu(citizen_menu))
+    """Install the menus (`menus`: the registry's role -> buttons), make the citizens' the default, link the
+    officers'. Returns alias -> menu id."""
+    if not menus.get(DEFAULT_ROLE):
+        raise ValueError(f"the conversations give no {DEFAULT_ROLE} menu: nothing to make the default")
+    installed = {spec.alias: await install_menu(channel, spec, regenerate=regenerate) for spec in menu_specs(menus)}
+    default_menu = installed[LAYOUTS[DEFAULT_ROLE].alias]
+    await channel.call(lambda: channel.api.set_default_rich_menu(default_menu))
     for user_id in officer_user_ids:
         await link_menu_for_role(channel, user_id, "officer")
     return installed
@@ -224,14 +230,14 @@ async def setup_rich_menus(
 
 async def link_menu_for_role(channel: LineChannel, user_id: str, role: str) -> bool:
     """Give one LINE user the menu of their role (officers) or back the default one. True when LINE agreed."""
-    spec = MENU_BY_ROLE.get(role)
+    alias = MENU_BY_ROLE.get(role)
     try:
-        if spec is None:
+        if alias is None:
             await channel.call(lambda: channel.api.unlink_rich_menu_id_from_user(user_id))
             return True
-        menu_id = await alias_target(channel, spec.alias)
+        menu_id = await alias_target(channel, alias)
         if menu_id is None:
-            log.warning("rich menu %s is not set up: run `hpp-bot line setup-richmenu`", spec.alias)
+            log.warning("rich menu %s is not set up: run `hpp-bot line setup-richmenu`", alias)
             return False
         await channel.call(lambda: channel.api.link_rich_menu_id_to_user(user_id, menu_id))
         return True

@@ -10,16 +10,16 @@ from starlette.routing import BaseRoute, Route
 
 from bot.channels.telegram.channel import TelegramChannel
 from bot.channels.telegram.webhook import telegram_webhook
-from bot.core.media import MediaLinks, MediaStore
+from bot.core.kit import ChannelKit
 from bot.core.types import Channel
 from bot.settings import Settings
 
 
-def make_channel(settings: Settings, media: MediaStore, links: MediaLinks) -> Channel | None:
+def make_channel(settings: Settings, kit: ChannelKit) -> Channel | None:
     """The channel, or None when TELEGRAM_BOT_TOKEN is not set."""
     if not settings.telegram_enabled:
         return None
-    return TelegramChannel(settings, media)
+    return TelegramChannel(settings, kit.media, kit.flags)
 
 
 def routes() -> list[BaseRoute]:

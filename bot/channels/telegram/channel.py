@@ -2,7 +2,11 @@
 and answers button presses.
 
 Errors are classified, never raised: flood control (429) and server trouble are retried later, a user who
-blocked the bot (403) is unreachable, any other refusal (400) is recorded as failed.
+blocked the bot (403) is unreachable (the outbox then skips their messages until they write again), any other
+refusal (400) is recorded as failed.
+
+Nothing about chats or rows is kept in this object, since several workers may deliver: a row's retry resumes at
+the outbox's `parts_done`, and whether a chat shows a reply keyboard is a chat flag in the database.
 """
 
 from __future__ import annotations
@@ -10,8 +14,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import mimetypes
+from dataclasses import replace
 from datetime import timedelta
 
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot, ReplyKeyboardMarkup, ReplyKeyboardRemove
 from telegram.constants import ParseMode
 from telegram.error import (
@@ -27,6 +33,7 @@ from telegram.error import (
 from bot.channels.telegram.parse import BOT_API_DOWNLOAD_LIMIT, PressedButton, bot_id_from_token
 from bot.channels.telegram.render import Outgoing, SendKind, render_replies
 from bot.channels.telegram.throttle import Throttle
+from bot.core.chatflags import ChatFlags
 from bot.core.media import MediaStore
 from bot.core.types import ChannelName, DeliveryResult, DeliveryStatus, OutboundMessage
 from bot.settings import Settings
@@ -34,6 +41,7 @@ from bot.settings import Settings
 log = logging.getLogger(__name__)
 
 INVALID_TOKEN_RETRY_SECONDS = 60.0
+REPLY_KEYBOARD = "reply_keyboard"  # chat flag: a reply keyboard is showing, to take away with the next message
 _IMAGE_SIGNATURES = (
     (b"\xff\xd8\xff", "image/jpeg"),
     (b"\x89PNG\r\n\x1a\n", "image/png"),
@@ -64,17 +72,21 @@ class TelegramChannel:
     name = ChannelName.TELEGRAM.value
 
     def __init__(
-        self, settings: Settings, media: MediaStore, *, bot: Bot | None = None, throttle: Throttle | None = None
+        self,
+        settings: Settings,
+        media: MediaStore,
+        flags: ChatFlags,
+        *,
+        bot: Bot | None = None,
+        throttle: Throttle | None = None,
     ) -> None:
         assert settings.telegram_bot_token is not None
         self.media = media
+        self.flags = flags
         self.bot = bot or make_bot(settings)
         self.bot_id = bot_id_from_token(settings.telegram_bot_token.get_secret_value())
         self.throttle = throttle or Throttle()
-        self._progress: dict[tuple[str, str], int] = {}  # (row key, chat) -> sends done: a retry resumes there
-        self._blocked: set[str] = set()  # chats that answered 403: not called again until they write to us
-        self._reply_keyboard_chats: set[str] = set()  # chats showing a reply keyboard we should take away
-        self._side_calls: set[asyncio.Task[None]] = set()
+        self._side_calls: set[asyncio.Task[None]] = set()  # button-press answers on their way (not chat state)
 
     # ------------------------------------------------------------ lifecycle
 
@@ -94,10 +106,6 @@ class TelegramChannel:
             await asyncio.gather(*list(self._side_calls), return_exceptions=True)
 
     # ------------------------------------------------------------ inbound side calls
-
-    def note_inbound(self, chat_id: str) -> None:
-        """A chat that writes to us has not blocked us (any more)."""
-        self._blocked.discard(chat_id)
 
     def answer_press(self, pressed: PressedButton) -> None:
         """Stop the button's spinner and take the old keyboard away, without holding up the webhook."""
@@ -133,33 +141,36 @@ class TelegramChannel:
     # ------------------------------------------------------------ delivery
 
     async def deliver(self, message: OutboundMessage) -> DeliveryResult:
+        """Send the row's messages, to each chat of a batch in turn. Its parts are the (chat, send) pairs in that
+        order: a retry skips the `message.parts_done` an earlier attempt (in any worker) delivered."""
         sends = render_replies(message.replies)
-        for chat in message.recipients or (message.recipient,):
-            result = await self._deliver_to(chat, message, sends)
-            if result.status is not DeliveryStatus.SENT and not message.recipients:
-                return result
+        chats = message.recipients or (message.recipient,)
+        for chat_index, chat in enumerate(chats):
+            before = chat_index * len(sends)  # parts of the chats ahead of this one
+            if message.parts_done >= before + len(sends):
+                continue
+            result = await self._deliver_to(chat, message, sends, before=before)
             if result.status is DeliveryStatus.RETRY:
                 return result  # a batch resumes where it stopped
+            if result.status is not DeliveryStatus.SENT and not message.recipients:
+                return result
         return DeliveryResult.sent()
 
-    async def _deliver_to(self, chat: str, message: OutboundMessage, sends: list[Outgoing]) -> DeliveryResult:
-        if chat in self._blocked:
-            return self._blocked_result(message, "the chat blocked the bot earlier")
-        sends = self._with_keyboard_cleanup(chat, sends)
-        progress_key = (message.idempotency_key, chat)
-        for index in range(self._progress.get(progress_key, 0), len(sends)):
+    async def _deliver_to(
+        self, chat: str, message: OutboundMessage, sends: list[Outgoing], *, before: int
+    ) -> DeliveryResult:
+        start = max(0, message.parts_done - before)
+        sends = await self._with_keyboard_cleanup(chat, sends, start)
+        for index in range(start, len(sends)):
             await self.throttle.wait_turn(chat, is_group=message.is_group)
             try:
                 await self._send(chat, sends[index])
             except (TelegramError, LookupError) as exc:
                 result = self._classify(exc, chat, message)
                 if result.status is DeliveryStatus.RETRY:
-                    self._progress[progress_key] = index
-                else:
-                    self._progress.pop(progress_key, None)
+                    return replace(result, parts_done=before + index)
                 return result
-            self._track_reply_keyboard(chat, sends[index])
-        self._progress.pop(progress_key, None)
+            await self._track_reply_keyboard(chat, sends[index])
         return DeliveryResult.sent()
 
     async def _send(self, chat: str, outgoing: Outgoing) -> None:
@@ -192,7 +203,6 @@ class TelegramChannel:
             self.throttle.hold(chat, wait)
             return DeliveryResult(DeliveryStatus.RETRY, retry_after=wait, error=error)
         if isinstance(exc, Forbidden):
-            self._blocked.add(chat)
             return self._blocked_result(message, error)
         if isinstance(exc, InvalidToken):  # a configuration problem: keep the messages until it is fixed
             return DeliveryResult(DeliveryStatus.RETRY, retry_after=INVALID_TOKEN_RETRY_SECONDS, error=error)
@@ -208,20 +218,33 @@ class TelegramChannel:
         status = DeliveryStatus.FAILED if message.is_group or message.recipients else DeliveryStatus.UNREACHABLE
         return DeliveryResult(status, error=error)
 
-    def _with_keyboard_cleanup(self, chat: str, sends: list[Outgoing]) -> list[Outgoing]:
+    async def _with_keyboard_cleanup(self, chat: str, sends: list[Outgoing], start: int) -> list[Outgoing]:
         """Take a finished location keyboard away with the first message that has no keyboard of its own."""
-        if chat not in self._reply_keyboard_chats:
-            return sends
         if any(isinstance(send.markup, ReplyKeyboardMarkup) for send in sends):
             return sends
-        for index, send in enumerate(sends):
-            if send.markup is None:
-                cleaned = Outgoing(send.kind, send.text, ReplyKeyboardRemove(), send.media_id, send.url)
-                return [*sends[:index], cleaned, *sends[index + 1 :]]
-        return sends
+        index = next((i for i in range(start, len(sends)) if sends[i].markup is None), None)
+        if index is None or not await self._keyboard_showing(chat):
+            return sends
+        send = sends[index]
+        cleaned = Outgoing(send.kind, send.text, ReplyKeyboardRemove(), send.media_id, send.url)
+        return [*sends[:index], cleaned, *sends[index + 1 :]]
 
-    def _track_reply_keyboard(self, chat: str, sent: Outgoing) -> None:
+    async def _keyboard_showing(self, chat: str) -> bool:
+        try:
+            return await self.flags.has(self.name, chat, REPLY_KEYBOARD)
+        except (SQLAlchemyError, OSError) as exc:  # the message matters more than the old keyboard
+            log.warning("Telegram: could not read chat %s's keyboard flag: %s", chat, exc)
+            return False
+
+    async def _track_reply_keyboard(self, chat: str, sent: Outgoing) -> None:
+        """Remember (for every worker) that the chat shows a reply keyboard, or no longer does."""
         if isinstance(sent.markup, ReplyKeyboardMarkup):
-            self._reply_keyboard_chats.add(chat)
+            showing = True
         elif isinstance(sent.markup, ReplyKeyboardRemove):
-            self._reply_keyboard_chats.discard(chat)
+            showing = False
+        else:
+            return
+        try:
+            await self.flags.set(self.name, chat, REPLY_KEYBOARD, showing)
+        except (SQLAlchemyError, OSError) as exc:  # the message is out: failing now would send it again
+            log.warning("Telegram: could not record chat %s's keyboard flag: %s", chat, exc)

@@ -48,7 +48,6 @@ async def receive_update(services: Receiving, channel: TelegramChannel, data: di
     stored = 0
     if parsed.inbound is not None:
         stored = await services.inbox.receive([parsed.inbound])
-        channel.note_inbound(parsed.inbound.chat)
     if parsed.pressed is not None and (stored or parsed.inbound is None):
         channel.answer_press(parsed.pressed)
     return stored
