@@ -52,7 +52,8 @@ _chats: list[Chat] = []  # the chats the running test opened (tests/conftest.py 
 
 @dataclass
 class Chat:
-    """One user's chat. `await chat.say("เมนู")` returns the replies the bot sent back."""
+    """One user's chat. `await chat.say("เมนู")` returns the replies the bot sent back; `await chat.press("ยืนยัน")`
+    taps the button with that label among the bot's latest choices, as the user would."""
 
     services: Services
     user: str
@@ -102,8 +103,25 @@ class Chat:
     async def say(self, text: str) -> list[Reply]:
         return await self.send(InboundKind.TEXT, shown=text, text=text)
 
-    async def press(self, code: str) -> list[Reply]:
-        return await self.send(InboundKind.CHOICE, shown=f"[{code}]", choice=code)
+    async def press(self, label: str, *, on: Reply | None = None) -> list[Reply]:
+        """Tap the button labelled `label` on the latest reply that has buttons, or on `on`, an older reply of
+        this chat that the user scrolls back to."""
+        delivered = self.recorder.replies_to(self.user)
+        if on is None:
+            on = next((reply for reply in reversed(delivered) if reply.choices), None)
+            assert on is not None, f"{self.user} has no buttons to press {label!r} on"
+        else:
+            assert on in delivered, f"{self.user} never received the reply to press {label!r} on"
+        found = [choice.code for choice in on.choices if choice.label == label]
+        offered = [choice.label for choice in on.choices]
+        assert found, f"{self.user} sees no button {label!r}; the buttons on offer are {offered}"
+        assert len(found) == 1, f"{self.user} sees {len(found)} buttons labelled {label!r} (codes {found})"
+        return await self.send(InboundKind.CHOICE, shown=f"[{label}]", choice=found[0])
+
+    async def press_code(self, code: str) -> list[Reply]:
+        """Send a raw choice code, whatever the chat shows: a forged or expired button, a button no message of
+        this chat carries (LINE's rich menu, a deep link). Tests about what users see press labels instead."""
+        return await self.send(InboundKind.CHOICE, shown=f"[code {code}]", choice=code)
 
     async def share_location(self, latitude: float, longitude: float) -> list[Reply]:
         return await self.send(
