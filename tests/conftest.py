@@ -3,7 +3,7 @@ and the running services with recording channels."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Generator, Iterator
 from pathlib import Path
 
 import pytest
@@ -11,8 +11,31 @@ import pytest
 from bot.core.i18n import reload_translations
 from bot.services import Services
 from bot.settings import Settings
-from tests.support.chat import Chat, RecordingChannel
+from tests.support.chat import Chat, RecordingChannel, forget_chats, transcript
 from tests.support.databases import PostgresTemplate, SqliteTemplate, postgres_server_url
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None, object, object]:
+    """Each test starts with no chats; the transcript is of its own."""
+    forget_chats()
+    try:
+        return (yield)
+    finally:
+        forget_chats()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """A failing conversation test shows the conversation: who said what, the bot's replies and their buttons."""
+    report = yield
+    if report.failed and call.when != "teardown":
+        told = transcript()
+        if told:
+            report.sections.append(("transcript", told))
+    return report
 
 
 @pytest.fixture(scope="session")

@@ -20,7 +20,8 @@ from storage.models import Agency, Complaint, ComplaintEvent, ComplaintStatus, P
 from tests.core.conftest import known_person
 from tests.support.chat import Chat
 
-SET_STATUS = "test-set-status:"  # an officer's stand-in: "test-set-status:<ticket> <status> <note>"
+# An officer's stand-in, pressed with press_code (no button carries it): "test-set-status:<ticket> <status> <note>".
+SET_STATUS = "test-set-status:"
 
 
 async def chiang_rai(services: Services) -> tuple[int, int]:

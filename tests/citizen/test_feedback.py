@@ -7,12 +7,15 @@ import asyncio
 
 from sqlalchemy import func, select
 
+from bot.core.types import Reply
 from bot.domain.feedback import add_support, feedback_counts
 from bot.services import Services
 from storage.db import Database
 from storage.models import Agenda, Feedback, FeedbackSupport, Kpi, Person, Province
 from tests.citizen.conftest import known_person
-from tests.support.chat import Chat, codes, labels, texts
+from tests.support.chat import Chat, labels, texts
+
+GREEN_CHIANG_RAI = "เชียงรายเมืองสีเขียว อากาศสะอาด"
 
 
 async def all_feedback(services: Services) -> list[Feedback]:
@@ -22,9 +25,17 @@ async def all_feedback(services: Services) -> list[Feedback]:
 
 async def chiang_rai_agenda(services: Services) -> Agenda:
     async with services.db.read() as session:
-        agenda = await session.scalar(select(Agenda).where(Agenda.title_th == "เชียงรายเมืองสีเขียว อากาศสะอาด"))
+        agenda = await session.scalar(select(Agenda).where(Agenda.title_th == GREEN_CHIANG_RAI))
         assert agenda is not None
         return agenda
+
+
+async def comment_from_the_agenda_page(chat: Chat) -> list[Reply]:
+    """Open เชียงราย's agenda page and press its "comment or propose" button."""
+    await chat.say("ประเด็นของจังหวัด")
+    await chat.say("เชียงราย")
+    await chat.press(GREEN_CHIANG_RAI)
+    return await chat.press("ความคิดเห็น/ข้อเสนอ")
 
 
 async def test_a_comment_on_an_agenda(services: Services, somchai: Chat, somchai_person: Person) -> None:
@@ -36,7 +47,7 @@ async def test_a_comment_on_an_agenda(services: Services, somchai: Chat, somchai
     actions = await somchai.say("1")
     assert actions[0].text == "เรื่อง: เชียงรายเมืองสีเขียว อากาศสะอาด\nท่านต้องการทำอะไร"
     assert labels(actions[0]) == ["แสดงความคิดเห็น", "เสนอตัวชี้วัด", "เสนอค่าเป้าหมาย"]
-    prompt = await somchai.press("do:comment")
+    prompt = await somchai.press("แสดงความคิดเห็น")
     assert texts(prompt) == ["กรุณาพิมพ์ความคิดเห็นของท่าน (10 ถึง 500 ตัวอักษร)"]
     done = await somchai.say("อยากให้มีจุดแจ้งเตือนค่าฝุ่นที่โรงเรียนทุกแห่ง")
     assert done[0].text == "ขอบคุณ ความคิดเห็นของท่านส่งถึงฝ่ายเลขานุการของจังหวัดแล้ว"
@@ -52,15 +63,14 @@ async def test_a_comment_on_an_agenda(services: Services, somchai: Chat, somchai
 
 
 async def test_proposing_a_target_for_an_existing_kpi_from_the_agenda_page(services: Services, somchai: Chat) -> None:
-    agenda = await chiang_rai_agenda(services)
-    actions = await somchai.press(f"fb:{agenda.id}")  # the "comment or propose" button of the agenda page
+    actions = await comment_from_the_agenda_page(somchai)
     assert actions[0].text.startswith("เรื่อง: เชียงรายเมืองสีเขียว อากาศสะอาด")
-    kpis = await somchai.press("do:target_proposal")
+    kpis = await somchai.press("เสนอค่าเป้าหมาย")
     assert kpis[0].text.startswith("ท่านต้องการเสนอค่าเป้าหมายใหม่ของตัวชี้วัดใด\n1. จำนวนวันที่ค่าฝุ่นละออง PM2.5 เกินค่ามาตรฐาน\n2. ")
     assert labels(kpis[0])[0] == "จำนวนวันที่ค่าฝุ่นละออง PM2.5 เกินค่ามา…"  # cut short, the text has it whole
     wrong = await somchai.say("ค่าฝุ่น")
     assert wrong[0].text.startswith("กรุณาเลือกตัวชี้วัดจากรายการ\n1. ")
-    ask = await somchai.press(codes(kpis[0])[0])
+    ask = await somchai.press("จำนวนวันที่ค่าฝุ่นละออง PM2.5 เกินค่ามา…")
     assert ask[0].text.startswith('ค่าเป้าหมายของ "จำนวนวันที่ค่าฝุ่นละออง PM2.5 เกินค่ามาตรฐาน" ขณะนี้คือ 50 วัน')
     await somchai.say("ควรลดเหลือ 30 วัน เพราะปีที่แล้วทำได้ 45 วันแล้ว")
     [stored] = await all_feedback(services)
@@ -72,9 +82,8 @@ async def test_proposing_a_target_for_an_existing_kpi_from_the_agenda_page(servi
 async def test_empty_too_short_and_too_long_texts_are_refused_and_nothing_is_stored(
     services: Services, somchai: Chat
 ) -> None:
-    agenda = await chiang_rai_agenda(services)
-    await somchai.press(f"fb:{agenda.id}")
-    await somchai.press("do:kpi_proposal")
+    await comment_from_the_agenda_page(somchai)
+    await somchai.press("เสนอตัวชี้วัด")
     for bad, message in (
         ("   ", "กรุณาพิมพ์เพิ่มอีกเล็กน้อย อย่างน้อย 10 ตัวอักษร"),
         ("ฝุ่น", "กรุณาพิมพ์เพิ่มอีกเล็กน้อย อย่างน้อย 10 ตัวอักษร"),
@@ -91,21 +100,21 @@ async def test_supporting_a_proposal_once_per_person(services: Services, somchai
     agenda = await chiang_rai_agenda(services)
     malee = Chat(services, user="malee")
     await known_person(services, "malee")
-    await malee.press(f"fb:{agenda.id}")
-    await malee.press("do:kpi_proposal")
+    await comment_from_the_agenda_page(malee)
+    await malee.press("เสนอตัวชี้วัด")
     await malee.say("จำนวนโรงเรียนที่มีห้องปลอดฝุ่น")
 
-    actions = await somchai.press(f"fb:{agenda.id}")
+    actions = await comment_from_the_agenda_page(somchai)
     assert "สนับสนุนข้อเสนอ (1)" in labels(actions[0])
-    listed = await somchai.press("do:support")
+    listed = await somchai.press("สนับสนุนข้อเสนอ (1)")
     assert listed[0].text.endswith("1. [ตัวชี้วัดใหม่] จำนวนโรงเรียนที่มีห้องปลอดฝุ่น (0)")
-    thanks = await somchai.press(codes(listed[0])[0])
+    thanks = await somchai.press("สนับสนุนข้อ 1")
     assert thanks[0].text == "ขอบคุณที่ร่วมสนับสนุน ขณะนี้มีผู้สนับสนุนข้อเสนอนี้ 1 คน"
 
-    await somchai.press(f"fb:{agenda.id}")
-    again = await somchai.press("do:support")
+    await comment_from_the_agenda_page(somchai)
+    again = await somchai.press("สนับสนุนข้อเสนอ (1)")
     assert again[0].text.endswith("(1)")
-    twice = await somchai.press(codes(again[0])[0])
+    twice = await somchai.press("สนับสนุนข้อ 1")
     assert twice[0].text.startswith("ท่านสนับสนุนข้อเสนอนี้แล้ว")
     [proposal] = await all_feedback(services)
     assert proposal.support_count == 1
@@ -116,13 +125,14 @@ async def test_supporting_a_proposal_once_per_person(services: Services, somchai
 
 
 async def test_general_feedback_for_a_province_without_an_agenda(services: Services, somchai: Chat) -> None:
-    await somchai.press("m:feedback")
+    await somchai.say("เมนู")
+    await somchai.press("เสนอความคิดเห็น")
     replies = await somchai.say("น่าน")
     assert replies[0].text == "จังหวัดน่านยังไม่มีประเด็นที่ดำเนินการอยู่ ท่านยังแสดงความคิดเห็นเรื่องทั่วไปของจังหวัดได้"
     assert labels(replies[0]) == ["เรื่องทั่วไปของจังหวัด"]
     actions = await somchai.say("เรื่องทั่วไปของจังหวัด")
     assert labels(actions[0]) == ["แสดงความคิดเห็น", "เสนอตัวชี้วัด"]  # no KPI to set a target for
-    await somchai.press("do:comment")
+    await somchai.press("แสดงความคิดเห็น")
     await somchai.say("อยากให้มีรถโดยสารประจำทางไปอำเภอปัว")
     [stored] = await all_feedback(services)
     async with services.db.read() as session:

@@ -22,7 +22,7 @@ from storage.models import (
 )
 from tests.citizen.conftest import SET_STATUS, TicketMaker, known_person
 from tests.conftest import make_settings
-from tests.support.chat import Chat, codes, labels, texts
+from tests.support.chat import Chat, labels, texts
 
 
 @pytest.fixture
@@ -34,13 +34,14 @@ def settings(any_database_url: str) -> Settings:
 USER = "U-somsri-7f3a91"  # the platform id: must not survive deletion
 NAME = "สมศรี มีสุข"
 PHONE = "0812345678"
+PHONE_CALLS = "การโทรศัพท์ติดต่อเกี่ยวกับเรื่องร้องเรียนของฉัน"  # the consent to be phoned, as the person reads it
 
 
 async def first_contact(services: Services) -> Chat:
     """A new person meets the PDPA notice, agrees to phone calls and refuses public photos."""
     chat = Chat(services, user=USER, display_name=NAME)
     await chat.say("ข้อมูลของฉัน")
-    await chat.press("pdpa:yes")
+    await chat.press("ยินยอม")
     return chat
 
 
@@ -51,19 +52,19 @@ async def person_row(services: Services, user: str = USER) -> Person | None:
 
 async def test_what_is_held_and_withdrawing_a_consent(services: Services) -> None:
     chat = await first_contact(services)
-    shown = await chat.press("pdpa:no")  # the flow asked for first starts after the notice
+    shown = await chat.press("ไม่ยินยอม")  # the flow asked for first starts after the notice
     summary = shown[-1].text
     assert summary.startswith("ข้อมูลของท่านที่เราเก็บไว้:\n• ชื่อ: สมศรี มีสุข\n• ช่องทาง: เว็บจำลอง\n• ภาษา: ภาษาไทย")
     assert "• บทบาท: ประชาชน" in summary and "• เรื่องร้องเรียนที่แจ้ง: 0 เรื่อง" in summary
     assert "ความยินยอมของท่าน:" in summary and "ให้ความยินยอม" in summary and "ถอนความยินยอม" in summary
     assert labels(shown[-1]) == ["ถอนความยินยอม", "ลบข้อมูลของฉัน"]
 
-    purposes = await chat.press("md:withdraw")
+    purposes = await chat.press("ถอนความยินยอม")
     assert purposes[0].text == "ท่านต้องการถอนความยินยอมเรื่องใด"
-    assert codes(purposes[0]) == ["md:p:contact_phone"]  # only what is granted can be withdrawn
+    assert labels(purposes[0]) == [PHONE_CALLS]  # only what is granted can be withdrawn
     wrong = await chat.say("ทั้งหมด")
     assert wrong[0].text.startswith("กรุณาเลือกความยินยอมจากรายการ")
-    done = await chat.press("md:p:contact_phone")
+    done = await chat.press(PHONE_CALLS)
     assert done[0].text.startswith('ถอนความยินยอม "')
     person = await person_row(services)
     assert person is not None
@@ -82,13 +83,13 @@ async def test_what_is_held_and_withdrawing_a_consent(services: Services) -> Non
 
 async def test_saying_no_at_either_confirmation_deletes_nothing(services: Services) -> None:
     chat = await first_contact(services)
-    await chat.press("pdpa:no")
-    await chat.press("md:delete")
-    kept = await chat.press("md:keep")
+    await chat.press("ไม่ยินยอม")
+    await chat.press("ลบข้อมูลของฉัน")
+    kept = await chat.press("เก็บข้อมูลไว้")
     assert kept[0].text == "ไม่ได้ลบข้อมูลใด ๆ"
     await chat.say("ข้อมูลของฉัน")
-    await chat.press("md:delete")
-    await chat.press("md:delete-1")
+    await chat.press("ลบข้อมูลของฉัน")
+    await chat.press("ดำเนินการต่อ")
     kept = await chat.say("ไม่แน่ใจ")
     assert kept[0].text == "ไม่ได้ลบข้อมูลใด ๆ"
     person = await person_row(services)
@@ -109,7 +110,7 @@ async def test_deleting_my_data_leaves_no_personal_data_but_keeps_the_tickets(
     services: Services, tickets: TicketMaker, officer: Chat
 ) -> None:
     chat = await first_contact(services)
-    await chat.press("pdpa:no")
+    await chat.press("ไม่ยินยอม")
     person = await person_row(services)
     assert person is not None
     async with services.db.write() as session:
@@ -129,11 +130,11 @@ async def test_deleting_my_data_leaves_no_personal_data_but_keeps_the_tickets(
         )
 
     await chat.say("ข้อมูลของฉัน")
-    first = await chat.press("md:delete")
+    first = await chat.press("ลบข้อมูลของฉัน")
     assert first[0].text.startswith("การลบข้อมูลจะลบชื่อ หมายเลขโทรศัพท์ ความยินยอม และประวัติการสนทนาของท่าน")
-    second = await chat.press("md:delete-1")
+    second = await chat.press("ดำเนินการต่อ")
     assert texts(second) == ["ยืนยันหรือไม่ การลบนี้ย้อนกลับไม่ได้"]
-    done = await chat.press("md:delete-2")
+    done = await chat.press("ลบถาวร")
     assert done[0].text.startswith("ลบข้อมูลส่วนบุคคลของท่านเรียบร้อยแล้ว")
 
     async with services.db.read() as session:
@@ -162,7 +163,7 @@ async def test_deleting_my_data_leaves_no_personal_data_but_keeps_the_tickets(
     assert [(row.recipient, row.payload) for row in left] == [("erased", [])]
 
     # Status changes of the kept ticket no longer reach the chat; the record goes on.
-    await officer.press(f"{SET_STATUS}{ticket.ticket_no} resolved")
+    await officer.press_code(f"{SET_STATUS}{ticket.ticket_no} resolved")  # the officer's stand-in
     assert chat.new_replies() == []
 
     # Writing again starts afresh: a new person, who meets the PDPA notice again.
@@ -176,6 +177,6 @@ async def test_staff_are_sent_to_the_secretariat_to_delete_their_account(service
     await known_person(services, "officer-x", role=Role.OFFICER, display_name="เจ้าหน้าที่")
     chat = Chat(services, user="officer-x")
     await chat.say("ข้อมูลของฉัน")
-    replies = await chat.press("md:delete")
+    replies = await chat.press("ลบข้อมูลของฉัน")
     assert replies[0].text == "บัญชีเจ้าหน้าที่ของท่านอยู่ในความดูแลของฝ่ายเลขานุการ กรุณาติดต่อฝ่ายเลขานุการเพื่อขอลบ"
     assert (await person_row(services, "officer-x")) is not None

@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from bot.core.types import Reply
-from handlers.complaints.pdpa import NO, YES
 from storage.models import Complaint
 from tests.support.chat import Chat
 
@@ -14,6 +13,7 @@ KHON_KAEN_CITY_HALL = (16.4419, 102.8360)
 UBON_CITY_HALL = (15.2287, 104.8564)
 VIENTIANE = (17.9757, 102.6331)
 TOKYO = (35.6895, 139.6917)
+YES, NO = "ยินยอม", "ไม่ยินยอม"  # the answers to each consent of the PDPA notice
 
 
 def last(replies: list[Reply]) -> Reply:
@@ -36,18 +36,18 @@ async def file_by_location(
     chat: Chat,
     point: tuple[float, float] = CHIANG_RAI_CITY_HALL,
     *,
-    category: str = "c:roads",
+    subject: str = "ถนน/ทางเท้า",
     description: str = "ถนนหน้าศาลากลางเป็นหลุมลึก รถจักรยานยนต์ล้มบ่อยมาก",
 ) -> list[Reply]:
     """A whole complaint, every optional step skipped; returns the replies to the confirmation."""
     await chat.say("แจ้งเรื่อง")
     await chat.share_location(*point)
-    await chat.press(category)
+    await chat.press(subject)
     await chat.say(description)
-    await chat.press("ph:done")
-    await chat.press("ct:chat")
-    await chat.press("sc:none")
-    return await chat.press("cf:ok")
+    await chat.press("ข้าม")  # no photos
+    await chat.press("ทางแชตเท่านั้น")
+    await chat.press("ข้าม")  # no sector
+    return await chat.press("ยืนยันและส่งเรื่อง")
 
 
 async def complaint_count(chat: Chat) -> int:

@@ -39,7 +39,7 @@ from tests.complaints.support import (
     last,
 )
 from tests.conftest import make_settings
-from tests.support.chat import Chat, RecordingChannel, codes, labels
+from tests.support.chat import Chat, RecordingChannel, labels
 
 TICKET = re.compile(r"\b([A-Z]{3})-(\d{2})-(\d{5})\b")
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -89,14 +89,14 @@ async def test_a_shared_location_at_a_city_hall_finds_the_province_and_district(
     await chat.say("แจ้งเรื่อง")
     replies = await chat.share_location(*point)
     assert f"อ.{district} จ.{province}" in replies[0].text
-    assert "c:roads" in codes(last(replies))  # the subject comes next
+    assert "ถนน/ทางเท้า" in labels(last(replies))  # the subject comes next
 
-    await chat.press("c:roads")
+    await chat.press("ถนน/ทางเท้า")
     await chat.say("ถนนหน้าศาลากลางเป็นหลุมลึก รถจักรยานยนต์ล้มบ่อยมาก")
-    await chat.press("ph:done")
-    await chat.press("ct:chat")
-    await chat.press("sc:none")
-    replies = await chat.press("cf:ok")
+    await chat.press("ข้าม")  # no photos
+    await chat.press("ทางแชตเท่านั้น")
+    await chat.press("ข้าม")  # no sector
+    replies = await chat.press("ยืนยันและส่งเรื่อง")
 
     complaint = await _only_complaint(chat)
     names = await _names(chat, complaint)
@@ -121,19 +121,19 @@ async def test_a_shared_location_at_a_city_hall_finds_the_province_and_district(
 
 async def test_typed_province_then_district_from_the_list(chat: Chat) -> None:
     await _at_place_question(chat)
-    replies = await chat.press("pl:list")
-    assert "pv:CRI" in codes(last(replies))  # the CEO-pilot provinces are offered; typing works too
+    replies = await chat.press("เลือกจากรายการ")
+    assert "เชียงราย" in labels(last(replies))  # the CEO-pilot provinces are offered; typing works too
     replies = await chat.say("จ.เชียงราย")
     assert "เชียงราย" in last(replies).text
-    assert "แม่สาย" in labels(last(replies)) and "ds:none" in codes(last(replies))
+    assert "แม่สาย" in labels(last(replies)) and "ข้าม (ไม่แน่ใจ)" in labels(last(replies))
     replies = await chat.say("แม่สาย")
     assert "อ.แม่สาย จ.เชียงราย" in replies[0].text
-    await chat.press("c:water")
+    await chat.press("น้ำประปา/น้ำท่วม")
     await chat.say("น้ำประปาไม่ไหลมาสามวันแล้ว ทั้งหมู่บ้าน")
-    await chat.press("ph:done")
-    await chat.press("ct:anonymous")
-    await chat.press("sc:public")
-    await chat.press("cf:ok")
+    await chat.press("ข้าม")  # no photos
+    await chat.press("ไม่ประสงค์ออกนาม")
+    await chat.press("ภาคประชาชน")
+    await chat.press("ยืนยันและส่งเรื่อง")
     complaint = await _only_complaint(chat)
     assert (await _names(chat, complaint))[:2] == ("เชียงราย", "แม่สาย")
     assert complaint.latitude is None and complaint.contact_mode == "anonymous" and complaint.contact_phone is None
@@ -149,7 +149,7 @@ async def test_a_typed_district_name_with_its_prefix_is_found_directly(chat: Cha
     await _at_place_question(chat)
     replies = await chat.say("อ.เมืองเชียงราย")
     assert "อ.เมืองเชียงราย จ.เชียงราย" in replies[0].text
-    assert "c:roads" in codes(last(replies))
+    assert "ถนน/ทางเท้า" in labels(last(replies))
     _flow, step, draft = await _flow_state(chat)
     assert step == "subject" and draft["district_id"] is not None
 
@@ -158,12 +158,12 @@ async def test_a_province_name_that_matches_nothing_gets_the_closest_names(chat:
     await _at_place_question(chat)
     replies = await chat.say("เชียงรย")
     assert "ไม่พบจังหวัดหรืออำเภอชื่อ" in replies[0].text
-    assert "pv:CRI" in codes(last(replies))
-    replies = await chat.press("pv:CRI")  # one of the suggestions
-    assert "ds:none" in codes(last(replies))
+    assert "เชียงราย" in labels(last(replies))
+    replies = await chat.press("เชียงราย")  # one of the suggestions
+    assert "ข้าม (ไม่แน่ใจ)" in labels(last(replies))
 
     replies = await chat.say("ซซซซซซ")
-    assert "ไม่พบ" in replies[0].text and "ds:none" in codes(last(replies))  # the district question again
+    assert "ไม่พบ" in replies[0].text and "ข้าม (ไม่แน่ใจ)" in labels(last(replies))  # the district question again
     assert await complaint_count(chat) == 0
 
 
@@ -191,7 +191,7 @@ async def test_a_location_outside_thailand_is_refused(chat: Chat, point: tuple[f
     await _at_place_question(chat)
     replies = await chat.share_location(*point)
     assert "นอกประเทศไทย" in replies[0].text
-    assert last(replies).ask is Ask.LOCATION and "pl:list" in codes(last(replies))
+    assert last(replies).ask is Ask.LOCATION and "เลือกจากรายการ" in labels(last(replies))
     _flow, step, draft = await _flow_state(chat)
     assert step == "place" and draft["province_id"] is None
 
@@ -199,7 +199,7 @@ async def test_a_location_outside_thailand_is_refused(chat: Chat, point: tuple[f
 async def _at_description(chat: Chat) -> None:
     await _at_place_question(chat)
     await chat.share_location(*CHIANG_RAI_CITY_HALL)
-    await chat.press("c:waste")
+    await chat.press("ขยะ")
 
 
 async def test_an_empty_or_too_long_description_is_refused(chat: Chat) -> None:
@@ -230,10 +230,10 @@ async def test_photos_are_kept_and_bad_ones_refused(chat: Chat) -> None:
     assert "1 จาก 3" in last(replies).text and labels(last(replies)) == ["เสร็จแล้ว"]
     second = await store_media(chat.services.db, PNG + b"2", "image/png")
     await chat.send_photo(second)
-    await chat.press("ph:done")
-    await chat.press("ct:chat")
-    await chat.press("sc:none")
-    await chat.press("cf:ok")
+    await chat.press("เสร็จแล้ว")
+    await chat.press("ทางแชตเท่านั้น")
+    await chat.press("ข้าม")  # no sector
+    await chat.press("ยืนยันและส่งเรื่อง")
     complaint = await _only_complaint(chat)
     async with chat.services.db.read() as session:
         photos = (await session.scalars(select(ComplaintPhoto.media_id).order_by(ComplaintPhoto.id))).all()
@@ -249,24 +249,24 @@ async def test_a_third_photo_moves_on_by_itself(chat: Chat) -> None:
     for n in range(3):
         replies = await chat.send_photo(await store_media(chat.services.db, PNG + bytes([n]), "image/png"))
     assert "ครบ 3 รูป" in replies[0].text
-    assert "ct:phone" in codes(last(replies))
+    assert "โทรศัพท์" in labels(last(replies))
 
 
 async def test_a_bad_phone_number_is_refused_and_a_good_one_normalised(chat: Chat) -> None:
     await _at_description(chat)
     await chat.say("ขยะล้นถังหน้าตลาดมาหนึ่งสัปดาห์")
-    await chat.press("ph:done")
-    await chat.press("ct:phone")
+    await chat.press("ข้าม")  # no photos
+    await chat.press("โทรศัพท์")
     for bad in ("12345", "081-234-567", "0123456789", "โทรมาได้เลย"):
         replies = await chat.say(bad)
         assert "หมายเลขโทรศัพท์ไม่ถูกต้อง" in replies[0].text, bad
     _flow, step, draft = await _flow_state(chat)
     assert step == "phone" and draft["phone"] is None
     replies = await chat.say("+66 81 234 5678")
-    assert "sc:none" in codes(last(replies))
-    replies = await chat.press("sc:none")
+    assert {"ภาคประชาชน", "ข้าม"} <= set(labels(last(replies)))  # the sector question
+    replies = await chat.press("ข้าม")
     assert last(replies).choices and "0812345678" in all_text(replies) + str(replies[0].card)
-    await chat.press("cf:ok")
+    await chat.press("ยืนยันและส่งเรื่อง")
     complaint = await _only_complaint(chat)
     assert complaint.contact_mode == "phone" and complaint.contact_phone == "0812345678"
 
@@ -274,17 +274,17 @@ async def test_a_bad_phone_number_is_refused_and_a_good_one_normalised(chat: Cha
 async def test_changing_the_description_from_the_summary(chat: Chat) -> None:
     await _at_description(chat)
     await chat.say("ขยะล้นถังหน้าตลาดมาหนึ่งสัปดาห์")
-    await chat.press("ph:done")
-    await chat.press("ct:chat")
-    replies = await chat.press("sc:none")
-    assert codes(last(replies)) == ["cf:ok", "cf:edit"]
-    await chat.press("cf:edit")
-    await chat.press("ed:description")
+    await chat.press("ข้าม")  # no photos
+    await chat.press("ทางแชตเท่านั้น")
+    replies = await chat.press("ข้าม")  # no sector
+    assert labels(last(replies)) == ["ยืนยันและส่งเรื่อง", "แก้ไขข้อมูล"]
+    await chat.press("แก้ไขข้อมูล")
+    await chat.press("รายละเอียด")
     replies = await chat.say("ขยะล้นถังหน้าตลาดสดเทศบาลมาสองสัปดาห์แล้ว")
-    assert codes(last(replies)) == ["cf:ok", "cf:edit"]  # straight back to the summary
+    assert labels(last(replies)) == ["ยืนยันและส่งเรื่อง", "แก้ไขข้อมูล"]  # straight back to the summary
     card = next(r.card for r in replies if r.card is not None)
     assert any("สองสัปดาห์" in f.value for f in card.fields)
-    await chat.press("cf:ok")
+    await chat.press("ยืนยันและส่งเรื่อง")
     assert (await _only_complaint(chat)).description.endswith("สองสัปดาห์แล้ว")
 
 
@@ -292,11 +292,11 @@ async def test_changing_the_description_from_the_summary(chat: Chat) -> None:
 async def test_cancel_at_any_step_leaves_no_complaint(chat: Chat, step: str) -> None:
     answers: list[tuple[str, Callable[[], Awaitable[list[Reply]]]]] = [
         ("place", lambda: chat.share_location(*CHIANG_RAI_CITY_HALL)),
-        ("subject", lambda: chat.press("c:roads")),
+        ("subject", lambda: chat.press("ถนน/ทางเท้า")),
         ("description", lambda: chat.say("ถนนหน้าศาลากลางเป็นหลุมลึก")),
-        ("photos", lambda: chat.press("ph:done")),
-        ("contact", lambda: chat.press("ct:chat")),
-        ("sector", lambda: chat.press("sc:none")),
+        ("photos", lambda: chat.press("ข้าม")),
+        ("contact", lambda: chat.press("ทางแชตเท่านั้น")),
+        ("sector", lambda: chat.press("ข้าม")),
     ]
     await _at_place_question(chat)
     for name, answer in answers:
@@ -304,7 +304,7 @@ async def test_cancel_at_any_step_leaves_no_complaint(chat: Chat, step: str) -> 
             break
         await answer()
     replies = await chat.say("ยกเลิก")
-    assert "m:complain" in codes(last(replies))
+    assert "แจ้งเรื่องร้องเรียน" in labels(last(replies))  # the main menu
     assert await complaint_count(chat) == 0
     flow, _step, _draft = await _flow_state(chat)
     assert flow is None
@@ -314,20 +314,20 @@ async def test_an_english_speaker_files_a_complaint(services: Services) -> None:
     chat = Chat(services, user="citizen-en", locale="en")
     replies = await chat.say("hello")
     assert "Before we start" in all_text(replies)
-    await chat.press("pdpa:no")
-    await chat.press("pdpa:no")
+    await chat.press("No, thanks")
+    await chat.press("No, thanks")
     replies = await chat.say("complain")
     assert "Where is the problem?" in last(replies).text
     replies = await chat.say("Khon Kaen")
     assert "Which district of Khon Kaen?" in last(replies).text
     replies = await chat.say("Mueang Khon Kaen")
     assert "อ.เมืองขอนแก่น จ.ขอนแก่น" in replies[0].text
-    await chat.press("c:air")
+    await chat.press("Smoke, dust and air pollution")
     await chat.say("Heavy smoke from burning fields every evening near the school.")
-    await chat.press("ph:done")
-    await chat.press("ct:chat")
-    await chat.press("sc:academia")
-    replies = await chat.press("cf:ok")
+    await chat.press("Skip")  # no photos
+    await chat.press("Chat only")
+    await chat.press("Academia")
+    replies = await chat.press("Confirm and send")
     assert replies[0].text.startswith("Your complaint has been received.")
     complaint = await _only_complaint(chat)
     assert complaint.ticket_no in replies[0].text

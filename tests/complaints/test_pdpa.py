@@ -7,10 +7,9 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.domain.consents import CONTACT_PHONE, PUBLISH_PHOTO, current_consents, withdraw_consent
-from handlers.complaints.pdpa import NO, YES
 from storage.models import Consent, Person
-from tests.complaints.support import all_text, last
-from tests.support.chat import Chat, codes
+from tests.complaints.support import NO, YES, all_text, last
+from tests.support.chat import Chat, labels
 
 
 async def _person(chat: Chat) -> Person:
@@ -31,17 +30,17 @@ async def test_a_new_person_reads_the_notice_and_answers_each_consent_separately
     notice = all_text(replies)
     assert "PDPA" in notice and "5 ปี" in notice  # what, why, how long, who sees it
     assert "ไม่มีการขายข้อมูล" in notice and "ระยะเวลาเก็บ" in notice and "ผู้ที่เห็นข้อมูล" in notice
-    assert codes(last(replies)) == [YES, NO]
+    assert labels(last(replies)) == [YES, NO]
     assert "โทรศัพท์" in last(replies).text
     assert (await _person(chat)).pdpa_notice_at is None
 
     replies = await chat.press(YES)
-    assert "รูปภาพ" in last(replies).text and codes(last(replies)) == [YES, NO]
+    assert "รูปภาพ" in last(replies).text and labels(last(replies)) == [YES, NO]
     assert await _consents(chat) == []  # nothing is recorded until every question is answered
 
     replies = await chat.press(NO)
     assert "ยินดีต้อนรับ" in all_text(replies)
-    assert "m:complain" in codes(last(replies))
+    assert "แจ้งเรื่องร้องเรียน" in labels(last(replies))  # the main menu
     person = await _person(chat)
     assert person.pdpa_notice_at is not None
     recorded = {c.purpose: c for c in await _consents(chat)}
@@ -59,7 +58,7 @@ async def test_an_answer_other_than_yes_or_no_repeats_the_question(chat: Chat) -
     await chat.say("สวัสดี")
     replies = await chat.say("อาจจะ")
     assert "กรุณาตอบ" in replies[0].text
-    assert codes(last(replies)) == [YES, NO] and "โทรศัพท์" in last(replies).text
+    assert labels(last(replies)) == [YES, NO] and "โทรศัพท์" in last(replies).text
     assert await _consents(chat) == []
 
 
@@ -73,7 +72,7 @@ async def test_asking_to_file_a_complaint_first_starts_it_right_after_the_notice
     assert "PDPA" in all_text(replies)
     await chat.press(NO)
     replies = await chat.press(NO)
-    assert "pl:list" in codes(last(replies))  # the complaint's first question
+    assert "เลือกจากรายการ" in labels(last(replies))  # the complaint's first question
 
 
 async def test_withdrawing_a_consent_adds_a_row_and_keeps_the_history(chat: Chat) -> None:

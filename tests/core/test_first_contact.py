@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.services import Services
-from handlers.complaints.pdpa import NO, YES
-from tests.support.chat import Chat, codes, texts
+from tests.complaints.support import NO, YES
+from tests.support.chat import Chat, labels, texts
 
 
 async def answer_notice(chat: Chat) -> list:  # type: ignore[type-arg]
@@ -14,20 +14,20 @@ async def answer_notice(chat: Chat) -> list:  # type: ignore[type-arg]
 
 async def test_a_menu_button_pressed_before_the_notice_is_done_after_it(services: Services) -> None:
     newcomer = Chat(services, user="rich-menu-tapper")
-    first = await newcomer.press("m:complain")  # e.g. LINE's rich menu, before ever writing
+    first = await newcomer.press_code("m:complain")  # LINE's rich menu, before ever writing: no message has it
     assert first[0].text.startswith("ก่อนเริ่มใช้งาน")
     after = await answer_notice(newcomer)
     assert after[0].text.startswith("ขอบคุณ")
     assert all(reply.choices == () for reply in after[:-1])  # only the complaint question offers buttons
-    assert "m:complain" not in codes(after[-1]) and after[-1].choices  # the complaint flow's first question
+    assert "แจ้งเรื่องร้องเรียน" not in labels(after[-1]) and after[-1].choices  # the complaint's first question
 
 
 async def test_a_button_pressed_during_the_notice_waits_for_it(services: Services) -> None:
     newcomer = Chat(services, user="impatient")
     await newcomer.say("สวัสดี")
-    waiting = await newcomer.press("m:follow")
+    waiting = await newcomer.press_code("m:follow")  # LINE's rich menu: the notice itself offers no such button
     assert waiting[0].text == "กรุณาตอบคำถามด้านบนก่อน แล้วระบบจะพาไปยังรายการที่ท่านเลือกต่อทันที"
-    assert YES in codes(waiting[-1])  # the notice's question again
+    assert YES in labels(waiting[-1])  # the notice's question again
     after = await answer_notice(newcomer)
     assert any("เรื่อง" in text for text in texts(after[2:]))  # the follow flow ran right after the notice
 
@@ -42,5 +42,7 @@ async def test_a_telegram_deep_link_code_survives_the_notice(services: Services)
 async def test_switching_language_during_the_notice_shows_it_again_in_that_language(services: Services) -> None:
     newcomer = Chat(services, user="visitor", locale="th")
     await newcomer.say("hello")
-    english = await newcomer.press("lang:en")
+    choose = await newcomer.say("ภาษา")
+    assert labels(choose[-1]) == ["ภาษาไทย", "English"]
+    english = await newcomer.press("English")
     assert english[0].text.startswith("Before we start")

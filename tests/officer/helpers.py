@@ -240,3 +240,7 @@ def joined(replies: list[Reply]) -> str:
 
 def codes_of(replies: list[Reply]) -> list[str]:
     return [choice.code for reply in replies for choice in reply.choices]
+
+
+def labels_of(replies: list[Reply]) -> list[str]:
+    return [choice.label for reply in replies for choice in reply.choices]

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.core.media import store_media
+from bot.core.types import Reply
 from bot.services import Services
 from storage.models import ComplaintEvent, ComplaintPhoto
 from tests.officer.helpers import (
@@ -16,12 +17,15 @@ from tests.officer.helpers import (
     complaint,
     district_id,
     joined,
+    labels_of,
     make_complaint,
     make_person,
     mark_notice_seen,
 )
 from tests.support.chat import Chat
 
+CASES = "เรื่องร้องเรียนที่ต้องดำเนินการ"  # the staff's main-menu button
+HEALTH_OFFICE = "สำนักงานสาธารณสุขจังหวัดเชียงราย"
 FORBIDDEN = "ขออภัย รายการนี้อยู่นอกบทบาทหรือพื้นที่ความรับผิดชอบของคุณ จึงไม่มีการเปลี่ยนแปลงใด ๆ"
 
 
@@ -38,6 +42,19 @@ async def routed_to_somsri(services: Services, *, citizen: str = "citizen-c", du
     )
 
 
+async def case_list(officer: Chat) -> Reply:
+    """The list of complaints to handle, opened from the menu."""
+    await officer.say("เมนู")
+    [listed] = [reply for reply in await officer.press(CASES) if reply.choices]
+    return listed
+
+
+async def open_case(officer: Chat, ticket: str) -> list[Reply]:
+    """From the menu to the ticket, through the list of complaints to handle."""
+    await case_list(officer)
+    return await officer.press(ticket)
+
+
 async def events(services: Services, ticket_no: str) -> list[tuple[str, str | None]]:
     ticket = await complaint(services.db, ticket_no)
     async with services.db.read() as session:
@@ -51,8 +68,9 @@ async def test_the_list_puts_overdue_tickets_first_with_buddhist_era_dates(servi
     later = await routed_to_somsri(services, due_on=date(2026, 12, 31))
     overdue = await routed_to_somsri(services, due_on=date.today() - timedelta(days=2))
     await make_complaint(services.db, citizen="citizen-d", agency=await agency_id(services.db, "public_health"))
-    replies = await somsri.press("m:cases")
-    assert codes_of(replies)[:2] == [f"case:{overdue}", f"case:{later}"]  # other agencies' tickets not listed
+    await somsri.say("เมนู")
+    replies = await somsri.press(CASES)
+    assert labels_of(replies)[:2] == [f"⚠️ {overdue}", later]  # other agencies' tickets not listed
     lines = replies[0].text.split("\n")
     assert lines[0] == "เรื่องร้องเรียนที่ยังไม่แล้วเสร็จ (เรื่องที่เกินกำหนดอยู่ก่อน):"
     assert lines[1].startswith(f"1. {overdue} (รับเรื่องแล้ว) กำหนดตอบ ") and lines[1].endswith("⚠️ เกินกำหนด")
@@ -63,16 +81,17 @@ async def test_lifecycle_accept_progress_resolve_close_with_the_citizen_told(ser
     ticket = await routed_to_somsri(services)
     citizen = Chat(services, user="citizen-c")
 
-    replies = await somsri.press(f"case:{ticket}")
+    listed = await case_list(somsri)
+    replies = await somsri.press(ticket)
     assert replies[0].card is not None and replies[0].card.title.endswith(ticket)
-    assert codes_of(replies) == ["x:accept", "x:in_progress", "x:forward", "x:duplicate", "x:reject"]
+    assert labels_of(replies) == ["รับเรื่อง", "กำลังดำเนินการ", "ส่งต่อหน่วยงานอื่น", "เรื่องซ้ำ", "ไม่รับเรื่อง"]
 
-    replies = await somsri.press("x:accept")
+    replies = await somsri.press("รับเรื่อง")
     assert replies[0].text == f"เรื่องเลขที่ {ticket} สถานะ: หน่วยงานรับเรื่องแล้ว แจ้งผู้ร้องเรียนแล้ว"
     assert citizen.new_replies()[0].text == f"ความคืบหน้าเรื่องเลขที่ {ticket}: หน่วยงานรับเรื่องแล้ว"
 
-    await somsri.press(f"case:{ticket}")
-    await somsri.press("x:in_progress")
+    await open_case(somsri, ticket)
+    await somsri.press("กำลังดำเนินการ")
     await somsri.say("ส่งทีมดับไฟเข้าพื้นที่แล้ว")
     after = await store_media(services.db, b"\xff\xd8 after", "image/jpeg")
     replies = await somsri.send_photo(after)
@@ -80,19 +99,19 @@ async def test_lifecycle_accept_progress_resolve_close_with_the_citizen_told(ser
     told = citizen.new_replies()[0].text
     assert told == f"ความคืบหน้าเรื่องเลขที่ {ticket}: กำลังดำเนินการ\nหมายเหตุ: ส่งทีมดับไฟเข้าพื้นที่แล้ว"
 
-    await somsri.press(f"case:{ticket}")
-    await somsri.press("x:resolved")
-    await somsri.press("skip")
-    await somsri.press("skip")
+    await open_case(somsri, ticket)
+    await somsri.press("ดำเนินการเสร็จสิ้น")
+    await somsri.press("ข้าม")  # no note
+    await somsri.press("ข้าม")  # no photo
     assert citizen.new_replies()[0].text == f"ความคืบหน้าเรื่องเลขที่ {ticket}: ดำเนินการเสร็จสิ้น"
 
-    replies = await somsri.press(f"case:{ticket}")
-    assert codes_of(replies) == ["x:closed", "x:in_progress"]
-    await somsri.press("x:closed")
+    replies = await somsri.press(ticket, on=listed)  # an older list: a resolved ticket has left the current one
+    assert labels_of(replies) == ["ปิดเรื่อง", "กำลังดำเนินการ"]
+    await somsri.press("ปิดเรื่อง")
     await somsri.say("ผู้ร้องยืนยันว่าควันหมดแล้ว")
     assert citizen.new_replies()[0].text.startswith(f"ความคืบหน้าเรื่องเลขที่ {ticket}: ปิดเรื่อง")
 
-    replies = await somsri.press(f"case:{ticket}")
+    replies = await somsri.press(ticket, on=listed)
     assert "เรื่องนี้สิ้นสุดแล้ว" in joined(replies) and "ประวัติการดำเนินการ:" in joined(replies)
     assert await events(services, ticket) == [
         ("accepted", None),
@@ -112,27 +131,28 @@ async def test_forwarding_tells_the_other_agency_and_hands_the_ticket_over(servi
     await make_person(services.db, "nurse", role="officer", province="เชียงราย", agency=health)
     nurse, citizen = Chat(services, user="nurse"), Chat(services, user="citizen-c")
 
-    await somsri.press(f"case:{ticket}")
-    replies = await somsri.press("x:forward")
-    assert replies[-1].text == "ส่งต่อไปยังหน่วยงานใด" and f"ag:{health}" in codes_of(replies)
-    await somsri.press(f"ag:{health}")
+    listed = await case_list(somsri)
+    await somsri.press(ticket)
+    replies = await somsri.press("ส่งต่อหน่วยงานอื่น")
+    assert replies[-1].text == "ส่งต่อไปยังหน่วยงานใด" and HEALTH_OFFICE in labels_of(replies)
+    await somsri.press(HEALTH_OFFICE)
 
     notice = nurse.new_replies()
     assert notice[0].text == f"มีการส่งต่อเรื่องเลขที่ {ticket} มายังหน่วยงานของคุณ กรุณาตรวจสอบ"
-    assert codes_of(notice) == [f"case:{ticket}"]
+    assert codes_of(notice) == [f"case:{ticket}"] and labels_of(notice) == [f"เปิดเรื่อง {ticket}"]
     assert citizen.new_replies()[0].text.startswith(f"ความคืบหน้าเรื่องเลขที่ {ticket}: ส่งต่อหน่วยงานอื่น")
     assert (await complaint(services.db, ticket)).agency_id == health
     # The ticket is the health office's now: Somsri can no longer open it; the nurse can.
-    assert (await somsri.press(f"case:{ticket}"))[0].text == FORBIDDEN
-    assert "x:accept" in codes_of(await nurse.press(f"case:{ticket}"))
+    assert (await somsri.press(ticket, on=listed))[0].text == FORBIDDEN  # her list from before the forwarding
+    assert "รับเรื่อง" in labels_of(await nurse.press(f"เปิดเรื่อง {ticket}"))
 
 
 async def test_mark_duplicate_needs_an_existing_ticket_of_the_province(services: Services, somsri: Chat) -> None:
     original = await routed_to_somsri(services, citizen="citizen-first")
     copy = await routed_to_somsri(services)
     elsewhere = await make_complaint(services.db, citizen="citizen-b", agency=None, province="บุรีรัมย์")
-    await somsri.press(f"case:{copy}")
-    await somsri.press("x:duplicate")
+    await open_case(somsri, copy)
+    await somsri.press("เรื่องซ้ำ")
     assert (await somsri.say("CRI-69-99999"))[0].text == "ไม่พบเรื่องอื่นเลขที่ CRI-69-99999 กรุณาตรวจสอบเลขที่อีกครั้ง"
     assert (await somsri.say(copy))[0].text.startswith("ไม่พบเรื่องอื่นเลขที่")  # not itself
     assert (await somsri.say(elsewhere))[0].text.startswith(f"เรื่องเลขที่ {elsewhere} อยู่ต่างจังหวัด")
@@ -146,8 +166,8 @@ async def test_mark_duplicate_needs_an_existing_ticket_of_the_province(services:
 
 async def test_reject_requires_a_reason(services: Services, somsri: Chat) -> None:
     ticket = await routed_to_somsri(services)
-    await somsri.press(f"case:{ticket}")
-    await somsri.press("x:reject")
+    await open_case(somsri, ticket)
+    await somsri.press("ไม่รับเรื่อง")
     photo = await store_media(services.db, b"\xff\xd8 x", "image/jpeg")
     assert (await somsri.send_photo(photo))[0].text == "การไม่รับเรื่องร้องเรียนต้องระบุเหตุผล กรุณาพิมพ์เหตุผล"
     assert (await complaint(services.db, ticket)).status == "received"
@@ -162,8 +182,9 @@ async def test_an_officer_of_another_province_can_neither_read_nor_change(servic
     ticket = await routed_to_somsri(services)
     await make_person(services.db, "buriram-officer", role="officer", province="บุรีรัมย์")
     other = Chat(services, user="buriram-officer")
-    assert (await other.press(f"case:{ticket}"))[0].text == FORBIDDEN
-    assert f"case:{ticket}" not in codes_of(await other.press("m:cases"))
+    assert (await other.press_code(f"case:{ticket}"))[0].text == FORBIDDEN  # forged: not in their list
+    await other.say("เมนู")
+    assert f"case:{ticket}" not in codes_of(await other.press(CASES))
     assert await events(services, ticket) == []
 
 
@@ -172,8 +193,9 @@ async def test_an_officer_of_another_agency_in_the_province_cannot_open_it(servi
     transport = await agency_id(services.db, "land_transport")
     await make_person(services.db, "driver", role="officer", province="เชียงราย", agency=transport)
     driver = Chat(services, user="driver")
-    assert (await driver.press(f"case:{ticket}"))[0].text == FORBIDDEN
-    assert joined(await driver.press("m:cases")) == "ไม่มีเรื่องร้องเรียนค้างดำเนินการ ขอบคุณครับ"
+    assert (await driver.press_code(f"case:{ticket}"))[0].text == FORBIDDEN  # forged: not in their list
+    await driver.say("เมนู")
+    assert joined(await driver.press(CASES)) == "ไม่มีเรื่องร้องเรียนค้างดำเนินการ ขอบคุณครับ"
 
 
 async def test_a_district_officer_handles_their_districts_tickets(services: Services) -> None:
@@ -183,16 +205,17 @@ async def test_a_district_officer_handles_their_districts_tickets(services: Serv
     theirs = await make_complaint(services.db, citizen="citizen-f", agency=None, district=mae_sai)
     await make_person(services.db, "kamnan", role="officer", province="เชียงราย", district=mueang)
     kamnan = Chat(services, user="kamnan")
-    assert codes_of(await kamnan.press("m:cases"))[:1] == [f"case:{ours}"]
-    assert (await kamnan.press(f"case:{theirs}"))[0].text == FORBIDDEN
+    await kamnan.say("เมนู")
+    assert labels_of(await kamnan.press(CASES))[:1] == [ours]
+    assert (await kamnan.press_code(f"case:{theirs}"))[0].text == FORBIDDEN  # forged: another district's
 
 
 async def test_a_citizen_cannot_open_cases(services: Services) -> None:
     ticket = await routed_to_somsri(services)
     citizen = Chat(services, user="citizen-c")
-    assert "m:cases" not in codes_of(await citizen.say("เมนู"))
-    assert (await citizen.press("m:cases"))[0].text == FORBIDDEN
-    assert (await citizen.press(f"case:{ticket}"))[0].text == FORBIDDEN
+    assert CASES not in labels_of(await citizen.say("เมนู"))
+    assert (await citizen.press_code("m:cases"))[0].text == FORBIDDEN  # forged: not in a citizen's menu
+    assert (await citizen.press_code(f"case:{ticket}"))[0].text == FORBIDDEN
     async with services.db.read() as session:
         assert await session.scalar(select(func.count()).select_from(ComplaintEvent)) == 0
 
@@ -202,5 +225,5 @@ async def test_the_secretariat_opens_tickets_of_their_province_only(services: Se
     theirs = await make_complaint(services.db, citizen="citizen-b", agency=None, province="บุรีรัมย์")
     await mark_notice_seen(services.db, "secretariat-1")
     wipa = Chat(services, user="secretariat-1")
-    assert "x:forward" in codes_of(await wipa.press(f"case:{ours}"))
-    assert (await wipa.press(f"case:{theirs}"))[0].text == FORBIDDEN
+    assert "ส่งต่อหน่วยงานอื่น" in labels_of(await open_case(wipa, ours))
+    assert (await wipa.press_code(f"case:{theirs}"))[0].text == FORBIDDEN  # forged: another province's

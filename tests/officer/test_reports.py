@@ -10,7 +10,17 @@ from sqlalchemy import func, select, update
 from bot.core.media import store_media
 from bot.services import Services
 from storage.models import ProgressReport, ProgressReportPhoto
-from tests.officer.helpers import add_kpi, codes_of, joined, kpi, kpi_named, make_person, mark_notice_seen, now
+from tests.officer.helpers import (
+    add_kpi,
+    codes_of,
+    joined,
+    kpi,
+    kpi_named,
+    labels_of,
+    make_person,
+    mark_notice_seen,
+    now,
+)
 from tests.support.chat import Chat
 
 PM25_DAYS = "จำนวนวันที่ค่าฝุ่นละออง PM2.5 เกินค่ามาตรฐาน"  # Chiang Rai: baseline 75, target 50, lower is better
@@ -19,6 +29,7 @@ FORBIDDEN = "ขออภัย รายการนี้อยู่นอก
 NUMBER_ONLY = "กรุณาพิมพ์เป็นตัวเลขเท่านั้น เช่น 1,250 หรือ 37.5"
 NOT_NEGATIVE = "ค่าต้องไม่ติดลบ กรุณาพิมพ์ตัวเลขตั้งแต่ 0 ขึ้นไป"
 PERCENT_RANGE = "กรุณาพิมพ์ร้อยละตั้งแต่ 0 ถึง 100 เช่น 45 หรือ 72.5"
+REPORT, MY_KPIS = "รายงานความก้าวหน้า", "ตัวชี้วัดของประเด็นฯ"  # the staff's main-menu buttons
 TOO_LATE = "แก้ไขรายงานได้เฉพาะผู้รายงานเอง ภายใน 1 วันหลังรายงาน กรุณาส่งรายงานฉบับใหม่แทน"
 
 
@@ -34,26 +45,27 @@ async def reports(services: Services) -> list[ProgressReport]:
         return list(await session.scalars(select(ProgressReport).order_by(ProgressReport.id)))
 
 
-async def open_kpi(officer: Chat, kpi_id: int) -> None:
+async def open_kpi(officer: Chat, name: str) -> None:
     """From the menu to the KPI's value prompt."""
-    replies = await officer.press("m:report")
+    await officer.say("เมนู")
+    replies = await officer.press(REPORT)
     assert replies[-1].text == "รายงานตัวชี้วัดใด"
-    assert f"k:{kpi_id}" in codes_of(replies)
-    replies = await officer.press(f"k:{kpi_id}")
+    assert name in labels_of(replies)
+    replies = await officer.press(name)
     assert replies[0].card is not None
 
 
 async def finish_report(officer: Chat, *, note: str | None = None) -> list:
-    replies = await officer.say(note) if note else await officer.press("skip")
+    replies = await officer.say(note) if note else await officer.press("ข้าม")
     assert "ส่งรูปการดำเนินงาน" in replies[-1].text
-    replies = await officer.press("skip")
+    replies = await officer.press("ข้าม")
     assert replies[-1].text.startswith("กรุณาตรวจสอบรายงานของคุณ:")
-    return await officer.press("ok")
+    return await officer.press("ยืนยันและส่งรายงาน")
 
 
 async def test_number_report_with_bad_values_then_thai_digits_and_a_photo(services: Services, somsri: Chat) -> None:
     pm = await kpi_named(services.db, PM25_DAYS)
-    await open_kpi(somsri, pm.id)
+    await open_kpi(somsri, PM25_DAYS)
     assert (await somsri.say("-3"))[0].text == NOT_NEGATIVE
     assert (await somsri.say("ห้าสิบวัน"))[0].text == NUMBER_ONLY
     assert await reports(services) == []
@@ -64,10 +76,10 @@ async def test_number_report_with_bad_values_then_thai_digits_and_a_photo(servic
     photo = await store_media(services.db, b"\x89PNG fake", "image/png")
     replies = await somsri.send_photo(photo)
     assert replies[-1].text.startswith("ได้รับรูปที่ 1 แล้ว")
-    replies = await somsri.press("done")
+    replies = await somsri.press("เสร็จแล้ว")
     summary = replies[-1].text
     assert "ค่าที่รายงาน: 60 วัน" in summary and "รูปภาพ: 1 รูป" in summary
-    replies = await somsri.press("ok")
+    replies = await somsri.press("ยืนยันและส่งรายงาน")
     assert replies[0].text == SAVED
     assert replies[1].card is not None and replies[1].card.progress_percent == pytest.approx(60.0)
 
@@ -86,7 +98,7 @@ async def test_number_report_with_bad_values_then_thai_digits_and_a_photo(servic
 
 async def test_number_with_thousands_separators(services: Services, somsri: Chat) -> None:
     area = await kpi_named(services.db, "พื้นที่เผาไหม้สะสม")  # 600,000 rai to 400,000
-    await open_kpi(somsri, area.id)
+    await open_kpi(somsri, "พื้นที่เผาไหม้สะสม")
     await somsri.say("450,000")
     assert (await finish_report(somsri))[0].text == SAVED
     updated = await kpi(services.db, area.id)
@@ -95,7 +107,7 @@ async def test_number_with_thousands_separators(services: Services, somsri: Chat
 
 async def test_percent_report_refuses_over_100_and_words(services: Services, somsri: Chat) -> None:
     kpi_id = await add_kpi(services.db, unit="percent", name="ร้อยละหมู่บ้านปลอดการเผา", baseline=20, target=80)
-    await open_kpi(somsri, kpi_id)
+    await open_kpi(somsri, "ร้อยละหมู่บ้านปลอดการเผา")
     assert (await somsri.say("101"))[0].text == PERCENT_RANGE
     assert (await somsri.say("ครึ่งหนึ่ง"))[0].text == PERCENT_RANGE
     await somsri.say("50%")
@@ -106,16 +118,16 @@ async def test_percent_report_refuses_over_100_and_words(services: Services, som
 
 async def test_yes_no_report_takes_the_buttons_or_their_words(services: Services, somsri: Chat) -> None:
     kpi_id = await add_kpi(services.db, unit="yesno", name="ประกาศเขตควบคุมการเผาแล้ว")
-    await open_kpi(somsri, kpi_id)
+    await open_kpi(somsri, "ประกาศเขตควบคุมการเผาแล้ว")
     replies = await somsri.say("55")
     assert replies[0].text == "กรุณาตอบด้วยปุ่ม ใช่ หรือ ไม่ใช่"
-    assert codes_of(replies) == ["v:yes", "v:no"]
+    assert labels_of(replies) == ["ใช่", "ไม่ใช่"]
     await somsri.say("ใช่")
     assert (await finish_report(somsri))[0].text == SAVED
     updated = await kpi(services.db, kpi_id)
     assert (updated.latest_value, updated.latest_percent) == (1.0, 100.0)
-    await open_kpi(somsri, kpi_id)
-    await somsri.press("v:no")
+    await open_kpi(somsri, "ประกาศเขตควบคุมการเผาแล้ว")
+    await somsri.press("ไม่ใช่")
     await finish_report(somsri)
     updated = await kpi(services.db, kpi_id)
     assert (updated.latest_value, updated.latest_percent) == (0.0, 0.0)
@@ -123,7 +135,7 @@ async def test_yes_no_report_takes_the_buttons_or_their_words(services: Services
 
 async def test_milestone_report_needs_a_description(services: Services, somsri: Chat) -> None:
     kpi_id = await add_kpi(services.db, unit="milestone", name="ศูนย์บัญชาการไฟป่าเปิดทำการ")
-    await open_kpi(somsri, kpi_id)
+    await open_kpi(somsri, "ศูนย์บัญชาการไฟป่าเปิดทำการ")
     assert (await somsri.say("   "))[0].text == 'กรุณาระบุขั้นตอนที่ดำเนินการถึงแล้ว เช่น "ขั้นที่ 2 จาก 4"'
     await somsri.say("ขั้นที่ 2 จาก 4 ติดตั้งอุปกรณ์แล้ว")
     assert (await finish_report(somsri))[0].text == SAVED
@@ -134,13 +146,13 @@ async def test_milestone_report_needs_a_description(services: Services, somsri: 
 
 async def test_author_corrects_a_report_within_a_day(services: Services, somsri: Chat) -> None:
     pm = await kpi_named(services.db, PM25_DAYS)
-    await open_kpi(somsri, pm.id)
+    await open_kpi(somsri, PM25_DAYS)
     await somsri.say("70")
     replies = await finish_report(somsri)
     [first] = await reports(services)
-    assert f"report:c{first.id}" in codes_of(replies)
+    assert f"report:c{first.id}" in codes_of(replies)  # this very report
 
-    replies = await somsri.press(f"report:c{first.id}")
+    replies = await somsri.press("แก้ไขรายงานนี้")
     assert replies[0].text.startswith("แก้ไขรายงานของคุณเมื่อ ") and "70 วัน" in replies[0].text
     await somsri.say("55")
     replies = await finish_report(somsri)
@@ -155,18 +167,19 @@ async def test_author_corrects_a_report_within_a_day(services: Services, somsri:
 
 async def test_correction_refused_after_a_day_and_by_someone_else(services: Services, somsri: Chat) -> None:
     pm = await kpi_named(services.db, PM25_DAYS)
-    await open_kpi(somsri, pm.id)
+    await open_kpi(somsri, PM25_DAYS)
     await somsri.say("70")
     await finish_report(somsri)
     [report] = await reports(services)
 
     colleague_id = await make_person(services.db, "colleague", role="officer", province="เชียงราย")
     colleague = Chat(services, user="colleague")
-    assert colleague_id and (await colleague.press(f"report:c{report.id}"))[0].text == FORBIDDEN
+    forged = await colleague.press_code(f"report:c{report.id}")  # only the author is offered this button
+    assert colleague_id and forged[0].text == FORBIDDEN
 
     async with services.db.write() as session:
         await session.execute(update(ProgressReport).values(created_at=now() - timedelta(hours=25)))
-    assert (await somsri.press(f"report:c{report.id}"))[0].text == TOO_LATE
+    assert (await somsri.press("แก้ไขรายงานนี้"))[0].text == TOO_LATE  # the saved report's button, a day later
     [unchanged] = await reports(services)
     assert not unchanged.superseded and (await kpi(services.db, pm.id)).latest_value == 70.0
 
@@ -175,9 +188,9 @@ async def test_a_citizen_cannot_post_progress(services: Services) -> None:
     pm = await kpi_named(services.db, PM25_DAYS)
     await make_person(services.db, "citizen-a")
     citizen = Chat(services, user="citizen-a")
-    assert "m:report" not in codes_of(await citizen.say("เมนู"))
-    for code in ("m:report", f"report:k{pm.id}", "m:mykpis"):
-        assert (await citizen.press(code))[0].text == FORBIDDEN
+    assert REPORT not in labels_of(await citizen.say("เมนู"))
+    for code in ("m:report", f"report:k{pm.id}", "m:mykpis"):  # forged: a citizen is offered none of these
+        assert (await citizen.press_code(code))[0].text == FORBIDDEN
     assert await reports(services) == []
 
 
@@ -185,10 +198,12 @@ async def test_an_officer_of_another_province_cannot_report_or_see_the_kpi(servi
     pm = await kpi_named(services.db, PM25_DAYS)
     await make_person(services.db, "buriram-officer", role="officer", province="บุรีรัมย์")
     other = Chat(services, user="buriram-officer")
-    assert (await other.press(f"report:k{pm.id}"))[0].text == FORBIDDEN
-    replies = await other.press("m:report")
-    assert f"k:{pm.id}" not in codes_of(replies)  # only Buriram's KPIs are offered
-    cards = [r.card.title for r in await other.press("m:mykpis") if r.card is not None]
+    assert (await other.press_code(f"report:k{pm.id}"))[0].text == FORBIDDEN  # forged: another province's KPI
+    await other.say("เมนู")
+    replies = await other.press(REPORT)
+    assert f"k:{pm.id}" not in codes_of(replies) and PM25_DAYS not in labels_of(replies)  # only Buriram's KPIs
+    await other.say("เมนู")
+    cards = [r.card.title for r in await other.press(MY_KPIS) if r.card is not None]
     assert cards and PM25_DAYS not in cards
     async with services.db.read() as session:
         assert await session.scalar(select(func.count()).select_from(ProgressReport)) == 0
@@ -196,17 +211,18 @@ async def test_an_officer_of_another_province_cannot_report_or_see_the_kpi(servi
 
 
 async def test_my_kpis_shows_cards_and_what_is_due(services: Services, somsri: Chat) -> None:
-    pm = await kpi_named(services.db, PM25_DAYS)  # monthly, by the 5th
-    replies = await somsri.press("m:mykpis")
+    await kpi_named(services.db, PM25_DAYS)  # monthly, by the 5th
+    await somsri.say("เมนู")
+    replies = await somsri.press(MY_KPIS)
     titles = [r.card.title for r in replies if r.card is not None]
     assert PM25_DAYS in titles and len(titles) == 3
     assert replies[-1].text.startswith("รายงานที่ครบกำหนดส่ง:") and PM25_DAYS in replies[-1].text
-    assert f"report:k{pm.id}" in codes_of(replies)
+    assert PM25_DAYS in labels_of(replies)  # due: a button reports on it
     # Once reported this month, it is no longer due, and the latest report can be corrected from here.
-    await somsri.press(f"report:k{pm.id}")
+    await somsri.press(PM25_DAYS)
     await somsri.say("58")
     await finish_report(somsri)
-    replies = await somsri.press("m:mykpis")
+    replies = await somsri.press(MY_KPIS)  # from the menu offered with the saved report
     assert PM25_DAYS not in replies[-1].text
-    assert any(code.startswith("report:c") for code in codes_of(replies))
+    assert "แก้ไขรายงานล่าสุด" in labels_of(replies)
     assert "58 วัน" in joined(replies)

@@ -12,9 +12,9 @@ from bot.services import Services
 from storage.models import FailedAttempt, Invite, Person
 from tests.officer.helpers import (
     agency_id,
-    codes_of,
     invite_row,
     joined,
+    labels_of,
     make_person,
     mark_notice_seen,
     now,
@@ -27,6 +27,8 @@ WELCOME = "ยินดีต้อนรับครับ คุณลงท�
 NOT_VALID = "รหัสเชิญไม่ถูกต้อง กรุณาตรวจสอบแล้วลองอีกครั้ง"
 USED = "รหัสเชิญนี้ถูกใช้ไปแล้ว กรุณาขอรหัสใหม่จากฝ่ายเลขานุการ"
 EXPIRED = "รหัสเชิญนี้หมดอายุแล้ว กรุณาขอรหัสใหม่จากฝ่ายเลขานุการ"
+REPORT, CASES, MY_KPIS = "รายงานความก้าวหน้า", "เรื่องร้องเรียนที่ต้องดำเนินการ", "ตัวชี้วัดของประเด็นฯ"
+INVITE = "เชิญเจ้าหน้าที่"  # the staff's main-menu buttons; inviting is the secretariat's
 FORBIDDEN = "ขออภัย รายการนี้อยู่นอกบทบาทหรือพื้นที่ความรับผิดชอบของคุณ จึงไม่มีการเปลี่ยนแปลงใด ๆ"
 
 
@@ -55,8 +57,8 @@ async def test_officer_joins_with_a_good_code_typed_in_lower_case(services: Serv
     replies = await somsak.say(f"ลงทะเบียน {code.lower()}")
     assert replies[0].text.startswith(WELCOME)
     assert "สำนักงานทรัพยากรธรรมชาติและสิ่งแวดล้อมจังหวัดเชียงราย" in replies[0].text
-    menu = codes_of(replies)
-    assert {"m:report", "m:cases", "m:mykpis"} <= set(menu) and "m:invite" not in menu
+    menu = labels_of(replies)
+    assert {REPORT, CASES, MY_KPIS} <= set(menu) and INVITE not in menu
     officer = await person(services.db, "somsak")
     assert officer.role == "officer"
     assert officer.province_id == await province_id(services.db)
@@ -152,15 +154,15 @@ async def test_two_people_racing_for_one_code_only_one_joins(services_any: Servi
 async def test_secretariat_invites_an_officer_from_chat(services: Services) -> None:
     await mark_notice_seen(services.db, "secretariat-1")
     wipa = Chat(services, user="secretariat-1")
-    menu = codes_of(await wipa.say("เมนู"))
-    assert "m:invite" in menu
-    assert (await wipa.press("m:invite"))[-1].text == "ต้องการเชิญใคร"
-    assert "พิมพ์ชื่ออำเภอ" in (await wipa.press("r:officer"))[-1].text
+    menu = labels_of(await wipa.say("เมนู"))
+    assert INVITE in menu
+    assert (await wipa.press(INVITE))[-1].text == "ต้องการเชิญใคร"
+    assert "พิมพ์ชื่ออำเภอ" in (await wipa.press("เจ้าหน้าที่"))[-1].text
     replies = await wipa.say("อำเภอเมืองเชียงราย")
     health = await agency_id(services.db, "public_health")
-    assert f"ag:{health}" in codes_of(replies)
-    assert (await wipa.press(f"ag:{health}"))[-1].text == "ต้องการให้รหัสนี้ใช้ได้นานเท่าใด"
-    replies = await wipa.press("e:7")
+    assert "สำนักงานสาธารณสุขจังหวัดเชียงราย" in labels_of(replies)
+    assert (await wipa.press("สำนักงานสาธารณสุขจังหวัดเชียงราย"))[-1].text == "ต้องการให้รหัสนี้ใช้ได้นานเท่าใด"
+    replies = await wipa.press("7 วัน")
     text = replies[0].text
     assert text.startswith("รหัสเชิญ: ")
     code = text.split("\n")[0].removeprefix("รหัสเชิญ: ")
@@ -175,10 +177,10 @@ async def test_secretariat_invites_an_officer_from_chat(services: Services) -> N
 async def test_an_officer_cannot_use_the_invite_flow(services: Services) -> None:
     await mark_notice_seen(services.db, "officer-1")
     somsri = Chat(services, user="officer-1")
-    assert "m:invite" not in codes_of(await somsri.say("เมนู"))
-    assert (await somsri.press("m:invite"))[0].text == FORBIDDEN
+    assert INVITE not in labels_of(await somsri.say("เมนู"))
+    assert (await somsri.press_code("m:invite"))[0].text == FORBIDDEN  # forged: not in an officer's menu
     citizen = await newcomer(services, "citizen-x")
-    assert (await citizen.press("m:invite"))[0].text == FORBIDDEN
+    assert (await citizen.press_code("m:invite"))[0].text == FORBIDDEN
     async with services.db.read() as session:
         assert await session.scalar(select(func.count()).select_from(Invite)) == 0
     assert "รหัสเชิญ" not in joined(somsri.new_replies())
@@ -187,15 +189,16 @@ async def test_an_officer_cannot_use_the_invite_flow(services: Services) -> None
 async def test_national_secretariat_invites_a_provincial_secretariat(services: Services) -> None:
     await make_person(services.db, "opdc", role="secretariat")  # national: no province
     opdc = Chat(services, user="opdc")
-    await opdc.press("m:invite")
-    assert (await opdc.press("r:secretariat"))[-1].text == "จังหวัดใด พิมพ์ชื่อจังหวัด เช่น เชียงราย"
+    await opdc.say("เมนู")
+    await opdc.press(INVITE)
+    assert (await opdc.press("ฝ่ายเลขานุการ"))[-1].text == "จังหวัดใด พิมพ์ชื่อจังหวัด เช่น เชียงราย"
     assert (await opdc.say("แอตแลนติส"))[0].text.startswith("ไม่พบจังหวัดนี้")
     assert (await opdc.say("จังหวัดบุรีรัมย์"))[-1].text == "ต้องการให้รหัสนี้ใช้ได้นานเท่าใด"
-    text = (await opdc.press("e:1"))[0].text
+    text = (await opdc.press("1 วัน"))[0].text
     code = text.split("\n")[0].removeprefix("รหัสเชิญ: ")
     assert "จังหวัด: บุรีรัมย์" in text
     replies = await (await newcomer(services, "buriram-staff")).say(f"ลงทะเบียน {code}")
     assert replies[0].text.startswith("ยินดีต้อนรับครับ คุณลงทะเบียนเป็นฝ่ายเลขานุการของ บุรีรัมย์")
-    assert "m:invite" in codes_of(replies)
+    assert INVITE in labels_of(replies)
     staff = await person(services.db, "buriram-staff")
     assert staff.role == "secretariat" and staff.province_id == await province_id(services.db, "บุรีรัมย์")
