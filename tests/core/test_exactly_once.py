@@ -262,7 +262,7 @@ async def test_a_busy_database_after_sending_does_not_send_twice(
         return real_write()
 
     monkeypatch.setattr(services.db, "write", flaky_write)
-    monkeypatch.setattr("bot.core.outbox.asyncio.sleep", _no_wait)
+    monkeypatch.setattr("bot.core.outbox.records.asyncio.sleep", _no_wait)
     recorder = RecordingChannel()
     sender = OutboxSender(services.db, {"simulator": recorder})
     await sender.run_once()

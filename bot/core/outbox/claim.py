@@ -1,0 +1,106 @@
+"""Claiming due rows: found by a read, which takes no lock, then leased by id in a short write that checks each row
+is still free. A lease lets a crashed sender's rows be taken again when it ends; a chat's rows keep their order."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import ColumnElement, Select, and_, exists, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from storage.models import OutboxMessage, OutboxStatus, Person
+
+LEASE = timedelta(seconds=60)
+LEASE_KEPT_FOR_SENDING = 0.5  # share of the lease that must be left when a send starts
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Claim:
+    """What one claim took: rows leased to this sender, their people's languages, and rows skipped (the person
+    blocked the bot)."""
+
+    rows: list[OutboxMessage]
+    locales: dict[int, str]
+    skipped: int = 0
+
+
+def by_chat(rows: Sequence[OutboxMessage]) -> list[list[OutboxMessage]]:
+    """Rows grouped per chat, each group in queue order."""
+    chats: dict[tuple[str, str], list[OutboxMessage]] = {}
+    for row in rows:
+        chats.setdefault((row.channel, row.recipient), []).append(row)
+    return list(chats.values())
+
+
+def lease_allows_sending(row: OutboxMessage) -> bool:
+    """A claimed row starts on its way only with a good part of its lease left: the send must end, and its
+    outcome be recorded, before another sender may take the row back."""
+    return row.claimed_until is None or _now() < row.claimed_until - LEASE * LEASE_KEPT_FOR_SENDING
+
+
+def _free(now: datetime) -> ColumnElement[bool]:
+    """A row no sender holds: waiting to be sent, or leased by a sender whose lease ran out (it died mid-send)."""
+    return or_(
+        OutboxMessage.status == OutboxStatus.PENDING,
+        and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_until < now),
+    )
+
+
+def due_rows(now: datetime, limit: int) -> Select[int, int | None, bool | None, str | None, datetime | None]:
+    """The first unfinished row of each chat, if it is due, with what the sender needs to know of its person;
+    conversation first, broadcasts after.
+
+    A chat's messages never overtake each other, with two exceptions that keep a chat from waiting on what is not
+    part of its conversation: a row queued for later (never tried, not yet due), and a broadcast. A Telegram
+    broadcast to 10,000 people takes five and a half minutes at 30 messages a second; the replies to someone
+    talking to the bot meanwhile go first, rather than behind it."""
+    earlier = aliased(OutboxMessage)
+    blocked = exists().where(
+        and_(
+            earlier.channel == OutboxMessage.channel,
+            earlier.recipient == OutboxMessage.recipient,
+            earlier.id < OutboxMessage.id,
+            earlier.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING)),
+            ~and_(earlier.status == OutboxStatus.PENDING, earlier.attempts == 0, earlier.next_attempt_at > now),
+            or_(earlier.broadcast_id.is_(None), OutboxMessage.broadcast_id.is_not(None)),
+        )
+    )
+    due = or_(
+        and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now),
+        and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_until < now),
+    )
+    return (
+        select(OutboxMessage.id, Person.id, Person.is_reachable, Person.locale, Person.deleted_at)
+        .outerjoin(Person, Person.id == OutboxMessage.person_id)
+        .where(due, ~blocked)
+        .order_by(OutboxMessage.broadcast_id.is_not(None), OutboxMessage.id)
+        .limit(limit)
+    )
+
+
+def sending_order(row: OutboxMessage) -> tuple[bool, int]:
+    """Conversation before broadcasts, then queue order (as `due_rows` chooses them)."""
+    return row.broadcast_id is not None, row.id
+
+
+async def set_free_rows(
+    session: AsyncSession, ids: list[int], now: datetime, **values: object
+) -> Sequence[OutboxMessage]:
+    """Change those of the rows that no sender holds (another may have claimed some since they were read)."""
+    if not ids:
+        return []
+    changed = await session.scalars(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids), _free(now))
+        .values(**values)
+        .returning(OutboxMessage)
+        .execution_options(synchronize_session=False)
+    )
+    return changed.all()
