@@ -1,55 +1,66 @@
-"""The flow engine: one inbound event, one transaction.
+"""The flow engine: it applies stored events to conversations, a batch at a time.
 
-For each event it loads the person and their conversation row, runs the step, and saves the new state, the
-domain writes and the outgoing messages (outbox rows) together. Messages of one chat run one at a time in this
-process (a lock per chat), and the conversation's `version` makes a second worker's stale step fail and retry,
-so two workers never both apply a step.
+A batch holds the oldest pending event of each of many chats. In one write transaction it claims them in the
+inbox, loads their people and conversations in bulk, runs each step, and writes the new states, the domain writes
+and the outgoing messages (outbox rows, in one statement) together. A chat's events therefore go one at a time and
+in order, and each is applied exactly once: the claim is an `UPDATE … WHERE status = 'pending' RETURNING`, which
+on PostgreSQL also skips rows another worker has locked. A step that raises rolls the batch back; the batch runs
+again without it, and that event is reported as failed for the inbox worker to record.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import weakref
-from dataclasses import dataclass, replace
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import outbox
 from bot.core.flow import Ctx, Flow, Outcome
-from bot.core.i18n import _, normalise_locale, use_locale
+from bot.core.i18n import _, use_locale
 from bot.core.media import MediaLinks
-from bot.core.notify import queue_notifications
+from bot.core.notify import notification_rows
 from bot.core.registry import Gate, Registry
+from bot.core.turns import Turn, chat_of, load_for_turns
 from bot.core.types import Choice, Inbound, InboundKind, Reply, replies_from_json, replies_to_json
 from bot.settings import Settings
 from storage.db import Database
-from storage.models import Conversation, InboxEvent, InboxStatus, Person
+from storage.models import InboxEvent, InboxStatus, Person
 
 log = logging.getLogger(__name__)
 
 LINE_REPLY_TOKEN_LIFETIME = timedelta(seconds=50)  # LINE allows about a minute; keep a margin for sending
 MAX_HANDOVERS = 3  # a flow may start another, which may start another: no more, to rule out loops
-STALE_RETRIES = 5
 
 
-class StaleConversation(Exception):
-    """Another worker saved this conversation first: roll back and run the step again on fresh state."""
+@dataclass(frozen=True)
+class Pending:
+    """A stored event waiting to be applied."""
+
+    inbox_id: int
+    inbound: Inbound
 
 
 @dataclass
-class Turn:
-    """The state of one conversation while a step runs."""
+class Applied:
+    """What a batch did: the events applied, and those whose step raised (nothing of theirs was kept)."""
 
-    flow: str | None
-    step: str | None
-    flow_data: dict[str, Any]
-    offered: dict[str, str]  # choice code -> label of the buttons last shown
-    last: list[dict[str, Any]]  # the replies last sent, shown again when an old button is pressed
-    deferred: dict[str, Any] | None = None  # a request made before the first-contact notice was answered
+    applied: list[int] = field(default_factory=list)
+    failed: list[tuple[Pending, Exception]] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+class StepFailed(Exception):
+    """A step raised: the batch is rolled back and run again without this event."""
+
+    def __init__(self, event: Pending, error: Exception) -> None:
+        super().__init__(f"inbox {event.inbox_id}: {type(error).__name__}: {error}")
+        self.event, self.error = event, error
 
 
 def _now() -> datetime:
@@ -70,59 +81,73 @@ class Engine:
         self.registry = registry
         self.links = links
         self.on_outbox = on_outbox
-        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
-    def _lock(self, key: str) -> asyncio.Lock:
-        lock = self._locks.get(key)
-        if lock is None:
-            lock = asyncio.Lock()
-            self._locks[key] = lock
-        return lock
+    async def apply(self, events: Sequence[Pending]) -> Applied:
+        """Apply a batch of events of distinct chats, each exactly once, in one transaction."""
+        result, remaining = Applied(), list(events)
+        started = time.perf_counter()
+        while remaining:
+            try:
+                async with self.db.write() as session:
+                    result.applied = await self._apply_batch(session, remaining)
+                break
+            except StepFailed as failure:
+                result.failed.append((failure.event, failure.error))
+                remaining = [event for event in remaining if event is not failure.event]
+        result.seconds = time.perf_counter() - started
+        if result.applied and self.on_outbox is not None:
+            self.on_outbox.set()
+        return result
 
     async def process_inbox_row(self, inbox_id: int, inbound: Inbound) -> bool:
-        """Apply one stored event exactly once. Returns False if another worker already applied it."""
-        async with self._lock(f"{inbound.channel}:{inbound.user}"):
-            for _attempt in range(STALE_RETRIES):
-                try:
-                    async with self.db.write() as session:
-                        claimed = await session.execute(
-                            update(InboxEvent)
-                            .where(InboxEvent.id == inbox_id, InboxEvent.status == InboxStatus.PENDING)
-                            .values(status=InboxStatus.DONE, processed_at=_now(), attempts=InboxEvent.attempts + 1)
-                        )
-                        if claimed.rowcount == 0:  # type: ignore[attr-defined]
-                            return False
-                        await self._apply(session, inbound, key=f"in:{inbox_id}")
-                    if self.on_outbox is not None:
-                        self.on_outbox.set()
-                    return True
-                except StaleConversation:
-                    log.info("conversation %s:%s changed under us; running the step again", *_who(inbound))
-            raise RuntimeError(f"conversation {inbound.channel}:{inbound.user} kept changing; gave up")
+        """Apply one stored event exactly once. Returns False if it was applied already (by another worker)."""
+        result = await self.apply([Pending(inbox_id, inbound)])
+        if result.failed:
+            raise result.failed[0][1]
+        return bool(result.applied)
 
-    async def _apply(self, session: AsyncSession, inbound: Inbound, *, key: str) -> None:
+    async def _apply_batch(self, session: AsyncSession, events: list[Pending]) -> list[int]:
         now = _now()
-        person = await _load_person(session, inbound, now, self.settings.default_locale)
-        conv = await _load_conversation(session, inbound)
-        turn = Turn(
-            flow=conv.flow,
-            step=conv.step,
-            flow_data=dict((conv.data or {}).get("flow", {})),
-            offered=dict((conv.data or {}).get("offered", {})),
-            last=list((conv.data or {}).get("last", [])),
-            deferred=(conv.data or {}).get("deferred"),
+        claimed = await _claim(session, [event.inbox_id for event in events], now)
+        mine = [event for event in events if event.inbox_id in claimed]
+        if not mine:
+            return []
+        loaded = await load_for_turns(
+            session,
+            [event.inbound for event in mine],
+            now=now,
+            default_locale=self.settings.default_locale,
+            lock=not self.db.is_sqlite,
         )
+        rows: list[dict[str, object]] = []
+        for event in mine:
+            chat = chat_of(event.inbound)
+            person, conversation = loaded.people[chat], loaded.conversations[chat]
+            turn = Turn.of(conversation)
+            try:
+                rows += await self._turn(session, person, event, turn, now)
+            except Exception as error:
+                raise StepFailed(event, error) from error
+            turn.save(conversation, now)
+        await outbox.insert_rows(session, rows)
+        return [event.inbox_id for event in mine]
+
+    async def _turn(
+        self, session: AsyncSession, person: Person, event: Pending, turn: Turn, now: datetime
+    ) -> list[dict[str, object]]:
+        """Run one step; returns the outbox rows it queues (replies, notifications, a new persistent menu)."""
+        inbound, key = event.inbound, f"in:{event.inbox_id}"
         role_before = person.role
         with use_locale(person.locale):
             ctx = self._ctx(session, person, inbound, turn, now)
             replies = await self._dispatch(ctx, turn)
-            await self._queue(session, person, inbound, replies, ctx, key, now)
+            rows = [*_reply_rows(person, inbound, replies, key, now), *notification_rows(ctx.notifications)]
         if person.role != role_before:
-            await _queue_menu_change(session, person, key)
+            rows.append(_menu_change_row(person, key))
         if replies:
             turn.offered = {c.code: c.label for c in replies[-1].choices}
             turn.last = replies_to_json(replies[-1:])
-        await _save_conversation(session, conv, turn)
+        return rows
 
     def _ctx(self, session: AsyncSession, person: Person, inbound: Inbound, turn: Turn, now: datetime) -> Ctx:
         return Ctx(
@@ -270,46 +295,56 @@ class Engine:
             turn.step = outcome.step
         return replies
 
-    async def _queue(
-        self,
-        session: AsyncSession,
-        person: Person,
-        inbound: Inbound,
-        replies: list[Reply],
-        ctx: Ctx,
-        key: str,
-        now: datetime,
-    ) -> None:
-        if replies:
-            token, expires = _reply_token(inbound, now)
-            await outbox.enqueue(
-                session,
-                channel=inbound.channel,
-                recipient=inbound.chat,
-                replies=replies,
-                key=key,
-                person_id=person.id,
-                reply_token=token,
-                reply_token_expires_at=expires,
-                is_group=inbound.is_group,
-            )
-        await queue_notifications(session, ctx.notifications)
+
+async def _claim(session: AsyncSession, ids: list[int], now: datetime) -> set[int]:
+    """Mark the events applied, in this transaction; returns those that were still pending. On PostgreSQL rows
+    another worker has locked are skipped, not waited for."""
+    still_pending = (
+        select(InboxEvent.id)
+        .where(InboxEvent.id.in_(ids), InboxEvent.status == InboxStatus.PENDING)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    claimed = await session.scalars(
+        update(InboxEvent)
+        .where(InboxEvent.id.in_(still_pending))
+        .values(status=InboxStatus.DONE, processed_at=now, attempts=InboxEvent.attempts + 1)
+        .returning(InboxEvent.id)
+        .execution_options(synchronize_session=False)
+    )
+    return set(claimed.all())
 
 
-async def _queue_menu_change(session: AsyncSession, person: Person, key: str) -> None:
+def _reply_rows(
+    person: Person, inbound: Inbound, replies: list[Reply], key: str, now: datetime
+) -> list[dict[str, object]]:
+    if not replies:
+        return []
+    token, expires = _reply_token(inbound, now)
+    row = outbox.new_row(
+        key=key,
+        channel=inbound.channel,
+        recipient=inbound.chat,
+        payload=replies_to_json(replies),
+        next_attempt_at=now,
+        person_id=person.id,
+        reply_token=token,
+        reply_token_expires_at=expires,
+        is_group=inbound.is_group,
+    )
+    return [row]
+
+
+def _menu_change_row(person: Person, key: str) -> dict[str, object]:
     """A new role brings its own persistent menu (LINE's rich menu for officers); queued after the replies."""
-    await outbox.enqueue(
-        session,
+    return outbox.new_row(
+        key=f"{key}:menu",
         channel=person.channel,
         recipient=person.chat_id,
-        replies=[Reply(menu_role=person.role)],
-        key=f"{key}:menu",
+        payload=replies_to_json([Reply(menu_role=person.role)]),
+        next_attempt_at=datetime.now(UTC),
         person_id=person.id,
     )
-
-
-def _who(inbound: Inbound) -> tuple[str, str]:
-    return inbound.channel, inbound.user
 
 
 def _with_menu(replies: list[Reply], menu_choices: tuple[Choice, ...]) -> list[Reply]:
@@ -325,49 +360,4 @@ def _reply_token(inbound: Inbound, now: datetime) -> tuple[str | None, datetime 
     return inbound.reply_token, received + LINE_REPLY_TOKEN_LIFETIME
 
 
-async def _load_person(session: AsyncSession, inbound: Inbound, now: datetime, default_locale: str) -> Person:
-    person = await session.scalar(
-        select(Person).where(Person.channel == inbound.channel, Person.platform_user_id == inbound.user)
-    )
-    if person is None:
-        person = Person(
-            channel=inbound.channel,
-            platform_user_id=inbound.user,
-            chat_id=inbound.user,
-            display_name=inbound.display_name,
-            locale=normalise_locale(inbound.locale, default_locale),
-            role="citizen",
-            is_reachable=True,
-        )
-        session.add(person)
-        await session.flush()
-    if inbound.display_name and not person.display_name and person.deleted_at is None:
-        person.display_name = inbound.display_name
-    person.last_seen_at = now
-    return person
-
-
-async def _load_conversation(session: AsyncSession, inbound: Inbound) -> Conversation:
-    conv = await session.scalar(
-        select(Conversation).where(Conversation.channel == inbound.channel, Conversation.user_id == inbound.user)
-    )
-    if conv is None:
-        conv = Conversation(channel=inbound.channel, user_id=inbound.user, data={}, version=0)
-        session.add(conv)
-        await session.flush()
-    return conv
-
-
-async def _save_conversation(session: AsyncSession, conv: Conversation, turn: Turn) -> None:
-    data = {"flow": turn.flow_data, "offered": turn.offered, "last": turn.last, "deferred": turn.deferred}
-    saved = await session.execute(
-        update(Conversation)
-        .where(Conversation.id == conv.id, Conversation.version == conv.version)
-        .values(flow=turn.flow, step=turn.step, data=data, version=conv.version + 1, updated_at=_now())
-        .execution_options(synchronize_session=False)
-    )
-    if saved.rowcount == 0:  # type: ignore[attr-defined]
-        raise StaleConversation(conv.id)
-
-
-__all__ = ["Engine", "Flow", "StaleConversation"]
+__all__ = ["Applied", "Engine", "Flow", "Pending"]

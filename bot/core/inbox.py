@@ -15,7 +15,7 @@ from typing import Protocol
 from sqlalchemy import func, select, update
 
 from bot.core import outbox
-from bot.core.engine import Engine
+from bot.core.engine import Applied, Engine, Pending
 from bot.core.i18n import _, use_locale
 from bot.core.media import store_media
 from bot.core.types import Channel, Inbound, Reply
@@ -26,6 +26,10 @@ from storage.models import InboxEvent, InboxStatus, Person
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
+HEADS_PER_ROUND = 500  # chats looked at in one round
+FIRST_BATCH = 32
+MIN_BATCH, MAX_BATCH = 4, 256
+BATCH_SECONDS = 0.01  # aim for batches this long (see InboxWorker._apply)
 
 
 def chat_key(inbound: Inbound) -> str:
@@ -76,7 +80,7 @@ class Receiving(Protocol):
 
 
 class InboxWorker:
-    """Applies pending events: the oldest pending event of each chat, chats side by side."""
+    """Applies pending events: the oldest pending event of each chat, many chats to a batch."""
 
     def __init__(
         self,
@@ -87,7 +91,7 @@ class InboxWorker:
         wakeup: asyncio.Event | None = None,
         poll_seconds: float = 0.5,
         max_image_bytes: int = 10 * 1024 * 1024,
-        concurrency: int = 8,
+        downloads: int = 8,
     ) -> None:
         self.db = db
         self.engine = engine
@@ -95,8 +99,9 @@ class InboxWorker:
         self.wakeup = wakeup or asyncio.Event()
         self.poll_seconds = poll_seconds
         self.max_image_bytes = max_image_bytes
-        self._limit = asyncio.Semaphore(concurrency)
+        self._downloads = asyncio.Semaphore(downloads)
         self._stopping = asyncio.Event()
+        self.batch_size = FIRST_BATCH
 
     async def run(self) -> None:
         log.info("inbox worker started")
@@ -116,20 +121,48 @@ class InboxWorker:
         self.wakeup.set()
 
     async def run_once(self) -> int:
-        """Apply the head event of every chat that has one. Returns how many events were handled."""
-        async with self.db.read() as session:
-            heads = (
-                await session.scalars(
-                    select(func.min(InboxEvent.id))
-                    .where(InboxEvent.status == InboxStatus.PENDING)
-                    .group_by(InboxEvent.chat_key)
-                    .limit(200)
-                )
-            ).all()
+        """Apply the head event of every chat that has one, in batches. Returns how many events were handled."""
+        heads = await self._heads()
         if not heads:
             return 0
-        results = await asyncio.gather(*(self._handle(int(event_id)) for event_id in heads))
-        return sum(results)
+        events = await asyncio.gather(*(self._prepared(row) for row in heads))
+        await self._apply(list(events), {row.id: row.attempts for row in heads})
+        return len(heads)
+
+    async def _apply(self, events: list[Pending], attempts: dict[int, int]) -> None:
+        """Apply in batches sized so that one takes about BATCH_SECONDS: on SQLite the batch holds the one
+        writer, and a webhook's insert waits behind it."""
+        while events:
+            batch, events = events[: self.batch_size], events[self.batch_size :]
+            result = await self.engine.apply(batch)
+            self._resize(result)
+            for event, error in result.failed:
+                log.error(
+                    "inbox %s (%s): applying the event failed",
+                    event.inbox_id,
+                    chat_key(event.inbound),
+                    exc_info=error,
+                )
+                await self._record_failure(event.inbox_id, attempts[event.inbox_id] + 1, error, event.inbound)
+
+    def _resize(self, result: Applied) -> None:
+        handled = len(result.applied) + len(result.failed)
+        if handled and result.seconds > 0:
+            per_event = result.seconds / handled
+            self.batch_size = max(MIN_BATCH, min(MAX_BATCH, int(BATCH_SECONDS / per_event)))
+
+    async def _heads(self) -> list[InboxEvent]:
+        oldest_per_chat = (
+            select(func.min(InboxEvent.id))
+            .where(InboxEvent.status == InboxStatus.PENDING)
+            .group_by(InboxEvent.chat_key)
+            .limit(HEADS_PER_ROUND)
+        )
+        async with self.db.read() as session:
+            rows = await session.scalars(
+                select(InboxEvent).where(InboxEvent.id.in_(oldest_per_chat)).order_by(InboxEvent.id)
+            )
+            return list(rows.all())
 
     async def drain(self, max_rounds: int = 100) -> int:
         """Apply everything pending (tests and the CLI use this)."""
@@ -141,20 +174,10 @@ class InboxWorker:
             total += handled
         return total
 
-    async def _handle(self, event_id: int) -> int:
-        async with self._limit:
-            async with self.db.read() as session:
-                row = await session.get(InboxEvent, event_id)
-            if row is None or row.status != InboxStatus.PENDING:
-                return 0
-            inbound = Inbound.from_json(row.payload)
-            try:
-                inbound = await self._fetch_image(inbound)
-                await self.engine.process_inbox_row(event_id, inbound)
-            except Exception as exc:
-                log.exception("inbox %s (%s): applying the event failed", event_id, row.chat_key)
-                await self._record_failure(event_id, row.attempts + 1, exc, inbound)
-            return 1
+    async def _prepared(self, row: InboxEvent) -> Pending:
+        inbound = Inbound.from_json(row.payload)
+        async with self._downloads:
+            return Pending(row.id, await self._fetch_image(inbound))
 
     async def _fetch_image(self, inbound: Inbound) -> Inbound:
         """Download the user's photo before the transaction, so no network wait holds the write lock."""

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import outbox
 from bot.core.i18n import use_locale
-from bot.core.types import Reply
+from bot.core.types import Reply, replies_to_json
 from storage.models import Person
 
 
@@ -25,23 +26,33 @@ class Notification:
 Notify = Callable[[Person, Callable[[], Sequence[Reply]], str], None]
 
 
-async def queue_notifications(session: AsyncSession, notifications: Sequence[Notification]) -> int:
-    """Queue each notification to a reachable person who has not erased their data; returns how many."""
-    queued = 0
+def notification_rows(notifications: Sequence[Notification]) -> list[dict[str, object]]:
+    """The outbox rows of the notifications to reachable people who have not erased their data, each worded in
+    its recipient's language."""
+    rows, now = [], datetime.now(UTC)
     for note in notifications:
         if not note.person.is_reachable or note.person.deleted_at is not None:
             continue
         with use_locale(note.person.locale):
-            built = list(note.build())
-        queued += await outbox.enqueue(
-            session,
-            channel=note.person.channel,
-            recipient=note.person.chat_id,
-            replies=built,
-            key=f"n:{note.key}",
-            person_id=note.person.id,
+            payload = replies_to_json(list(note.build()))
+        rows.append(
+            outbox.new_row(
+                key=f"n:{note.key}",
+                channel=note.person.channel,
+                recipient=note.person.chat_id,
+                payload=payload,
+                next_attempt_at=now,
+                person_id=note.person.id,
+            )
         )
-    return queued
+    return rows
+
+
+async def queue_notifications(session: AsyncSession, notifications: Sequence[Notification]) -> int:
+    """Queue the notifications in the caller's transaction; returns how many were for someone reachable."""
+    rows = notification_rows(notifications)
+    await outbox.insert_rows(session, rows)
+    return len(rows)
 
 
 class Notifications:
