@@ -309,6 +309,15 @@ def proc_status_kb(pid: int, field_name: str) -> int:
     return 0
 
 
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time a process has used so far; 0 once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class Process:
     """A subprocess whose output goes to a log file of its own in the run's folder."""
 
@@ -322,6 +331,9 @@ class Process:
 
     def peak_rss_mb(self) -> float:
         return proc_status_kb(self.popen.pid, "VmHWM") / 1024
+
+    def cpu_seconds(self) -> float:
+        return cpu_seconds(self.popen.pid)
 
     def alive(self) -> bool:
         return self.popen.poll() is None
@@ -718,6 +730,10 @@ class Databases:
         """Inbox rows by status, and the `processed_at` (epoch seconds) of the applied ones."""
         raise NotImplementedError
 
+    async def server_cpu(self, url: str) -> dict[int, float]:
+        """CPU seconds so far of the database server's processes serving `url` (none for SQLite: in process)."""
+        return {}
+
     async def close(self) -> None:
         pass
 
@@ -860,6 +876,17 @@ class PostgresDatabases(Databases):
             await conn.close()
         return counts, [epoch(r[0]) for r in stamps if r[0] is not None]
 
+    async def server_cpu(self, url: str) -> dict[int, float]:
+        import asyncpg
+
+        name = url.rpartition("/")[2].partition("?")[0]
+        conn = await asyncpg.connect(sqlalchemy_to_asyncpg(self.admin_url), timeout=10)
+        try:
+            rows = await conn.fetch("SELECT pid FROM pg_stat_activity WHERE datname = $1", name)
+        finally:
+            await conn.close()
+        return {int(r[0]): cpu_seconds(int(r[0])) for r in rows}
+
     async def close(self) -> None:
         for name in list(self._created):
             await self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -955,6 +982,40 @@ def first_to_last(times: Sequence[float]) -> float:
 
 
 @dataclass
+class Cpu:
+    """CPU seconds the serving processes (and, on PostgreSQL, the server's processes for the database) used
+    from the first event sent until the figures were read: a figure the other load on the machine cannot inflate
+    the way it can slow the rates."""
+
+    processes: float = 0.0
+    database: float = 0.0
+
+    def cell(self, events: int) -> str:
+        if not events:
+            return "–"
+        own = f"{1000 * self.processes / events:.1f}"
+        return own if not self.database else f"{own} +{1000 * self.database / events:.1f} db"
+
+
+@dataclass
+class CpuMeter:
+    procs: Sequence[Process]
+    db: Databases | None = None
+    url: str = ""
+    _procs: float = 0.0
+    _db: dict[int, float] = field(default_factory=dict)
+
+    async def start(self) -> None:
+        self._procs = sum(p.cpu_seconds() for p in self.procs)
+        self._db = await self.db.server_cpu(self.url) if self.db else {}
+
+    async def read(self) -> Cpu:
+        now = await self.db.server_cpu(self.url) if self.db else {}
+        database = sum(max(0.0, seconds - self._db.get(pid, 0.0)) for pid, seconds in now.items())
+        return Cpu(sum(p.cpu_seconds() for p in self.procs) - self._procs, database)
+
+
+@dataclass
 class Row:
     setup: str
     platform: str
@@ -966,6 +1027,7 @@ class Row:
     replies: list[Seen]  # successful reply calls to the load's users
     users: set[str]
     rss_mb: list[float]
+    cpu: Cpu
     note: str = ""
 
     def ok_acks(self) -> list[Ack]:
@@ -998,6 +1060,7 @@ class Row:
             f"{100 * answered / len(self.users):.0f}%" if self.replies or self.applied_times is not None else "–",
             "–" if e2e is None else f"{e2e:.0f}",
             f"{100 * by_token / len(line):.0f}%" if line else "–",
+            self.cpu.cell(self.events),
             rss_cell(self.rss_mb),
         ]
 
@@ -1009,7 +1072,7 @@ def rss_cell(values: Sequence[float]) -> str:
 
 ROW_HEADERS = [
     "set-up", "channel", "load", "events", "acks/s", "p50 ms", "p99 ms", "turns/s", "replies/s", "answered",
-    "e2e/s", "token", "RSS MB",
+    "e2e/s", "token", "CPU ms/ev", "RSS MB",
 ]  # fmt: skip
 
 
@@ -1024,6 +1087,7 @@ class BurstResult:
     drain_seconds: float | None  # from the last send until every event was applied; None: not within the wait
     replies: list[Seen]
     rss_mb: list[float]
+    cpu: Cpu
 
     def cells(self) -> list[str]:
         acks = [a for a in self.acks if a.status == 200]
@@ -1043,13 +1107,14 @@ class BurstResult:
             drained,
             f"{first_to_last(self.applied_times):.0f}",
             f"{100 * by_token / len(line):.0f}% of {len(line)}" if line else "–",
+            self.cpu.cell(len(self.acks)),
             rss_cell(self.rss_mb),
         ]
 
 
 BURST_HEADERS = [
     "set-up", "events", "sent/s", "p50 ms", "p99 ms", "applied/acked", "all applied", "turns/s", "LINE token",
-    "RSS MB",
+    "CPU ms/ev", "RSS MB",
 ]  # fmt: skip
 
 
@@ -1157,12 +1222,15 @@ async def run_bot_load(setup: BotSetup, load: Load, options: Options) -> Row:
     try:
         async with fakes_running(options.folder) as fakes, bot_running(setup, url, fakes, options) as bot:
             say(options, f"{setup.key} {load.platform} {load.kind}: sending {load.count} events")
+            meter = CpuMeter(bot.procs, db, url)
+            await meter.start()
             acks = await send_closed_loop(bot.port, load.webhook, load.count, options.concurrency)
             ok = sum(1 for a in acks if a.status == 200)
             drained = await wait_applied(db, url, ok, options.drain_timeout, bot.procs)
             # LINE replies go at once; hpp-bot paces Telegram at 30 messages/s: watch it for --settle s more.
             wait = 60.0 if load.platform == "line" else options.settle
             replies = await wait_answered(fakes, users, (drained or time.time()) + wait)
+            cpu = await meter.read()
             counts, applied_times = await db.inbox(url)
             rss = bot.peak_rss_mb()
     finally:
@@ -1170,7 +1238,7 @@ async def run_bot_load(setup: BotSetup, load: Load, options: Options) -> Row:
     note = "" if drained is not None else f"not drained in {options.drain_timeout:.0f} s"
     failed = counts.get("failed", 0)
     return Row(
-        setup.label, load.platform, load.kind, load.count, acks, applied_times, failed, replies, users, rss, note
+        setup.label, load.platform, load.kind, load.count, acks, applied_times, failed, replies, users, rss, cpu, note
     )
 
 
@@ -1181,13 +1249,16 @@ async def run_peer_load(peer: Peer, load: Load, options: Options) -> Row:
         async with stopping(peer.start(port, fakes, options.folder)) as procs:
             await wait_until(lambda: healthy(port), 60, f"{peer.key} to answer /healthz", procs)
             say(options, f"{peer.key} {load.platform} {load.kind}: sending {load.count} events")
+            meter = CpuMeter(procs)
+            await meter.start()
             acks = await send_closed_loop(port, load.webhook, load.count, options.concurrency)
             replies: list[Seen] = []
             if peer.answers:
                 until = time.time() + options.drain_timeout
                 replies = await wait_answered(fakes, users, until, quiet=2.0, silence=30.0)
+            cpu = await meter.read()
             rss = [p.peak_rss_mb() for p in procs]
-    return Row(peer.label, load.platform, load.kind, load.count, acks, None, 0, replies, users, rss)
+    return Row(peer.label, load.platform, load.kind, load.count, acks, None, 0, replies, users, rss, cpu)
 
 
 async def run_burst(setup: BotSetup, options: Options) -> BurstResult:
@@ -1198,6 +1269,8 @@ async def run_burst(setup: BotSetup, options: Options) -> BurstResult:
     try:
         async with fakes_running(options.folder) as fakes, bot_running(setup, url, fakes, options) as bot:
             say(options, f"{setup.key} burst: {options.burst_rate:.0f} events/s for {options.burst_seconds:.0f} s")
+            meter = CpuMeter(bot.procs, db, url)
+            await meter.start()
             acks = await send_open_loop(bot.port, burst_webhook, options.burst_rate, options.burst_seconds)
             last_send = max(a.sent for a in acks)
             ok = sum(1 for a in acks if a.status == 200)
@@ -1205,13 +1278,14 @@ async def run_burst(setup: BotSetup, options: Options) -> BurstResult:
             line_users = {u for u in users if u.startswith("U")}
             await wait_answered(fakes, line_users, (drained or time.time()) + 60)
             replies = [s for s in await fakes.seen() if s.is_reply and s.to in users]
+            cpu = await meter.read()
             counts, applied_times = await db.inbox(url)
             rss = bot.peak_rss_mb()
     finally:
         await db.discard(url)
     drain = None if drained is None else max(0.0, drained - last_send)
     return BurstResult(
-        setup.label, options.burst_rate, options.burst_seconds, acks, counts, applied_times, drain, replies, rss
+        setup.label, options.burst_rate, options.burst_seconds, acks, counts, applied_times, drain, replies, rss, cpu
     )
 
 
@@ -1293,7 +1367,7 @@ async def run_all(args: argparse.Namespace, folder: Path) -> None:
         burst_seconds=args.burst_seconds,
     )
     backends = {s.backend for s in setups} | {BOT_SETUPS[k].backend for k in burst_keys}
-    started = time.monotonic()
+    started, load_before = time.monotonic(), os.getloadavg()[0]
     try:
         if "sqlite" in backends:
             sqlite_dbs = SqliteDatabases(folder)
@@ -1327,14 +1401,17 @@ async def run_all(args: argparse.Namespace, folder: Path) -> None:
     finally:
         for db in options.databases.values():
             await db.close()
-    print_report(args, rows, bursts, time.monotonic() - started)
+    machine = f"{os.cpu_count()} CPUs, load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after"
+    print_report(args, rows, bursts, time.monotonic() - started, machine)
 
 
-def print_report(args: argparse.Namespace, rows: list[Row], bursts: list[BurstResult], seconds: float) -> None:
+def print_report(
+    args: argparse.Namespace, rows: list[Row], bursts: list[BurstResult], seconds: float, machine: str
+) -> None:
     print()
     print(
         f"turns: {args.users} users per load, {args.concurrency} concurrent senders; fakes answer at once; "
-        f"bot LOG_LEVEL={args.log_level}; {os.cpu_count()} CPUs; {seconds / 60:.1f} min"
+        f"bot LOG_LEVEL={args.log_level}; {machine}; {seconds / 60:.1f} min"
     )
     if rows:
         print(table(ROW_HEADERS, [r.cells() for r in rows]))
@@ -1352,7 +1429,8 @@ def print_report(args: argparse.Namespace, rows: list[Row], bursts: list[BurstRe
         "acks/s, p50/p99: webhook answers; turns/s: inbox.processed_at of applied rows, first to last; replies/s: "
         "reply calls the fake saw (LINE reply/push, Telegram sendMessage); Telegram rows of hpp-bot are watched "
         f"until drain + {args.settle:.0f} s (it paces Telegram itself); e2e/s: users answered / (last first reply "
-        "- first send), only when all were answered; token: LINE replies by reply token; RSS: peak, summed."
+        "- first send), only when all were answered; token: LINE replies by reply token; CPU ms/ev: CPU time of the "
+        "serving processes (+ PostgreSQL's) per event; RSS: peak, summed."
     )
 
 
