@@ -22,23 +22,27 @@ from typing import Any
 
 from sqlalchemy import Insert, event, text
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
+
+from storage.sqlite_inline import inline_creator
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000  # another process's writer (a CLI command, a test's second worker) is waited for
 GROUP_MAX_SECONDS = 0.05  # a group commits at the latest after this long, even with writers still queued
 log = logging.getLogger(__name__)
 
 
-def _sqlite_hooks(engine: AsyncEngine, *, immediate: bool) -> None:
+def _sqlite_hooks(engine: AsyncEngine, *, immediate: bool, inline: bool) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy, not the driver, decide when transactions begin (the documented SQLite recipe).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        if not inline:  # the writer waits for the lock in the event loop, not in SQLite (storage/sqlite_inline.py)
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
@@ -48,12 +52,15 @@ def _sqlite_hooks(engine: AsyncEngine, *, immediate: bool) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def make_engine(url: str, *, immediate: bool = True, echo: bool = False) -> AsyncEngine:
+def make_engine(url: str, *, immediate: bool = True, inline: bool = False, echo: bool = False) -> AsyncEngine:
+    """`inline`: SQLite calls made in the event loop's thread (the writer's short statements; see
+    storage/sqlite_inline.py); otherwise in aiosqlite's thread (reads, which may be long)."""
     if url.startswith("sqlite"):
         # Pooled: opening a connection (a thread, the file, four pragmas) took ~6 ms, most of a write's time,
         # and the outbox records every message it sends in a write.
-        engine = create_async_engine(url, echo=echo, pool_size=5, max_overflow=20)
-        _sqlite_hooks(engine, immediate=immediate)
+        creator = {"async_creator": inline_creator(make_url(url).database or "")} if inline else {}
+        engine = create_async_engine(url, echo=echo, pool_size=5, max_overflow=20, **creator)
+        _sqlite_hooks(engine, immediate=immediate, inline=inline)
         return engine
     return create_async_engine(url, echo=echo, pool_size=10, max_overflow=10, pool_pre_ping=True)
 
@@ -169,7 +176,7 @@ class Database:
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
-        self.engine = make_engine(url, immediate=True, echo=echo)
+        self.engine = make_engine(url, immediate=True, inline=self.is_sqlite, echo=echo)
         self.read_engine = make_engine(url, immediate=False, echo=echo) if self.is_sqlite else self.engine
         self._write_sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self._read_sessions = async_sessionmaker(self.read_engine, expire_on_commit=False)

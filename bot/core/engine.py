@@ -26,7 +26,7 @@ from bot.core.i18n import _, use_locale
 from bot.core.media import MediaLinks
 from bot.core.notify import notification_rows
 from bot.core.registry import Gate, Registry
-from bot.core.turns import Turn, chat_of, load_for_turns
+from bot.core.turns import Turn, chat_of, load_for_turns, save_turns
 from bot.core.types import Choice, Inbound, InboundKind, Reply, replies_from_json, replies_to_json
 from bot.settings import Settings
 from storage.db import Database
@@ -120,6 +120,7 @@ class Engine:
             lock=not self.db.is_sqlite,
         )
         rows: list[dict[str, object]] = []
+        saved: list[dict[str, object]] = []
         for event in mine:
             chat = chat_of(event.inbound)
             person, conversation = loaded.people[chat], loaded.conversations[chat]
@@ -128,7 +129,8 @@ class Engine:
                 rows += await self._turn(session, person, event, turn, now)
             except Exception as error:
                 raise StepFailed(event, error) from error
-            turn.save(conversation, now)
+            saved.append(turn.saved(conversation, now))
+        await save_turns(session, saved, list(loaded.people.values()), now)
         await outbox.insert_rows(session, rows)
         return [event.inbox_id for event in mine]
 
@@ -166,7 +168,8 @@ class Engine:
             return list(registry.replies.in_group(ctx, matched[0] if matched else None))
         # Whoever writes to us in private has not blocked the bot (any more). Telegram sends no follow event
         # when a user unblocks it, so without this their answers would be skipped as unreachable for good.
-        ctx.person.is_reachable = True
+        if not ctx.person.is_reachable:
+            ctx.person.is_reachable = True
         if inbound.kind is InboundKind.FOLLOW:
             return await self._run(ctx, turn, await registry.replies.on_follow(ctx))
         if inbound.kind is InboundKind.UNSUPPORTED:

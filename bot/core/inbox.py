@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 HEADS_PER_ROUND = 500  # chats looked at in one round
 FIRST_BATCH = 32
-MIN_BATCH, MAX_BATCH = 4, 256
+MIN_BATCH, MAX_BATCH = 16, 256
 BATCH_SECONDS = 0.01  # aim for batches this long (see InboxWorker._apply)
 
 
