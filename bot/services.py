@@ -93,6 +93,7 @@ class Services:
             digest=notices.overdue_digest,
             hour=settings.reminder_hour,
             offsets=settings.reminder_offset_days,
+            prune_after_days=settings.prune_after_days,
         )
         tick = settings.scheduler_tick_seconds
         return [

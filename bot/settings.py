@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     reminder_offsets: str = "14,7,3,1,0,-1"  # days before a deadline to remind; negative = overdue
     reminder_hour: int = Field(default=8, ge=0, le=23)  # reminders go out from this hour, Bangkok time
     scheduler_tick_seconds: float = Field(default=60.0, gt=0)
+    prune_after_days: int = Field(default=7, ge=1)  # applied inbox events and sent outbox rows are kept this long
 
     # The web simulator lets anyone act as any seeded person, the secretariat included: "auto" keeps it on only
     # while no real platform is configured (development, demos).

@@ -1,4 +1,5 @@
-"""The scheduler: queues deadline reminders and, once a day, the digest of overdue complaints.
+"""The scheduler: queues deadline reminders and, once a day, the digest of overdue complaints and the pruning of
+the inbox and outbox.
 
 It may run in several processes at once: reminders are claimed row by row in the database (see
 bot/domain/reminders.py), and the escalation digest marks what it escalated, so a second scheduler finds nothing
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from bot.core.i18n import BANGKOK
+from bot.core.prune import prune
 from bot.domain.escalation import Digest, escalate_overdue
 from bot.domain.reminders import DEFAULT_OFFSETS, Reminder, ReminderReport, run_reminders
 from bot.jobs import every
@@ -31,17 +33,19 @@ class Scheduler:
     digest: Digest  # the words of the overdue digest
     hour: int = DEFAULT_HOUR
     offsets: tuple[int, ...] = DEFAULT_OFFSETS
-    _escalated_on: date | None = None
+    prune_after_days: int = 7
+    _daily_done_on: date | None = None
 
     async def tick(self, now: datetime) -> ReminderReport | None:
-        """Reminders due today (from the morning hour on), and the escalation digest once a day."""
+        """Reminders due today (from the morning hour on); once a day the escalation digest and the pruning."""
         local = now.astimezone(BANGKOK)
         if local.hour < self.hour:
             return None
         report = await run_reminders(self.db, local.date(), self.reminder, self.offsets)
-        if self._escalated_on != local.date():
+        if self._daily_done_on != local.date():
             await escalate_overdue(self.db, now, self.digest)
-            self._escalated_on = local.date()
+            log.info("scheduler: %s", await prune(self.db, now, self.prune_after_days))
+            self._daily_done_on = local.date()
         return report
 
 

@@ -1,0 +1,80 @@
+"""The inbox and outbox stay small: applied events and sent rows go after PRUNE_AFTER_DAYS, nothing else does."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.core.outbox import enqueue
+from bot.core.prune import prune
+from bot.core.types import Reply
+from storage.db import Database
+from storage.models import InboxEvent, InboxStatus, OutboxMessage, OutboxStatus
+
+NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
+OLD, RECENT = NOW - timedelta(days=8), NOW - timedelta(days=6)
+
+
+@pytest.fixture
+async def db(any_database_url: str) -> AsyncIterator[Database]:
+    database = Database(any_database_url)
+    yield database
+    await database.close()
+
+
+async def _inbox(db: Database, event_id: str, status: InboxStatus, processed_at: datetime | None) -> None:
+    async with db.write() as session:
+        session.add(
+            InboxEvent(
+                channel="line",
+                event_id=event_id,
+                chat_key="line:U1",
+                payload={},
+                status=status,
+                attempts=1,
+                received_at=processed_at or OLD,
+                processed_at=processed_at,
+            )
+        )
+
+
+async def _outbox(db: Database, key: str, status: OutboxStatus, created_at: datetime) -> None:
+    async with db.write() as session:
+        await enqueue(session, channel="line", recipient="U1", replies=[Reply("ข้อความ")], key=key)
+        row = await session.scalar(select(OutboxMessage).where(OutboxMessage.idempotency_key == key))
+        assert row is not None
+        row.status, row.created_at = status, created_at
+
+
+async def test_only_old_applied_events_and_sent_rows_are_deleted(db: Database) -> None:
+    await _inbox(db, "old-done", InboxStatus.DONE, OLD)
+    await _inbox(db, "recent-done", InboxStatus.DONE, RECENT)
+    await _inbox(db, "old-failed", InboxStatus.FAILED, OLD)
+    await _inbox(db, "old-pending", InboxStatus.PENDING, None)
+    await _outbox(db, "old-sent", OutboxStatus.SENT, OLD)
+    await _outbox(db, "old-skipped", OutboxStatus.SKIPPED, OLD)
+    await _outbox(db, "recent-sent", OutboxStatus.SENT, RECENT)
+    await _outbox(db, "old-failed", OutboxStatus.FAILED, OLD)
+    await _outbox(db, "old-pending", OutboxStatus.PENDING, OLD)
+
+    report = await prune(db, NOW, days=7)
+
+    assert (report.inbox, report.outbox) == (1, 2)
+    async with db.read() as session:
+        inbox = set((await session.scalars(select(InboxEvent.event_id))).all())
+        outbox = set((await session.scalars(select(OutboxMessage.idempotency_key))).all())
+    assert inbox == {"recent-done", "old-failed", "old-pending"}
+    assert outbox == {"recent-sent", "old-failed", "old-pending"}
+
+
+async def test_a_large_backlog_is_deleted_in_chunks(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("bot.core.prune.CHUNK", 3)
+    for number in range(7):
+        await _inbox(db, f"done-{number}", InboxStatus.DONE, OLD)
+
+    assert (await prune(db, NOW, days=7)).inbox == 7
+    async with db.read() as session:
+        assert (await session.scalars(select(InboxEvent.id))).all() == []
