@@ -120,6 +120,8 @@ class Services:
 
     async def close(self) -> None:
         await self.stop_workers()
+        if self.outbox_sender is not None:
+            await self.outbox_sender.close()
         for channel in self.channels.values():
             await channel.close()
         await self.db.close()

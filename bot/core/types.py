@@ -224,7 +224,9 @@ class OutboundMessage:
 
 
 class Channel(Protocol):
-    """What the outbox sender and the inbox worker need from a platform."""
+    """What the outbox sender and the inbox worker need from a platform. A channel whose platform limits the
+    whole bot may also declare `messages_per_second`: then one process sends on it at a time, and the sender
+    claims only what it can send soon (bot/core/outbox/rights.py)."""
 
     name: str
 

@@ -54,7 +54,7 @@ async def test_the_outbox_delivers_after_a_restart_of_the_sender(services: Servi
     async with services.db.write() as session:
         for n in range(3):
             await enqueue(session, channel="simulator", recipient="lek", replies=[Reply(f"ข้อความ {n}")], key=f"k{n}")
-    crashed = OutboxSender(services.db, {})  # claims, then dies before it can deliver or record anything
+    crashed = OutboxSender(services.db, {"simulator": RecordingChannel()})  # claims, then dies before delivering
     claimed = (await crashed._claim()).rows
     assert [row.recipient for row in claimed] == ["lek"]  # one chat: only its first row, to keep the order
     async with services.db.write() as session:  # time passes: the dead sender's lease runs out

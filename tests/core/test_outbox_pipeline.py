@@ -148,7 +148,7 @@ async def test_two_senders_claiming_at_once_never_take_the_same_row(db: Database
     """The claim finds rows by a read and leases them in a later write: a row another sender leased in between
     is left to it."""
     await queue(db, [(f"chat-{n}", f"ประกาศ {n}") for n in range(30)])
-    first, second = OutboxSender(db, {}), OutboxSender(db, {})
+    first, second = (OutboxSender(db, {"simulator": RecordingChannel()}) for _ in range(2))
     claims = await asyncio.gather(first._claim(), second._claim())
     ids = [row.id for claim in claims for row in claim.rows]
     assert len(ids) == 30 and len(set(ids)) == 30
@@ -190,7 +190,7 @@ async def test_replies_go_before_a_broadcast_in_progress_and_do_not_wait_behind_
         messages = [Queued(f"b{n}", "simulator", f"chat-{n}") for n in range(150)]
         await enqueue_many(session, messages, [Reply("ประกาศ")], broadcast_id=broadcast.id)
         await enqueue(session, channel="simulator", recipient="chat-149", replies=[Reply("ตอบ")], key="reply")
-    claim = await OutboxSender(db, {}, batch_size=100)._claim()
+    claim = await OutboxSender(db, {"simulator": RecordingChannel()}, batch_size=100)._claim()
     assert claim.rows[0].idempotency_key == "reply"
     assert [row.idempotency_key for row in claim.rows[1:]] == [f"b{n}" for n in range(99)]
 

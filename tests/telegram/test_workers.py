@@ -33,9 +33,11 @@ async def another_worker(tg: TelegramBot) -> AsyncIterator[OutboxSender]:
     assert isinstance(channel, TelegramChannel) and channel is not tg.channel
     channel.throttle = Throttle(private_interval=0, group_interval=0, bot_interval=0)
     await channel.start()
+    sender = OutboxSender(db, {channel.name: channel})
     try:
-        yield OutboxSender(db, {channel.name: channel})
+        yield sender
     finally:
+        await sender.close()
         await channel.close()
         await db.close()
 
@@ -72,6 +74,7 @@ async def test_a_half_sent_row_is_finished_by_another_worker_without_sending_any
     assert (row.status, row.parts_done) == ("pending", 1)
 
     await retry_now(tg)
+    await tg.services.outbox_sender.rights.close()  # the first worker is gone, and Telegram's sender lock with it
     async with another_worker(tg) as sender:
         await sender.run_once()
 

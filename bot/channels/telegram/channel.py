@@ -32,7 +32,7 @@ from telegram.error import (
 
 from bot.channels.telegram.parse import BOT_API_DOWNLOAD_LIMIT, PressedButton, bot_id_from_token
 from bot.channels.telegram.render import Outgoing, SendKind, render_replies
-from bot.channels.telegram.throttle import Throttle
+from bot.channels.telegram.throttle import BOT_INTERVAL, Throttle
 from bot.core.chatflags import ChatFlags
 from bot.core.media import MediaStore
 from bot.core.types import ChannelName, DeliveryResult, DeliveryStatus, OutboundMessage
@@ -70,6 +70,7 @@ def seconds(value: int | float | timedelta) -> float:
 
 class TelegramChannel:
     name = ChannelName.TELEGRAM.value
+    messages_per_second = 1 / BOT_INTERVAL  # the bot-wide limit: one process sends at a time
 
     def __init__(
         self,

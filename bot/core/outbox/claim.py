@@ -53,7 +53,9 @@ def _free(now: datetime) -> ColumnElement[bool]:
     )
 
 
-def due_rows(now: datetime, limit: int) -> Select[int, int | None, bool | None, str | None, datetime | None]:
+def due_rows(
+    now: datetime, limit: int, channels: Sequence[str]
+) -> Select[int, str, int | None, bool | None, str | None, datetime | None]:
     """The first unfinished row of each chat, if it is due, with what the sender needs to know of its person;
     conversation first, broadcasts after.
 
@@ -77,9 +79,16 @@ def due_rows(now: datetime, limit: int) -> Select[int, int | None, bool | None, 
         and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_until < now),
     )
     return (
-        select(OutboxMessage.id, Person.id, Person.is_reachable, Person.locale, Person.deleted_at)
+        select(
+            OutboxMessage.id,
+            OutboxMessage.channel,
+            Person.id.label("person_id"),
+            Person.is_reachable,
+            Person.locale,
+            Person.deleted_at,
+        )
         .outerjoin(Person, Person.id == OutboxMessage.person_id)
-        .where(due, ~blocked)
+        .where(due, ~blocked, OutboxMessage.channel.in_(channels))
         .order_by(OutboxMessage.broadcast_id.is_not(None), OutboxMessage.id)
         .limit(limit)
     )

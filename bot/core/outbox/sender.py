@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
+from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -21,11 +22,14 @@ from bot.core.outbox.claim import (
     set_free_rows,
 )
 from bot.core.outbox.records import OutcomeRecorder, outcome_values
+from bot.core.outbox.rights import SendingRights, pace_of
 from bot.core.types import Channel, DeliveryResult, DeliveryStatus, OutboundMessage, replies_from_json
 from storage.db import Database
 from storage.models import OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
+
+CLAIM_AHEAD_SECONDS = 2.0  # a paced channel claims what it can send in this long
 
 
 def _now() -> datetime:
@@ -66,6 +70,14 @@ def _forget_delivery(deliveries: set[asyncio.Task[None]]) -> Callable[[asyncio.T
     return done
 
 
+def _fits(room: dict[str, int], channel: str) -> bool:
+    """Counts a candidate against its channel's room; False once the channel is full."""
+    if room.get(channel, 0) <= 0:
+        return False
+    room[channel] -= 1
+    return True
+
+
 class OutboxSender:
     """Delivers due outbox rows through their channels until stopped."""
 
@@ -89,6 +101,8 @@ class OutboxSender:
         # busy while the claim runs, few enough that a claimed row starts well within its lease.
         self._refill_at = concurrency
         self._in_hand = 0  # rows claimed by this sender and not yet recorded
+        self._in_hand_on: Counter[str] = Counter()  # the same, per channel
+        self.rights = SendingRights(db, channels)
         self._row_done = asyncio.Event()
         self._stopping = asyncio.Event()
         self._erased: set[int] = set()  # people who deleted their data: their sent rows keep no trace
@@ -115,10 +129,15 @@ class OutboxSender:
         finally:
             for task in deliveries:
                 task.cancel()
+            await self.rights.close()
 
     def stop(self) -> None:
         self._stopping.set()
         self.wakeup.set()
+
+    async def close(self) -> None:
+        """Give up this process's exclusive channels (for `run_once` users; `run` does it when it ends)."""
+        await self.rights.close()
 
     async def _claim_and_start(self, deliveries: set[asyncio.Task[None]]) -> int:
         """Claim the due rows and start delivering them in the background; returns how many."""
@@ -130,7 +149,7 @@ class OutboxSender:
         except Exception:
             log.exception("outbox sender: claiming failed; trying again")
             return 0
-        self._in_hand += len(claim.rows)
+        self._take(claim.rows)
         for chat_rows in by_chat(claim.rows):
             task = asyncio.create_task(self._deliver_chat(chat_rows, claim.locales))
             deliveries.add(task)
@@ -151,26 +170,44 @@ class OutboxSender:
     async def run_once(self) -> int:
         """Claim the due rows (the first pending row of each chat) and deliver them. Returns rows handled."""
         claim = await self._claim()
-        self._in_hand += len(claim.rows)
+        self._take(claim.rows)
         await asyncio.gather(*(self._deliver_chat(rows, claim.locales) for rows in by_chat(claim.rows)))
         return len(claim.rows) + claim.skipped
+
+    def _take(self, rows: list[OutboxMessage]) -> None:
+        self._in_hand += len(rows)
+        self._in_hand_on.update(row.channel for row in rows)
+
+    def _room(self, channels: set[str]) -> dict[str, int]:
+        """How many more rows each channel can use now. A paced channel takes only what it can send in the next
+        CLAIM_AHEAD_SECONDS: rows claimed beyond that would only wait, their leases running, and every claim for
+        them would be a read and a write for nothing."""
+        room = {}
+        for name in channels:
+            pace = pace_of(self.channels[name])
+            room[name] = self.batch_size if pace is None else int(pace * CLAIM_AHEAD_SECONDS) - self._in_hand_on[name]
+        return {name: free for name, free in room.items() if free > 0}
 
     async def _claim(self) -> Claim:
         """Claim the due rows: found by a read, which takes no lock, then leased by id in a short write that
         checks each row is still free. SQLite has one writer: a claim that searched inside its write held up
         the recording of messages already sent, and a worker killed meanwhile sent them again."""
         now = _now()
+        room = self._room(await self.rights.channels())
+        if not room:
+            return Claim([], {})
         async with self.db.read() as session:
-            candidates = (await session.execute(due_rows(now, self.batch_size))).all()
+            found = (await session.execute(due_rows(now, self.batch_size, sorted(room)))).all()
+        candidates = [row for row in found if _fits(room, row.channel)]
         if not candidates:
             return Claim([], {})
-        unreachable = [row_id for row_id, _person, reachable, _locale, _deleted in candidates if reachable is False]
-        wanted = [row_id for row_id, _person, reachable, _locale, _deleted in candidates if reachable is not False]
+        unreachable = [row.id for row in candidates if row.is_reachable is False]
+        wanted = [row.id for row in candidates if row.is_reachable is not False]
         async with self.db.write() as session:
             # Someone who blocked the bot gets nothing more: their messages are skipped, not attempted.
             await set_free_rows(session, unreachable, now, status=OutboxStatus.SKIPPED, last_error="unreachable")
             claimed = await set_free_rows(session, wanted, now, status=OutboxStatus.SENDING, claimed_until=now + LEASE)
-        people = {person: (locale, deleted) for _id, person, _reachable, locale, deleted in candidates if person}
+        people = {row.person_id: (row.locale, row.deleted_at) for row in candidates if row.person_id}
         self._erased |= {person for person, (_locale, deleted) in people.items() if deleted is not None}
         locales = {person: locale for person, (locale, _deleted) in people.items() if locale is not None}
         return Claim(sorted(claimed, key=sending_order), locales, skipped=len(unreachable))
@@ -189,6 +226,7 @@ class OutboxSender:
                     break
         finally:
             self._in_hand -= len(rows)
+            self._in_hand_on.subtract(row.channel for row in rows)
             self._row_done.set()
 
     async def _deliver_and_record(self, row: OutboxMessage, locales: dict[int, str]) -> _Then:
