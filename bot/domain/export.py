@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import io
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
 from bot.core.i18n import _, format_date, format_datetime, localized
 from bot.domain.summaries import KpiLine, ProvinceSummary
 
@@ -65,6 +62,10 @@ def kpi_row(line: KpiLine) -> list[object]:
 
 
 def summary_workbook(summary: ProvinceSummary) -> bytes:
+    # openpyxl is imported here: it is some 6 MB that a serving process needs only when someone exports.
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None

@@ -21,7 +21,6 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
-from PIL import Image, UnidentifiedImageError
 from sqlalchemy import select
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
@@ -262,6 +261,8 @@ async def read_json(request: Request) -> dict[str, Any]:
 
 def sniff_image(data: bytes) -> str | None:
     """The content type of a picture a browser can show, or None if the bytes are not one."""
+    from PIL import Image, UnidentifiedImageError  # only when someone uploads a photo
+
     try:
         with Image.open(io.BytesIO(data)) as image:
             return ACCEPTED_IMAGE_FORMATS.get(image.format or "")
