@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.cli.common import with_database
 from bot.cli.progress import ProgressBar
 from bot.core.inbox import store_media
 from bot.domain.agendas import province_named
@@ -122,30 +123,39 @@ async def _progress(db: Database, broadcast_id: int) -> tuple[BroadcastReport, s
     return report, status
 
 
-async def run_broadcast_command(args: argparse.Namespace, settings: Settings) -> int:
-    db = Database(settings.database_url)
-    try:
-        async with db.read() as session:
-            target = await resolve_target(session, args)
-            audience = await count_audience(session, target)
-        at = _parse_at(args.at)
-        print(f"{audience.total} people match; {audience.unreachable} of them cannot be reached and will be skipped")
-        if audience.total == 0:
-            print("nothing to send")
-            return 1
-        answer = "y" if args.yes else await asyncio.to_thread(input, "send? [y/N] ")
-        if answer.strip().lower() not in ("y", "yes"):
-            print("cancelled: nothing was sent")
-            return 1
-        media_id = await _image(db, args.image)
-        async with db.write() as session:
-            broadcast = await create_broadcast(
-                session, text=args.text, target=target, media_id=media_id, scheduled_at=at
-            )
-    finally:
-        await db.close()
+async def broadcast(args: argparse.Namespace, db: Database, settings: Settings) -> int:
+    async with db.read() as session:
+        target = await resolve_target(session, args)
+        audience = await count_audience(session, target)
+    at = _parse_at(args.at)
+    print(f"{audience.total} people match; {audience.unreachable} of them cannot be reached and will be skipped")
+    if audience.total == 0:
+        print("nothing to send")
+        return 1
+    answer = "y" if args.yes else await asyncio.to_thread(input, "send? [y/N] ")
+    if answer.strip().lower() not in ("y", "yes"):
+        print("cancelled: nothing was sent")
+        return 1
+    media_id = await _image(db, args.image)
+    async with db.write() as session:
+        created = await create_broadcast(session, text=args.text, target=target, media_id=media_id, scheduled_at=at)
     if at is not None and at > datetime.now(UTC):
-        print(f"broadcast #{broadcast.id} scheduled for {at.isoformat()}; the workers will send it")
+        print(f"broadcast #{created.id} scheduled for {at.isoformat()}; the workers will send it")
         return 0
-    await deliver_with_progress(settings, broadcast.id)
+    await deliver_with_progress(settings, created.id)
     return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("broadcast", help="send a message to a target group, with a progress bar")
+    parser.add_argument("--text", required=True)
+    parser.add_argument("--image", help="a JPEG or PNG file to send with the text")
+    parser.add_argument("--role", choices=("citizen", "officer", "secretariat"))
+    parser.add_argument("--province")
+    parser.add_argument("--district", help="district name (with --province)")
+    parser.add_argument("--agency", help="agency code (with --province), e.g. public_health")
+    parser.add_argument("--sector", help="partner sector code, e.g. academia")
+    parser.add_argument("--channel", choices=("line", "telegram", "simulator"))
+    parser.add_argument("--at", help="send later, at this time (ISO, e.g. 2027-01-05T09:00+07:00)")
+    parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    parser.set_defaults(func=with_database(broadcast))

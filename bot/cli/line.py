@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from bot.channels.line.channel import LineChannel, LineError
 from bot.channels.line.richmenu import setup_rich_menus
+from bot.cli.common import open_database
 from bot.settings import Settings
 from handlers import build_registry
-from storage.db import Database
 from storage.models import Person
 
 
@@ -23,17 +23,13 @@ def _channel(settings: Settings) -> LineChannel | None:
 
 
 async def officer_line_ids(settings: Settings) -> list[str]:
-    db = Database(settings.database_url)
-    try:
-        async with db.read() as session:
-            rows = await session.scalars(
-                select(Person.platform_user_id).where(
-                    Person.channel == "line", Person.role == "officer", Person.deleted_at.is_(None)
-                )
+    async with open_database(settings) as db, db.read() as session:
+        rows = await session.scalars(
+            select(Person.platform_user_id).where(
+                Person.channel == "line", Person.role == "officer", Person.deleted_at.is_(None)
             )
-            return list(rows)
-    finally:
-        await db.close()
+        )
+        return list(rows)
 
 
 async def run_setup(settings: Settings, *, regenerate: bool = False, link_officers: bool = True) -> int:
@@ -83,7 +79,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(run_check(settings))
 
 
-def register_cli(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction) -> None:
     line = subparsers.add_parser("line", help="LINE channel: rich menus, token check")
     sub = line.add_subparsers(dest="line_command", required=True)
     setup = sub.add_parser("setup-richmenu", help="create the citizens' and officers' rich menus and link them")

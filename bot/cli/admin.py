@@ -1,0 +1,51 @@
+"""`hpp-bot admin create-secretariat`: make a chat user a secretariat member, national or of one province."""
+
+from __future__ import annotations
+
+import argparse
+
+from sqlalchemy import select
+
+from bot.cli.common import with_database
+from bot.core.types import ChannelName
+from bot.domain.places import find_province
+from bot.domain.values import BadValue
+from bot.settings import Settings
+from storage.db import Database
+from storage.models import Person, Role
+
+
+async def create_secretariat(args: argparse.Namespace, db: Database, settings: Settings) -> int:
+    async with db.write() as session:
+        province_id = None
+        if args.province:
+            province = await find_province(session, args.province)
+            if province is None:
+                raise BadValue(f"no province {args.province!r}")
+            province_id = province.id
+        person = await session.scalar(
+            select(Person).where(Person.channel == args.channel, Person.platform_user_id == args.user)
+        )
+        created = person is None
+        if person is None:
+            person = Person(
+                channel=args.channel, platform_user_id=args.user, chat_id=args.user, locale="th", is_reachable=True
+            )
+            session.add(person)
+        person.role = Role.SECRETARIAT
+        person.province_id, person.district_id, person.agency_id = province_id, None, None
+        await session.flush()
+    where = args.province or "the whole country"
+    done = "created" if created else "promoted"
+    print(f"{done} secretariat member #{person.id} ({args.channel}:{args.user}) for {where}")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    admin = subparsers.add_parser("admin", help="installation administration")
+    admin_sub = admin.add_subparsers(dest="admin_command", required=True)
+    secretariat = admin_sub.add_parser("create-secretariat", help="make a chat user a secretariat member")
+    secretariat.add_argument("--channel", required=True, choices=[c.value for c in ChannelName])
+    secretariat.add_argument("--user", required=True, help="the platform user id (LINE U..., Telegram numeric id)")
+    secretariat.add_argument("--province", help="their province; leave out for the national team")
+    secretariat.set_defaults(func=with_database(create_secretariat))

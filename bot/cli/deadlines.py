@@ -1,0 +1,100 @@
+"""`hpp-bot deadline add | list | submit`: programme-step deadlines, KPI reporting cycles, and hand-ins."""
+
+from __future__ import annotations
+
+import argparse
+
+from sqlalchemy import select
+
+from bot.cli.common import with_database
+from bot.domain import agendas
+from bot.domain.values import BadValue, parse_cycle, parse_date
+from bot.settings import Settings
+from storage.db import Database
+from storage.models import Deadline, DeadlineSubmission, FiscalYear, Kpi, ReportingCycle
+
+
+async def add(args: argparse.Namespace, db: Database, settings: Settings) -> int:
+    async with db.write() as session:
+        if args.kpi is not None:
+            kpi = await session.get(Kpi, args.kpi)
+            if kpi is None:
+                raise BadValue(f"no KPI #{args.kpi}")
+            cycle, day = parse_cycle(args.cycle or "", str(args.day or ""))
+            if cycle == ReportingCycle.NONE:
+                raise BadValue("a KPI deadline needs --cycle monthly|quarterly and --day")
+            added = await agendas.set_reporting_cycle(session, kpi, cycle, day)
+            print(f"KPI #{kpi.id}: reports {cycle} by day {day}; {added} reporting deadlines ahead")
+            return 0
+        if not (args.step and args.year and args.due):
+            raise BadValue("give --step, --year and --due (or --kpi with --cycle and --day)")
+        province = await agendas.province_named(session, args.province) if args.province else None
+        deadline = await agendas.add_step_deadline(
+            session,
+            step_code=args.step,
+            year_be=args.year,
+            due_on=parse_date(args.due),
+            province_id=province.id if province else None,
+            title_th=args.title_th or "",
+            title_en=args.title_en or "",
+        )
+    print(f"deadline #{deadline.id} added: due {deadline.due_on.isoformat()}")
+    return 0
+
+
+async def list_deadlines(args: argparse.Namespace, db: Database, settings: Settings) -> int:
+    async with db.read() as session:
+        query = select(Deadline).order_by(Deadline.due_on, Deadline.id)
+        if args.year:
+            query = query.join(FiscalYear, FiscalYear.id == Deadline.fiscal_year_id).where(
+                FiscalYear.year_be == args.year
+            )
+        if args.from_date:
+            query = query.where(Deadline.due_on >= parse_date(args.from_date))
+        deadlines = (await session.scalars(query)).all()
+        for deadline in deadlines:
+            kind = f"kpi #{deadline.kpi_id}" if deadline.kpi_id else "programme step"
+            where = "every province" if deadline.province_id is None else f"province #{deadline.province_id}"
+            print(f"#{deadline.id} {deadline.due_on.isoformat()} {kind}, {where}: {deadline.title_th}")
+    print(f"{len(deadlines)} deadlines")
+    return 0
+
+
+async def submit(args: argparse.Namespace, db: Database, settings: Settings) -> int:
+    async with db.write() as session:
+        province = await agendas.province_named(session, args.province)
+        if await session.get(Deadline, args.id) is None:
+            raise BadValue(f"no deadline #{args.id}")
+        done = await session.scalar(
+            select(DeadlineSubmission.id).where(
+                DeadlineSubmission.deadline_id == args.id, DeadlineSubmission.province_id == province.id
+            )
+        )
+        if done is None:
+            session.add(DeadlineSubmission(deadline_id=args.id, province_id=province.id))
+    print(f"deadline #{args.id}: {province.name_th} has handed in; no more reminders go there")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    deadline = subparsers.add_parser("deadline", help="programme-step and KPI reporting deadlines")
+    deadline_sub = deadline.add_subparsers(dest="deadline_command", required=True)
+    adding = deadline_sub.add_parser("add", help="a programme step's deadline, or a KPI's reporting cycle")
+    adding.add_argument("--step", help="programme step code, e.g. submit_proposal, report_results")
+    adding.add_argument("--year", type=int, help="fiscal year (BE)")
+    adding.add_argument("--due", help="due date: 17/12/2569 (BE) or 2026-12-17")
+    adding.add_argument("--province", help="only this province (default: every province)")
+    adding.add_argument("--title-th")
+    adding.add_argument("--title-en")
+    adding.add_argument("--kpi", type=int, help="a KPI's reporting cycle instead of a programme step")
+    adding.add_argument("--cycle", help="monthly or quarterly (with --kpi)")
+    adding.add_argument("--day", type=int, help="reporting day of the month (with --kpi)")
+    adding.set_defaults(func=with_database(add))
+    listing = deadline_sub.add_parser("list", help="deadlines by due date")
+    listing.add_argument("--year", type=int)
+    listing.add_argument("--from", dest="from_date", help="only deadlines due on or after this date")
+    listing.set_defaults(func=with_database(list_deadlines))
+    submitting = deadline_sub.add_parser("submit", help="record that a province has handed in what a deadline asks")
+    submitting.add_argument("id", type=int)
+    submitting.add_argument("--province", required=True)
+    submitting.set_defaults(func=with_database(submit))

@@ -1,0 +1,85 @@
+"""`hpp-bot kpi add | edit`: an agenda's KPIs, their targets, due dates and reporting cycles."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from bot.cli.common import with_database
+from bot.domain import agendas
+from bot.domain.progress import refresh_latest
+from bot.domain.values import BadValue, parse_cycle, parse_date, parse_number, parse_unit
+from bot.settings import Settings
+from storage.db import Database
+from storage.models import Agenda, Kpi
+
+
+def _kpi_changes(args: argparse.Namespace) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    for field in ("name_th", "name_en", "unit_label_th", "unit_label_en"):
+        if getattr(args, field, None) is not None:
+            changes[field] = getattr(args, field)
+    if getattr(args, "unit", None) is not None:
+        changes["unit"] = parse_unit(args.unit)
+    for field in ("baseline", "target"):
+        if getattr(args, field, None) is not None:
+            changes[field] = parse_number(getattr(args, field), field=field)
+    if getattr(args, "due", None) is not None:
+        changes["due_on"] = parse_date(args.due)
+    return changes
+
+
+async def add(args: argparse.Namespace, db: Database, settings: Settings) -> int:
+    cycle, day = parse_cycle(args.cycle or "", str(args.day or ""))
+    async with db.write() as session:
+        agenda = await session.get(Agenda, args.agenda)
+        if agenda is None:
+            raise BadValue(f"no agenda #{args.agenda}")
+        spec = agendas.KpiSpec(**_kpi_changes(args), reporting_cycle=cycle, reporting_day=day)
+        kpi = await agendas.add_kpi(session, agenda, spec)
+    print(f"kpi #{kpi.id} added")
+    return 0
+
+
+async def edit(args: argparse.Namespace, db: Database, settings: Settings) -> int:
+    async with db.write() as session:
+        kpi = await session.get(Kpi, args.id)
+        if kpi is None:
+            raise BadValue(f"no KPI #{args.id}")
+        changes = _kpi_changes(args)
+        for field, value in changes.items():
+            setattr(kpi, field, value)
+        if changes.keys() & {"baseline", "target", "unit"}:
+            await refresh_latest(session, kpi)  # the same latest value is now a different share of the target
+        if args.cycle is not None:
+            cycle, day = parse_cycle(args.cycle, str(args.day or ""))
+            added = await agendas.set_reporting_cycle(session, kpi, cycle, day)
+            print(f"reporting cycle set: {added} reporting deadlines ahead")
+    print(f"kpi #{args.id} saved")
+    return 0
+
+
+def _kpi_fields(parser: argparse.ArgumentParser, *, adding: bool) -> None:
+    parser.add_argument("--name-th", required=adding)
+    parser.add_argument("--name-en")
+    parser.add_argument("--unit", help="number, percent, yesno or milestone")
+    parser.add_argument("--unit-label-th")
+    parser.add_argument("--unit-label-en")
+    parser.add_argument("--baseline")
+    parser.add_argument("--target")
+    parser.add_argument("--due", help="due date: 30/09/2570 (BE) or 2027-09-30")
+    parser.add_argument("--cycle", help="reporting cycle: none, monthly or quarterly")
+    parser.add_argument("--day", type=int, help="reporting day of the month (1-28)")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    kpi = subparsers.add_parser("kpi", help="an agenda's KPIs (add, edit)")
+    kpi_sub = kpi.add_subparsers(dest="kpi_command", required=True)
+    adding = kpi_sub.add_parser("add", help="add a KPI to an agenda")
+    adding.add_argument("--agenda", type=int, required=True)
+    _kpi_fields(adding, adding=True)
+    adding.set_defaults(func=with_database(add))
+    editing = kpi_sub.add_parser("edit", help="change a KPI (target, due date, reporting cycle, ...)")
+    editing.add_argument("id", type=int)
+    _kpi_fields(editing, adding=False)
+    editing.set_defaults(func=with_database(edit))
