@@ -6,8 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from sqlalchemy import select
-
 from bot.cli.common import with_database
 from bot.cli.progress import ProgressBar
 from bot.domain import agendas
@@ -15,34 +13,26 @@ from bot.domain.importer import ImportReport, import_rows, read_rows
 from bot.domain.values import BadValue, split_codes
 from bot.settings import Settings
 from storage.db import Database
-from storage.models import Agenda, FiscalYear, Kpi, Province
+from storage.models import Kpi
 
 
 async def list_agendas(args: argparse.Namespace, db: Database, settings: Settings) -> int:
     async with db.read() as session:
-        query = (
-            select(Agenda, Province.name_th, FiscalYear.year_be)
-            .join(Province, Province.id == Agenda.province_id)
-            .outerjoin(FiscalYear, FiscalYear.id == Agenda.fiscal_year_id)
-            .order_by(Province.name_th, Agenda.id)
-        )
-        if args.province:
-            query = query.where(Agenda.province_id == (await agendas.province_named(session, args.province)).id)
-        if args.year:
-            query = query.where(FiscalYear.year_be == args.year)
-        rows = (await session.execute(query)).all()
+        province_id = (await agendas.province_named(session, args.province)).id if args.province else None
+        rows = await agendas.agendas_listed(session, province_id=province_id, year_be=args.year)
         for agenda, province, year in rows:
-            kpis = (await session.scalars(select(Kpi).where(Kpi.agenda_id == agenda.id).order_by(Kpi.id))).all()
             state = "" if agenda.is_active else " (inactive)"
             print(f"#{agenda.id} {province} FY{year or '-'}: {agenda.title_th}{state}")
-            for kpi in kpis:
-                due = kpi.due_on.isoformat() if kpi.due_on else "-"
-                print(
-                    f"    kpi #{kpi.id} {kpi.name_th} [{kpi.unit}] target={kpi.target} due={due} "
-                    f"cycle={kpi.reporting_cycle}{f'/{kpi.reporting_day}' if kpi.reporting_day else ''}"
-                )
+            for kpi in await agendas.agenda_kpis(session, agenda.id):
+                print(f"    {_kpi_line(kpi)}")
     print(f"{len(rows)} agendas")
     return 0
+
+
+def _kpi_line(kpi: Kpi) -> str:
+    due = kpi.due_on.isoformat() if kpi.due_on else "-"
+    cycle = f"{kpi.reporting_cycle}{f'/{kpi.reporting_day}' if kpi.reporting_day else ''}"
+    return f"kpi #{kpi.id} {kpi.name_th} [{kpi.unit}] target={kpi.target} due={due} cycle={cycle}"
 
 
 async def add(args: argparse.Namespace, db: Database, settings: Settings) -> int:
@@ -68,9 +58,7 @@ async def add(args: argparse.Namespace, db: Database, settings: Settings) -> int
 
 async def edit(args: argparse.Namespace, db: Database, settings: Settings) -> int:
     async with db.write() as session:
-        agenda = await session.get(Agenda, args.id)
-        if agenda is None:
-            raise BadValue(f"no agenda #{args.id}")
+        agenda = await agendas.agenda_numbered(session, args.id)
         for field in ("title_th", "title_en", "goal_th"):
             if getattr(args, field) is not None:
                 setattr(agenda, field, getattr(args, field))

@@ -4,22 +4,18 @@ from __future__ import annotations
 
 import argparse
 
-from sqlalchemy import select
-
 from bot.cli.common import with_database
 from bot.domain import agendas
 from bot.domain.values import BadValue, parse_cycle, parse_date
 from bot.settings import Settings
 from storage.db import Database
-from storage.models import Deadline, DeadlineSubmission, FiscalYear, Kpi, ReportingCycle
+from storage.models import ReportingCycle
 
 
 async def add(args: argparse.Namespace, db: Database, settings: Settings) -> int:
     async with db.write() as session:
         if args.kpi is not None:
-            kpi = await session.get(Kpi, args.kpi)
-            if kpi is None:
-                raise BadValue(f"no KPI #{args.kpi}")
+            kpi = await agendas.kpi_numbered(session, args.kpi)
             cycle, day = parse_cycle(args.cycle or "", str(args.day or ""))
             if cycle == ReportingCycle.NONE:
                 raise BadValue("a KPI deadline needs --cycle monthly|quarterly and --day")
@@ -44,14 +40,8 @@ async def add(args: argparse.Namespace, db: Database, settings: Settings) -> int
 
 async def list_deadlines(args: argparse.Namespace, db: Database, settings: Settings) -> int:
     async with db.read() as session:
-        query = select(Deadline).order_by(Deadline.due_on, Deadline.id)
-        if args.year:
-            query = query.join(FiscalYear, FiscalYear.id == Deadline.fiscal_year_id).where(
-                FiscalYear.year_be == args.year
-            )
-        if args.from_date:
-            query = query.where(Deadline.due_on >= parse_date(args.from_date))
-        deadlines = (await session.scalars(query)).all()
+        due_from = parse_date(args.from_date) if args.from_date else None
+        deadlines = await agendas.deadlines_listed(session, year_be=args.year, due_from=due_from)
         for deadline in deadlines:
             kind = f"kpi #{deadline.kpi_id}" if deadline.kpi_id else "programme step"
             where = "every province" if deadline.province_id is None else f"province #{deadline.province_id}"
@@ -63,15 +53,7 @@ async def list_deadlines(args: argparse.Namespace, db: Database, settings: Setti
 async def submit(args: argparse.Namespace, db: Database, settings: Settings) -> int:
     async with db.write() as session:
         province = await agendas.province_named(session, args.province)
-        if await session.get(Deadline, args.id) is None:
-            raise BadValue(f"no deadline #{args.id}")
-        done = await session.scalar(
-            select(DeadlineSubmission.id).where(
-                DeadlineSubmission.deadline_id == args.id, DeadlineSubmission.province_id == province.id
-            )
-        )
-        if done is None:
-            session.add(DeadlineSubmission(deadline_id=args.id, province_id=province.id))
+        await agendas.record_submission(session, args.id, province.id)
     print(f"deadline #{args.id}: {province.name_th} has handed in; no more reminders go there")
     return 0
 

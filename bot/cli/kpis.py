@@ -3,28 +3,27 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from bot.cli.common import with_database
 from bot.domain import agendas
-from bot.domain.progress import refresh_latest
-from bot.domain.values import BadValue, parse_cycle, parse_date, parse_number, parse_unit
+from bot.domain.values import parse_cycle, parse_date, parse_number, parse_unit
 from bot.settings import Settings
 from storage.db import Database
-from storage.models import Agenda, Kpi
 
 
-def _kpi_changes(args: argparse.Namespace) -> dict[str, Any]:
-    changes: dict[str, Any] = {}
-    for field in ("name_th", "name_en", "unit_label_th", "unit_label_en"):
-        if getattr(args, field, None) is not None:
-            changes[field] = getattr(args, field)
-    if getattr(args, "unit", None) is not None:
+def _kpi_changes(args: argparse.Namespace) -> agendas.KpiChanges:
+    """The fields given on the command line, parsed; those not given are left out."""
+    changes = agendas.KpiChanges()
+    for text_field in ("name_th", "name_en", "unit_label_th", "unit_label_en"):
+        if getattr(args, text_field) is not None:
+            changes[text_field] = getattr(args, text_field)
+    if args.unit is not None:
         changes["unit"] = parse_unit(args.unit)
-    for field in ("baseline", "target"):
-        if getattr(args, field, None) is not None:
-            changes[field] = parse_number(getattr(args, field), field=field)
-    if getattr(args, "due", None) is not None:
+    if args.baseline is not None:
+        changes["baseline"] = parse_number(args.baseline, field="baseline")
+    if args.target is not None:
+        changes["target"] = parse_number(args.target, field="target")
+    if args.due is not None:
         changes["due_on"] = parse_date(args.due)
     return changes
 
@@ -32,9 +31,7 @@ def _kpi_changes(args: argparse.Namespace) -> dict[str, Any]:
 async def add(args: argparse.Namespace, db: Database, settings: Settings) -> int:
     cycle, day = parse_cycle(args.cycle or "", str(args.day or ""))
     async with db.write() as session:
-        agenda = await session.get(Agenda, args.agenda)
-        if agenda is None:
-            raise BadValue(f"no agenda #{args.agenda}")
+        agenda = await agendas.agenda_numbered(session, args.agenda)
         spec = agendas.KpiSpec(**_kpi_changes(args), reporting_cycle=cycle, reporting_day=day)
         kpi = await agendas.add_kpi(session, agenda, spec)
     print(f"kpi #{kpi.id} added")
@@ -43,14 +40,8 @@ async def add(args: argparse.Namespace, db: Database, settings: Settings) -> int
 
 async def edit(args: argparse.Namespace, db: Database, settings: Settings) -> int:
     async with db.write() as session:
-        kpi = await session.get(Kpi, args.id)
-        if kpi is None:
-            raise BadValue(f"no KPI #{args.id}")
-        changes = _kpi_changes(args)
-        for field, value in changes.items():
-            setattr(kpi, field, value)
-        if changes.keys() & {"baseline", "target", "unit"}:
-            await refresh_latest(session, kpi)  # the same latest value is now a different share of the target
+        kpi = await agendas.kpi_numbered(session, args.id)
+        await agendas.change_kpi(session, kpi, _kpi_changes(args))
         if args.cycle is not None:
             cycle, day = parse_cycle(args.cycle, str(args.day or ""))
             added = await agendas.set_reporting_cycle(session, kpi, cycle, day)
