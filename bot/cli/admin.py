@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from sqlalchemy import select
-
 from bot.cli.common import with_database
 from bot.core.types import ChannelName
+from bot.domain.invites import appoint_secretariat
 from bot.domain.places import find_province
 from bot.domain.values import BadValue
 from bot.settings import Settings
 from storage.db import Database
-from storage.models import Person, Role
 
 
 async def create_secretariat(args: argparse.Namespace, db: Database, settings: Settings) -> int:
@@ -23,18 +21,7 @@ async def create_secretariat(args: argparse.Namespace, db: Database, settings: S
             if province is None:
                 raise BadValue(f"no province {args.province!r}")
             province_id = province.id
-        person = await session.scalar(
-            select(Person).where(Person.channel == args.channel, Person.platform_user_id == args.user)
-        )
-        created = person is None
-        if person is None:
-            person = Person(
-                channel=args.channel, platform_user_id=args.user, chat_id=args.user, locale="th", is_reachable=True
-            )
-            session.add(person)
-        person.role = Role.SECRETARIAT
-        person.province_id, person.district_id, person.agency_id = province_id, None, None
-        await session.flush()
+        person, created = await appoint_secretariat(session, args.channel, args.user, province_id)
     where = args.province or "the whole country"
     done = "created" if created else "promoted"
     print(f"{done} secretariat member #{person.id} ({args.channel}:{args.user}) for {where}")

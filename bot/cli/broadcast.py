@@ -23,11 +23,12 @@ from bot.domain.broadcasts import (
     broadcast_round,
     count_audience,
     create_broadcast,
+    target_named,
 )
 from bot.domain.values import BadValue
 from bot.settings import Settings
 from storage.db import Database
-from storage.models import Agency, Broadcast, BroadcastStatus, District, PartnerSector
+from storage.models import Broadcast, BroadcastStatus
 
 IMAGE_TYPES = ("image/jpeg", "image/png")
 PROGRESS_SECONDS = 0.5
@@ -35,32 +36,15 @@ PROGRESS_SECONDS = 0.5
 
 async def resolve_target(session: AsyncSession, args: argparse.Namespace) -> Target:
     """The command's --role/--province/--district/--agency/--sector/--channel as ids."""
-    province = await province_named(session, args.province) if args.province else None
-    district_id = agency_id = sector_id = None
-    if (args.district or args.agency) and province is None:
+    if (args.district or args.agency) and not args.province:
         raise BadValue("--district and --agency need --province")
-    if args.district and province is not None:
-        district_id = await session.scalar(
-            select(District.id).where(District.province_id == province.id, District.name_th == args.district)
-        )
-        if district_id is None:
-            raise BadValue(f"no district {args.district!r} in {province.name_th}")
-    if args.agency and province is not None:
-        agency_id = await session.scalar(
-            select(Agency.id).where(Agency.province_id == province.id, Agency.code == args.agency).limit(1)
-        )
-        if agency_id is None:
-            raise BadValue(f"no agency {args.agency!r} in {province.name_th}")
-    if args.sector:
-        sector_id = await session.scalar(select(PartnerSector.id).where(PartnerSector.code == args.sector))
-        if sector_id is None:
-            raise BadValue(f"no partner sector {args.sector!r}")
-    return Target(
+    return await target_named(
+        session,
+        await province_named(session, args.province) if args.province else None,
         role=args.role,
-        province_id=province.id if province else None,
-        district_id=district_id,
-        agency_id=agency_id,
-        sector_id=sector_id,
+        district=args.district,
+        agency=args.agency,
+        sector=args.sector,
         channel=args.channel,
     )
 
