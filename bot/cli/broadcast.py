@@ -107,6 +107,16 @@ async def _progress(db: Database, broadcast_id: int) -> tuple[BroadcastReport, s
     return report, status
 
 
+async def _confirmed() -> bool:
+    """Ask before sending; no answer at all (the end of input, Ctrl-D) is a no, not a traceback."""
+    try:
+        answer = await asyncio.to_thread(input, "send? [y/N] ")
+    except EOFError:
+        print()
+        return False
+    return answer.strip().lower() in ("y", "yes")
+
+
 async def broadcast(args: argparse.Namespace, db: Database, settings: Settings) -> int:
     async with db.read() as session:
         target = await resolve_target(session, args)
@@ -116,8 +126,7 @@ async def broadcast(args: argparse.Namespace, db: Database, settings: Settings) 
     if audience.total == 0:
         print("nothing to send")
         return 1
-    answer = "y" if args.yes else await asyncio.to_thread(input, "send? [y/N] ")
-    if answer.strip().lower() not in ("y", "yes"):
+    if not (args.yes or await _confirmed()):
         print("cancelled: nothing was sent")
         return 1
     media_id = await _image(db, args.image)

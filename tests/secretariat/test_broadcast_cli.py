@@ -97,3 +97,18 @@ def test_answering_no_sends_nothing(
     assert cli_main(["broadcast", "--text", "x", "--province", PROVINCE]) == 1
     assert "cancelled: nothing was sent" in capsys.readouterr().out
     assert asyncio.run(sent_and_broadcasts(cli_database)) == (Counter(), 0)
+
+
+def test_no_answer_at_all_sends_nothing(
+    cli_database: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The end of input at the prompt (Ctrl-D, or nothing piped in) is a no, said in one line, not a traceback."""
+    asyncio.run(add_simulator_citizens(cli_database, reachable=2, unreachable=0))
+
+    def end_of_input(_prompt: str) -> str:
+        raise EOFError
+
+    monkeypatch.setattr("builtins.input", end_of_input)
+    assert cli_main(["broadcast", "--text", "x", "--province", PROVINCE]) == 1
+    assert capsys.readouterr().out.endswith("\ncancelled: nothing was sent\n")
+    assert asyncio.run(sent_and_broadcasts(cli_database)) == (Counter(), 0)
