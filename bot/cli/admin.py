@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bot.cli.common import with_database
+from bot.cli.common import add_command, add_group, with_database
 from bot.core.types import ChannelName
 from bot.domain.invites import appoint_secretariat
 from bot.domain.places import find_province
@@ -13,6 +13,7 @@ from bot.settings import Settings
 from storage.db import Database
 
 
+@with_database
 async def create_secretariat(args: argparse.Namespace, db: Database, settings: Settings) -> int:
     async with db.write() as session:
         province_id = None
@@ -29,10 +30,10 @@ async def create_secretariat(args: argparse.Namespace, db: Database, settings: S
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    admin = subparsers.add_parser("admin", help="installation administration")
-    admin_sub = admin.add_subparsers(dest="admin_command", required=True)
-    secretariat = admin_sub.add_parser("create-secretariat", help="make a chat user a secretariat member")
+    admin_sub = add_group(subparsers, "admin", "installation administration")
+    secretariat = add_command(
+        admin_sub, "create-secretariat", "make a chat user a secretariat member", create_secretariat
+    )
     secretariat.add_argument("--channel", required=True, choices=[c.value for c in ChannelName])
     secretariat.add_argument("--user", required=True, help="the platform user id (LINE U..., Telegram numeric id)")
     secretariat.add_argument("--province", help="their province; leave out for the national team")
-    secretariat.set_defaults(func=with_database(create_secretariat))

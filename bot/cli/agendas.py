@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.cli.common import with_database
+from bot.cli.common import add_command, add_group, with_database
 from bot.cli.progress import ProgressBar
 from bot.domain import agendas
 from bot.domain.importer import ImportReport, import_rows, read_rows
@@ -16,6 +16,7 @@ from storage.db import Database
 from storage.models import Kpi
 
 
+@with_database
 async def list_agendas(args: argparse.Namespace, db: Database, settings: Settings) -> int:
     async with db.read() as session:
         province_id = (await agendas.province_named(session, args.province)).id if args.province else None
@@ -35,6 +36,7 @@ def _kpi_line(kpi: Kpi) -> str:
     return f"kpi #{kpi.id} {kpi.name_th} [{kpi.unit}] target={kpi.target} due={due} cycle={cycle}"
 
 
+@with_database
 async def add(args: argparse.Namespace, db: Database, settings: Settings) -> int:
     async with db.write() as session:
         lookups = await agendas.Lookups.load(session)
@@ -56,6 +58,7 @@ async def add(args: argparse.Namespace, db: Database, settings: Settings) -> int
     return 0
 
 
+@with_database
 async def edit(args: argparse.Namespace, db: Database, settings: Settings) -> int:
     async with db.write() as session:
         agenda = await agendas.agenda_numbered(session, args.id)
@@ -68,6 +71,7 @@ async def edit(args: argparse.Namespace, db: Database, settings: Settings) -> in
     return 0
 
 
+@with_database
 async def import_file(args: argparse.Namespace, db: Database, settings: Settings) -> int:
     rows = read_rows(Path(args.file))
     bar = ProgressBar(len(rows), "checking and importing")
@@ -102,13 +106,11 @@ def _tell_import(report: ImportReport, *, dry_run: bool) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    agenda = subparsers.add_parser("agenda", help="province agendas (list, add, edit, import)")
-    agenda_sub = agenda.add_subparsers(dest="agenda_command", required=True)
-    listing = agenda_sub.add_parser("list", help="agendas and their KPIs")
+    agenda_sub = add_group(subparsers, "agenda", "province agendas (list, add, edit, import)")
+    listing = add_command(agenda_sub, "list", "agendas and their KPIs", list_agendas)
     listing.add_argument("--province")
     listing.add_argument("--year", type=int, help="fiscal year (BE), e.g. 2570")
-    listing.set_defaults(func=with_database(list_agendas))
-    adding = agenda_sub.add_parser("add", help="add an agenda")
+    adding = add_command(agenda_sub, "add", "add an agenda", add)
     adding.add_argument("--province", required=True)
     adding.add_argument("--year", type=int, required=True, help="fiscal year (BE)")
     adding.add_argument("--title-th", required=True)
@@ -117,16 +119,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     adding.add_argument("--dimension", default="", help="dimension code, e.g. environment")
     adding.add_argument("--mechanisms", default="", help="mechanism codes separated by commas")
     adding.add_argument("--owner-agency", default="", help="agency code, e.g. natural_resources")
-    adding.set_defaults(func=with_database(add))
-    editing = agenda_sub.add_parser("edit", help="change an agenda")
+    editing = add_command(agenda_sub, "edit", "change an agenda", edit)
     editing.add_argument("id", type=int)
     editing.add_argument("--title-th")
     editing.add_argument("--title-en")
     editing.add_argument("--goal", dest="goal_th")
     editing.add_argument("--active", action=argparse.BooleanOptionalAction, default=None)
-    editing.set_defaults(func=with_database(edit))
-    importing = agenda_sub.add_parser("import", help="import agendas and KPIs from a .csv or .xlsx file")
+    importing = add_command(agenda_sub, "import", "import agendas and KPIs from a .csv or .xlsx file", import_file)
     importing.add_argument("file")
     importing.add_argument("--dry-run", action="store_true", help="check every row, import nothing")
     importing.add_argument("--skip-bad", action="store_true", help="import the good rows even if some are bad")
-    importing.set_defaults(func=with_database(import_file))

@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.cli.common import with_database
+from bot.cli.common import add_command, with_database
 from bot.cli.progress import ProgressBar
 from bot.core.inbox import store_media
 from bot.domain.agendas import province_named
@@ -117,6 +117,7 @@ async def _confirmed() -> bool:
     return answer.strip().lower() in ("y", "yes")
 
 
+@with_database
 async def broadcast(args: argparse.Namespace, db: Database, settings: Settings) -> int:
     async with db.read() as session:
         target = await resolve_target(session, args)
@@ -140,7 +141,7 @@ async def broadcast(args: argparse.Namespace, db: Database, settings: Settings) 
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("broadcast", help="send a message to a target group, with a progress bar")
+    parser = add_command(subparsers, "broadcast", "send a message to a target group, with a progress bar", broadcast)
     parser.add_argument("--text", required=True)
     parser.add_argument("--image", help="a JPEG or PNG file to send with the text")
     parser.add_argument("--role", choices=("citizen", "officer", "secretariat"))
@@ -151,4 +152,3 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--channel", choices=("line", "telegram", "simulator"))
     parser.add_argument("--at", help="send later, at this time (ISO, e.g. 2027-01-05T09:00+07:00)")
     parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    parser.set_defaults(func=with_database(broadcast))

@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, datetime
 
-from bot.cli.common import with_database
+from bot.cli.common import add_command, add_group, with_database
 from bot.domain.escalation import escalate_overdue
 from bot.settings import Settings
 from handlers import notices
 from storage.db import Database
 
 
+@with_database
 async def escalate(args: argparse.Namespace, db: Database, settings: Settings) -> int:
     report = await escalate_overdue(db, datetime.now(UTC), notices.overdue_digest)
     print(f"hpp-bot: {report}")
@@ -19,7 +20,5 @@ async def escalate(args: argparse.Namespace, db: Database, settings: Settings) -
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    cases = subparsers.add_parser("cases", help="complaint handling")
-    cases_sub = cases.add_subparsers(dest="cases_command", required=True)
-    escalating = cases_sub.add_parser("escalate", help="send today's overdue-ticket digests to the secretariat now")
-    escalating.set_defaults(func=with_database(escalate))
+    cases_sub = add_group(subparsers, "cases", "complaint handling")
+    add_command(cases_sub, "escalate", "send today's overdue-ticket digests to the secretariat now", escalate)

@@ -49,3 +49,15 @@ def with_database(command: DatabaseCommand) -> Command:
             return refuse(error)
 
     return run
+
+
+def add_group(subparsers: argparse._SubParsersAction, name: str, help: str) -> argparse._SubParsersAction:
+    """`hpp-bot NAME SUBCOMMAND`: a command whose subcommand is required (argparse says so when it is missing)."""
+    return subparsers.add_parser(name, help=help).add_subparsers(dest=f"{name}_command", required=True)
+
+
+def add_command(subparsers: argparse._SubParsersAction, name: str, help: str, run: Command) -> argparse.ArgumentParser:
+    """A command that `run` carries out; its options are added to the parser returned."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(name, help=help)
+    parser.set_defaults(func=run)
+    return parser

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import time
 
+from bot.cli.common import add_command, add_group
 from bot.settings import Settings
 from storage.seed import main_seed
 
@@ -26,11 +27,8 @@ def seed(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    db = subparsers.add_parser("db", help="database schema")
-    db_sub = db.add_subparsers(dest="db_command", required=True)
-    upgrading = db_sub.add_parser("upgrade", help="apply the migrations")
+    db_sub = add_group(subparsers, "db", "database schema")
+    upgrading = add_command(db_sub, "upgrade", "apply the migrations", upgrade)
     upgrading.add_argument("revision", nargs="?", default="heads")
-    upgrading.set_defaults(func=upgrade)
 
-    seeding = subparsers.add_parser("seed", help="load provinces, fixed lists, sample agendas (idempotent)")
-    seeding.set_defaults(func=seed)
+    add_command(subparsers, "seed", "load provinces, fixed lists, sample agendas (idempotent)", seed)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bot.cli.common import with_database
+from bot.cli.common import add_command, add_group, with_database
 from bot.domain import agendas
 from bot.domain.values import BadValue, parse_cycle, parse_date
 from bot.settings import Settings
@@ -12,6 +12,7 @@ from storage.db import Database
 from storage.models import ReportingCycle
 
 
+@with_database
 async def add(args: argparse.Namespace, db: Database, settings: Settings) -> int:
     async with db.write() as session:
         if args.kpi is not None:
@@ -38,6 +39,7 @@ async def add(args: argparse.Namespace, db: Database, settings: Settings) -> int
     return 0
 
 
+@with_database
 async def list_deadlines(args: argparse.Namespace, db: Database, settings: Settings) -> int:
     async with db.read() as session:
         due_from = parse_date(args.from_date) if args.from_date else None
@@ -50,6 +52,7 @@ async def list_deadlines(args: argparse.Namespace, db: Database, settings: Setti
     return 0
 
 
+@with_database
 async def submit(args: argparse.Namespace, db: Database, settings: Settings) -> int:
     async with db.write() as session:
         province = await agendas.province_named(session, args.province)
@@ -59,9 +62,8 @@ async def submit(args: argparse.Namespace, db: Database, settings: Settings) -> 
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    deadline = subparsers.add_parser("deadline", help="programme-step and KPI reporting deadlines")
-    deadline_sub = deadline.add_subparsers(dest="deadline_command", required=True)
-    adding = deadline_sub.add_parser("add", help="a programme step's deadline, or a KPI's reporting cycle")
+    deadline_sub = add_group(subparsers, "deadline", "programme-step and KPI reporting deadlines")
+    adding = add_command(deadline_sub, "add", "a programme step's deadline, or a KPI's reporting cycle", add)
     adding.add_argument("--step", help="programme step code, e.g. submit_proposal, report_results")
     adding.add_argument("--year", type=int, help="fiscal year (BE)")
     adding.add_argument("--due", help="due date: 17/12/2569 (BE) or 2026-12-17")
@@ -71,12 +73,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     adding.add_argument("--kpi", type=int, help="a KPI's reporting cycle instead of a programme step")
     adding.add_argument("--cycle", help="monthly or quarterly (with --kpi)")
     adding.add_argument("--day", type=int, help="reporting day of the month (with --kpi)")
-    adding.set_defaults(func=with_database(add))
-    listing = deadline_sub.add_parser("list", help="deadlines by due date")
+    listing = add_command(deadline_sub, "list", "deadlines by due date", list_deadlines)
     listing.add_argument("--year", type=int)
     listing.add_argument("--from", dest="from_date", help="only deadlines due on or after this date")
-    listing.set_defaults(func=with_database(list_deadlines))
-    submitting = deadline_sub.add_parser("submit", help="record that a province has handed in what a deadline asks")
+    submitting = add_command(
+        deadline_sub, "submit", "record that a province has handed in what a deadline asks", submit
+    )
     submitting.add_argument("id", type=int)
     submitting.add_argument("--province", required=True)
-    submitting.set_defaults(func=with_database(submit))

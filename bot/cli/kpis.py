@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bot.cli.common import with_database
+from bot.cli.common import add_command, add_group, with_database
 from bot.domain import agendas
 from bot.domain.values import parse_cycle, parse_date, parse_number, parse_unit
 from bot.settings import Settings
@@ -28,6 +28,7 @@ def _kpi_changes(args: argparse.Namespace) -> agendas.KpiChanges:
     return changes
 
 
+@with_database
 async def add(args: argparse.Namespace, db: Database, settings: Settings) -> int:
     cycle, day = parse_cycle(args.cycle or "", str(args.day or ""))
     async with db.write() as session:
@@ -38,6 +39,7 @@ async def add(args: argparse.Namespace, db: Database, settings: Settings) -> int
     return 0
 
 
+@with_database
 async def edit(args: argparse.Namespace, db: Database, settings: Settings) -> int:
     async with db.write() as session:
         kpi = await agendas.kpi_numbered(session, args.id)
@@ -64,13 +66,10 @@ def _kpi_fields(parser: argparse.ArgumentParser, *, adding: bool) -> None:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    kpi = subparsers.add_parser("kpi", help="an agenda's KPIs (add, edit)")
-    kpi_sub = kpi.add_subparsers(dest="kpi_command", required=True)
-    adding = kpi_sub.add_parser("add", help="add a KPI to an agenda")
+    kpi_sub = add_group(subparsers, "kpi", "an agenda's KPIs (add, edit)")
+    adding = add_command(kpi_sub, "add", "add a KPI to an agenda", add)
     adding.add_argument("--agenda", type=int, required=True)
     _kpi_fields(adding, adding=True)
-    adding.set_defaults(func=with_database(add))
-    editing = kpi_sub.add_parser("edit", help="change a KPI (target, due date, reporting cycle, ...)")
+    editing = add_command(kpi_sub, "edit", "change a KPI (target, due date, reporting cycle, ...)", edit)
     editing.add_argument("id", type=int)
     _kpi_fields(editing, adding=False)
-    editing.set_defaults(func=with_database(edit))

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.channels.line.channel import LineChannel, LineError
 from bot.channels.line.richmenu import setup_rich_menus
-from bot.cli.common import open_database
+from bot.cli.common import add_command, add_group, open_database
 from bot.settings import Settings
 from handlers import build_registry
 from storage.models import Person
@@ -80,11 +80,10 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    line = subparsers.add_parser("line", help="LINE channel: rich menus, token check")
-    sub = line.add_subparsers(dest="line_command", required=True)
-    setup = sub.add_parser("setup-richmenu", help="create the citizens' and officers' rich menus and link them")
+    sub = add_group(subparsers, "line", "LINE channel: rich menus, token check")
+    setup = add_command(
+        sub, "setup-richmenu", "create the citizens' and officers' rich menus and link them", cmd_setup_richmenu
+    )
     setup.add_argument("--regenerate", action="store_true", help="draw the menu pictures instead of the shipped ones")
     setup.add_argument("--no-link", action="store_true", help="do not link the officers' menu to officers")
-    setup.set_defaults(func=cmd_setup_richmenu)
-    check = sub.add_parser("check", help="verify the access token; print the bot's name and webhook endpoint")
-    check.set_defaults(func=cmd_check)
+    add_command(sub, "check", "verify the access token; print the bot's name and webhook endpoint", cmd_check)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, date, datetime
 
-from bot.cli.common import with_database
+from bot.cli.common import add_command, add_group, with_database
 from bot.domain.reminders import run_reminders
 from bot.settings import Settings
 from handlers import notices
 from storage.db import Database
 
 
+@with_database
 async def run_once(args: argparse.Namespace, db: Database, settings: Settings) -> int:
     today = date.fromisoformat(args.today) if args.today else datetime.now(UTC).date()
     report = await run_reminders(db, today, notices.reminder)
@@ -23,8 +24,6 @@ async def run_once(args: argparse.Namespace, db: Database, settings: Settings) -
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    reminders = subparsers.add_parser("reminders", help="deadline reminders")
-    reminders_sub = reminders.add_subparsers(dest="reminders_command", required=True)
-    once = reminders_sub.add_parser("run-once", help="queue the reminders due today (or --today)")
+    reminders_sub = add_group(subparsers, "reminders", "deadline reminders")
+    once = add_command(reminders_sub, "run-once", "queue the reminders due today (or --today)", run_once)
     once.add_argument("--today", help="pretend today is this date (YYYY-MM-DD)")
-    once.set_defaults(func=with_database(run_once))

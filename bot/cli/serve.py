@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 
+from bot.cli.common import add_command
 from bot.settings import Settings
 
 
@@ -34,12 +35,10 @@ def worker(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    serving = subparsers.add_parser(
-        "serve", help="serve the web app (webhooks, simulator) and, by default, the workers"
+    serving = add_command(
+        subparsers, "serve", "serve the web app (webhooks, simulator) and, by default, the workers", serve
     )
     serving.add_argument("--port", type=int, default=None, help="port (default: PORT or 8000)")
     serving.add_argument("--no-workers", action="store_true", help="run the workers in `hpp-bot worker` instead")
-    serving.set_defaults(func=serve)
 
-    working = subparsers.add_parser("worker", help="run the inbox, outbox and scheduler workers")
-    working.set_defaults(func=worker)
+    add_command(subparsers, "worker", "run the inbox, outbox and scheduler workers", worker)

@@ -7,13 +7,14 @@ import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.cli.common import with_database
+from bot.cli.common import add_command, add_group, with_database
 from bot.domain.agendas import province_named
 from bot.domain.summaries import province_summary
 from bot.settings import Settings
 from storage.db import Database
 
 
+@with_database
 async def export(args: argparse.Namespace, db: Database, settings: Settings) -> int:
     from bot.domain.export import summary_workbook  # openpyxl loads only for the command that writes a workbook
 
@@ -26,9 +27,7 @@ async def export(args: argparse.Namespace, db: Database, settings: Settings) -> 
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    summary = subparsers.add_parser("summary", help="province summaries")
-    summary_sub = summary.add_subparsers(dest="summary_command", required=True)
-    exporting = summary_sub.add_parser("export", help="write a province's summary to an .xlsx file")
+    summary_sub = add_group(subparsers, "summary", "province summaries")
+    exporting = add_command(summary_sub, "export", "write a province's summary to an .xlsx file", export)
     exporting.add_argument("--province", required=True)
     exporting.add_argument("--out", required=True)
-    exporting.set_defaults(func=with_database(export))

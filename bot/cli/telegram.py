@@ -14,7 +14,7 @@ from telegram.error import TelegramError
 from bot.channels.telegram.channel import TelegramChannel, make_bot
 from bot.channels.telegram.commands import BOT_COMMANDS
 from bot.channels.telegram.poll import ALLOWED_UPDATES, run_polling
-from bot.cli.common import refuse
+from bot.cli.common import add_command, add_group, refuse
 from bot.core.i18n import reload_translations, use_locale
 from bot.core.types import ChannelName
 from bot.settings import Settings
@@ -98,13 +98,9 @@ async def poll(settings: Settings, *, long_poll_seconds: int) -> None:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    telegram = subparsers.add_parser("telegram", help="Telegram: set the webhook and commands, or poll locally")
-    sub = telegram.add_subparsers(dest="telegram_command", required=True)
-    webhook = sub.add_parser("set-webhook", help="point Telegram at PUBLIC_BASE_URL/webhooks/telegram")
+    sub = add_group(subparsers, "telegram", "Telegram: set the webhook and commands, or poll locally")
+    webhook = add_command(sub, "set-webhook", "point Telegram at PUBLIC_BASE_URL/webhooks/telegram", cmd_set_webhook)
     webhook.add_argument("--drop-pending", action="store_true", help="discard updates Telegram still holds")
-    webhook.set_defaults(func=cmd_set_webhook)
-    commands = sub.add_parser("set-commands", help="publish the command list in Thai and English")
-    commands.set_defaults(func=cmd_set_commands)
-    poll = sub.add_parser("poll", help="long polling instead of a webhook (development); runs the workers too")
+    add_command(sub, "set-commands", "publish the command list in Thai and English", cmd_set_commands)
+    poll = add_command(sub, "poll", "long polling instead of a webhook (development); runs the workers too", cmd_poll)
     poll.add_argument("--timeout", type=int, default=30, help="seconds each getUpdates call may wait")
-    poll.set_defaults(func=cmd_poll)
