@@ -112,3 +112,12 @@ def test_no_answer_at_all_sends_nothing(
     assert cli_main(["broadcast", "--text", "x", "--province", PROVINCE]) == 1
     assert capsys.readouterr().out.endswith("\ncancelled: nothing was sent\n")
     assert asyncio.run(sent_and_broadcasts(cli_database)) == (Counter(), 0)
+
+
+def test_a_district_is_found_with_or_without_its_prefix(cli_database: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """As `invite create` finds it: "อำเภอเมืองแพร่" is the district เมืองแพร่ (nobody there: nothing to send)."""
+    for district in ("เมืองแพร่", "อำเภอเมืองแพร่"):
+        assert cli_main(["broadcast", "--text", "x", "--province", PROVINCE, "--district", district, "--yes"]) == 1
+        assert capsys.readouterr().out.endswith(
+            "0 people match; 0 of them cannot be reached and will be skipped\nnothing to send\n"
+        )
