@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.cli.common import add_command, with_database
 from bot.cli.progress import ProgressBar
 from bot.core.inbox import store_media
 from bot.domain.agendas import province_named
@@ -22,11 +23,12 @@ from bot.domain.broadcasts import (
     broadcast_round,
     count_audience,
     create_broadcast,
+    target_named,
 )
 from bot.domain.values import BadValue
 from bot.settings import Settings
 from storage.db import Database
-from storage.models import Agency, Broadcast, BroadcastStatus, District, PartnerSector
+from storage.models import Broadcast, BroadcastStatus
 
 IMAGE_TYPES = ("image/jpeg", "image/png")
 PROGRESS_SECONDS = 0.5
@@ -34,32 +36,15 @@ PROGRESS_SECONDS = 0.5
 
 async def resolve_target(session: AsyncSession, args: argparse.Namespace) -> Target:
     """The command's --role/--province/--district/--agency/--sector/--channel as ids."""
-    province = await province_named(session, args.province) if args.province else None
-    district_id = agency_id = sector_id = None
-    if (args.district or args.agency) and province is None:
+    if (args.district or args.agency) and not args.province:
         raise BadValue("--district and --agency need --province")
-    if args.district and province is not None:
-        district_id = await session.scalar(
-            select(District.id).where(District.province_id == province.id, District.name_th == args.district)
-        )
-        if district_id is None:
-            raise BadValue(f"no district {args.district!r} in {province.name_th}")
-    if args.agency and province is not None:
-        agency_id = await session.scalar(
-            select(Agency.id).where(Agency.province_id == province.id, Agency.code == args.agency).limit(1)
-        )
-        if agency_id is None:
-            raise BadValue(f"no agency {args.agency!r} in {province.name_th}")
-    if args.sector:
-        sector_id = await session.scalar(select(PartnerSector.id).where(PartnerSector.code == args.sector))
-        if sector_id is None:
-            raise BadValue(f"no partner sector {args.sector!r}")
-    return Target(
+    return await target_named(
+        session,
+        await province_named(session, args.province) if args.province else None,
         role=args.role,
-        province_id=province.id if province else None,
-        district_id=district_id,
-        agency_id=agency_id,
-        sector_id=sector_id,
+        district=args.district,
+        agency=args.agency,
+        sector=args.sector,
         channel=args.channel,
     )
 
@@ -122,30 +107,48 @@ async def _progress(db: Database, broadcast_id: int) -> tuple[BroadcastReport, s
     return report, status
 
 
-async def run_broadcast_command(args: argparse.Namespace, settings: Settings) -> int:
-    db = Database(settings.database_url)
+async def _confirmed() -> bool:
+    """Ask before sending; no answer at all (the end of input, Ctrl-D) is a no, not a traceback."""
     try:
-        async with db.read() as session:
-            target = await resolve_target(session, args)
-            audience = await count_audience(session, target)
-        at = _parse_at(args.at)
-        print(f"{audience.total} people match; {audience.unreachable} of them cannot be reached and will be skipped")
-        if audience.total == 0:
-            print("nothing to send")
-            return 1
-        answer = "y" if args.yes else await asyncio.to_thread(input, "send? [y/N] ")
-        if answer.strip().lower() not in ("y", "yes"):
-            print("cancelled: nothing was sent")
-            return 1
-        media_id = await _image(db, args.image)
-        async with db.write() as session:
-            broadcast = await create_broadcast(
-                session, text=args.text, target=target, media_id=media_id, scheduled_at=at
-            )
-    finally:
-        await db.close()
+        answer = await asyncio.to_thread(input, "send? [y/N] ")
+    except EOFError:
+        print()
+        return False
+    return answer.strip().lower() in ("y", "yes")
+
+
+@with_database
+async def broadcast(args: argparse.Namespace, db: Database, settings: Settings) -> int:
+    async with db.read() as session:
+        target = await resolve_target(session, args)
+        audience = await count_audience(session, target)
+    at = _parse_at(args.at)
+    print(f"{audience.total} people match; {audience.unreachable} of them cannot be reached and will be skipped")
+    if audience.total == 0:
+        print("nothing to send")
+        return 1
+    if not (args.yes or await _confirmed()):
+        print("cancelled: nothing was sent")
+        return 1
+    media_id = await _image(db, args.image)
+    async with db.write() as session:
+        created = await create_broadcast(session, text=args.text, target=target, media_id=media_id, scheduled_at=at)
     if at is not None and at > datetime.now(UTC):
-        print(f"broadcast #{broadcast.id} scheduled for {at.isoformat()}; the workers will send it")
+        print(f"broadcast #{created.id} scheduled for {at.isoformat()}; the workers will send it")
         return 0
-    await deliver_with_progress(settings, broadcast.id)
+    await deliver_with_progress(settings, created.id)
     return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = add_command(subparsers, "broadcast", "send a message to a target group, with a progress bar", broadcast)
+    parser.add_argument("--text", required=True)
+    parser.add_argument("--image", help="a JPEG or PNG file to send with the text")
+    parser.add_argument("--role", choices=("citizen", "officer", "secretariat"))
+    parser.add_argument("--province")
+    parser.add_argument("--district", help="district name (with --province)")
+    parser.add_argument("--agency", help="agency code (with --province), e.g. public_health")
+    parser.add_argument("--sector", help="partner sector code, e.g. academia")
+    parser.add_argument("--channel", choices=("line", "telegram", "simulator"))
+    parser.add_argument("--at", help="send later, at this time (ISO, e.g. 2027-01-05T09:00+07:00)")
+    parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")

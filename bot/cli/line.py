@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from bot.channels.line.channel import LineChannel, LineError
 from bot.channels.line.richmenu import setup_rich_menus
+from bot.cli.common import add_command, add_group, open_database
 from bot.settings import Settings
 from handlers import build_registry
-from storage.db import Database
 from storage.models import Person
 
 
@@ -23,17 +23,13 @@ def _channel(settings: Settings) -> LineChannel | None:
 
 
 async def officer_line_ids(settings: Settings) -> list[str]:
-    db = Database(settings.database_url)
-    try:
-        async with db.read() as session:
-            rows = await session.scalars(
-                select(Person.platform_user_id).where(
-                    Person.channel == "line", Person.role == "officer", Person.deleted_at.is_(None)
-                )
+    async with open_database(settings) as db, db.read() as session:
+        rows = await session.scalars(
+            select(Person.platform_user_id).where(
+                Person.channel == "line", Person.role == "officer", Person.deleted_at.is_(None)
             )
-            return list(rows)
-    finally:
-        await db.close()
+        )
+        return list(rows)
 
 
 async def run_setup(settings: Settings, *, regenerate: bool = False, link_officers: bool = True) -> int:
@@ -83,12 +79,11 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(run_check(settings))
 
 
-def register_cli(subparsers: argparse._SubParsersAction) -> None:
-    line = subparsers.add_parser("line", help="LINE channel: rich menus, token check")
-    sub = line.add_subparsers(dest="line_command", required=True)
-    setup = sub.add_parser("setup-richmenu", help="create the citizens' and officers' rich menus and link them")
+def register(subparsers: argparse._SubParsersAction) -> None:
+    sub = add_group(subparsers, "line", "LINE channel: rich menus, token check")
+    setup = add_command(
+        sub, "setup-richmenu", "create the citizens' and officers' rich menus and link them", cmd_setup_richmenu
+    )
     setup.add_argument("--regenerate", action="store_true", help="draw the menu pictures instead of the shipped ones")
     setup.add_argument("--no-link", action="store_true", help="do not link the officers' menu to officers")
-    setup.set_defaults(func=cmd_setup_richmenu)
-    check = sub.add_parser("check", help="verify the access token; print the bot's name and webhook endpoint")
-    check.set_defaults(func=cmd_check)
+    add_command(sub, "check", "verify the access token; print the bot's name and webhook endpoint", cmd_check)

@@ -14,6 +14,7 @@ from telegram.error import TelegramError
 from bot.channels.telegram.channel import TelegramChannel, make_bot
 from bot.channels.telegram.commands import BOT_COMMANDS
 from bot.channels.telegram.poll import ALLOWED_UPDATES, run_polling
+from bot.cli.common import add_command, add_group, refuse
 from bot.core.i18n import reload_translations, use_locale
 from bot.core.types import ChannelName
 from bot.settings import Settings
@@ -21,26 +22,7 @@ from bot.settings import Settings
 WEBHOOK_PATH = "/webhooks/telegram"
 COMMAND_LANGUAGES = ("th", "en")
 DEFAULT_COMMAND_LANGUAGE = "th"  # people whose Telegram is in neither language see Thai
-
-
-def register_cli(subparsers: argparse._SubParsersAction) -> None:
-    telegram = subparsers.add_parser("telegram", help="Telegram: set the webhook and commands, or poll locally")
-    sub = telegram.add_subparsers(dest="telegram_command", required=True)
-    webhook = sub.add_parser("set-webhook", help="point Telegram at PUBLIC_BASE_URL/webhooks/telegram")
-    webhook.add_argument("--drop-pending", action="store_true", help="discard updates Telegram still holds")
-    webhook.set_defaults(func=cmd_set_webhook)
-    commands = sub.add_parser("set-commands", help="publish the command list in Thai and English")
-    commands.set_defaults(func=cmd_set_commands)
-    poll = sub.add_parser("poll", help="long polling instead of a webhook (development); runs the workers too")
-    poll.add_argument("--timeout", type=int, default=30, help="seconds each getUpdates call may wait")
-    poll.set_defaults(func=cmd_poll)
-
-
-def _need_token(settings: Settings) -> bool:
-    if not settings.telegram_enabled:
-        print("hpp-bot: TELEGRAM_BOT_TOKEN is not set", file=sys.stderr)
-        return False
-    return True
+NO_TOKEN = "TELEGRAM_BOT_TOKEN is not set"
 
 
 def _call_api(call: Coroutine[Any, Any, None]) -> bool:
@@ -54,11 +36,10 @@ def _call_api(call: Coroutine[Any, Any, None]) -> bool:
 
 
 def cmd_set_webhook(args: argparse.Namespace, settings: Settings) -> int:
-    if not _need_token(settings):
-        return 2
+    if not settings.telegram_enabled:
+        return refuse(NO_TOKEN)
     if not settings.public_base_url or settings.telegram_webhook_secret is None:
-        print("hpp-bot: set PUBLIC_BASE_URL and TELEGRAM_WEBHOOK_SECRET first", file=sys.stderr)
-        return 2
+        return refuse("set PUBLIC_BASE_URL and TELEGRAM_WEBHOOK_SECRET first")
     url = f"{settings.public_base_url}{WEBHOOK_PATH}"
     if not _call_api(set_webhook(settings, url, drop_pending=args.drop_pending)):
         return 1
@@ -78,8 +59,8 @@ async def set_webhook(settings: Settings, url: str, *, drop_pending: bool = Fals
 
 
 def cmd_set_commands(args: argparse.Namespace, settings: Settings) -> int:
-    if not _need_token(settings):
-        return 2
+    if not settings.telegram_enabled:
+        return refuse(NO_TOKEN)
     if not _call_api(set_commands(settings)):
         return 1
     print(f"hpp-bot: Telegram commands set ({', '.join(COMMAND_LANGUAGES)} and the default)")
@@ -100,8 +81,8 @@ async def set_commands(settings: Settings) -> None:
 
 
 def cmd_poll(args: argparse.Namespace, settings: Settings) -> int:
-    if not _need_token(settings):
-        return 2
+    if not settings.telegram_enabled:
+        return refuse(NO_TOKEN)
     print("hpp-bot: polling Telegram (the webhook is removed while polling); Ctrl-C to stop")
     asyncio.run(poll(settings, long_poll_seconds=args.timeout))
     return 0
@@ -114,3 +95,12 @@ async def poll(settings: Settings, *, long_poll_seconds: int) -> None:
         channel = services.channels.get(ChannelName.TELEGRAM.value)
         assert isinstance(channel, TelegramChannel)
         await run_polling(services, channel, stop, long_poll_seconds=long_poll_seconds)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    sub = add_group(subparsers, "telegram", "Telegram: set the webhook and commands, or poll locally")
+    webhook = add_command(sub, "set-webhook", "point Telegram at PUBLIC_BASE_URL/webhooks/telegram", cmd_set_webhook)
+    webhook.add_argument("--drop-pending", action="store_true", help="discard updates Telegram still holds")
+    add_command(sub, "set-commands", "publish the command list in Thai and English", cmd_set_commands)
+    poll = add_command(sub, "poll", "long polling instead of a webhook (development); runs the workers too", cmd_poll)
+    poll.add_argument("--timeout", type=int, default=30, help="seconds each getUpdates call may wait")

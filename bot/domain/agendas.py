@@ -1,4 +1,5 @@
-"""Agendas, KPIs and deadlines: the writes shared by the CLI, the importer, the chat edits and the scheduler."""
+"""Agendas, KPIs and deadlines: the reads and writes shared by the CLI, the importer, the chat edits and the
+scheduler."""
 
 from __future__ import annotations
 
@@ -6,17 +7,21 @@ import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TypedDict
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.places import find_province
+from bot.domain.progress import refresh_latest
 from bot.domain.values import BadValue
+from storage.db import insert_ignore
 from storage.models import (
     Agency,
     Agenda,
     AgendaMechanism,
     Deadline,
+    DeadlineSubmission,
     Dimension,
     FiscalYear,
     Kpi,
@@ -52,6 +57,39 @@ async def province_named(session: AsyncSession, text: str) -> Province:
     if found is None:
         raise BadValue(f"unknown province {text.strip()!r}")
     return found
+
+
+async def agenda_numbered(session: AsyncSession, agenda_id: int) -> Agenda:
+    """An agenda by its number; BadValue when there is none."""
+    agenda = await session.get(Agenda, agenda_id)
+    if agenda is None:
+        raise BadValue(f"no agenda #{agenda_id}")
+    return agenda
+
+
+async def kpi_numbered(session: AsyncSession, kpi_id: int) -> Kpi:
+    """A KPI by its number; BadValue when there is none."""
+    kpi = await session.get(Kpi, kpi_id)
+    if kpi is None:
+        raise BadValue(f"no KPI #{kpi_id}")
+    return kpi
+
+
+async def agendas_listed(
+    session: AsyncSession, *, province_id: int | None = None, year_be: int | None = None
+) -> Sequence[tuple[Agenda, str, int | None]]:
+    """Agendas with their province's Thai name and fiscal year (BE), by province name, then by number."""
+    query = (
+        select(Agenda, Province.name_th, FiscalYear.year_be)
+        .join(Province, Province.id == Agenda.province_id)
+        .outerjoin(FiscalYear, FiscalYear.id == Agenda.fiscal_year_id)
+        .order_by(Province.name_th, Agenda.id)
+    )
+    if province_id is not None:
+        query = query.where(Agenda.province_id == province_id)
+    if year_be:
+        query = query.where(FiscalYear.year_be == year_be)
+    return (await session.execute(query)).all()
 
 
 async def fiscal_year_id(session: AsyncSession, year_be: int) -> int:
@@ -170,6 +208,31 @@ async def ensure_agenda(session: AsyncSession, spec: AgendaSpec) -> tuple[Agenda
     return agenda, True
 
 
+class KpiChanges(TypedDict, total=False):
+    """The fields of a KPI that staff change; a field left out stays as it is."""
+
+    name_th: str
+    name_en: str
+    unit: str
+    unit_label_th: str
+    unit_label_en: str
+    baseline: float | None
+    target: float | None
+    due_on: date | None
+
+
+SCALE_FIELDS = frozenset({"baseline", "target", "unit"})
+
+
+async def change_kpi(session: AsyncSession, kpi: Kpi, changes: KpiChanges) -> None:
+    """Change a KPI's fields. A new baseline, target or unit makes the latest report a different share of the
+    target, so the KPI's latest figures are worked out again."""
+    for field_name, value in changes.items():
+        setattr(kpi, field_name, value)
+    if changes.keys() & SCALE_FIELDS:
+        await refresh_latest(session, kpi)
+
+
 async def add_kpi(session: AsyncSession, agenda: Agenda, spec: KpiSpec) -> Kpi:
     """A new KPI of an agenda, with its reporting-cycle deadlines."""
     if spec.name_th in set((await session.scalars(select(Kpi.name_th).where(Kpi.agenda_id == agenda.id))).all()):
@@ -284,3 +347,29 @@ async def set_reporting_cycle(session: AsyncSession, kpi: Kpi, cycle: str, day: 
     agenda = await session.get(Agenda, kpi.agenda_id)
     assert agenda is not None
     return await ensure_cycle_deadlines(session, kpi, agenda, start=today + timedelta(days=1))
+
+
+# ---------------------------------------------------------------- deadlines as listed and handed in
+
+
+async def deadlines_listed(
+    session: AsyncSession, *, year_be: int | None = None, due_from: date | None = None
+) -> Sequence[Deadline]:
+    """Deadlines by due date, of one fiscal year (BE) and from one day on if asked."""
+    query = select(Deadline).order_by(Deadline.due_on, Deadline.id)
+    if year_be:
+        query = query.join(FiscalYear, FiscalYear.id == Deadline.fiscal_year_id).where(FiscalYear.year_be == year_be)
+    if due_from is not None:
+        query = query.where(Deadline.due_on >= due_from)
+    return (await session.scalars(query)).all()
+
+
+async def record_submission(session: AsyncSession, deadline_id: int, province_id: int) -> None:
+    """A province has handed in what a deadline asks, so it is reminded no more; a second record changes nothing."""
+    if await session.get(Deadline, deadline_id) is None:
+        raise BadValue(f"no deadline #{deadline_id}")
+    await session.execute(
+        insert_ignore(session, DeadlineSubmission, "deadline_id", "province_id").values(
+            deadline_id=deadline_id, province_id=province_id
+        )
+    )

@@ -21,8 +21,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core import outbox
 from bot.core.i18n import _, use_locale
 from bot.core.types import ChannelName, Reply
+from bot.domain.places import find_district
+from bot.domain.values import BadValue
 from storage.db import Database
-from storage.models import Broadcast, BroadcastRecipient, BroadcastStatus, OutboxMessage, Person, RecipientStatus
+from storage.models import (
+    Agency,
+    Broadcast,
+    BroadcastRecipient,
+    BroadcastStatus,
+    OutboxMessage,
+    PartnerSector,
+    Person,
+    Province,
+    RecipientStatus,
+)
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +73,46 @@ class Target:
             "channel": Person.channel,
         }
         return [columns[key] == value for key, value in self.to_json().items()]
+
+
+async def target_named(
+    session: AsyncSession,
+    province: Province | None,
+    *,
+    role: str | None = None,
+    district: str | None = None,
+    agency: str | None = None,
+    sector: str | None = None,
+    channel: str | None = None,
+) -> Target:
+    """A target from what staff type: a district of `province` by Thai name, an agency of it and a partner sector
+    by code. BadValue for one that does not exist, and for a district or an agency without a province."""
+    if (district or agency) and province is None:
+        raise BadValue("a district or an agency needs its province")
+    district_id = agency_id = sector_id = None
+    if district and province is not None:
+        found = await find_district(session, province.id, district)
+        if found is None:
+            raise BadValue(f"no district {district!r} in {province.name_th}")
+        district_id = found.id
+    if agency and province is not None:
+        agency_id = await session.scalar(
+            select(Agency.id).where(Agency.province_id == province.id, Agency.code == agency).limit(1)
+        )
+        if agency_id is None:
+            raise BadValue(f"no agency {agency!r} in {province.name_th}")
+    if sector:
+        sector_id = await session.scalar(select(PartnerSector.id).where(PartnerSector.code == sector))
+        if sector_id is None:
+            raise BadValue(f"no partner sector {sector!r}")
+    return Target(
+        role=role,
+        province_id=province.id if province else None,
+        district_id=district_id,
+        agency_id=agency_id,
+        sector_id=sector_id,
+        channel=channel,
+    )
 
 
 def _skippable() -> ColumnElement[bool]:

@@ -136,6 +136,26 @@ def apply_invite(person: Person, invite: Invite) -> None:
     person.agency_id = invite.agency_id
 
 
+async def appoint_secretariat(
+    session: AsyncSession, channel: str, platform_user_id: str, province_id: int | None
+) -> tuple[Person, bool]:
+    """Make a chat user a secretariat member of a province (None: the national team), without a code and whether or
+    not they have written to the bot yet: the installer's way in for the first members. Returns (person, created)."""
+    person = await session.scalar(
+        select(Person).where(Person.channel == channel, Person.platform_user_id == platform_user_id)
+    )
+    created = person is None
+    if person is None:
+        person = Person(
+            channel=channel, platform_user_id=platform_user_id, chat_id=platform_user_id, locale="th", is_reachable=True
+        )
+        session.add(person)
+    person.role = Role.SECRETARIAT
+    person.province_id, person.district_id, person.agency_id = province_id, None, None
+    await session.flush()
+    return person, created
+
+
 # ---------------------------------------------------------------- deep links
 
 

@@ -13,9 +13,9 @@ from bot.core.registry import MenuEntry, Registry
 from bot.core.text import shorten
 from bot.core.types import Choice, Reply
 from bot.domain import scope
-from bot.domain.agendas import add_step_deadline
+from bot.domain.agendas import add_step_deadline, change_kpi
 from bot.domain.places import find_province
-from bot.domain.progress import kpi_value_text, refresh_latest
+from bot.domain.progress import kpi_value_text
 from bot.domain.values import BadValue, parse_date, parse_number
 from handlers import codes
 from handlers.cards import kpi_card
@@ -136,8 +136,7 @@ async def on_target(ctx: Ctx) -> Outcome:
         hint = _("a percentage from 0 to 100") if kpi.unit == KpiUnit.PERCENT else _("a number, 0 or more")
         return stay(ctx, Reply(_("“{text}” is not a valid target: please type {hint}.", text=ctx.text, hint=hint)))
     old = kpi_value_text(kpi, kpi.target)
-    kpi.target = value
-    await refresh_latest(ctx.session, kpi)  # the latest report is now a different share of the new target
+    await change_kpi(ctx.session, kpi, {"target": value})
     return finish(Reply(_("Target changed from {old} to {new}.", old=old, new=kpi_value_text(kpi, value))))
 
 
@@ -156,7 +155,7 @@ async def on_due(ctx: Ctx) -> Outcome:
     day = _parse_future_date(ctx)
     if day is None:
         return stay(ctx, Reply(_("Please type a date from today on, e.g. 30/9/2570.")))
-    kpi.due_on = day
+    await change_kpi(ctx.session, kpi, {"due_on": day})
     return finish(Reply(_("Due date set to {date}.", date=format_date(day, "long"))))
 
 

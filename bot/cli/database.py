@@ -1,0 +1,34 @@
+"""`hpp-bot db upgrade` and `hpp-bot seed`. Alembic and the seed loader open the database themselves."""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from bot.cli.common import add_command, add_group
+from bot.settings import Settings
+from storage.seed import main_seed
+
+
+def upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    from storage.migrate import upgrade as apply_migrations  # Alembic loads only for the command that needs it
+
+    started = time.perf_counter()
+    apply_migrations(settings.database_url, args.revision)
+    print(f"hpp-bot: database is at the latest schema ({time.perf_counter() - started:.1f} s)")
+    return 0
+
+
+def seed(args: argparse.Namespace, settings: Settings) -> int:
+    started = time.perf_counter()
+    report = main_seed(settings.database_url)
+    print(f"hpp-bot: seed done in {time.perf_counter() - started:.1f} s: {report}")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    db_sub = add_group(subparsers, "db", "database schema")
+    upgrading = add_command(db_sub, "upgrade", "apply the migrations", upgrade)
+    upgrading.add_argument("revision", nargs="?", default="heads")
+
+    add_command(subparsers, "seed", "load provinces, fixed lists, sample agendas (idempotent)", seed)

@@ -1,0 +1,75 @@
+"""`hpp-bot kpi add | edit`: an agenda's KPIs, their targets, due dates and reporting cycles."""
+
+from __future__ import annotations
+
+import argparse
+
+from bot.cli.common import add_command, add_group, with_database
+from bot.domain import agendas
+from bot.domain.values import parse_cycle, parse_date, parse_number, parse_unit
+from bot.settings import Settings
+from storage.db import Database
+
+
+def _kpi_changes(args: argparse.Namespace) -> agendas.KpiChanges:
+    """The fields given on the command line, parsed; those not given are left out."""
+    changes = agendas.KpiChanges()
+    for text_field in ("name_th", "name_en", "unit_label_th", "unit_label_en"):
+        if getattr(args, text_field) is not None:
+            changes[text_field] = getattr(args, text_field)
+    if args.unit is not None:
+        changes["unit"] = parse_unit(args.unit)
+    if args.baseline is not None:
+        changes["baseline"] = parse_number(args.baseline, field="baseline")
+    if args.target is not None:
+        changes["target"] = parse_number(args.target, field="target")
+    if args.due is not None:
+        changes["due_on"] = parse_date(args.due)
+    return changes
+
+
+@with_database
+async def add(args: argparse.Namespace, db: Database, settings: Settings) -> int:
+    cycle, day = parse_cycle(args.cycle or "", str(args.day or ""))
+    async with db.write() as session:
+        agenda = await agendas.agenda_numbered(session, args.agenda)
+        spec = agendas.KpiSpec(**_kpi_changes(args), reporting_cycle=cycle, reporting_day=day)
+        kpi = await agendas.add_kpi(session, agenda, spec)
+    print(f"kpi #{kpi.id} added")
+    return 0
+
+
+@with_database
+async def edit(args: argparse.Namespace, db: Database, settings: Settings) -> int:
+    async with db.write() as session:
+        kpi = await agendas.kpi_numbered(session, args.id)
+        await agendas.change_kpi(session, kpi, _kpi_changes(args))
+        if args.cycle is not None:
+            cycle, day = parse_cycle(args.cycle, str(args.day or ""))
+            added = await agendas.set_reporting_cycle(session, kpi, cycle, day)
+            print(f"reporting cycle set: {added} reporting deadlines ahead")
+    print(f"kpi #{args.id} saved")
+    return 0
+
+
+def _kpi_fields(parser: argparse.ArgumentParser, *, adding: bool) -> None:
+    parser.add_argument("--name-th", required=adding)
+    parser.add_argument("--name-en")
+    parser.add_argument("--unit", help="number, percent, yesno or milestone")
+    parser.add_argument("--unit-label-th")
+    parser.add_argument("--unit-label-en")
+    parser.add_argument("--baseline")
+    parser.add_argument("--target")
+    parser.add_argument("--due", help="due date: 30/09/2570 (BE) or 2027-09-30")
+    parser.add_argument("--cycle", help="reporting cycle: none, monthly or quarterly")
+    parser.add_argument("--day", type=int, help="reporting day of the month (1-28)")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    kpi_sub = add_group(subparsers, "kpi", "an agenda's KPIs (add, edit)")
+    adding = add_command(kpi_sub, "add", "add a KPI to an agenda", add)
+    adding.add_argument("--agenda", type=int, required=True)
+    _kpi_fields(adding, adding=True)
+    editing = add_command(kpi_sub, "edit", "change a KPI (target, due date, reporting cycle, ...)", edit)
+    editing.add_argument("id", type=int)
+    _kpi_fields(editing, adding=False)

@@ -1,0 +1,44 @@
+"""`hpp-bot serve` (the web app and, by default, the workers) and `hpp-bot worker` (the workers alone)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+
+from bot.cli.common import add_command
+from bot.settings import Settings
+
+
+def serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn  # the web server and the app load only for the command that serves them
+
+    from bot.app import create_app
+
+    port = args.port or settings.port
+    app = create_app(settings, run_workers=not args.no_workers)
+    print(f"hpp-bot: serving on http://{settings.host}:{port} (simulator: http://{settings.host}:{port}/simulator)")
+    uvicorn.run(app, host=settings.host, port=port, log_level=settings.log_level.lower(), access_log=False)
+    return 0
+
+
+async def run_workers(settings: Settings) -> None:
+    from bot.services import running_services
+
+    async with running_services(settings) as (_services, stop):
+        await stop.wait()
+
+
+def worker(args: argparse.Namespace, settings: Settings) -> int:
+    print("hpp-bot: workers running (inbox, outbox, scheduler); Ctrl-C to stop")
+    asyncio.run(run_workers(settings))
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    serving = add_command(
+        subparsers, "serve", "serve the web app (webhooks, simulator) and, by default, the workers", serve
+    )
+    serving.add_argument("--port", type=int, default=None, help="port (default: PORT or 8000)")
+    serving.add_argument("--no-workers", action="store_true", help="run the workers in `hpp-bot worker` instead")
+
+    add_command(subparsers, "worker", "run the inbox, outbox and scheduler workers", worker)
