@@ -1,12 +1,15 @@
-"""`hpp-bot db upgrade` and `hpp-bot seed`. Alembic and the seed loader open the database themselves."""
+"""`hpp-bot db upgrade | prune` and `hpp-bot seed`. Alembic and the seed loader open the database themselves."""
 
 from __future__ import annotations
 
 import argparse
 import time
+from datetime import UTC, datetime
 
-from bot.cli.common import add_command, add_group
+from bot.cli.common import add_command, add_group, with_database
+from bot.core.prune import prune as prune_queues
 from bot.settings import Settings
+from storage.db import Database
 from storage.seed import main_seed
 
 
@@ -16,6 +19,14 @@ def upgrade(args: argparse.Namespace, settings: Settings) -> int:
     started = time.perf_counter()
     apply_migrations(settings.database_url, args.revision)
     print(f"hpp-bot: database is at the latest schema ({time.perf_counter() - started:.1f} s)")
+    return 0
+
+
+@with_database
+async def prune(args: argparse.Namespace, db: Database, settings: Settings) -> int:
+    days = args.days or settings.prune_after_days
+    report = await prune_queues(db, datetime.now(UTC), days)
+    print(f"hpp-bot: {report} (older than {days} days)")
     return 0
 
 
@@ -30,5 +41,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     db_sub = add_group(subparsers, "db", "database schema")
     upgrading = add_command(db_sub, "upgrade", "apply the migrations", upgrade)
     upgrading.add_argument("revision", nargs="?", default="heads")
+    pruning = add_command(db_sub, "prune", "delete applied inbox events and sent outbox rows older than N days", prune)
+    pruning.add_argument("--days", type=int, help="days to keep (default: PRUNE_AFTER_DAYS, 7)")
 
     add_command(subparsers, "seed", "load provinces, fixed lists, sample agendas (idempotent)", seed)

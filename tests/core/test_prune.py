@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
@@ -13,6 +14,7 @@ from bot.core.prune import prune
 from bot.core.types import Reply
 from storage.db import Database
 from storage.models import InboxEvent, InboxStatus, OutboxMessage, OutboxStatus
+from tests.support.cli import hpp_bot
 
 NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 OLD, RECENT = NOW - timedelta(days=8), NOW - timedelta(days=6)
@@ -78,3 +80,28 @@ async def test_a_large_backlog_is_deleted_in_chunks(db: Database, monkeypatch: p
     assert (await prune(db, NOW, days=7)).inbox == 7
     async with db.read() as session:
         assert (await session.scalars(select(InboxEvent.id))).all() == []
+
+
+def test_hpp_bot_db_prune_deletes_what_is_older_than_the_days_given(
+    sqlite_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    async def old_rows() -> None:
+        db = Database(sqlite_url)
+        try:
+            ten_days_ago = datetime.now(UTC) - timedelta(days=10)
+            await _inbox(db, "ten-days-old", InboxStatus.DONE, ten_days_ago)
+            await _outbox(db, "ten-days-old", OutboxStatus.SENT, ten_days_ago)
+        finally:
+            await db.close()
+
+    asyncio.run(old_rows())
+    assert hpp_bot(sqlite_url, "db", "prune", "--days", "30") == 0
+    assert (
+        "0 applied inbox events and 0 sent or skipped outbox rows deleted (older than 30 days)"
+        in capsys.readouterr().out
+    )
+    assert hpp_bot(sqlite_url, "db", "prune", "--days", "7") == 0
+    assert (
+        "1 applied inbox events and 1 sent or skipped outbox rows deleted (older than 7 days)"
+        in capsys.readouterr().out
+    )

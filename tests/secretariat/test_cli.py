@@ -12,19 +12,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.cli import build_parser
 from storage.db import Database
 from storage.models import Agenda, DeadlineSubmission, Kpi, ProgressReport
-from tests.conftest import make_settings
+from tests.support.cli import hpp_bot
 
 T = TypeVar("T")
 PROVINCE = "เชียงราย"
-
-
-def hpp_bot(url: str, *argv: str) -> int:
-    """Run one command line against the database at `url`, as `hpp-bot` would."""
-    args = build_parser().parse_args(list(argv))
-    return int(args.func(args, make_settings(url)))
 
 
 def in_session(url: str, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
