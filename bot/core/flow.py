@@ -11,7 +11,7 @@ import enum
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,8 +21,29 @@ from bot.core.types import Choice, Inbound, InboundKind, Reply
 from bot.settings import Settings
 from storage.models import Person
 
-if TYPE_CHECKING:
-    from bot.core.registry import Registry
+
+class Gatekeeper(Protocol):
+    """The flow everyone completes first (the registry's `Gate`), as a step sees it."""
+
+    @property
+    def flow(self) -> str: ...
+
+    @property
+    def passed(self) -> Callable[[Person], bool]: ...
+
+
+class Conversations(Protocol):
+    """What a step may ask of the registry of conversations (bot/core/registry.py)."""
+
+    @property
+    def flows(self) -> Mapping[str, Flow]: ...
+
+    @property
+    def gate(self) -> Gatekeeper | None: ...
+
+    def menu_choices(self, person: Person) -> tuple[Choice, ...]: ...
+
+    def recognise_text(self, text: str) -> tuple[Flow, str] | None: ...
 
 
 @dataclass(eq=False)
@@ -35,7 +56,7 @@ class Ctx:
     data: dict[str, Any]
     settings: Settings
     now: datetime
-    registry: Registry
+    registry: Conversations
     links: MediaLinks
     choice: str | None = None  # the resolved choice code: a button, a typed number or a typed label
     args: str = ""  # the rest of a command's text, e.g. the code in "/register ABC123"

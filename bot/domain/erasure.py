@@ -28,6 +28,7 @@ from storage.models import (
     Complaint,
     ComplaintPhoto,
     Consent,
+    ContactMode,
     Conversation,
     FailedAttempt,
     Feedback,
@@ -65,7 +66,7 @@ async def _anonymise_records(session: AsyncSession, person: Person) -> None:
     await session.execute(
         update(Complaint)
         .where(Complaint.person_id == person.id)
-        .values(person_id=None, contact_phone=None, contact_mode="anonymous")
+        .values(person_id=None, contact_phone=None, contact_mode=ContactMode.ANONYMOUS)
         .execution_options(synchronize_session=False)
     )
     await session.execute(

@@ -18,7 +18,6 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import outbox
-from bot.core.i18n import use_locale
 from bot.core.types import Reply
 from bot.domain.progress import local_today
 from bot.domain.tickets import OPEN_STATUSES
@@ -86,15 +85,11 @@ async def _escalate_province(
     agencies = await _agency_names(session, tickets)
     queued = 0
     for person in recipients:
-        with use_locale(person.locale):
-            replies = digest(province, tickets, agencies, today)
-        queued += await outbox.enqueue(
+        queued += await outbox.enqueue_to(
             session,
-            channel=person.channel,
-            recipient=person.chat_id,
-            replies=replies,
+            person,
+            lambda: digest(province, tickets, agencies, today),
             key=f"digest:{province_id}:{today.isoformat()}:{person.id}",
-            person_id=person.id,
         )
     if queued == 0:
         return  # today's digest went out already: these tickets wait for tomorrow's

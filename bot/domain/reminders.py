@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import outbox
-from bot.core.i18n import BANGKOK, use_locale
+from bot.core.i18n import BANGKOK
 from bot.core.types import Reply
 from bot.domain.agendas import ensure_cycle_deadlines, previous_cycle_due
 from storage.db import Database, insert_ignore
@@ -131,15 +131,11 @@ async def remind_deadline(
         for person in await people_who_owe(session, deadline):
             if not await _mark_sent(session, deadline.id, person.id, offset):
                 continue
-            with use_locale(person.locale):
-                replies = message(deadline, days_left)
-            await outbox.enqueue(
+            await outbox.enqueue_to(
                 session,
-                channel=person.channel,
-                recipient=person.chat_id,
-                replies=replies,
+                person,
+                lambda: message(deadline, days_left),
                 key=f"reminder:{deadline.id}:{person.id}:{offset}",
-                person_id=person.id,
             )
             queued += 1
         return queued

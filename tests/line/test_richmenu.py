@@ -17,7 +17,6 @@ from bot.channels.line.richmenu import (
     PURPLE,
     TEAL,
     WIDTH,
-    link_menu_for_role,
     menu_specs,
     render_image,
 )
@@ -88,11 +87,11 @@ async def test_someone_who_becomes_an_officer_gets_the_officers_menu(
 ) -> None:
     channel = LineChannel(line_settings)
     try:
-        assert await link_menu_for_role(channel, "Unew", "officer") is False  # not set up yet: logged, no crash
+        assert await channel.link_menu("Unew", "officer") is False  # not set up yet: logged, no crash
         assert await run_setup(line_settings, link_officers=False) == 0
-        assert await link_menu_for_role(channel, "Unew", "officer") is True
+        assert await channel.link_menu("Unew", "officer") is True
         assert fake_line.state.user_menus["Unew"] == fake_line.state.aliases["hpp-officer"]
-        assert await link_menu_for_role(channel, "Unew", "citizen") is True
+        assert await channel.link_menu("Unew", "citizen") is True
         assert "Unew" not in fake_line.state.user_menus
     finally:
         await channel.close()

@@ -107,6 +107,10 @@ def is_invalid_reply_token(error: LineError) -> bool:
     return error.status == 400 and "reply token" in error.message.lower()
 
 
+DEFAULT_ROLE = "citizen"  # its rich menu is everyone's default; other roles' menus are linked per user
+MENU_ALIASES = {DEFAULT_ROLE: "hpp-citizen", "officer": "hpp-officer"}  # LINE rich menu aliases, by role
+
+
 class LineChannel:
     """The LINE channel: deliver outbox rows, fetch users' pictures, show the loading animation."""
 
@@ -181,9 +185,35 @@ class LineChannel:
 
     async def _link_menu(self, user_id: str, role: str) -> None:
         """Someone became an officer (or stopped being one): their rich menu follows the role."""
-        from bot.channels.line.richmenu import link_menu_for_role  # richmenu builds on this module
+        await self.link_menu(user_id, role)
 
-        await link_menu_for_role(self, user_id, role)
+    async def menu_of(self, alias: str) -> str | None:
+        """The rich menu an alias points at, or None if the alias does not exist yet."""
+        try:
+            found = await self.call(lambda: self.api.get_rich_menu_alias(alias))
+        except LineError as error:
+            if error.status in (400, 404):
+                return None
+            raise
+        return str(found.rich_menu_id)
+
+    async def link_menu(self, user_id: str, role: str) -> bool:
+        """Give one LINE user the menu of their role (officers) or back the default one. True when LINE agreed;
+        a LINE error is logged, never raised: the role change stands either way."""
+        alias = MENU_ALIASES.get(role) if role != DEFAULT_ROLE else None
+        try:
+            if alias is None:
+                await self.call(lambda: self.api.unlink_rich_menu_id_from_user(user_id))
+                return True
+            menu_id = await self.menu_of(alias)
+            if menu_id is None:
+                log.warning("rich menu %s is not set up: run `hpp-bot line setup-richmenu`", alias)
+                return False
+            await self.call(lambda: self.api.link_rich_menu_id_to_user(user_id, menu_id))
+            return True
+        except LineError as error:
+            log.warning("could not link the %s rich menu for %s: %s", role, user_id, error)
+            return False
 
     @staticmethod
     def _result_of(error: LineError, message: OutboundMessage, parts_done: int | None = None) -> DeliveryResult:

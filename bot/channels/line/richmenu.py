@@ -1,14 +1,14 @@
 """Rich menus: one for citizens (the default for everyone) and one for officers, linked per user by role.
 
 The buttons are the conversations' (`Registry.persistent_menus`: role -> choice codes and labels); this module
-draws them, names the menus and links them. Each menu is found again through a rich menu alias (`hpp-citizen`,
+draws them and installs them. Each menu is found again through a rich menu alias (`hpp-citizen`,
 `hpp-officer`), so nothing about LINE's ids is kept in the database. `hpp-bot line setup-richmenu` (re)creates
 both, points the aliases at the new menus, deletes the old ones, makes the citizens' menu the default and links
 the officers' menu to every LINE officer.
 
 When someone becomes an officer (or stops being one), the conversation answers with a `Reply(menu_role=...)`;
-the LINE channel, delivering it, calls `link_menu_for_role`. That never raises for LINE errors (a missing menu
-is logged): the role change stands either way.
+the LINE channel, delivering it, links the role's menu (`LineChannel.link_menu`). That never raises for LINE
+errors (a missing menu is logged): the role change stands either way.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from linebot.v3.messaging import (
 )
 from PIL import Image, ImageDraw, ImageFont
 
-from bot.channels.line.channel import LineChannel, LineError
+from bot.channels.line.channel import DEFAULT_ROLE, MENU_ALIASES, LineChannel, LineError
 from bot.core.i18n import N_, use_locale
 from bot.core.registry import MenuButton
 
@@ -83,12 +83,10 @@ class RichMenuSpec:
         return GREY if index == len(self.buttons) - 1 else PALETTE[index % len(PALETTE)]
 
 
-DEFAULT_ROLE = "citizen"  # its menu is everyone's default
 LAYOUTS = {
-    DEFAULT_ROLE: MenuLayout("hpp-citizen", "HPP citizens", N_("Open the menu")),
-    "officer": MenuLayout("hpp-officer", "HPP officers", N_("Officer menu")),
+    DEFAULT_ROLE: MenuLayout(MENU_ALIASES[DEFAULT_ROLE], "HPP citizens", N_("Open the menu")),
+    "officer": MenuLayout(MENU_ALIASES["officer"], "HPP officers", N_("Officer menu")),
 }
-MENU_BY_ROLE = {role: layout.alias for role, layout in LAYOUTS.items() if role != DEFAULT_ROLE}  # linked per user
 
 
 def menu_specs(menus: Mapping[str, Sequence[MenuButton]]) -> list[RichMenuSpec]:
@@ -178,20 +176,9 @@ def menu_request(spec: RichMenuSpec) -> RichMenuRequest:
     )
 
 
-async def alias_target(channel: LineChannel, alias: str) -> str | None:
-    """The rich menu an alias points at, or None if the alias does not exist yet."""
-    try:
-        found = await channel.call(lambda: channel.api.get_rich_menu_alias(alias))
-    except LineError as error:
-        if error.status in (400, 404):
-            return None
-        raise
-    return str(found.rich_menu_id)
-
-
 async def install_menu(channel: LineChannel, spec: RichMenuSpec, *, regenerate: bool = False) -> str:
     """Create the menu with its picture, point its alias at it, delete the menu the alias had before."""
-    old = await alias_target(channel, spec.alias)
+    old = await channel.menu_of(spec.alias)
     created = await channel.call(lambda: channel.api.create_rich_menu(menu_request(spec)))
     menu_id = str(created.rich_menu_id)
     image = menu_image(spec, regenerate=regenerate)
@@ -224,23 +211,5 @@ async def setup_rich_menus(
     default_menu = installed[LAYOUTS[DEFAULT_ROLE].alias]
     await channel.call(lambda: channel.api.set_default_rich_menu(default_menu))
     for user_id in officer_user_ids:
-        await link_menu_for_role(channel, user_id, "officer")
+        await channel.link_menu(user_id, "officer")
     return installed
-
-
-async def link_menu_for_role(channel: LineChannel, user_id: str, role: str) -> bool:
-    """Give one LINE user the menu of their role (officers) or back the default one. True when LINE agreed."""
-    alias = MENU_BY_ROLE.get(role)
-    try:
-        if alias is None:
-            await channel.call(lambda: channel.api.unlink_rich_menu_id_from_user(user_id))
-            return True
-        menu_id = await alias_target(channel, alias)
-        if menu_id is None:
-            log.warning("rich menu %s is not set up: run `hpp-bot line setup-richmenu`", alias)
-            return False
-        await channel.call(lambda: channel.api.link_rich_menu_id_to_user(user_id, menu_id))
-        return True
-    except LineError as error:
-        log.warning("could not link the %s rich menu for %s: %s", role, user_id, error)
-        return False

@@ -7,7 +7,7 @@
 """
 
 from bot.core.outbox.claim import LEASE
-from bot.core.outbox.enqueue import Queued, enqueue, enqueue_many, insert_rows, new_row
+from bot.core.outbox.enqueue import Queued, enqueue, enqueue_many, enqueue_to, insert_rows, new_row
 from bot.core.outbox.records import MAX_ATTEMPTS, backoff_seconds
 from bot.core.outbox.sender import OutboxSender, to_message
 
@@ -19,6 +19,7 @@ __all__ = [
     "backoff_seconds",
     "enqueue",
     "enqueue_many",
+    "enqueue_to",
     "insert_rows",
     "new_row",
     "to_message",

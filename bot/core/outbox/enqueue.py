@@ -3,16 +3,17 @@ that caused it, with an idempotency key so the same message is never queued twic
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import Insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.i18n import use_locale
 from bot.core.types import Reply, replies_to_json
 from storage.db import insert_ignore
-from storage.models import OutboxMessage, OutboxStatus
+from storage.models import OutboxMessage, OutboxStatus, Person
 
 
 def _now() -> datetime:
@@ -125,6 +126,15 @@ def new_row(
 def _insert_new(session: AsyncSession) -> Insert:
     """An INSERT that leaves a key queued before alone."""
     return insert_ignore(session, OutboxMessage, "idempotency_key")
+
+
+async def enqueue_to(session: AsyncSession, person: Person, build: Callable[[], Sequence[Reply]], *, key: str) -> bool:
+    """Queue a message to one person's chat, worded in their language. False if that key was queued before."""
+    with use_locale(person.locale):
+        replies = list(build())
+    return await enqueue(
+        session, channel=person.channel, recipient=person.chat_id, replies=replies, key=key, person_id=person.id
+    )
 
 
 async def insert_rows(session: AsyncSession, rows: Sequence[dict[str, object]]) -> None:
