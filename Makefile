@@ -35,11 +35,11 @@ i18n-paths:
 	@$(foreach d,$(DOMAINS),echo '$(d): $(filter-out %/__pycache__,$($(d)_PATHS))' &&) true
 
 i18n-extract: $(STAMP)
-	@$(foreach d,$(DOMAINS),$(BABEL) -q extract --no-location --sort-output $(KEYWORDS) \
+	@$(foreach d,$(DOMAINS),$(BABEL) -q extract --no-location --sort-output --width=120 $(KEYWORDS) \
 		--project=hpp-bot -o locales/$(d).pot $(filter-out %/__pycache__,$($(d)_PATHS)) &&) true
 
 i18n-update: i18n-extract
-	@$(foreach d,$(DOMAINS),$(foreach l,$(LANGS),$(BABEL) -q update --no-fuzzy-matching --init-missing \
+	@$(foreach d,$(DOMAINS),$(foreach l,$(LANGS),$(BABEL) -q update --no-fuzzy-matching --init-missing --width=120 \
 		--ignore-obsolete -i locales/$(d).pot -d locales -D $(d) -l $(l) &&)) true
 
 i18n-compile: $(STAMP)
