@@ -52,7 +52,7 @@ migrate: $(STAMP)
 	$(BIN)/hpp-bot db upgrade
 
 seed: migrate
-	$(BIN)/hpp-bot seed
+	$(BIN)/hpp-bot seed --demo
 
 run: i18n-compile seed
 	$(BIN)/hpp-bot serve

@@ -13,6 +13,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.channels import webhook_routes
+from bot.core.platforms import simulator_allowed
 from bot.core.types import Channel
 from bot.services import Services
 from bot.settings import Settings, get_settings, log_channels
@@ -50,7 +51,7 @@ async def media(request: Request) -> Response:
 
 
 async def index(request: Request) -> Response:
-    if services_of(request).settings.simulator_enabled:
+    if request.app.state.simulator_on:
         return RedirectResponse("/simulator")
     return JSONResponse({"service": "hpp-bot", "health": "/healthz"})
 
@@ -70,6 +71,10 @@ def create_app(
         app.state.services = services
         log_channels(settings)
         await services.open()
+        # Decided once the database is open: it says whether this installation uses a platform.
+        app.state.simulator_on = await simulator_allowed(services.db, settings)
+        if app.state.simulator_on:
+            app.router.routes.extend(simulator.routes())
         if workers:
             services.start_workers()
         try:
@@ -82,6 +87,5 @@ def create_app(
         Route("/healthz", healthz),
         Route("/media/{media_id:int}/{signature}", media),
         *webhook_routes(),
-        *(simulator.routes() if settings.simulator_enabled else []),
     ]
     return Starlette(routes=routes, lifespan=lifespan)

@@ -10,6 +10,7 @@ import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from bot.channels import build_channels
 from bot.core.engine import Engine
@@ -18,6 +19,7 @@ from bot.core.inbox import InboxWorker, InboxWriter
 from bot.core.kit import ChannelKit
 from bot.core.media import MediaLinks
 from bot.core.outbox import OutboxSender
+from bot.core.platforms import record_platforms
 from bot.core.registry import Registry
 from bot.core.types import Channel
 from bot.jobs.broadcasts import run_broadcast_worker
@@ -72,6 +74,7 @@ class Services:
 
     async def open(self) -> None:
         await self.db.check_schema()
+        await record_platforms(self.db, self.settings, datetime.now(UTC))  # keeps SIMULATOR=auto off from now on
         for channel in self.channels.values():
             await channel.start()
 

@@ -52,8 +52,8 @@ class Settings(BaseSettings):
     scheduler_tick_seconds: float = Field(default=60.0, gt=0)
     prune_after_days: int = Field(default=7, ge=1)  # applied inbox events and sent outbox rows are kept this long
 
-    # The web simulator lets anyone act as any seeded person, the secretariat included: "auto" keeps it on only
-    # while no real platform is configured (development, demos).
+    # The web simulator lets anyone act as any person, the secretariat included: "auto" keeps it on only while no
+    # platform is configured, in this process or ever for this database (bot/core/platforms.py).
     simulator: str = "auto"
 
     run_workers_in_web: bool = True
@@ -120,12 +120,6 @@ class Settings(BaseSettings):
         return value
 
     @property
-    def simulator_enabled(self) -> bool:
-        if self.simulator == "auto":
-            return not (self.line_enabled or self.telegram_enabled)
-        return self.simulator == "on"
-
-    @property
     def line_enabled(self) -> bool:
         return bool(self.line_channel_secret and self.line_channel_access_token)
 
@@ -158,11 +152,8 @@ def get_settings() -> Settings:
 
 
 def log_channels(settings: Settings) -> None:
-    """Say once which channels are on; a channel without credentials is simply off."""
-    if settings.simulator_enabled:
-        log.info("simulator: on at /simulator (anyone who can reach it can act as any seeded person)")
-    else:
-        log.info("simulator: off (SIMULATOR=%s)", settings.simulator)
+    """Say once which platforms are on; a platform without credentials is simply off. (The web app says whether
+    the simulator is on: that needs the database, see bot/core/platforms.py.)"""
     if settings.line_enabled:
         log.info("LINE channel: on (API %s)", settings.line_api_base_url)
     else:

@@ -425,7 +425,9 @@ class Media(Base):
     size: Mapped[int] = mapped_column(Integer)
     filename: Mapped[str | None] = mapped_column(String(200))
     data: Mapped[bytes] = mapped_column(LargeBinary)
-    owner_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    # Whose personal data it is (the person who sent the photo, or asked for the export): "delete my data" and
+    # the retention job find it by this (migration 0008 indexes it).
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = utcnow_column()
 
 
@@ -619,6 +621,16 @@ class OutboxMessage(Base):
     broadcast_id: Mapped[int | None] = mapped_column(ForeignKey("broadcasts.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = utcnow_column()
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class PlatformInUse(Base):
+    """A platform (LINE, Telegram) a process of this installation has run with, recorded at start-up (migration
+    0008). While any is recorded, SIMULATOR=auto keeps the web simulator off, also in a process started without
+    that platform's credentials: the simulator lets anyone act as any person, the secretariat included."""
+
+    __tablename__ = "platforms_in_use"
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    since: Mapped[datetime] = utcnow_column()
 
 
 class ChatFlag(Base):

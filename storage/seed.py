@@ -1,4 +1,4 @@
-"""Seed data: admin areas, fixed lists, fiscal years, deadlines, agencies, CEO agendas and demo people.
+"""Seed data: admin areas, fixed lists, fiscal years, deadlines, agencies, CEO agendas; demo people on request.
 
 Idempotent: every row is looked up by its natural key first and only what is missing is inserted, in one
 transaction. The admin areas (77 provinces, 929 districts, 7,427 subdistricts) go in with bulk inserts and are
@@ -597,8 +597,9 @@ async def seed_demo_people(session: AsyncSession, report: SeedReport) -> None:
 # ---------------------------------------------------------------- entry points
 
 
-async def seed(db: Database, *, today: date | None = None) -> SeedReport:
-    """Insert whatever seed data is missing, in one transaction; returns what was inserted."""
+async def seed(db: Database, *, today: date | None = None, demo: bool = False) -> SeedReport:
+    """Insert whatever seed data is missing, in one transaction; returns what was inserted. The demo people only
+    with `demo` (`make run`, the tests): in production a demo secretariat member is a way in for anyone."""
     current = fiscal_year_of(today or date.today())
     report = SeedReport()
     async with db.write() as session:
@@ -609,17 +610,18 @@ async def seed(db: Database, *, today: date | None = None) -> SeedReport:
         await seed_agencies(session, report)
         await seed_routes(session, report)
         await seed_ceo_agendas(session, report, fiscal_years[current], current)
-        await seed_demo_people(session, report)
+        if demo:
+            await seed_demo_people(session, report)
     return report
 
 
-def main_seed(url: str) -> SeedReport:
+def main_seed(url: str, *, demo: bool = False) -> SeedReport:
     """Seed the database at `url` (for the CLI)."""
 
     async def run() -> SeedReport:
         db = Database(url)
         try:
-            return await seed(db)
+            return await seed(db, demo=demo)
         finally:
             await db.close()
 

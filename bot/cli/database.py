@@ -32,7 +32,7 @@ async def prune(args: argparse.Namespace, db: Database, settings: Settings) -> i
 
 def seed(args: argparse.Namespace, settings: Settings) -> int:
     started = time.perf_counter()
-    report = main_seed(settings.database_url)
+    report = main_seed(settings.database_url, demo=args.demo)
     print(f"hpp-bot: seed done in {time.perf_counter() - started:.1f} s: {report}")
     return 0
 
@@ -44,4 +44,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     pruning = add_command(db_sub, "prune", "delete applied inbox events and sent outbox rows older than N days", prune)
     pruning.add_argument("--days", type=int, help="days to keep (default: PRUNE_AFTER_DAYS, 7)")
 
-    add_command(subparsers, "seed", "load provinces, fixed lists, sample agendas (idempotent)", seed)
+    seeding = add_command(subparsers, "seed", "load provinces, fixed lists, sample agendas (idempotent)", seed)
+    seeding.add_argument(
+        "--demo",
+        action="store_true",
+        help="also the simulator's demo citizen, officer and secretariat member (development only, never production)",
+    )

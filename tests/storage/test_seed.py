@@ -193,9 +193,13 @@ async def test_seed_ceo_agendas(database: Database) -> None:
     assert {provinces[a.province_id] for a in agendas} == CEO_PILOTS
 
 
-async def test_seed_agencies_routes_and_people(database: Database) -> None:
-    """Agencies per province, a route for every category in every province, and the simulator people."""
+async def test_seed_agencies_routes_and_demo_people_only_when_asked(database: Database) -> None:
+    """Agencies per province, a route for every category in every province; the simulator's demo people only with
+    `demo` (issue 16: a demo secretariat member in production let anyone in through the simulator)."""
     await seed(database, today=TODAY)
+    async with database.read() as session:
+        assert (await session.scalars(select(Person.platform_user_id))).all() == []
+    await seed(database, today=TODAY, demo=True)
     async with database.read() as session:
         offices = await session.scalar(
             select(func.count()).where(Agency.code == "provincial_office", Agency.district_id.is_(None))

@@ -48,7 +48,7 @@ async def _seed(url: str) -> None:
 
     db = Database(url)
     try:
-        await seed(db)
+        await seed(db, demo=True)  # the simulator's demo people, as `make run` has them
     finally:
         await db.close()
 
