@@ -39,15 +39,18 @@ async def healthz(request: Request) -> JSONResponse:
 
 
 async def media(request: Request) -> Response:
-    """Serve a stored picture (simulator previews, LINE/Telegram image messages by URL)."""
-    media_id = request.path_params["media_id"]
-    if not services_of(request).links.valid(media_id, request.path_params["signature"]):
+    """Serve a stored picture or file by its signed link (simulator previews, LINE images, download links); an
+    expired or forged link is answered like a missing one."""
+    media_id, expires = request.path_params["media_id"], request.path_params["expires"]
+    seconds_left = services_of(request).links.seconds_left(media_id, expires, request.path_params["signature"])
+    if not seconds_left:
         return JSONResponse({"error": "not found"}, status_code=404)
     async with services_of(request).db.read() as session:
         row = await session.scalar(select(Media).where(Media.id == media_id))
     if row is None:
         return JSONResponse({"error": "not found"}, status_code=404)
-    return Response(row.data, media_type=row.content_type, headers={"Cache-Control": "private, max-age=3600"})
+    cache = f"private, max-age={min(3600, seconds_left)}"  # no cache keeps it past the link's expiry
+    return Response(row.data, media_type=row.content_type, headers={"Cache-Control": cache})
 
 
 async def index(request: Request) -> Response:
@@ -85,7 +88,7 @@ def create_app(
     routes: list[BaseRoute] = [
         Route("/", index),
         Route("/healthz", healthz),
-        Route("/media/{media_id:int}/{signature}", media),
+        Route("/media/{media_id:int}/{expires:int}/{signature}", media),
         *webhook_routes(),
     ]
     return Starlette(routes=routes, lifespan=lifespan)

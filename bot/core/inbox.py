@@ -195,7 +195,8 @@ class InboxWorker:
             return replace(inbound, extra={**inbound.extra, "media_error": "too_large", "media_size": len(data)})
         if not content_type.startswith("image/"):
             return replace(inbound, extra={**inbound.extra, "media_error": "not_image"})
-        media_id = await store_media(self.db, data, content_type, ref=f"{inbound.channel}:{inbound.image_ref}")
+        ref, sender = f"{inbound.channel}:{inbound.image_ref}", (inbound.channel, inbound.user)
+        media_id = await store_media(self.db, data, content_type, ref=ref, sent_by=sender)  # owned: erasure finds it
         return replace(inbound, media_id=media_id)
 
     async def _record_failure(self, event_id: int, attempts: int, exc: Exception, inbound: Inbound) -> None:

@@ -1,9 +1,13 @@
 """Stored media (complaint photos, report photos, exports) and the links that serve them.
 
-A photo a citizen sends is personal data; LINE still needs a public URL to show it. Each link carries an HMAC
-of the media id, keyed by a secret every process of one installation shares (SECRET_KEY, else the LINE channel
-secret or the Telegram token), so ids cannot be walked. Channels read media through a `MediaStore` handed to
+A photo a citizen sends is personal data; LINE still needs a public URL to show it. Each link carries its expiry
+and an HMAC of the media id and that expiry, keyed by a secret every process of one installation shares
+(SECRET_KEY, else the LINE channel secret or the Telegram token): ids cannot be walked, and a link that leaks
+(a forwarded message, a log) stops working within days. Channels read media through a `MediaStore` handed to
 them, never through a database pool of their own.
+
+Every stored photo has an owner, the person who sent it, so that "delete my data" and the retention job find it
+(bot/domain/erasure.py).
 """
 
 from __future__ import annotations
@@ -11,8 +15,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import math
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy import select
@@ -20,17 +27,33 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
 from storage.db import Database
-from storage.models import Media
+from storage.models import Media, Person
 
 log = logging.getLogger(__name__)
+
+HOUR = 3600
+# Links sent in chat: LINE fetches an image when the person opens the chat, which may be days later, and a
+# download link (an export) is used within days. After that a link answers 404; asking again makes a new one.
+CHAT_LINK_LIFETIME = timedelta(days=7)
+# Links the simulator page shows: it loads them at once, and makes new ones each time it shows the history.
+PAGE_LINK_LIFETIME = timedelta(days=1)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
 class MediaLinks:
-    """Signed links to stored media; `public_base_url` makes them absolute (LINE image messages, downloads)."""
+    """Signed links to stored media that expire; `public_base_url` makes them absolute (LINE images, downloads).
+
+    A link is `/media/{id}/{expires}/{signature}`: `expires` in Unix seconds, rounded up to the hour so that the
+    links made within one hour are the same (caches, a retried LINE message), and signed with the id.
+    """
 
     key: bytes
     public_base_url: str | None = None
+    clock: Callable[[], datetime] = _now
 
     @classmethod
     def from_settings(cls, settings: Settings) -> MediaLinks:
@@ -41,22 +64,31 @@ class MediaLinks:
             return cls(secrets.token_bytes(32), settings.public_base_url)
         return cls(hashlib.sha256(b"hpp-bot media links\0" + source.encode()).digest(), settings.public_base_url)
 
-    def signature(self, media_id: int) -> str:
-        return hmac.new(self.key, f"media:{media_id}".encode(), hashlib.sha256).hexdigest()[:32]
+    def signature(self, media_id: int, expires: int) -> str:
+        return hmac.new(self.key, f"media:{media_id}:{expires}".encode(), hashlib.sha256).hexdigest()[:32]
 
-    def path(self, media_id: int) -> str:
-        return f"/media/{media_id}/{self.signature(media_id)}"
+    def expiry(self, valid_for: timedelta) -> int:
+        """The Unix time a link made now for `valid_for` stops working."""
+        until = (self.clock() + valid_for).timestamp()
+        return math.ceil(until / HOUR) * HOUR
 
-    def url(self, media_id: int) -> str | None:
+    def path(self, media_id: int, valid_for: timedelta = CHAT_LINK_LIFETIME) -> str:
+        expires = self.expiry(valid_for)
+        return f"/media/{media_id}/{expires}/{self.signature(media_id, expires)}"
+
+    def url(self, media_id: int, valid_for: timedelta = CHAT_LINK_LIFETIME) -> str | None:
         """The absolute link, when the public URL is known."""
-        return f"{self.public_base_url}{self.path(media_id)}" if self.public_base_url else None
+        return f"{self.public_base_url}{self.path(media_id, valid_for)}" if self.public_base_url else None
 
-    def link(self, media_id: int) -> str:
+    def link(self, media_id: int, valid_for: timedelta = CHAT_LINK_LIFETIME) -> str:
         """The absolute link where possible, else the path."""
-        return self.url(media_id) or self.path(media_id)
+        return self.url(media_id, valid_for) or self.path(media_id, valid_for)
 
-    def valid(self, media_id: int, signature: str) -> bool:
-        return hmac.compare_digest(self.signature(media_id), signature)
+    def seconds_left(self, media_id: int, expires: int, signature: str) -> int:
+        """How long a link still works: 0 when it has expired or was not made with this key."""
+        if not hmac.compare_digest(self.signature(media_id, expires), signature):
+            return 0
+        return max(0, expires - int(self.clock().timestamp()))
 
 
 class MediaStore(Protocol):
@@ -87,12 +119,20 @@ async def add_media(
     ref: str | None = None,
     filename: str | None = None,
     owner_id: int | None = None,
+    sent_by: tuple[str, str] | None = None,
 ) -> Media:
-    """Keep a file in the caller's transaction; the same channel reference is stored once."""
+    """Keep a file in the caller's transaction; the same channel reference is stored once. The owner is
+    `owner_id`, or the person with the (channel, platform user id) `sent_by`, if they are known yet (someone's
+    very first message has no person row: that photo is never used and goes with the unowned, see prune)."""
     if ref is not None:
         existing = await session.scalar(select(Media).where(Media.ref == ref))
         if existing is not None:
             return existing
+    if owner_id is None and sent_by is not None:
+        channel, user = sent_by
+        owner_id = await session.scalar(
+            select(Person.id).where(Person.channel == channel, Person.platform_user_id == user)
+        )
     media = Media(
         ref=ref,
         sha256=hashlib.sha256(data).hexdigest(),
@@ -115,8 +155,11 @@ async def store_media(
     ref: str | None = None,
     filename: str | None = None,
     owner_id: int | None = None,
+    sent_by: tuple[str, str] | None = None,
 ) -> int:
     """Keep a file in a transaction of its own; returns its id."""
     async with db.write() as session:
-        media = await add_media(session, data, content_type, ref=ref, filename=filename, owner_id=owner_id)
+        media = await add_media(
+            session, data, content_type, ref=ref, filename=filename, owner_id=owner_id, sent_by=sent_by
+        )
         return media.id

@@ -2,14 +2,21 @@
 
 What goes: name, phone (on the person and on their complaints), platform ids and chat id, the province and
 sector they gave, every consent row and failed attempt, the conversation state, the payloads of the messages
-they sent (the inbox) and the messages queued or sent to them (the outbox), and media they uploaded that is not
-part of a complaint.
+they sent (the inbox) and the messages queued or sent to them (the outbox), and every photo or file they own
+(bot/core/media.py: the inbox and the simulator record who sent a photo) that no open ticket needs: photos sent
+outside a flow, in a cancelled draft, with a ticket that is closed, their exports.
+
+Photos with their complaints (PDPA B.E. 2562): a photo is the part of a complaint most likely to identify the
+person (a face, a house, a number plate). While the ticket is open the agency still needs it to do the work
+(the public task, section 24(4)), so it stays, owned by the anonymous marker; once the ticket is closed the
+record is its description, place and history, and the photo goes: at once for a closed ticket, by the daily
+retention job (bot/domain/retention.py) once an open one closes. The agency's own records stay whoever sent
+them: photos of the work done, of progress reports, of broadcasts (their owner link is cleared).
 
 What stays, anonymous: the person row as a marker (`deleted_at`, a random tombstone id, no personal field), so
 the history rows that point at it stay valid; complaints and their history (`person_id` cleared, contact mode
-anonymous); complaint photos, since they are the evidence the agency acted on (their owner link is cleared);
-comments and proposals (`person_id` cleared) and supports (they point at the anonymous marker, so the counts
-stay true). The ticket description and rating comment are the record itself and are kept as written.
+anonymous); comments and proposals (`person_id` cleared) and supports (they point at the anonymous marker, so
+the counts stay true). The ticket description and rating comment are the record itself and are kept as written.
 
 Because the tombstone replaces the platform id, the next message from the same account finds no person and
 starts afresh: a new row, and the PDPA notice again. (The person stays "reachable" so that the confirmation
@@ -21,10 +28,12 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import ColumnElement, CompoundSelect, Select, delete, or_, select, union, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.tickets import OPEN_STATUSES
 from storage.models import (
+    Broadcast,
     Complaint,
     ComplaintPhoto,
     Consent,
@@ -38,6 +47,8 @@ from storage.models import (
     OutboxMessage,
     OutboxStatus,
     Person,
+    PhotoKind,
+    ProgressReportPhoto,
 )
 
 TOMBSTONE_PREFIX = "deleted:"
@@ -75,18 +86,42 @@ async def _anonymise_records(session: AsyncSession, person: Person) -> None:
         .values(person_id=None)
         .execution_options(synchronize_session=False)
     )
-    in_complaints = select(ComplaintPhoto.media_id)
-    await session.execute(
-        delete(Media)
-        .where(Media.owner_id == person.id, Media.id.not_in(in_complaints))
-        .execution_options(synchronize_session=False)
-    )
     await session.execute(
         update(Media)
-        .where(Media.owner_id == person.id)
+        .where(Media.owner_id == person.id, Media.id.in_(agency_records()))
         .values(owner_id=None)
         .execution_options(synchronize_session=False)
     )
+    await delete_media_no_open_ticket_needs(session, Media.owner_id == person.id)
+
+
+def agency_records() -> CompoundSelect:
+    """Media that is the agency's record rather than the sender's data: photos of the work done on a ticket,
+    of a KPI progress report, of a broadcast."""
+    return union(
+        select(ComplaintPhoto.media_id).where(ComplaintPhoto.kind == PhotoKind.AFTER),
+        select(ProgressReportPhoto.media_id),
+        select(Broadcast.media_id).where(Broadcast.media_id.is_not(None)),
+    )
+
+
+def needed_by_open_tickets() -> Select[int]:
+    """The complainants' photos of tickets still being handled."""
+    return (
+        select(ComplaintPhoto.media_id)
+        .join(Complaint, Complaint.id == ComplaintPhoto.complaint_id)
+        .where(Complaint.status.in_([str(status) for status in OPEN_STATUSES]))
+    )
+
+
+async def delete_media_no_open_ticket_needs(session: AsyncSession, owned: ColumnElement[bool]) -> int:
+    """Delete the `owned` media that is neither the agency's record nor needed by an open ticket."""
+    result = await session.execute(
+        delete(Media)
+        .where(owned, Media.id.not_in(needed_by_open_tickets()), Media.id.not_in(agency_records()))
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 async def _delete_personal_rows(session: AsyncSession, person: Person) -> None:

@@ -29,7 +29,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bot.core.i18n import N_, SUPPORTED, _, normalise_locale, use_locale
-from bot.core.media import MediaLinks, store_media
+from bot.core.media import PAGE_LINK_LIFETIME, MediaLinks, store_media
 from bot.core.types import ChannelName, Inbound, InboundKind, Location, Reply
 from bot.services import Services
 from storage.models import OutboxMessage, OutboxStatus, Person, Province
@@ -308,7 +308,7 @@ async def parse_upload(request: Request, services: Services) -> tuple[str, str |
             raise BadInput(400, "empty", _("Type a message, press a button, or send a photo or a location."))
         data, content_type = await read_photo(upload, max_bytes)
         filename = (upload.filename or "")[:200] or None
-    media_id = await store_media(services.db, data, content_type, filename=filename)
+    media_id = await store_media(services.db, data, content_type, filename=filename, sent_by=(CHANNEL, identity))
     return identity, locale, Message(InboundKind.IMAGE, media_id=media_id)
 
 
@@ -384,7 +384,7 @@ def _with_media_links(reply: dict[str, Any], links: MediaLinks) -> dict[str, Any
     """Signed links for the pictures and files of a reply (plain media ids are not served)."""
     for field, path in (("image_media_id", "image_path"), ("document_media_id", "document_path")):
         if reply.get(field) is not None:
-            reply[path] = links.path(int(reply[field]))
+            reply[path] = links.path(int(reply[field]), PAGE_LINK_LIFETIME)
     return reply
 
 

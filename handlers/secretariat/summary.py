@@ -88,7 +88,7 @@ async def on_export(ctx: Ctx) -> Outcome:
     data = summary_workbook(summary)
     filename = export_filename(summary)
     media = await add_media(ctx.session, data, XLSX_TYPE, filename=filename, owner_id=ctx.person.id)
-    link = ctx.links.link(media.id)
+    link = ctx.links.link(media.id)  # valid for days (CHAT_LINK_LIFETIME); exporting again makes a new one
     return finish(
         Reply(_("Here is the summary as an XLSX file. Download link: {link}", link=link), document_media_id=media.id)
     )

@@ -7,17 +7,21 @@ import pytest
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.core.media import add_media
+from bot.core.types import InboundKind, Reply
 from bot.services import Services
 from bot.settings import Settings
 from storage.models import (
     Complaint,
     ComplaintPhoto,
+    ComplaintStatus,
     Consent,
     FailedAttempt,
     Feedback,
     Media,
     OutboxMessage,
     Person,
+    PhotoKind,
     Role,
 )
 from tests.citizen.conftest import SET_STATUS, TicketMaker, known_person
@@ -150,7 +154,8 @@ async def test_deleting_my_data_leaves_no_personal_data_but_keeps_the_tickets(
         assert kept.ticket_no == ticket.ticket_no and kept.description == "ถนนหน้าบ้านเลขที่ 12 เป็นหลุมลึก"
         assert await session.get(Media, stray.id) is None  # not part of any ticket: gone
         kept_photo = await session.get(Media, photo.id)
-        assert kept_photo is not None and kept_photo.owner_id is None  # the ticket's evidence stays, unowned
+        assert kept_photo is not None and kept_photo.owner_id == person.id  # the open ticket still needs it; it
+        # is owned by the anonymous marker, so that it goes once the ticket is closed
         comment = await session.scalar(select(Feedback))
         assert comment is not None and comment.person_id is None
     async with services.db.engine.connect() as conn:
@@ -180,3 +185,57 @@ async def test_staff_are_sent_to_the_secretariat_to_delete_their_account(service
     replies = await chat.press("ลบข้อมูลของฉัน")
     assert replies[0].text == "บัญชีเจ้าหน้าที่ของท่านอยู่ในความดูแลของฝ่ายเลขานุการ กรุณาติดต่อฝ่ายเลขานุการเพื่อขอลบ"
     assert (await person_row(services, "officer-x")) is not None
+
+
+async def send_from_the_platform(chat: Chat, ref: str) -> list[Reply]:
+    """A photo as LINE or Telegram send it: a reference the inbox downloads and stores before the step runs."""
+    chat.recorder.media[ref] = (f"jpeg {ref}".encode(), "image/jpeg")
+    return await chat.send(InboundKind.IMAGE, shown=f"(photo {ref})", image_ref=ref)
+
+
+async def add_photo(services: Services, complaint: Complaint, owner: Person, kind: PhotoKind) -> int:
+    async with services.db.write() as session:
+        media = await add_media(session, f"{kind} {complaint.ticket_no}".encode(), "image/jpeg", owner_id=owner.id)
+        session.add(ComplaintPhoto(complaint_id=complaint.id, media_id=media.id, kind=kind))
+        return media.id
+
+
+async def media_owners(services: Services) -> dict[int, int | None]:
+    async with services.db.read() as session:
+        return {media_id: owner for media_id, owner in await session.execute(select(Media.id, Media.owner_id))}
+
+
+async def test_deleting_my_data_deletes_every_photo_i_sent_that_no_open_ticket_needs(
+    services: Services, tickets: TicketMaker, officer: Chat
+) -> None:
+    """Issue 16: photos stored by the inbox had no owner, so a photo from a cancelled draft or sent outside a
+    flow survived "delete my data"."""
+    chat = await first_contact(services)
+    await chat.press("ไม่ยินยอม")
+    await chat.say("ยกเลิก")
+    await send_from_the_platform(chat, "outside-a-flow")
+    await chat.say("แจ้งเรื่อง")
+    await chat.share_location(19.9105, 99.8406)
+    await chat.press("ถนน/ทางเท้า")
+    await chat.say("ถนนหน้าบ้านเป็นหลุมลึก")
+    await send_from_the_platform(chat, "in-a-draft")
+    await chat.say("ยกเลิก")
+    person = await person_row(services)
+    officer_person = await person_row(services, "officer-cr")
+    assert person is not None and officer_person is not None
+    sent = await media_owners(services)
+    assert list(sent.values()) == [person.id, person.id]  # the inbox records who sent each photo
+    still_open = await tickets.make(person)
+    closed = await tickets.make(person, status=ComplaintStatus.RESOLVED, resolved_days_ago=30)
+    needed = await add_photo(services, still_open, person, PhotoKind.BEFORE)
+    await add_photo(services, closed, person, PhotoKind.BEFORE)
+    work_done = await add_photo(services, closed, officer_person, PhotoKind.AFTER)
+
+    await chat.say("ข้อมูลของฉัน")
+    await chat.press("ลบข้อมูลของฉัน")
+    await chat.press("ดำเนินการต่อ")
+    await chat.press("ลบถาวร")
+
+    # Left: the open ticket's photo (the agency still needs it), owned by the anonymous marker; the officer's
+    # photo of the work done, which is the agency's record. Gone: the two strays and the closed ticket's photo.
+    assert await media_owners(services) == {needed: person.id, work_done: officer_person.id}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.channels.line.render import MAX_QUICK_REPLIES, render_reply
@@ -10,12 +11,14 @@ from bot.core.media import MediaLinks
 from bot.core.text import shorten
 from bot.core.types import Ask, Card, CardField, Choice, Reply
 
-LINKS = MediaLinks(b"k" * 32, "https://hpp.example.org")
+NOW = datetime(2027, 3, 1, 9, 30, tzinfo=UTC)
+LINKS = MediaLinks(b"k" * 32, "https://hpp.example.org", clock=lambda: NOW)
+SEVEN_DAYS_ON = int(datetime(2027, 3, 8, 10, 0, tzinfo=UTC).timestamp())  # rounded up to the hour
 
 
 def as_dicts(reply: Reply, base: str | None = "https://hpp.example.org") -> list[dict[str, Any]]:
     with use_locale("th"):
-        return [message.to_dict() for message in render_reply(reply, MediaLinks(LINKS.key, base))]
+        return [message.to_dict() for message in render_reply(reply, MediaLinks(LINKS.key, base, LINKS.clock))]
 
 
 def test_choices_become_postback_quick_replies_with_short_labels() -> None:
@@ -93,14 +96,14 @@ def test_a_kpi_card_draws_its_progress_bar() -> None:
 
 def test_a_stored_picture_is_sent_by_its_public_url() -> None:
     [_text, picture] = as_dicts(Reply("รูปที่แนบ", image_media_id=12))
-    signed = f"https://hpp.example.org{LINKS.path(12)}"  # a signed link: photos are personal data
-    assert picture == {"type": "image", "originalContentUrl": signed, "previewImageUrl": signed}
-    assert signed != "https://hpp.example.org/media/12"
+    signed = f"https://hpp.example.org/media/12/{SEVEN_DAYS_ON}/{LINKS.signature(12, SEVEN_DAYS_ON)}"
+    assert picture == {"type": "image", "originalContentUrl": signed, "previewImageUrl": signed}  # photos are
+    # personal data: the link is signed, and works for the days LINE may take to fetch it, then no more
 
 
 def test_a_document_goes_as_a_download_link() -> None:
     [message] = as_dicts(Reply("รายงานพร้อมแล้ว", document_media_id=7))
-    assert f"https://hpp.example.org{LINKS.path(7)}" in message["text"]
+    assert f"https://hpp.example.org/media/7/{SEVEN_DAYS_ON}/{LINKS.signature(7, SEVEN_DAYS_ON)}" in message["text"]
 
 
 def test_choices_without_text_still_get_a_message_to_carry_them() -> None:

@@ -4,13 +4,15 @@ and what a bad request gets (the status, a Thai message, and nothing stored)."""
 from __future__ import annotations
 
 import io
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from storage.models import InboxEvent, Media
+from storage.models import InboxEvent, Media, Person
 from tests.web.conftest import MAX_IMAGE_BYTES, SimulatorClient, labels
 
 # The foundation's entries, in order; feature issues add more between them.
@@ -83,10 +85,47 @@ async def test_an_uploaded_photo_is_stored_and_sent_as_an_image(simulator: Simul
     assert media.content_type == "image/png"
     assert event.payload["kind"] == "image"
     assert event.payload["media_id"] == media.id
-    served = await simulator.http.get(simulator.services.links.path(media.id))
+    assert media.owner_id == await person_id(simulator, "citizen-1")  # "delete my data" finds it
+    links = simulator.services.links
+    served = await simulator.http.get(links.path(media.id))
     assert served.headers["content-type"] == "image/png"
-    assert (await simulator.http.get(f"/media/{media.id}")).status_code == 404  # unsigned: not served
-    assert (await simulator.http.get(f"/media/{media.id}/{'0' * 32}")).status_code == 404  # forged: not served
+    assert served.headers["cache-control"] == "private, max-age=3600"
+
+
+async def test_media_is_served_only_by_a_signed_link_that_has_not_expired(simulator: SimulatorClient) -> None:
+    """Issue 16: a signed link used to work for ever; it now carries its expiry, signed with the id."""
+    await simulator.upload(png_bytes(), "image/png")
+    await simulator.replies_until("แจ้งเรื่องร้องเรียน")
+    async with simulator.services.db.read() as session:
+        media_id = (await session.scalars(select(Media.id))).one()
+    links = simulator.services.links
+    three_days_ago = replace(links, clock=lambda: datetime.now(UTC) - timedelta(days=3))
+    expired = three_days_ago.path(media_id, timedelta(days=2))
+    _media, _id, expires, signature = expired.split("/")[1:]
+    later = int(expires) + 30 * 24 * 3600
+    status = {
+        "valid": (await simulator.http.get(links.path(media_id))).status_code,
+        "expired": (await simulator.http.get(expired)).status_code,
+        "expiry moved on": (await simulator.http.get(f"/media/{media_id}/{later}/{signature}")).status_code,
+        "forged": (await simulator.http.get(f"/media/{media_id}/{later}/{'0' * 32}")).status_code,
+        "unsigned": (await simulator.http.get(f"/media/{media_id}")).status_code,
+        "without expiry": (await simulator.http.get(f"/media/{media_id}/{signature}")).status_code,
+    }
+    assert status == {
+        "valid": 200,
+        "expired": 404,
+        "expiry moved on": 404,
+        "forged": 404,
+        "unsigned": 404,
+        "without expiry": 404,
+    }
+
+
+async def person_id(simulator: SimulatorClient, identity: str) -> int | None:
+    async with simulator.services.db.read() as session:
+        return await session.scalar(
+            select(Person.id).where(Person.channel == "simulator", Person.platform_user_id == identity)
+        )
 
 
 async def test_a_text_over_the_limit_is_sent_and_the_bot_states_the_limit(simulator: SimulatorClient) -> None:

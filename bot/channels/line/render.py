@@ -25,7 +25,7 @@ from linebot.v3.messaging import (
 )
 
 from bot.core.i18n import _
-from bot.core.media import MediaLinks
+from bot.core.media import CHAT_LINK_LIFETIME, MediaLinks
 from bot.core.text import shorten, shorten_block
 from bot.core.types import Ask, Card, Choice, Reply
 
@@ -135,7 +135,7 @@ def card_message(card: Card) -> FlexMessage:
 def _picture(reply: Reply, links: MediaLinks | None) -> Message | None:
     url = reply.image_url
     if url is None and reply.image_media_id is not None and links is not None:
-        url = links.url(reply.image_media_id)
+        url = links.url(reply.image_media_id, CHAT_LINK_LIFETIME)  # LINE fetches it when the chat is opened
     if url is None:
         if reply.image_media_id is not None:
             log.warning("PUBLIC_BASE_URL is not set: LINE cannot show picture %s", reply.image_media_id)
@@ -147,7 +147,7 @@ def _text(reply: Reply, extra: str, links: MediaLinks | None) -> str:
     parts = [reply.text.strip(), extra]
     if reply.document_media_id is not None:
         # LINE bots cannot send files: the document goes as a download link.
-        url = links.url(reply.document_media_id) if links is not None else None
+        url = links.url(reply.document_media_id, CHAT_LINK_LIFETIME) if links is not None else None
         parts.append(_("Download: {url}", url=url) if url else _("The file is ready in the web dashboard."))
     return shorten_block("\n\n".join(part for part in parts if part), MAX_TEXT)
 
