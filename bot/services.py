@@ -97,6 +97,7 @@ class Services:
             hour=settings.reminder_hour,
             offsets=settings.reminder_offset_days,
             prune_after_days=settings.prune_after_days,
+            prune_payloads_after_hours=settings.prune_payloads_after_hours,
         )
         tick = settings.scheduler_tick_seconds
         return [

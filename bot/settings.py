@@ -51,6 +51,7 @@ class Settings(BaseSettings):
     reminder_hour: int = Field(default=8, ge=0, le=23)  # reminders go out from this hour, Bangkok time
     scheduler_tick_seconds: float = Field(default=60.0, gt=0)
     prune_after_days: int = Field(default=7, ge=1)  # applied inbox events and sent outbox rows are kept this long
+    prune_payloads_after_hours: int = Field(default=24, ge=1)  # ... and what they said, this long (bot/core/prune.py)
 
     # The web simulator lets anyone act as any person, the secretariat included: "auto" keeps it on only while no
     # platform is configured, in this process or ever for this database (bot/core/platforms.py).

@@ -1,4 +1,5 @@
-"""`hpp-bot db upgrade | prune` and `hpp-bot seed`. Alembic and the seed loader open the database themselves."""
+"""`hpp-bot db upgrade | prune` and `hpp-bot seed [--demo]`. Alembic and the seed loader open the database
+themselves."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import UTC, datetime
 
 from bot.cli.common import add_command, add_group, with_database
 from bot.core.prune import prune as prune_queues
+from bot.domain.retention import enforce_retention
 from bot.settings import Settings
 from storage.db import Database
 from storage.seed import main_seed
@@ -24,9 +26,11 @@ def upgrade(args: argparse.Namespace, settings: Settings) -> int:
 
 @with_database
 async def prune(args: argparse.Namespace, db: Database, settings: Settings) -> int:
-    days = args.days or settings.prune_after_days
-    report = await prune_queues(db, datetime.now(UTC), days)
-    print(f"hpp-bot: {report} (older than {days} days)")
+    """What the scheduler does once a day: the inbox and outbox pruned, people past retention erased."""
+    days, hours, now = args.days or settings.prune_after_days, settings.prune_payloads_after_hours, datetime.now(UTC)
+    report = await prune_queues(db, now, days, hours)
+    print(f"hpp-bot: {report} (rows older than {days} days, contents older than {hours} hours)")
+    print(f"hpp-bot: {await enforce_retention(db, now)}")
     return 0
 
 
@@ -41,7 +45,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     db_sub = add_group(subparsers, "db", "database schema")
     upgrading = add_command(db_sub, "upgrade", "apply the migrations", upgrade)
     upgrading.add_argument("revision", nargs="?", default="heads")
-    pruning = add_command(db_sub, "prune", "delete applied inbox events and sent outbox rows older than N days", prune)
+    pruning = add_command(
+        db_sub,
+        "prune",
+        "prune the inbox and outbox, erase people past retention (what the scheduler does daily)",
+        prune,
+    )
     pruning.add_argument("--days", type=int, help="days to keep (default: PRUNE_AFTER_DAYS, 7)")
 
     seeding = add_command(subparsers, "seed", "load provinces, fixed lists, sample agendas (idempotent)", seed)

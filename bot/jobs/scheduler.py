@@ -1,5 +1,5 @@
-"""The scheduler: queues deadline reminders and, once a day, the digest of overdue complaints and the pruning of
-the inbox and outbox.
+"""The scheduler: queues deadline reminders and, once a day, the digest of overdue complaints, the pruning of
+the inbox and outbox, and the retention of personal data (people erased 5 years after their last ticket).
 
 It may run in several processes at once: reminders are claimed row by row in the database (see
 bot/domain/reminders.py), and the escalation digest marks what it escalated, so a second scheduler finds nothing
@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from bot.core.i18n import BANGKOK
-from bot.core.prune import prune
+from bot.core.prune import PAYLOADS_AFTER_HOURS, prune
 from bot.domain.escalation import Digest, escalate_overdue
 from bot.domain.reminders import DEFAULT_OFFSETS, Reminder, ReminderReport, run_reminders
+from bot.domain.retention import enforce_retention
 from bot.jobs import every
 from storage.db import Database
 
@@ -34,17 +35,20 @@ class Scheduler:
     hour: int = DEFAULT_HOUR
     offsets: tuple[int, ...] = DEFAULT_OFFSETS
     prune_after_days: int = 7
+    prune_payloads_after_hours: int = PAYLOADS_AFTER_HOURS
     _daily_done_on: date | None = None
 
     async def tick(self, now: datetime) -> ReminderReport | None:
-        """Reminders due today (from the morning hour on); once a day the escalation digest and the pruning."""
+        """Reminders due today (from the morning hour on); once a day the escalation digest, the pruning and the
+        retention."""
         local = now.astimezone(BANGKOK)
         if local.hour < self.hour:
             return None
         report = await run_reminders(self.db, local.date(), self.reminder, self.offsets)
         if self._daily_done_on != local.date():
             await escalate_overdue(self.db, now, self.digest)
-            log.info("scheduler: %s", await prune(self.db, now, self.prune_after_days))
+            log.info("scheduler: %s", await prune(self.db, now, self.prune_after_days, self.prune_payloads_after_hours))
+            log.info("scheduler: %s", await enforce_retention(self.db, now))
             self._daily_done_on = local.date()
         return report
 

@@ -3,12 +3,15 @@ the database holds nothing personal about me while my tickets stay on the record
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.media import add_media
 from bot.core.types import InboundKind, Reply
+from bot.domain.retention import enforce_retention
 from bot.services import Services
 from bot.settings import Settings
 from storage.models import (
@@ -239,3 +242,8 @@ async def test_deleting_my_data_deletes_every_photo_i_sent_that_no_open_ticket_n
     # Left: the open ticket's photo (the agency still needs it), owned by the anonymous marker; the officer's
     # photo of the work done, which is the agency's record. Gone: the two strays and the closed ticket's photo.
     assert await media_owners(services) == {needed: person.id, work_done: officer_person.id}
+
+    # Once the open ticket is closed, the daily retention run deletes the photo it no longer needs.
+    await officer.press_code(f"{SET_STATUS}{still_open.ticket_no} resolved")
+    assert (await enforce_retention(services.db, datetime.now(UTC))).photos == 1
+    assert await media_owners(services) == {work_done: officer_person.id}
