@@ -91,4 +91,6 @@ def create_app(
         Route("/media/{media_id:int}/{expires:int}/{signature}", media),
         *webhook_routes(),
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.simulator_on = False  # until the lifespan has asked the database
+    return app
