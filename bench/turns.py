@@ -55,6 +55,7 @@ import tempfile
 import threading
 import time
 import warnings
+from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -1058,7 +1059,7 @@ class Row:
             self.load,
             str(self.events),
             f"{rate(len(acks), last_ack - first_send):.0f}"
-            + ("" if len(acks) == self.events else f" ({len(acks)} ok)"),
+            + ("" if len(acks) == self.events else f" ({not_acked(self.acks)})"),
             f"{percentile(latencies, 0.50):.1f}",
             f"{percentile(latencies, 0.99):.1f}",
             "–" if self.applied_times is None else f"{first_to_last(self.applied_times):.0f}{failed}",
@@ -1069,6 +1070,12 @@ class Row:
             self.cpu.cell(self.events),
             rss_cell(self.rss_mb),
         ]
+
+
+def not_acked(acks: Sequence[Ack]) -> str:
+    """The answers other than 200, e.g. "60 × 500" (0: no answer, or none within ANSWER_TIMEOUT)."""
+    statuses = Counter(a.status for a in acks if a.status != 200)
+    return ", ".join(f"{count} × {status or 'none'}" for status, count in sorted(statuses.items()))
 
 
 def rss_cell(values: Sequence[float]) -> str:
@@ -1111,7 +1118,7 @@ class BurstResult:
             f"{percentile(latencies, 0.99):.1f}",
             f"{applied}/{len(acks)}"
             + (f" ({self.counts['failed']} failed)" if self.counts.get("failed") else "")
-            + (f" ({len(self.acks) - len(acks)} not acked)" if len(acks) < len(self.acks) else ""),
+            + (f" ({not_acked(self.acks)})" if len(acks) < len(self.acks) else ""),
             drained,
             f"{first_to_last(self.applied_times):.0f}",
             f"{100 * by_token / len(line):.0f}% of {len(line)}" if line else "–",
