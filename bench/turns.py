@@ -26,6 +26,8 @@ Figures:
   answered   users who got at least one reply by then
   e2e/s      users answered over first send to the last user's first reply; only when all were answered
   token      LINE replies sent by reply token rather than push
+  CPU ms/ev  CPU time of the serving processes (+ PostgreSQL's backends for the database) per event, from the
+             first send until the figures are read: less disturbed than the rates by other load on the machine
   RSS        peak resident memory (VmHWM) of the serving processes, summed (web + workers)
 
     python -m bench turns                                  # the default run (make bench): ~20 min here
