@@ -7,7 +7,7 @@ from handlers import menu
 from handlers.citizen import agenda, feedback, follow, mydata, rating
 from handlers.complaints import complain, pdpa
 from handlers.officer import cases, invite, mykpis, register, report
-from handlers.secretariat import broadcast, manage, summary
+from handlers.secretariat import broadcast, compare, manage, summary
 
 CONVERSATIONS = (
     menu,
@@ -26,6 +26,7 @@ CONVERSATIONS = (
     broadcast,
     summary,
     manage,
+    compare,
 )
 
 

@@ -1,4 +1,5 @@
-"""Tickets and KPIs as chat cards: the ticket summary, its history, and a KPI's progress."""
+"""Tickets, KPIs and agendas in chat: the ticket summary, its history, a KPI's progress, and what an agenda is
+filed under."""
 
 from __future__ import annotations
 
@@ -7,9 +8,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.i18n import _, format_date, format_datetime, localized
 from bot.core.text import shorten_block
 from bot.core.types import Card, CardField
-from bot.domain.progress import kpi_value_text
+from bot.domain.agendas import AgendaLists
+from bot.domain.figures import cap_used, stage_count
+from bot.domain.periods import figures_span
+from bot.domain.progress import kind_label, kpi_value_text
 from bot.domain.tickets import history, status_label, subject_of
-from storage.models import Agency, Complaint, District, Kpi, Province
+from storage.models import Agency, Complaint, District, Kpi, KpiKind, Province
 
 
 async def _name(session: AsyncSession, model: type[Province] | type[District] | type[Agency], key: int | None) -> str:
@@ -45,15 +49,15 @@ async def ticket_card(session: AsyncSession, complaint: Complaint, *, public: bo
 
 
 def kpi_card(kpi: Kpi) -> Card:
-    """A KPI's latest progress against its target."""
+    """A KPI's progress (bot/domain/figures.py): its figure, target, baseline and the period they are for."""
     name = localized(kpi.name_th, kpi.name_en)
     percent = kpi.latest_percent
-    fields = [
-        CardField(_("Latest value"), kpi_value_text(kpi, kpi.latest_value)),
-        CardField(_("Target"), kpi_value_text(kpi, kpi.target)),
-    ]
-    if kpi.baseline is not None:
+    fields = [CardField(_("Kind"), kind_label(kpi)), *_figure_fields(kpi)]
+    if kpi.baseline is not None and kpi.kind != KpiKind.MILESTONE:
         fields.append(CardField(_("Baseline"), kpi_value_text(kpi, kpi.baseline)))
+    span = figures_span(kpi)
+    if span:
+        fields.append(CardField(_("Period"), span))
     if kpi.due_on is not None:
         fields.append(CardField(_("Due"), format_date(kpi.due_on)))
     fields.append(
@@ -62,13 +66,48 @@ def kpi_card(kpi: Kpi) -> Card:
             format_date(kpi.latest_reported_at) if kpi.latest_reported_at else _("not reported yet"),
         )
     )
-    progress = _("{percent} of target", percent=f"{percent:.0f}%") if percent is not None else _("no report yet")
+    progress = _("Progress {percent} %", percent=f"{percent:.0f}") if percent is not None else _("no report yet")
     return Card(
         title=name,
         alt_text=_("KPI {name}: {progress}", name=name, progress=progress),
         fields=tuple(fields),
+        subtitle=progress,
         progress_percent=percent,
+        footer=_("Example figures") if kpi.is_example else None,
     )
+
+
+def _figure_fields(kpi: Kpi) -> list[CardField]:
+    """The figure and what it is measured against, in the words of the KPI's kind."""
+    value = kpi_value_text(kpi, kpi.latest_value)
+    if kpi.kind == KpiKind.MILESTONE:
+        return [CardField(_("Stage reached"), value), CardField(_("Target"), kpi_value_text(kpi, stage_count(kpi)))]
+    target = kpi_value_text(kpi, kpi.target) if kpi.target is not None else "-"
+    if kpi.kind == KpiKind.LEVEL:
+        return [CardField(_("Latest value"), value), CardField(_("Target"), target)]
+    if kpi.higher_is_better:
+        return [CardField(_("Year to date"), value), CardField(_("Target for the year"), target)]
+    fields = [CardField(_("Year to date"), value), CardField(_("Cap for the year (at most)"), target)]
+    used = cap_used(kpi)
+    if used is not None:
+        over = used > 100
+        text = _("{percent} % (over the cap)", percent=f"{used:.0f}") if over else f"{used:.0f} %"
+        fields.append(CardField(_("Share of the cap used"), text))
+    return fields
+
+
+def agenda_lists_lines(lists: AgendaLists) -> list[str]:
+    """An agenda's dimension, mechanisms and advising working group, one line each (those it has)."""
+    lines = []
+    if lists.dimension is not None:
+        lines.append(_("Dimension: {name}", name=localized(lists.dimension.name_th, lists.dimension.name_en)))
+    if lists.mechanisms:
+        names = ", ".join(localized(m.name_th, m.name_en) for m in lists.mechanisms)
+        lines.append(_("Mechanisms: {names}", names=names))
+    if lists.working_group is not None:
+        name = localized(lists.working_group.name_th, lists.working_group.name_en)
+        lines.append(_("Advised by: {name}", name=name))
+    return lines
 
 
 async def history_text(session: AsyncSession, complaint: Complaint) -> str:

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.engine import Dialect
@@ -142,10 +143,18 @@ class RecipientStatus(enum.StrEnum):
 
 
 class KpiUnit(enum.StrEnum):
+    """What a reported number is measured in (a milestone's stages have no unit)."""
+
     NUMBER = "number"
     PERCENT = "percent"
-    YESNO = "yesno"
-    MILESTONE = "milestone"
+
+
+class KpiKind(enum.StrEnum):
+    """How a KPI's reports add up (bot/domain/figures.py): migration 0008."""
+
+    CUMULATIVE = "cumulative"  # each report is one period's amount; the figure is their sum, year to date
+    LEVEL = "level"  # each report is the value now; the figure is the latest
+    MILESTONE = "milestone"  # each report is the stage reached; done at the last stage
 
 
 # ---------------------------------------------------------------- places
@@ -285,7 +294,9 @@ class Kpi(Base):
     agenda_id: Mapped[int] = mapped_column(ForeignKey("agendas.id", ondelete="CASCADE"), index=True)
     name_th: Mapped[str] = mapped_column(String(300))
     name_en: Mapped[str] = mapped_column(String(300), default="")
+    kind: Mapped[str] = mapped_column(String(16), default=KpiKind.LEVEL, server_default=KpiKind.LEVEL.value)
     unit: Mapped[str] = mapped_column(String(16), default=KpiUnit.NUMBER)  # KpiUnit
+    stages: Mapped[int | None] = mapped_column(Integer)  # a milestone's stages (1: done or not); None otherwise
     unit_label_th: Mapped[str] = mapped_column(String(60), default="")  # e.g. ตัน, ครัวเรือน
     unit_label_en: Mapped[str] = mapped_column(String(60), default="")
     baseline: Mapped[float | None] = mapped_column(Float)
@@ -297,6 +308,9 @@ class Kpi(Base):
     latest_value: Mapped[float | None] = mapped_column(Float)
     latest_percent: Mapped[float | None] = mapped_column(Float)
     latest_reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    latest_period_on: Mapped[date | None] = mapped_column(Date)  # first day of the newest period reported
+    # Figures made up to show how the bot works (the seeded CEO agendas), not a province's real data.
+    is_example: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class ProgressReport(Base):
@@ -305,7 +319,9 @@ class ProgressReport(Base):
     kpi_id: Mapped[int] = mapped_column(ForeignKey("kpis.id", ondelete="CASCADE"), index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     value: Mapped[float | None] = mapped_column(Float)
-    value_text: Mapped[str] = mapped_column(String(300), default="")  # milestone text, yes/no as entered
+    value_text: Mapped[str] = mapped_column(String(300), default="")  # as entered (a milestone's description)
+    # The first day of the reporting period the report is for (bot/domain/periods.py); None before 0008.
+    period_on: Mapped[date | None] = mapped_column(Date)
     narrative: Mapped[str] = mapped_column(Text, default="")
     channel: Mapped[str] = mapped_column(String(16))
     corrects_id: Mapped[int | None] = mapped_column(ForeignKey("progress_reports.id"))
@@ -426,7 +442,7 @@ class Media(Base):
     filename: Mapped[str | None] = mapped_column(String(200))
     data: Mapped[bytes] = mapped_column(LargeBinary)
     # Whose personal data it is (the person who sent the photo, or asked for the export): "delete my data" and
-    # the retention job find it by this (migration 0008 indexes it).
+    # the retention job find it by this (migration 0009 indexes it).
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = utcnow_column()
 

@@ -478,7 +478,9 @@ def _kpi_row(agenda_id: int, spec: KpiSpec, year_be: int) -> Row:
         "agenda_id": agenda_id,
         "name_th": spec.name_th,
         "name_en": spec.name_en,
+        "kind": spec.kind,
         "unit": spec.unit,
+        "stages": spec.stages,
         "unit_label_th": spec.unit_label_th,
         "unit_label_en": spec.unit_label_en,
         "baseline": spec.baseline,
@@ -487,6 +489,7 @@ def _kpi_row(agenda_id: int, spec: KpiSpec, year_be: int) -> Row:
         "due_on": date_in_fiscal_year(year_be, *spec.due),
         "reporting_cycle": spec.reporting_cycle,
         "reporting_day": spec.reporting_day,
+        "is_example": True,  # made-up figures (storage/data/ceo_agendas.py)
     }
 
 

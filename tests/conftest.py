@@ -12,6 +12,7 @@ from bot.core.i18n import reload_translations
 from bot.services import Services
 from bot.settings import Settings
 from tests.support.chat import Chat, RecordingChannel, forget_chats, transcript
+from tests.support.clock import Clock
 from tests.support.databases import PostgresTemplate, SqliteTemplate, postgres_server_url
 
 
@@ -100,3 +101,9 @@ async def services(settings: Settings) -> AsyncIterator[Services]:
 @pytest.fixture
 def chat(services: Services) -> Chat:
     return Chat(services, user="citizen-test-1")
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """Set the day the conversations see: `clock.set(fiscal_day(12, 3))`."""
+    return Clock(monkeypatch)

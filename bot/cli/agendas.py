@@ -13,7 +13,7 @@ from bot.domain.importer import ImportReport, import_rows, read_rows
 from bot.domain.values import BadValue, split_codes
 from bot.settings import Settings
 from storage.db import Database
-from storage.models import Kpi
+from storage.models import Kpi, KpiKind
 
 
 @with_database
@@ -33,7 +33,12 @@ async def list_agendas(args: argparse.Namespace, db: Database, settings: Setting
 def _kpi_line(kpi: Kpi) -> str:
     due = kpi.due_on.isoformat() if kpi.due_on else "-"
     cycle = f"{kpi.reporting_cycle}{f'/{kpi.reporting_day}' if kpi.reporting_day else ''}"
-    return f"kpi #{kpi.id} {kpi.name_th} [{kpi.unit}] target={kpi.target} due={due} cycle={cycle}"
+    if kpi.kind == KpiKind.MILESTONE:
+        kind = f"milestone, {kpi.stages or 1} stages"
+    else:
+        kind = f"{kpi.kind}, {'higher' if kpi.higher_is_better else 'lower'} is better, {kpi.unit}"
+    example = " (example figures)" if kpi.is_example else ""
+    return f"kpi #{kpi.id} {kpi.name_th} [{kind}] target={kpi.target} due={due} cycle={cycle}{example}"
 
 
 @with_database
@@ -48,6 +53,7 @@ async def add(args: argparse.Namespace, db: Database, settings: Settings) -> int
             title_en=args.title_en,
             goal_th=args.goal,
             dimension_id=lookups.dimension(args.dimension),
+            working_group_id=lookups.working_group(args.working_group),
             owner_agency_id=lookups.agency(args.owner_agency, province_id),
             mechanism_ids=tuple(lookups.mechanism(code) for code in split_codes(args.mechanisms)),
         )
@@ -118,6 +124,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     adding.add_argument("--goal", default="")
     adding.add_argument("--dimension", default="", help="dimension code, e.g. environment")
     adding.add_argument("--mechanisms", default="", help="mechanism codes separated by commas")
+    adding.add_argument(
+        "--working-group", default="", help="the advising working group: economy, society_security, environment"
+    )
     adding.add_argument("--owner-agency", default="", help="agency code, e.g. natural_resources")
     editing = add_command(agenda_sub, "edit", "change an agenda", edit)
     editing.add_argument("id", type=int)

@@ -4,11 +4,13 @@ themselves."""
 from __future__ import annotations
 
 import argparse
+import asyncio
 import time
 from datetime import UTC, datetime
 
 from bot.cli.common import add_command, add_group, with_database
 from bot.core.prune import prune as prune_queues
+from bot.domain.progress import refresh_all
 from bot.domain.retention import enforce_retention
 from bot.settings import Settings
 from storage.db import Database
@@ -21,7 +23,19 @@ def upgrade(args: argparse.Namespace, settings: Settings) -> int:
     started = time.perf_counter()
     apply_migrations(settings.database_url, args.revision)
     print(f"hpp-bot: database is at the latest schema ({time.perf_counter() - started:.1f} s)")
+    if args.revision == "heads":
+        print(f"hpp-bot: KPI figures worked out again: {asyncio.run(_refresh_figures(settings))} KPIs")
     return 0
+
+
+async def _refresh_figures(settings: Settings) -> int:
+    """A migration may change how reports add up (0008: KPI kinds); the stored figures follow the code's rules."""
+    db = Database(settings.database_url)
+    try:
+        async with db.write() as session:
+            return await refresh_all(session)
+    finally:
+        await db.close()
 
 
 @with_database

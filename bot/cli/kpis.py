@@ -1,4 +1,4 @@
-"""`hpp-bot kpi add | edit`: an agenda's KPIs, their targets, due dates and reporting cycles."""
+"""`hpp-bot kpi add | edit`: an agenda's KPIs, their kinds, targets, due dates and reporting cycles."""
 
 from __future__ import annotations
 
@@ -6,7 +6,15 @@ import argparse
 
 from bot.cli.common import add_command, add_group, with_database
 from bot.domain import agendas
-from bot.domain.values import parse_cycle, parse_date, parse_number, parse_unit
+from bot.domain.values import (
+    parse_cycle,
+    parse_date,
+    parse_direction,
+    parse_kind,
+    parse_number,
+    parse_stages,
+    parse_unit,
+)
 from bot.settings import Settings
 from storage.db import Database
 
@@ -17,6 +25,14 @@ def _kpi_changes(args: argparse.Namespace) -> agendas.KpiChanges:
     for text_field in ("name_th", "name_en", "unit_label_th", "unit_label_en"):
         if getattr(args, text_field) is not None:
             changes[text_field] = getattr(args, text_field)
+    if args.kind is not None:
+        changes["kind"] = parse_kind(args.kind)
+    if args.direction is not None:
+        changes["higher_is_better"] = parse_direction(args.direction)
+    if args.stages is not None:
+        changes["stages"] = parse_stages(args.stages)
+    if args.example is not None:
+        changes["is_example"] = args.example
     if args.unit is not None:
         changes["unit"] = parse_unit(args.unit)
     if args.baseline is not None:
@@ -55,7 +71,14 @@ async def edit(args: argparse.Namespace, db: Database, settings: Settings) -> in
 def _kpi_fields(parser: argparse.ArgumentParser, *, adding: bool) -> None:
     parser.add_argument("--name-th", required=adding)
     parser.add_argument("--name-en")
-    parser.add_argument("--unit", help="number, percent, yesno or milestone")
+    parser.add_argument(
+        "--kind",
+        help="cumulative (reports are amounts, added up over the fiscal year), level (the latest value counts) "
+        "or milestone (stages reached)" + ("; default level" if adding else ""),
+    )
+    parser.add_argument("--direction", help="higher or lower is better" + ("; default higher" if adding else ""))
+    parser.add_argument("--stages", help="a milestone's number of stages (1: done or not)")
+    parser.add_argument("--unit", help="number or percent")
     parser.add_argument("--unit-label-th")
     parser.add_argument("--unit-label-en")
     parser.add_argument("--baseline")
@@ -63,6 +86,9 @@ def _kpi_fields(parser: argparse.ArgumentParser, *, adding: bool) -> None:
     parser.add_argument("--due", help="due date: 30/09/2570 (BE) or 2027-09-30")
     parser.add_argument("--cycle", help="reporting cycle: none, monthly or quarterly")
     parser.add_argument("--day", type=int, help="reporting day of the month (1-28)")
+    parser.add_argument(
+        "--example", action=argparse.BooleanOptionalAction, default=None, help="the figures are made-up examples"
+    )
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -96,7 +96,8 @@ N_ = lazy_gettext
 
 # ---------------------------------------------------------------- dates
 
-_TH_PATTERNS = {"short": "d/M/{yy}", "medium": "d MMM {y}", "long": "d MMMM {y}"}
+_TH_PATTERNS = {"short": "d/M/{yy}", "medium": "d MMM {y}", "long": "d MMMM {y}", "month": "MMM {y}"}
+_PATTERNS = {"month": "MMM y"}  # styles Babel does not name (a reporting period's month)
 
 
 def _as_local(value: date | datetime) -> date | datetime:
@@ -107,7 +108,7 @@ def _as_local(value: date | datetime) -> date | datetime:
 
 
 def format_date(value: date | datetime, style: str = "medium", locale: str | None = None) -> str:
-    """17 ธ.ค. 2564 (medium) or 17 ธันวาคม 2564 (long) in Thai; Dec 17, 2021 in English.
+    """17 ธ.ค. 2564 (medium), 17 ธันวาคม 2564 (long) or ธ.ค. 2564 (month) in Thai; Dec 17, 2021 in English.
 
     Babel only knows the Gregorian calendar, so the Thai form writes the Buddhist year in as a literal.
     """
@@ -115,7 +116,7 @@ def format_date(value: date | datetime, style: str = "medium", locale: str | Non
     local = _as_local(value)
     day = local.date() if isinstance(local, datetime) else local
     if locale != "th":
-        return babel_format_date(day, style, locale=locale)
+        return babel_format_date(day, _PATTERNS.get(style, style), locale=locale)
     year_be = day.year + BUDDHIST_ERA_OFFSET
     pattern = _TH_PATTERNS[style].format(y=f"'{year_be}'", yy=f"'{year_be % 100:02d}'")
     return babel_format_date(day, pattern, locale="th")

@@ -30,9 +30,11 @@ class MenuEntry:
     label: LazyProxy | str
     order: int
     roles: frozenset[str] | None = None
+    only_for: Callable[[Person], bool] | None = None  # a narrower audience than a role (the national team)
 
-    def visible_to(self, role: str) -> bool:
-        return self.roles is None or role in self.roles
+    def visible_to(self, person: Person) -> bool:
+        in_role = self.roles is None or person.role in self.roles
+        return in_role and (self.only_for is None or self.only_for(person))
 
 
 @dataclass(frozen=True)
@@ -167,7 +169,7 @@ class Registry:
         return (code, rest.strip()) if code else None
 
     def menu_choices(self, person: Person) -> tuple[Choice, ...]:
-        entries = sorted((e for e in self.menu.values() if e.visible_to(person.role)), key=lambda e: e.order)
+        entries = sorted((e for e in self.menu.values() if e.visible_to(person)), key=lambda e: e.order)
         return tuple(Choice(e.code, str(e.label)) for e in entries)
 
     def main_menu(self, person: Person, text: str | None = None) -> Reply:

@@ -3,7 +3,6 @@ scheduler."""
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -12,6 +11,7 @@ from typing import TypedDict
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.periods import kpi_schedule
 from bot.domain.places import find_province
 from bot.domain.progress import refresh_latest
 from bot.domain.values import BadValue
@@ -25,15 +25,18 @@ from storage.models import (
     Dimension,
     FiscalYear,
     Kpi,
+    KpiKind,
+    KpiUnit,
     Mechanism,
     ProgrammeStep,
     Province,
     ReportingCycle,
+    WorkingGroup,
 )
 from storage.seed import fiscal_year_bounds, fiscal_year_of
 
-QUARTER_REPORT_MONTHS = (1, 4, 7, 10)  # the month after each fiscal quarter ends
 MAX_ACTIVE_AGENDAS = 10
+MAX_STAGES = 12  # a milestone's stages are offered as buttons
 
 
 async def active_agendas(session: AsyncSession, province_id: int) -> Sequence[Agenda]:
@@ -45,6 +48,38 @@ async def active_agendas(session: AsyncSession, province_id: int) -> Sequence[Ag
         .limit(MAX_ACTIVE_AGENDAS)
     )
     return rows.all()
+
+
+@dataclass(frozen=True)
+class AgendaLists:
+    """What an agenda is filed under in the programme's fixed lists, and who advises it."""
+
+    dimension: Dimension | None
+    mechanisms: tuple[Mechanism, ...]
+    working_group: WorkingGroup | None
+
+
+async def agenda_lists(session: AsyncSession, agendas: Sequence[Agenda]) -> dict[int, AgendaLists]:
+    """Each agenda's dimension, mechanisms and working group, in three queries."""
+    dimensions = {d.id: d for d in (await session.scalars(select(Dimension))).all()}
+    groups = {g.id: g for g in (await session.scalars(select(WorkingGroup))).all()}
+    linked = await session.execute(
+        select(AgendaMechanism.agenda_id, Mechanism)
+        .join(Mechanism, Mechanism.id == AgendaMechanism.mechanism_id)
+        .where(AgendaMechanism.agenda_id.in_([agenda.id for agenda in agendas]))
+        .order_by(Mechanism.position, Mechanism.id)
+    )
+    mechanisms: dict[int, list[Mechanism]] = {}
+    for agenda_id, mechanism in linked.all():
+        mechanisms.setdefault(agenda_id, []).append(mechanism)
+    return {
+        agenda.id: AgendaLists(
+            dimensions.get(agenda.dimension_id or 0),
+            tuple(mechanisms.get(agenda.id, ())),
+            groups.get(agenda.working_group_id or 0),
+        )
+        for agenda in agendas
+    }
 
 
 async def agenda_kpis(session: AsyncSession, agenda_id: int) -> Sequence[Kpi]:
@@ -111,6 +146,7 @@ class Lookups:
     provinces: dict[str, int] = field(default_factory=dict)  # Thai name, English name (lower) and code
     dimensions: dict[str, int] = field(default_factory=dict)
     mechanisms: dict[str, int] = field(default_factory=dict)
+    working_groups: dict[str, int] = field(default_factory=dict)
     agencies: dict[tuple[str, int], int] = field(default_factory=dict)  # (code, province id) -> id
 
     @classmethod
@@ -121,6 +157,7 @@ class Lookups:
             found.provinces[province.name_en.lower()] = province.id
         found.dimensions = {d.code: d.id for d in (await session.scalars(select(Dimension))).all()}
         found.mechanisms = {m.code: m.id for m in (await session.scalars(select(Mechanism))).all()}
+        found.working_groups = {g.code: g.id for g in (await session.scalars(select(WorkingGroup))).all()}
         agencies = (await session.scalars(select(Agency).where(Agency.district_id.is_(None)))).all()
         found.agencies = {(a.code, a.province_id): a.id for a in agencies if a.province_id is not None}
         return found
@@ -138,6 +175,14 @@ class Lookups:
         if code.strip() not in self.dimensions:
             raise BadValue(f"unknown dimension code {code.strip()!r} (use one of {', '.join(self.dimensions)})")
         return self.dimensions[code.strip()]
+
+    def working_group(self, code: str) -> int | None:
+        if not code.strip():
+            return None
+        if code.strip() not in self.working_groups:
+            known = ", ".join(self.working_groups)
+            raise BadValue(f"unknown working group code {code.strip()!r} (use one of {known})")
+        return self.working_groups[code.strip()]
 
     def mechanism(self, code: str) -> int:
         if code not in self.mechanisms:
@@ -161,6 +206,7 @@ class AgendaSpec:
     title_en: str = ""
     goal_th: str = ""
     dimension_id: int | None = None
+    working_group_id: int | None = None
     owner_agency_id: int | None = None
     mechanism_ids: tuple[int, ...] = ()
 
@@ -169,7 +215,10 @@ class AgendaSpec:
 class KpiSpec:
     name_th: str
     name_en: str = ""
-    unit: str = "number"
+    kind: str = KpiKind.LEVEL
+    unit: str = KpiUnit.NUMBER
+    stages: int | None = None
+    higher_is_better: bool = True
     unit_label_th: str = ""
     unit_label_en: str = ""
     baseline: float | None = None
@@ -177,6 +226,35 @@ class KpiSpec:
     due_on: date | None = None
     reporting_cycle: str = ReportingCycle.NONE
     reporting_day: int | None = None
+    is_example: bool = False
+
+
+def definition_problems(kind: str, unit: str, target: float | None, stages: int | None) -> list[str]:
+    """What is wrong with a KPI's kind, unit, target and stages together (empty when nothing is)."""
+    if kind == KpiKind.MILESTONE:
+        count = stages or 1
+        if not 1 <= count <= MAX_STAGES:
+            return [f"a milestone has 1 to {MAX_STAGES} stages, not {count}"]
+        if target is not None and target != count:
+            return [f"a milestone's target is its last stage ({count}), not {target:g}"]
+        return []
+    problems = [] if stages is None else [f"only a milestone has stages (this KPI is {kind})"]
+    if target is None:
+        problems.append(f"a {kind} KPI needs a target")
+    elif target < 0:
+        problems.append(f"the target cannot be negative, not {target:g}")
+    if unit == KpiUnit.PERCENT and kind == KpiKind.CUMULATIVE:
+        problems.append("a cumulative KPI adds amounts up: use the unit number, not percent")
+    elif unit == KpiUnit.PERCENT and target is not None and not 0 <= target <= 100:
+        problems.append(f"a percentage target must be 0-100, not {target:g}")
+    return problems
+
+
+def check_definition(kpi: KpiSpec) -> None:
+    """BadValue when the KPI's kind, unit, target and stages do not fit together."""
+    problems = definition_problems(kpi.kind, kpi.unit, kpi.target, kpi.stages)
+    if problems:
+        raise BadValue("; ".join(problems))
 
 
 async def ensure_agenda(session: AsyncSession, spec: AgendaSpec) -> tuple[Agenda, bool]:
@@ -195,6 +273,7 @@ async def ensure_agenda(session: AsyncSession, spec: AgendaSpec) -> tuple[Agenda
         province_id=spec.province_id,
         fiscal_year_id=year_id,
         dimension_id=spec.dimension_id,
+        working_group_id=spec.working_group_id,
         owner_agency_id=spec.owner_agency_id,
         title_th=spec.title_th,
         title_en=spec.title_en,
@@ -213,80 +292,80 @@ class KpiChanges(TypedDict, total=False):
 
     name_th: str
     name_en: str
+    kind: str
     unit: str
+    stages: int | None
+    higher_is_better: bool
     unit_label_th: str
     unit_label_en: str
     baseline: float | None
     target: float | None
     due_on: date | None
+    is_example: bool
 
 
-SCALE_FIELDS = frozenset({"baseline", "target", "unit"})
+FIGURE_FIELDS = frozenset({"baseline", "target", "unit", "kind", "stages", "higher_is_better"})
 
 
 async def change_kpi(session: AsyncSession, kpi: Kpi, changes: KpiChanges) -> None:
-    """Change a KPI's fields. A new baseline, target or unit makes the latest report a different share of the
-    target, so the KPI's latest figures are worked out again."""
+    """Change a KPI's fields; BadValue, with nothing changed, when they no longer fit together. A new kind,
+    target, baseline or direction reads the same reports differently, so the latest figures are worked out
+    again."""
+    changes = _with_kind_defaults(kpi, changes)
+    problems = definition_problems(
+        changes.get("kind", kpi.kind),
+        changes.get("unit", kpi.unit),
+        changes.get("target", kpi.target),
+        changes.get("stages", kpi.stages),
+    )
+    if problems:
+        raise BadValue("; ".join(problems))
     for field_name, value in changes.items():
         setattr(kpi, field_name, value)
-    if changes.keys() & SCALE_FIELDS:
+    if changes.keys() & FIGURE_FIELDS:
         await refresh_latest(session, kpi)
+
+
+def _with_kind_defaults(kpi: Kpi, changes: KpiChanges) -> KpiChanges:
+    """A new kind brings its own defaults: a milestone has stages (one unless given) and no target; the other
+    kinds have no stages."""
+    kind = changes.get("kind")
+    completed = KpiChanges(**changes)
+    if kind == KpiKind.MILESTONE:
+        completed.setdefault("target", None)
+        completed.setdefault("stages", kpi.stages or 1)
+    elif kind is not None:
+        completed.setdefault("stages", None)
+    return completed
 
 
 async def add_kpi(session: AsyncSession, agenda: Agenda, spec: KpiSpec) -> Kpi:
     """A new KPI of an agenda, with its reporting-cycle deadlines."""
     if spec.name_th in set((await session.scalars(select(Kpi.name_th).where(Kpi.agenda_id == agenda.id))).all()):
         raise BadValue(f"the agenda already has a KPI named {spec.name_th!r}")
+    check_definition(spec)
     kpi = Kpi(agenda_id=agenda.id, **vars(spec))
+    if kpi.kind == KpiKind.MILESTONE:
+        kpi.stages, kpi.target = spec.stages or 1, None
     session.add(kpi)
     await session.flush()
     await ensure_cycle_deadlines(session, kpi, agenda)
     return kpi
 
 
-# ---------------------------------------------------------------- reporting cycles
-
-
-def _on_day(year: int, month: int, day: int) -> date:
-    return date(year, month, min(day, calendar.monthrange(year, month)[1]))
-
-
-def cycle_due_dates(cycle: str, day: int | None, start: date, end: date) -> list[date]:
-    """The reporting due dates of a cycle between two dates: monthly by the `day`th, or quarterly (the `day`th
-    of the month after each fiscal quarter)."""
-    if cycle not in (ReportingCycle.MONTHLY, ReportingCycle.QUARTERLY) or day is None:
-        return []
-    dates = []
-    year, month = start.year, start.month
-    while date(year, month, 1) <= end:
-        due = _on_day(year, month, day)
-        if start <= due <= end and (cycle == ReportingCycle.MONTHLY or month in QUARTER_REPORT_MONTHS):
-            dates.append(due)
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return dates
-
-
-def previous_cycle_due(cycle: str, day: int, due: date) -> date:
-    """The due date before `due` in its cycle: the start of the period a report must fall in."""
-    months = 3 if cycle == ReportingCycle.QUARTERLY else 1
-    year, month = due.year, due.month - months
-    if month < 1:
-        year, month = year - 1, month + 12
-    return _on_day(year, month, day)
+# ---------------------------------------------------------------- reporting deadlines
 
 
 async def ensure_cycle_deadlines(
     session: AsyncSession, kpi: Kpi, agenda: Agenda, *, start: date | None = None, end: date | None = None
 ) -> int:
-    """Deadline rows for each reporting due date of a KPI (by default its whole fiscal year); returns how many
-    were added. Callers that may run side by side lock the KPI row first."""
-    if kpi.reporting_cycle == ReportingCycle.NONE or kpi.reporting_day is None:
+    """Deadline rows for the due dates of a KPI's reporting periods (bot/domain/periods.py), by default all of its
+    fiscal year's; returns how many were added. Callers that may run side by side lock the KPI row first."""
+    if kpi.reporting_cycle == ReportingCycle.NONE:
         return 0
     year_be = await session.scalar(select(FiscalYear.year_be).where(FiscalYear.id == agenda.fiscal_year_id))
-    first, last = fiscal_year_bounds(int(year_be) if year_be else fiscal_year_of(date.today()))
-    last = max(last, kpi.due_on) if kpi.due_on else last
-    first, last = max(first, start or first), min(last + timedelta(days=31), end or date.max)
-    wanted = cycle_due_dates(kpi.reporting_cycle, kpi.reporting_day, first, last)
+    periods = kpi_schedule(kpi, int(year_be) if year_be else fiscal_year_of(date.today()))
+    wanted = [p.due for p in periods if (start or date.min) <= p.due <= (end or date.max)]
     have = set((await session.scalars(select(Deadline.due_on).where(Deadline.kpi_id == kpi.id))).all())
     added = 0
     for due in wanted:
@@ -337,7 +416,8 @@ async def add_step_deadline(
 
 
 async def set_reporting_cycle(session: AsyncSession, kpi: Kpi, cycle: str, day: int | None) -> int:
-    """Change a KPI's reporting cycle: future cycle deadlines are rebuilt, past ones (and their reminders) kept."""
+    """Change a KPI's reporting cycle: future cycle deadlines are rebuilt, past ones (and their reminders) kept.
+    Reports keep the period they were for; a period of the new cycle is covered by the reports within it."""
     kpi.reporting_cycle, kpi.reporting_day = cycle, day
     today = date.today()
     future = (await session.scalars(select(Deadline).where(Deadline.kpi_id == kpi.id, Deadline.due_on > today))).all()
@@ -346,7 +426,9 @@ async def set_reporting_cycle(session: AsyncSession, kpi: Kpi, cycle: str, day: 
     await session.flush()
     agenda = await session.get(Agenda, kpi.agenda_id)
     assert agenda is not None
-    return await ensure_cycle_deadlines(session, kpi, agenda, start=today + timedelta(days=1))
+    added = await ensure_cycle_deadlines(session, kpi, agenda, start=today + timedelta(days=1))
+    await refresh_latest(session, kpi)
+    return added
 
 
 # ---------------------------------------------------------------- deadlines as listed and handed in

@@ -2,6 +2,11 @@
 
 Every row is checked; a bad row is reported with its line number and reasons. Nothing is imported when any row
 is bad (the whole file is one transaction) unless the caller asks to skip bad rows.
+
+An agenda's `working_group` is the code of the working group that advises it (economy, society_security,
+environment; may be empty). A KPI's `kind` is cumulative, level or milestone (empty: level), its `direction`
+higher or lower (is better; empty: higher), a milestone's `stages` its number of stages (empty: 1). Files from
+before KPI kinds still import: their unit yesno is a milestone of one stage, their unit milestone a milestone.
 """
 
 from __future__ import annotations
@@ -16,18 +21,20 @@ from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.agendas import AgendaSpec, KpiSpec, Lookups, add_kpi, ensure_agenda
+from bot.domain.agendas import AgendaSpec, KpiSpec, Lookups, add_kpi, definition_problems, ensure_agenda
 from bot.domain.values import (
     BadValue,
     parse_cycle,
     parse_date,
+    parse_direction,
     parse_fiscal_year,
+    parse_kind_and_unit,
     parse_number,
-    parse_unit,
+    parse_stages,
     split_codes,
 )
 from storage.db import Database
-from storage.models import KpiUnit, ReportingCycle
+from storage.models import KpiKind, KpiUnit, ReportingCycle
 from storage.seed import fiscal_year_bounds
 
 COLUMNS = (
@@ -35,17 +42,21 @@ COLUMNS = (
     "fiscal_year",
     "dimension",
     "mechanisms",
+    "working_group",
     "title_th",
     "title_en",
     "goal",
     "owner_agency",
     "kpi_name_th",
     "kpi_name_en",
+    "kind",
+    "direction",
     "unit",
     "unit_label_th",
     "unit_label_en",
     "baseline",
     "target",
+    "stages",
     "due_date",
     "reporting_cycle",
     "reporting_day",
@@ -170,15 +181,22 @@ def parse_row(line: int, row: dict[str, str], lookups: Lookups) -> ParsedRow | R
     province_id = check(lambda: lookups.province(get("province")), 0) if get("province") else 0
     year_be = check(lambda: parse_fiscal_year(get("fiscal_year")), 0) if get("fiscal_year") else 0
     dimension_id = check(lambda: lookups.dimension(get("dimension")), None)
+    working_group_id = check(lambda: lookups.working_group(get("working_group")), None)
     mechanisms = tuple(check(partial(lookups.mechanism, code), 0) for code in split_codes(get("mechanisms")))
     owner = check(lambda: lookups.agency(get("owner_agency"), province_id), None) if province_id else None
-    unit = check(lambda: parse_unit(get("unit")), KpiUnit.NUMBER.value)
+    level: tuple[str, str, int | None] = (KpiKind.LEVEL.value, KpiUnit.NUMBER.value, None)
+    known = len(reasons)
+    kind, unit, unit_stages = check(lambda: parse_kind_and_unit(get("kind"), get("unit")), level)
+    known_kind = len(reasons) == known  # an unknown kind is the reason; the rules of a guessed one are not
+    higher_is_better = check(lambda: parse_direction(get("direction")), True)
+    stages = check(lambda: parse_stages(get("stages")), None) or unit_stages
     baseline = check(lambda: parse_number(get("baseline"), field="baseline"), None)
     target = check(lambda: parse_number(get("target"), field="target"), None)
     due_on = check(lambda: parse_date(get("due_date")), None) if get("due_date") else None
     no_cycle: tuple[str, int | None] = (ReportingCycle.NONE, None)
     cycle, day = check(lambda: parse_cycle(get("reporting_cycle"), get("reporting_day")), no_cycle)
-    reasons += _target_reasons(unit, target) + _due_reasons(due_on, year_be)
+    reasons += definition_problems(kind, unit, target, stages) if known_kind else []
+    reasons += _due_reasons(due_on, year_be)
     if reasons:
         return RowError(line, reasons)
     agenda = AgendaSpec(
@@ -188,32 +206,26 @@ def parse_row(line: int, row: dict[str, str], lookups: Lookups) -> ParsedRow | R
         title_en=get("title_en"),
         goal_th=get("goal"),
         dimension_id=dimension_id,
+        working_group_id=working_group_id,
         owner_agency_id=owner,
         mechanism_ids=tuple(dict.fromkeys(mechanisms)),
     )
     kpi = KpiSpec(
         name_th=get("kpi_name_th"),
         name_en=get("kpi_name_en"),
+        kind=kind,
         unit=unit,
+        stages=stages,
+        higher_is_better=higher_is_better,
         unit_label_th=get("unit_label_th"),
         unit_label_en=get("unit_label_en"),
         baseline=baseline,
-        target=1.0 if unit == KpiUnit.YESNO and target is None else target,
+        target=target,
         due_on=due_on,
         reporting_cycle=cycle,
         reporting_day=day,
     )
     return ParsedRow(line, agenda, kpi)
-
-
-def _target_reasons(unit: str, target: float | None) -> list[str]:
-    if unit in (KpiUnit.NUMBER, KpiUnit.PERCENT) and target is None:
-        return [f"a {unit} KPI needs a target"]
-    if unit == KpiUnit.PERCENT and target is not None and not 0 <= target <= 100:
-        return [f"a percentage target must be 0-100, not {target:g}"]
-    if unit == KpiUnit.YESNO and target not in (None, 0, 1):
-        return ["a yes/no target must be 1 (yes) or 0 (no)"]
-    return []
 
 
 def _due_reasons(due_on: date | None, year_be: int) -> list[str]:

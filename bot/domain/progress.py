@@ -1,9 +1,9 @@
-"""KPI progress: reading a reported value by the KPI's unit, the percentage of target, the KPI's latest figures,
-and which KPIs are due. No chat here: the report flow and the reminders both use it."""
+"""KPI progress reports: reading a reported value by the KPI's kind and unit, saving a report for its period, and
+the KPI's latest figures (bot/domain/figures.py says what they mean). No chat here: the report flow, the CLI and
+the jobs use it."""
 
 from __future__ import annotations
 
-import calendar
 import math
 import re
 from dataclasses import dataclass
@@ -12,20 +12,24 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.i18n import BANGKOK, _, localized
-from storage.models import Kpi, KpiUnit, Person, ProgressReport, ProgressReportPhoto, ReportingCycle
+from bot.core.i18n import _, localized
+from bot.domain.figures import figures, stage_count
+from bot.domain.periods import local_day, periods_of
+from storage.models import Kpi, KpiKind, KpiUnit, Person, ProgressReport, ProgressReportPhoto
 
 THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 MAX_MILESTONE_LENGTH = 300
 MAX_NARRATIVE_LENGTH = 500
 CORRECTION_WINDOW = timedelta(hours=24)
-DUE_SOON = timedelta(days=30)
 _NUMBER = re.compile(r"^\d+(\.\d+)?$")
 _STEP_OF = re.compile(r"(\d+)\s*(?:จาก|/|of)\s*(\d+)", re.IGNORECASE)
+local_today = local_day  # today in Bangkok; the complaint rules use it too
+
+_STAGE = re.compile(r"^\D{0,16}?(\d+)")  # "ขั้นที่ 2 ติดตั้งแล้ว", "stage 2", "2": a number near the start
 
 
 class BadValue(ValueError):
-    """A value the KPI's unit does not accept; the message is shown to the officer."""
+    """A value the KPI's kind or unit does not accept; the message is shown to the officer."""
 
 
 @dataclass(frozen=True)
@@ -44,17 +48,15 @@ def parse_number(text: str) -> float | None:
 
 
 def parse_value(kpi: Kpi, text: str) -> ReportedValue:
-    """Check a typed value against the KPI's unit; raises BadValue with the reason."""
+    """Check a typed value against the KPI's kind and unit; raises BadValue with the reason."""
     text = text.strip()
-    if kpi.unit == KpiUnit.MILESTONE:
-        return _milestone(text)
+    if kpi.kind == KpiKind.MILESTONE:
+        return _milestone(kpi, text)
     if kpi.unit == KpiUnit.PERCENT:
         value = parse_number(text.removesuffix("%").strip())
         if value is None or value > 100:
             raise BadValue(_("Please type a percentage from 0 to 100, for example 45 or 72.5."))
         return ReportedValue(value, text)
-    if kpi.unit == KpiUnit.YESNO:
-        raise BadValue(_("Please answer with the Yes or No button."))
     value = parse_number(text)
     if value is None:
         if text.lstrip().startswith("-"):
@@ -63,68 +65,56 @@ def parse_value(kpi: Kpi, text: str) -> ReportedValue:
     return ReportedValue(value, text)
 
 
-def _milestone(text: str) -> ReportedValue:
+def _milestone(kpi: Kpi, text: str) -> ReportedValue:
+    """A stage from 0 to the KPI's last: typed as a number, "ขั้นที่ 2 …" or "2 จาก 4 …" (whose total must match)."""
+    stages = stage_count(kpi)
+    if stages == 1:
+        raise BadValue(_("Please answer with the Yes or No button."))
     if not text:
-        raise BadValue(_('Please describe the stage reached, for example "ขั้นที่ 2 จาก 4".'))
+        raise BadValue(_('Please type the stage reached, from 0 to {n}, for example "ขั้นที่ 2 จาก {n}".', n=stages))
     if len(text) > MAX_MILESTONE_LENGTH:
         raise BadValue(_("Please keep the stage under {limit} characters.", limit=MAX_MILESTONE_LENGTH))
-    match = _STEP_OF.search(text.translate(THAI_DIGITS))
-    step = float(match.group(1)) if match and 0 < int(match.group(1)) <= int(match.group(2)) else None
-    return ReportedValue(step, text)
+    digits = text.translate(THAI_DIGITS)
+    step_of = _STEP_OF.search(digits)
+    found = step_of or _STAGE.match(digits)
+    wrong_total = step_of is not None and int(step_of.group(2)) != stages
+    if wrong_total or found is None or int(found.group(1)) > stages:
+        raise BadValue(_("This KPI has {n} stages: please type a stage from 0 to {n}.", n=stages))
+    return ReportedValue(float(found.group(1)), text)
 
 
-def yesno_value(yes: bool) -> ReportedValue:
-    return ReportedValue(1.0 if yes else 0.0, "yes" if yes else "no")
+def stage_value(stage: int) -> ReportedValue:
+    """A stage chosen with a button (a single-stage milestone's Yes is stage 1, its No stage 0)."""
+    return ReportedValue(float(stage), str(stage))
 
 
-def percent_of_target(kpi: Kpi, reported: ReportedValue) -> float | None:
-    """Progress from the baseline to the target, 0–100, whichever direction is better."""
-    if kpi.unit == KpiUnit.YESNO:
-        return 100.0 if (reported.value or 0) >= 1 else 0.0
-    if kpi.unit == KpiUnit.MILESTONE:
-        return _milestone_percent(reported.text)
-    if reported.value is None:
-        return None
-    target = kpi.target if kpi.target is not None else (100.0 if kpi.unit == KpiUnit.PERCENT else None)
-    if target is None:
-        return None
-    baseline = kpi.baseline
-    if baseline is None:
-        baseline = 0.0 if kpi.higher_is_better else None
-    if baseline is None:  # lower is better and no baseline: at or under target is done
-        percent = 100.0 if reported.value <= target else target / reported.value * 100
-    elif target == baseline:
-        better = reported.value >= target if kpi.higher_is_better else reported.value <= target
-        percent = 100.0 if better else 0.0
-    else:
-        percent = (reported.value - baseline) / (target - baseline) * 100
-    return max(0.0, min(100.0, percent))
-
-
-def _milestone_percent(text: str) -> float | None:
-    match = _STEP_OF.search(text.translate(THAI_DIGITS))
-    if not match:
-        return None
-    step, total = int(match.group(1)), int(match.group(2))
-    return max(0.0, min(100.0, step / total * 100)) if total > 0 else None
-
-
-async def refresh_latest(session: AsyncSession, kpi: Kpi) -> None:
-    """Set the KPI's latest figures from its newest report still in force (after a report or a correction)."""
+async def refresh_latest(session: AsyncSession, kpi: Kpi, *, today: date | None = None) -> None:
+    """Set the KPI's latest figures from its standing reports (after a report, a correction or a change of the
+    KPI's kind, target or cycle)."""
     await session.flush()
-    latest = await session.scalar(
-        select(ProgressReport)
-        .where(ProgressReport.kpi_id == kpi.id, ProgressReport.superseded.is_(False))
-        .order_by(ProgressReport.created_at.desc(), ProgressReport.id.desc())
-        .limit(1)
-    )
-    if latest is None:
-        kpi.latest_value = kpi.latest_percent = kpi.latest_reported_at = None
-        return
-    reported = ReportedValue(latest.value, latest.value_text)
-    kpi.latest_value = latest.value
-    kpi.latest_percent = percent_of_target(kpi, reported)
-    kpi.latest_reported_at = latest.created_at
+    reports = (
+        await session.scalars(
+            select(ProgressReport).where(ProgressReport.kpi_id == kpi.id, ProgressReport.superseded.is_(False))
+        )
+    ).all()
+    schedule = await periods_of(session, kpi, today or date.today())
+    found = figures(kpi, reports, schedule.periods)
+    kpi.latest_value, kpi.latest_percent = found.value, found.percent
+    kpi.latest_reported_at, kpi.latest_period_on = found.reported_at, found.period_on
+
+
+async def refresh_all(session: AsyncSession) -> int:
+    """Every KPI's latest figures worked out again under the current rules (after a migration); returns how many."""
+    kpis = (await session.scalars(select(Kpi).order_by(Kpi.id))).all()
+    for kpi in kpis:
+        await refresh_latest(session, kpi)
+    return len(kpis)
+
+
+async def period_for_new_report(session: AsyncSession, kpi: Kpi, now: datetime) -> date:
+    """The first day of the period a report made now is for (bot/domain/periods.py)."""
+    today = local_day(now)
+    return (await periods_of(session, kpi, today)).for_report(today).start
 
 
 async def save_report(
@@ -137,9 +127,11 @@ async def save_report(
     photos: list[int],
     channel: str,
     corrects: ProgressReport | None,
+    period_on: date,
     now: datetime,
 ) -> ProgressReport:
-    """Store a progress report (and its photos), retire the one it corrects, and update the KPI's latest figures."""
+    """Store a progress report for its period (and its photos), retire the one it corrects (whose period it
+    keeps), and update the KPI's latest figures."""
     report = ProgressReport(
         kpi_id=kpi.id,
         author_id=author.id,
@@ -148,6 +140,7 @@ async def save_report(
         narrative=narrative,
         channel=channel,
         corrects_id=corrects.id if corrects else None,
+        period_on=corrects.period_on if corrects is not None and corrects.period_on else period_on,
         superseded=False,
         created_at=now,
     )
@@ -164,52 +157,31 @@ def can_still_correct(report: ProgressReport, now: datetime) -> bool:
     return not report.superseded and now - report.created_at <= CORRECTION_WINDOW
 
 
-# ---------------------------------------------------------------- what is due
-
-
-@dataclass(frozen=True)
-class Due:
-    kpi: Kpi
-    due_on: date
-    overdue: bool
-
-
-def local_today(now: datetime) -> date:
-    return now.astimezone(BANGKOK).date()
-
-
-def _period_start(kpi: Kpi, today: date) -> date | None:
-    """The first day of the current reporting period of a cyclic KPI."""
-    if kpi.reporting_cycle == ReportingCycle.MONTHLY:
-        return today.replace(day=1)
-    if kpi.reporting_cycle == ReportingCycle.QUARTERLY:
-        return date(today.year, (today.month - 1) // 3 * 3 + 1, 1)
-    return None
-
-
-def due_status(kpi: Kpi, now: datetime) -> Due | None:
-    """When the KPI's next report is owed, if one is owed now or within DUE_SOON; None otherwise."""
-    today = local_today(now)
-    last = kpi.latest_reported_at.astimezone(BANGKOK).date() if kpi.latest_reported_at else None
-    start = _period_start(kpi, today)
-    if start is not None:
-        if last is not None and last >= start:
-            return None
-        last_day = calendar.monthrange(start.year, start.month)[1]
-        due_on = start.replace(day=min(kpi.reporting_day or last_day, last_day))
-        return Due(kpi, due_on, today > due_on)
-    if kpi.due_on is None or last is not None or kpi.due_on - today > DUE_SOON:
-        return None
-    return Due(kpi, kpi.due_on, today > kpi.due_on)
-
-
 def kpi_value_text(kpi: Kpi, value: float | None) -> str:
-    """A value in the KPI's unit ("1,250 ตัน", "35.0%", "yes"), or "not reported yet"."""
+    """A value in the KPI's unit ("1,250 ตัน", "35.0%"), a milestone's stage ("done", "stage 2 of 4"), or "not
+    reported yet"."""
     if value is None:
         return _("not reported yet")
-    if kpi.unit == KpiUnit.YESNO:
-        return _("yes") if value >= 1 else _("no")
+    if kpi.kind == KpiKind.MILESTONE:
+        return stage_text(kpi, value)
     if kpi.unit == KpiUnit.PERCENT:
         return f"{value:,.1f}%"
     unit = localized(kpi.unit_label_th, kpi.unit_label_en)
     return f"{value:,.2f}".rstrip("0").rstrip(".") + (f" {unit}" if unit else "")
+
+
+def stage_text(kpi: Kpi, stage: float) -> str:
+    stages = stage_count(kpi)
+    if stages == 1:
+        return _("done") if stage >= 1 else _("not done yet")
+    return _("stage {stage} of {n}", stage=int(stage), n=stages)
+
+
+def kind_label(kpi: Kpi) -> str:
+    """How the KPI's reports add up, in words: "cumulative, year to date (lower is better)", "3 stages"."""
+    if kpi.kind == KpiKind.MILESTONE:
+        stages = stage_count(kpi)
+        return _("milestone: done or not") if stages == 1 else _("milestone of {n} stages", n=stages)
+    kind = _("cumulative, year to date") if kpi.kind == KpiKind.CUMULATIVE else _("latest value")
+    direction = _("higher is better") if kpi.higher_is_better else _("lower is better")
+    return f"{kind} ({direction})"

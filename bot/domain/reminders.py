@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import outbox
-from bot.core.i18n import BANGKOK
 from bot.core.types import Reply
-from bot.domain.agendas import ensure_cycle_deadlines, previous_cycle_due
+from bot.domain.agendas import ensure_cycle_deadlines
+from bot.domain.periods import periods_of
 from storage.db import Database, insert_ignore
 from storage.models import (
     Agenda,
@@ -24,7 +24,6 @@ from storage.models import (
     DeadlineSubmission,
     Kpi,
     Person,
-    ProgressReport,
     ReminderSent,
     ReportingCycle,
     Role,
@@ -60,7 +59,7 @@ def _reachable() -> list[ColumnElement[bool]]:
 
 async def people_who_owe(session: AsyncSession, deadline: Deadline) -> list[Person]:
     """Officers and secretariat of provinces that have not handed in a programme step; the officers of a KPI
-    whose report for the current cycle is not in."""
+    whose report for the deadline's period is not in."""
     if deadline.kpi_id is not None:
         return await _kpi_owers(session, deadline)
     submitted = select(DeadlineSubmission.province_id).where(DeadlineSubmission.deadline_id == deadline.id)
@@ -80,26 +79,13 @@ async def _kpi_owers(session: AsyncSession, deadline: Deadline) -> list[Person]:
     agenda = await session.get(Agenda, kpi.agenda_id) if kpi else None
     if kpi is None or agenda is None or not agenda.is_active:
         return []
-    if await session.scalar(select(ProgressReport.id).where(*report_in_cycle(kpi, deadline)).limit(1)):
+    schedule = await periods_of(session, kpi, deadline.due_on)
+    if schedule.covers(schedule.at(deadline.due_on)):  # the period this deadline is the due date of
         return []
     query = select(Person).where(Person.role == Role.OFFICER.value, Person.province_id == agenda.province_id)
     if agenda.owner_agency_id is not None:  # officers of the owner agency, and province-wide officers
         query = query.where(or_(Person.agency_id.is_(None), Person.agency_id == agenda.owner_agency_id))
     return list((await session.scalars(query.where(*_reachable()).order_by(Person.id))).all())
-
-
-def report_in_cycle(kpi: Kpi, deadline: Deadline) -> list[ColumnElement[bool]]:
-    """A standing report made after the previous due date of the cycle (any report when there is no cycle)."""
-    conditions: list[ColumnElement[bool]] = [ProgressReport.kpi_id == kpi.id, ProgressReport.superseded.is_(False)]
-    if kpi.reporting_cycle != ReportingCycle.NONE and kpi.reporting_day is not None:
-        began = previous_cycle_due(kpi.reporting_cycle, kpi.reporting_day, deadline.due_on)
-        conditions.append(ProgressReport.created_at >= _day_end(began))
-    return conditions
-
-
-def _day_end(day: date) -> datetime:
-    """The first instant after `day` ends in Bangkok, in UTC."""
-    return datetime.combine(day + timedelta(days=1), time(), tzinfo=BANGKOK).astimezone(UTC)
 
 
 # ---------------------------------------------------------------- sending

@@ -10,26 +10,29 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.i18n import BANGKOK
-from bot.domain.reminders import report_in_cycle
+from bot.domain.agendas import AgendaLists, agenda_lists
+from bot.domain.figures import ProgressAverage, average
+from bot.domain.periods import Owed, kpi_periods
 from bot.domain.tickets import OPEN_STATUSES
-from storage.models import Agenda, Complaint, Deadline, DeadlineSubmission, Feedback, Kpi, ProgressReport, Province
+from storage.models import Agenda, Complaint, Deadline, DeadlineSubmission, Feedback, Kpi, Province
 
 
 @dataclass(frozen=True)
 class KpiLine:
     agenda_th: str
     agenda_en: str
-    name_th: str
-    name_en: str
-    unit: str
-    unit_label_th: str
-    baseline: float | None
-    target: float | None
-    latest_value: float | None
-    latest_percent: float | None
-    latest_reported_at: datetime | None
-    due_on: date | None
-    report_overdue: bool
+    kpi: Kpi  # with its latest figures (bot/domain/figures.py)
+    owed: Owed | None  # the earliest period not reported (bot/domain/periods.py)
+
+    @property
+    def report_overdue(self) -> bool:
+        return self.owed is not None and self.owed.overdue
+
+
+@dataclass(frozen=True)
+class AgendaLine:
+    agenda: Agenda
+    lists: AgendaLists  # its dimension, mechanisms and working group
 
 
 @dataclass
@@ -38,6 +41,7 @@ class ProvinceSummary:
     province_en: str
     today: date
     agendas: int = 0
+    agenda_lines: list[AgendaLine] = field(default_factory=list)
     kpis: list[KpiLine] = field(default_factory=list)
     steps_overdue: int = 0
     complaints_open: int = 0
@@ -51,19 +55,9 @@ class ProvinceSummary:
         return sum(1 for kpi in self.kpis if kpi.report_overdue) + self.steps_overdue
 
     @property
-    def mean_progress(self) -> float | None:
-        values = [kpi.latest_percent for kpi in self.kpis if kpi.latest_percent is not None]
-        return sum(values) / len(values) if values else None
-
-
-async def _kpi_overdue(session: AsyncSession, kpi: Kpi, today: date) -> bool:
-    """The KPI's last reporting deadline has passed with no report in its cycle."""
-    last = await session.scalar(
-        select(Deadline).where(Deadline.kpi_id == kpi.id, Deadline.due_on < today).order_by(Deadline.due_on.desc())
-    )
-    if last is None:
-        return False
-    return await session.scalar(select(ProgressReport.id).where(*report_in_cycle(kpi, last)).limit(1)) is None
+    def progress(self) -> ProgressAverage:
+        """The mean progress, a KPI with no report counting as 0 %, and how many have none."""
+        return average([line.kpi.latest_percent for line in self.kpis])
 
 
 async def _kpi_lines(session: AsyncSession, province_id: int, today: date) -> tuple[int, list[KpiLine]]:
@@ -78,25 +72,19 @@ async def _kpi_lines(session: AsyncSession, province_id: int, today: date) -> tu
     agendas = await session.scalar(
         select(func.count(Agenda.id)).where(Agenda.province_id == province_id, Agenda.is_active.is_(True))
     )
-    lines = [
-        KpiLine(
-            agenda_th=agenda.title_th,
-            agenda_en=agenda.title_en,
-            name_th=kpi.name_th,
-            name_en=kpi.name_en,
-            unit=kpi.unit,
-            unit_label_th=kpi.unit_label_th,
-            baseline=kpi.baseline,
-            target=kpi.target,
-            latest_value=kpi.latest_value,
-            latest_percent=kpi.latest_percent,
-            latest_reported_at=kpi.latest_reported_at,
-            due_on=kpi.due_on,
-            report_overdue=await _kpi_overdue(session, kpi, today),
-        )
-        for agenda, kpi in rows
-    ]
+    schedules = await kpi_periods(session, [kpi for _agenda, kpi in rows], today)
+    lines = [KpiLine(agenda.title_th, agenda.title_en, kpi, schedules[kpi.id].owed(today)) for agenda, kpi in rows]
     return int(agendas or 0), lines
+
+
+async def _agenda_lines(session: AsyncSession, province_id: int) -> list[AgendaLine]:
+    agendas = (
+        await session.scalars(
+            select(Agenda).where(Agenda.province_id == province_id, Agenda.is_active.is_(True)).order_by(Agenda.id)
+        )
+    ).all()
+    lists = await agenda_lists(session, agendas)
+    return [AgendaLine(agenda, lists[agenda.id]) for agenda in agendas]
 
 
 async def _steps_overdue(session: AsyncSession, province_id: int, today: date) -> int:
@@ -121,6 +109,7 @@ async def province_summary(session: AsyncSession, province_id: int, now: datetim
     today = now.astimezone(BANGKOK).date()
     summary = ProvinceSummary(province.name_th, province.name_en, today)
     summary.agendas, summary.kpis = await _kpi_lines(session, province_id, today)
+    summary.agenda_lines = await _agenda_lines(session, province_id)
     summary.steps_overdue = await _steps_overdue(session, province_id, today)
     in_province = Complaint.province_id == province_id
     is_open = Complaint.status.in_([str(status) for status in OPEN_STATUSES])

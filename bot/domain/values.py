@@ -5,11 +5,15 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from storage.models import KpiUnit, ReportingCycle
+from storage.models import KpiKind, KpiUnit, ReportingCycle
 
 BE_OFFSET = 543
 REPORTING_CYCLES = tuple(cycle.value for cycle in ReportingCycle)
 KPI_UNITS = tuple(unit.value for unit in KpiUnit)
+KPI_KINDS = tuple(kind.value for kind in KpiKind)
+DIRECTIONS = {"higher": True, "lower": False}
+# Units of files and commands written before KPI kinds (migration 0008): they name a milestone.
+MILESTONE_UNITS = {"yesno": 1, "milestone": None}  # unit -> its stages, when the unit says
 _DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
@@ -53,6 +57,42 @@ def parse_unit(text: str) -> str:
     if value not in KPI_UNITS:
         raise BadValue(f"unknown unit {value!r} (use one of {', '.join(KPI_UNITS)})")
     return value
+
+
+def parse_kind(text: str) -> str:
+    value = text.strip().lower()
+    if value not in KPI_KINDS:
+        raise BadValue(f"unknown kind {value!r} (use one of {', '.join(KPI_KINDS)})")
+    return value
+
+
+def parse_kind_and_unit(kind: str, unit: str) -> tuple[str, str, int | None]:
+    """A kind and unit as a file or command gives them: (kind, unit, stages the unit implies). No kind is a
+    level KPI, or a milestone when the old unit yesno (one stage) or milestone says so."""
+    old_unit = unit.strip().lower()
+    if old_unit in MILESTONE_UNITS:
+        if kind.strip() and parse_kind(kind) != KpiKind.MILESTONE:
+            raise BadValue(f"the unit {old_unit!r} is for a milestone, not a {kind.strip().lower()} KPI")
+        return KpiKind.MILESTONE.value, KpiUnit.NUMBER.value, MILESTONE_UNITS[old_unit]
+    return (parse_kind(kind) if kind.strip() else KpiKind.LEVEL.value), parse_unit(unit), None
+
+
+def parse_direction(text: str) -> bool:
+    """ "higher" (the default) or "lower" is better: higher_is_better."""
+    value = text.strip().lower() or "higher"
+    if value not in DIRECTIONS:
+        raise BadValue(f"unknown direction {value!r} (use higher or lower)")
+    return DIRECTIONS[value]
+
+
+def parse_stages(text: str) -> int | None:
+    """A milestone's number of stages (1: done or not), or None when not given."""
+    value = text.strip()
+    if not value:
+        return None
+    if not value.isdigit() or int(value) < 1:
+        raise BadValue(f"stages must be a whole number of 1 or more, not {value!r}")
+    return int(value)
 
 
 def parse_cycle(cycle: str, day: str) -> tuple[str, int | None]:

@@ -1,5 +1,6 @@
-"""The province's agenda (ประเด็นของจังหวัด): a province's active agendas and each one's KPIs with their latest
-progress (value against target, a bar, the date of the last report)."""
+"""The province's agenda (ประเด็นของจังหวัด): a province's active agendas, what each is filed under (dimension,
+mechanisms, advising working group) and its KPIs with their latest progress (figure against target, a bar, the
+period and the date of the last report)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from bot.core.i18n import _, localized
 from bot.core.registry import Registry
 from bot.core.text import shorten
 from bot.core.types import Choice, Reply
-from bot.domain.agendas import active_agendas, agenda_kpis
+from bot.domain.agendas import active_agendas, agenda_kpis, agenda_lists
 from handlers import codes
-from handlers.cards import kpi_card
+from handlers.cards import agenda_lists_lines, kpi_card
 from handlers.citizen.provinces import picked_province, province_prompt
 from storage.models import Agenda, Province
 
@@ -68,12 +69,14 @@ async def on_agenda(ctx: Ctx) -> Outcome:
 
 
 async def agenda_replies(ctx: Ctx, agenda: Agenda, agendas: Sequence[Agenda]) -> list[Reply]:
-    """The agenda's goal, one card per KPI, and what to do next."""
+    """The agenda's goal and lists, one card per KPI, and what to do next."""
     kpis = await agenda_kpis(ctx.session, agenda.id)
     goal = localized(agenda.goal_th, agenda.goal_en)
     intro = agenda_title(agenda)
     if goal:
         intro += "\n" + _("Goal: {goal}", goal=goal)
+    lists = (await agenda_lists(ctx.session, [agenda]))[agenda.id]
+    intro = "\n".join([intro, *agenda_lists_lines(lists)])
     if not kpis:
         intro += "\n" + _("No indicators have been set for this agenda yet.")
     others = [a for a in agendas if a.id != agenda.id]

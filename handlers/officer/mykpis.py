@@ -10,7 +10,8 @@ from bot.core.i18n import N_, _, format_date, localized
 from bot.core.registry import MenuEntry, Registry
 from bot.core.types import Choice, Reply
 from bot.domain import scope
-from bot.domain.progress import CORRECTION_WINDOW, Due, due_status
+from bot.domain.periods import Owed, kpi_periods, local_day, period_label
+from bot.domain.progress import CORRECTION_WINDOW
 from handlers import codes
 from handlers.cards import kpi_card
 from handlers.replies import forbidden_reply
@@ -34,8 +35,10 @@ async def enter(ctx: Ctx) -> Outcome:
     if not rows:
         return finish(Reply(_("There is no active agenda in your province yet.")))
     cards = [Reply(card=kpi_card(kpi)) for kpi, _agenda in rows]
-    due = [d for kpi, _agenda in rows if (d := due_status(kpi, ctx.now)) is not None]
-    buttons = [Choice(codes.report_on_kpi(d.kpi.id), localized(d.kpi.name_th, d.kpi.name_en)) for d in due[:6]]
+    today = local_day(ctx.now)
+    schedules = await kpi_periods(ctx.session, [kpi for kpi, _agenda in rows], today)
+    due = [(kpi, owed) for kpi, _agenda in rows if (owed := schedules[kpi.id].due_soon(today)) is not None]
+    buttons = [Choice(codes.report_on_kpi(kpi.id), localized(kpi.name_th, kpi.name_en)) for kpi, _owed in due[:6]]
     recent = await _my_recent_report(ctx)
     if recent is not None:
         buttons.append(Choice(codes.correct_report(recent.id), _("Correct my last report")))
@@ -43,17 +46,17 @@ async def enter(ctx: Ctx) -> Outcome:
     return finish(*cards, Reply(_due_text(due), choices=tuple(buttons)), menu=False)
 
 
-def _due_text(due: list[Due]) -> str:
+def _due_text(due: list[tuple[Kpi, Owed]]) -> str:
     if not due:
         return _("No report is due in the next 30 days.")
     lines = [_("Reports due:")]
-    for item in due:
-        name = localized(item.kpi.name_th, item.kpi.name_en)
-        when = format_date(item.due_on)
-        if item.overdue:
-            lines.append(_("• {name}: overdue since {date}", name=name, date=when))
+    for kpi, owed in due:
+        name, period = localized(kpi.name_th, kpi.name_en), period_label(owed.period)
+        when = format_date(owed.period.due)
+        if owed.overdue:
+            lines.append(_("• {name}, {period}: overdue since {date}", name=name, period=period, date=when))
         else:
-            lines.append(_("• {name}: by {date}", name=name, date=when))
+            lines.append(_("• {name}, {period}: by {date}", name=name, period=period, date=when))
     return "\n".join(lines)
 
 

@@ -6,13 +6,17 @@ Buttons elsewhere start it on one KPI or on a correction: "report:k<kpi id>" (re
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 
 from bot.core.flow import Ctx, Flow, Outcome, StepFn, StepName, choices, finish, goto, stay
-from bot.core.i18n import N_, _, format_datetime, localized
+from bot.core.i18n import N_, _, format_date, format_datetime, localized
 from bot.core.registry import MenuEntry, Registry
 from bot.core.types import Ask, Choice, Reply
 from bot.domain import scope
+from bot.domain.figures import stage_count
+from bot.domain.periods import KpiPeriods, Period, local_day, period_label, periods_of
 from bot.domain.progress import (
     MAX_NARRATIVE_LENGTH,
     BadValue,
@@ -21,12 +25,12 @@ from bot.domain.progress import (
     kpi_value_text,
     parse_value,
     save_report,
-    yesno_value,
+    stage_value,
 )
 from handlers import codes
 from handlers.cards import kpi_card
 from handlers.replies import forbidden_reply
-from storage.models import Agenda, Kpi, KpiUnit, ProgressReport
+from storage.models import Agenda, Kpi, KpiKind, KpiUnit, ProgressReport, ReportingCycle
 
 MAX_PHOTOS = 3
 YES, NO = codes.REPORT_VALUE_YES, codes.REPORT_VALUE_NO
@@ -108,8 +112,29 @@ async def _start_kpi(ctx: Ctx, kpi_id: int) -> Outcome:
     kpi = await _kpi_in_scope(ctx, kpi_id)
     if kpi is None:
         return finish(forbidden_reply())
-    ctx.data["kpi_id"] = kpi.id
-    return goto(Step.VALUE, Reply(card=kpi_card(kpi)), _value_prompt(kpi))
+    today = local_day(ctx.now)
+    schedule = await periods_of(ctx.session, kpi, today)
+    period = schedule.for_report(today)
+    ctx.data.update(kpi_id=kpi.id, period_on=period.start.isoformat())
+    return goto(Step.VALUE, Reply(card=kpi_card(kpi)), _period_note(schedule, period, today), _value_prompt(kpi))
+
+
+def _period_note(schedule: KpiPeriods, period: Period, today: date) -> Reply:
+    """Which period the report is for, and, for a cumulative KPI, that it is that period's amount only."""
+    kpi = schedule.kpi
+    label, due = period_label(period), format_date(period.due)
+    if today > period.due:
+        lines = [_("This report is for {period}, which was due on {due}.", period=label, due=due)]
+    else:
+        lines = [_("This report is for {period} (due {due}).", period=label, due=due)]
+    if kpi.kind == KpiKind.CUMULATIVE:
+        if period.cycle == ReportingCycle.NONE:
+            lines.append(_("Type the total since the start of the fiscal year."))
+        else:
+            lines.append(_("Type the amount for this period only, not the running total: the bot adds them up."))
+        if schedule.covers(period):
+            lines.append(_("A report for this period is already in: the new amount replaces it."))
+    return Reply("\n".join(lines))
 
 
 async def _start_correction(ctx: Ctx, report_id: int) -> Outcome:
@@ -122,7 +147,7 @@ async def _start_correction(ctx: Ctx, report_id: int) -> Outcome:
             Reply(_("A report can only be corrected by its author within a day. Please send a new report instead."))
         )
     ctx.data.update(kpi_id=kpi.id, corrects=report.id)
-    previous = kpi_value_text(kpi, report.value) if kpi.unit != KpiUnit.MILESTONE else report.value_text
+    previous = _shown_value(kpi, {"value": report.value, "value_text": report.value_text})
     return goto(
         Step.VALUE,
         Reply(
@@ -140,14 +165,29 @@ async def _start_correction(ctx: Ctx, report_id: int) -> Outcome:
 
 
 def _value_prompt(kpi: Kpi) -> Reply:
-    if kpi.unit == KpiUnit.YESNO:
-        return Reply(_("Has it been achieved?"), choices=choices((YES, _("Yes")), (NO, _("No"))))
+    unit = localized(kpi.unit_label_th, kpi.unit_label_en) or _("units")
+    if kpi.kind == KpiKind.MILESTONE:
+        stages = stage_count(kpi)
+        if stages == 1:
+            return Reply(_("Has it been achieved?"), choices=choices((YES, _("Yes")), (NO, _("No"))))
+        buttons = tuple(Choice(codes.REPORT_STAGE(n), _("Stage {n}", n=n)) for n in range(1, stages + 1))
+        prompt = _("Which stage of {n} has been reached? Choose it, or type it with a note.", n=stages)
+        return Reply(prompt, choices=buttons)
     if kpi.unit == KpiUnit.PERCENT:
         return Reply(_("Type the current percentage (0–100)."))
-    if kpi.unit == KpiUnit.MILESTONE:
-        return Reply(_('Describe the stage reached, for example "ขั้นที่ 2 จาก 4".'))
-    unit = localized(kpi.unit_label_th, kpi.unit_label_en)
-    return Reply(_("Type the current value in {unit} (a number).", unit=unit or _("units")))
+    if kpi.kind == KpiKind.CUMULATIVE:
+        return Reply(_("Type the amount in {unit} (a number).", unit=unit))
+    return Reply(_("Type the current value in {unit} (a number).", unit=unit))
+
+
+def _chosen_value(kpi: Kpi, ctx: Ctx) -> ReportedValue:
+    """The value from a button (a milestone's Yes, No or stage) or typed; BadValue when it does not fit."""
+    if kpi.kind == KpiKind.MILESTONE and ctx.choice in (YES, NO):
+        return stage_value(1 if ctx.choice == YES else 0)
+    stage = codes.REPORT_STAGE.number(ctx.choice)
+    if kpi.kind == KpiKind.MILESTONE and stage is not None and 0 <= stage <= stage_count(kpi):
+        return stage_value(stage)
+    return parse_value(kpi, ctx.text)
 
 
 async def answer_value(ctx: Ctx) -> Outcome:
@@ -155,10 +195,7 @@ async def answer_value(ctx: Ctx) -> Outcome:
     if kpi is None:
         return finish(forbidden_reply())
     try:
-        if kpi.unit == KpiUnit.YESNO and ctx.choice in (YES, NO):
-            reported = yesno_value(ctx.choice == YES)
-        else:
-            reported = parse_value(kpi, ctx.text)
+        reported = _chosen_value(kpi, ctx)
     except BadValue as bad:
         return stay(ctx, Reply(str(bad)), _value_prompt(kpi))
     ctx.data.update(value=reported.value, value_text=reported.text)
@@ -249,10 +286,12 @@ async def _ask_confirm(ctx: Ctx) -> Outcome:
 
 
 def _shown_value(kpi: Kpi, data: dict[str, object]) -> str:
-    if kpi.unit == KpiUnit.MILESTONE:
-        return str(data.get("value_text", ""))
     value = data.get("value")
-    return kpi_value_text(kpi, float(value) if isinstance(value, int | float) else None)
+    shown = kpi_value_text(kpi, float(value) if isinstance(value, int | float) else None)
+    text = str(data.get("value_text", ""))
+    if kpi.kind == KpiKind.MILESTONE and text and not text.isdigit():  # the officer's words about the stage
+        return f"{shown}: {text}"
+    return shown
 
 
 async def answer_confirm(ctx: Ctx) -> Outcome:
@@ -275,6 +314,7 @@ async def answer_confirm(ctx: Ctx) -> Outcome:
         photos=list(ctx.data.get("photos", [])),
         channel=ctx.inbound.channel,
         corrects=old,
+        period_on=await _report_period(ctx, kpi),
         now=ctx.now,
     )
     return finish(
@@ -289,6 +329,15 @@ async def answer_confirm(ctx: Ctx) -> Outcome:
         ),
         menu=False,
     )
+
+
+async def _report_period(ctx: Ctx, kpi: Kpi) -> date:
+    """The period shown when the report began (a correction keeps its report's own)."""
+    shown = ctx.data.get("period_on")
+    if isinstance(shown, str):
+        return date.fromisoformat(shown)
+    today = local_day(ctx.now)
+    return (await periods_of(ctx.session, kpi, today)).for_report(today).start
 
 
 def register(registry: Registry) -> None:

@@ -20,7 +20,7 @@ from bot.domain.values import BadValue, parse_date, parse_number
 from handlers import codes
 from handlers.cards import kpi_card
 from handlers.secretariat.common import ask_province, unknown_province, working_province
-from storage.models import Agenda, Kpi, KpiUnit, ProgrammeStep
+from storage.models import Agenda, Kpi, KpiKind, KpiUnit, ProgrammeStep
 from storage.seed import fiscal_year_of
 
 
@@ -103,8 +103,10 @@ async def on_kpi(ctx: Ctx) -> Outcome:
     if kpi is None or kpi.agenda_id != ctx.data.get("agenda_id"):
         return stay(ctx, await _kpi_prompt(ctx, int(ctx.data.get("agenda_id") or 0)))
     ctx.data["kpi_id"] = kpi.id
-    actions = (Choice(codes.MANAGE_TARGET, _("Change the target")), Choice(codes.MANAGE_DUE, _("Change the due date")))
-    return goto(Step.ACTION, Reply(card=kpi_card(kpi)), Reply(_("What do you want to change?"), choices=actions))
+    actions = [Choice(codes.MANAGE_DUE, _("Change the due date"))]
+    if kpi.kind != KpiKind.MILESTONE:  # a milestone's target is its last stage
+        actions.insert(0, Choice(codes.MANAGE_TARGET, _("Change the target")))
+    return goto(Step.ACTION, Reply(card=kpi_card(kpi)), Reply(_("What do you want to change?"), choices=tuple(actions)))
 
 
 async def on_action(ctx: Ctx) -> Outcome:
@@ -115,28 +117,19 @@ async def on_action(ctx: Ctx) -> Outcome:
     return stay(ctx, Reply(_("Please choose what to change.")))
 
 
-def _check_target(kpi: Kpi, text: str) -> float:
-    value = parse_number(text, field="target")
-    if value is None or value < 0:
-        raise BadValue(text)
-    if kpi.unit == KpiUnit.PERCENT and value > 100:
-        raise BadValue(text)
-    if kpi.unit == KpiUnit.YESNO and value not in (0, 1):
-        raise BadValue(text)
-    return value
-
-
 async def on_target(ctx: Ctx) -> Outcome:
     kpi = await _owned_kpi(ctx)
     if kpi is None:
         return finish(Reply(_("That KPI is no longer available.")))
+    old = kpi_value_text(kpi, kpi.target)
     try:
-        value = _check_target(kpi, ctx.text)
+        value = parse_number(ctx.text, field="target")
+        if value is None:
+            raise BadValue(ctx.text)
+        await change_kpi(ctx.session, kpi, {"target": value})  # refuses, changing nothing, what the kind cannot take
     except BadValue:
         hint = _("a percentage from 0 to 100") if kpi.unit == KpiUnit.PERCENT else _("a number, 0 or more")
         return stay(ctx, Reply(_("“{text}” is not a valid target: please type {hint}.", text=ctx.text, hint=hint)))
-    old = kpi_value_text(kpi, kpi.target)
-    await change_kpi(ctx.session, kpi, {"target": value})
     return finish(Reply(_("Target changed from {old} to {new}.", old=old, new=kpi_value_text(kpi, value))))
 
 

@@ -12,6 +12,7 @@ from bot.domain.export import XLSX_TYPE, export_filename, summary_rows, summary_
 from bot.domain.places import find_province
 from bot.domain.summaries import ProvinceSummary, province_summary
 from handlers import codes
+from handlers.cards import agenda_lists_lines
 from handlers.secretariat.common import ask_province, unknown_province, working_province
 
 MAX_KPI_LINES = 10
@@ -41,7 +42,7 @@ async def on_province(ctx: Ctx) -> Outcome:
 def summary_card(summary: ProvinceSummary) -> Card:
     name = localized(summary.province_th, summary.province_en)
     fields = tuple(CardField(str(label), str(value)) for label, value in summary_rows(summary)[2:])
-    progress = summary.mean_progress
+    progress = summary.progress.mean
     return Card(
         title=_("Summary: {province}", province=name),
         alt_text=_("Summary of {province}", province=name),
@@ -50,11 +51,23 @@ def summary_card(summary: ProvinceSummary) -> Card:
     )
 
 
+def agendas_text(summary: ProvinceSummary) -> str:
+    """The province's active agendas, each with its dimension, mechanisms and working group."""
+    if not summary.agenda_lines:
+        return _("No active agenda yet.")
+    lines = [_("Active agendas:")]
+    for number, line in enumerate(summary.agenda_lines, start=1):
+        lines.append(f"{number}. {localized(line.agenda.title_th, line.agenda.title_en)}")
+        lines += [f"   {text}" for text in agenda_lists_lines(line.lists)]
+    return "\n".join(lines)
+
+
 def kpi_lines(summary: ProvinceSummary) -> str:
     lines = []
-    for kpi in summary.kpis[:MAX_KPI_LINES]:
+    for line in summary.kpis[:MAX_KPI_LINES]:
+        kpi = line.kpi
         percent = f"{kpi.latest_percent:.0f}%" if kpi.latest_percent is not None else _("no report yet")
-        late = " ⚠" if kpi.report_overdue else ""
+        late = " ⚠" if line.report_overdue else ""
         lines.append(f"• {localized(kpi.name_th, kpi.name_en)}: {percent}{late}")
     if len(summary.kpis) > MAX_KPI_LINES:
         lines.append(_("… and {n} more in the XLSX file.", n=len(summary.kpis) - MAX_KPI_LINES))
@@ -69,6 +82,7 @@ async def _show(ctx: Ctx, province_id: int) -> Outcome:
     return goto(
         Step.EXPORT,
         Reply(card=summary_card(summary)),
+        Reply(agendas_text(summary)),
         Reply(
             kpi_lines(summary),
             choices=(Choice(codes.SUMMARY_EXPORT, _("Export to XLSX")), Choice(codes.MENU, _("Main menu"))),

@@ -1,4 +1,8 @@
-"""The five 2024 CEO-governor pilot agendas (DOMAIN.md) with KPIs, seeded for the current fiscal year."""
+"""The five 2024 CEO-governor pilot agendas (DOMAIN.md) with KPIs, seeded for the current fiscal year.
+
+The agendas are the real ones; the KPIs' baselines and targets are made up to show how the bot works, and every
+seeded KPI is flagged as example figures (`Kpi.is_example`, "ตัวเลขตัวอย่าง" on its card).
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,12 @@ from typing import Final
 
 @dataclass(frozen=True)
 class KpiSpec:
-    """One KPI; `due` is (month, day) inside the fiscal year."""
+    """One KPI; `due` is (month, day) inside the fiscal year. `kind`: cumulative (a yearly total, reported period
+    by period), level (the latest value) or milestone (stages reached)."""
 
     name_th: str
     name_en: str
+    kind: str  # KpiKind value
     unit: str  # KpiUnit value
     unit_label_th: str
     unit_label_en: str
@@ -21,6 +27,7 @@ class KpiSpec:
     higher_is_better: bool = True
     reporting_cycle: str = "none"
     reporting_day: int | None = None
+    stages: int | None = None  # a milestone's
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,7 @@ CEO_AGENDAS: Final[list[AgendaSpec]] = [
             KpiSpec(
                 name_th="มูลค่าการค้าชายแดนผ่านด่านช่องเม็ก",
                 name_en="Border trade value through the Chong Mek checkpoint",
+                kind="cumulative",
                 unit="number",
                 unit_label_th="ล้านบาท",
                 unit_label_en="million baht",
@@ -66,22 +74,27 @@ CEO_AGENDAS: Final[list[AgendaSpec]] = [
             KpiSpec(
                 name_th="จำนวนผู้ประกอบการรายใหม่ที่ได้รับการส่งเสริมการค้าชายแดน",
                 name_en="New businesses supported in border trade",
+                kind="cumulative",
                 unit="number",
                 unit_label_th="ราย",
                 unit_label_en="businesses",
                 baseline=0,
                 target=200,
                 due=(8, 31),
+                reporting_cycle="quarterly",
+                reporting_day=10,
             ),
             KpiSpec(
                 name_th="เปิดศูนย์บริการการค้าชายแดนแบบเบ็ดเสร็จ ณ ด่านช่องเม็ก",
                 name_en="One-stop border trade service centre open at Chong Mek",
-                unit="milestone",
-                unit_label_th="ขั้นตอน",
-                unit_label_en="milestone",
+                kind="milestone",
+                unit="number",
+                unit_label_th="",
+                unit_label_en="",
                 baseline=None,
                 target=None,
                 due=(6, 30),
+                stages=4,  # site, building, staff and systems, open
             ),
         ),
     ),
@@ -99,6 +112,7 @@ CEO_AGENDAS: Final[list[AgendaSpec]] = [
             KpiSpec(
                 name_th="ร้อยละของลูกหนี้นอกระบบที่ลงทะเบียนและได้รับการไกล่เกลี่ย",
                 name_en="Registered informal debtors who received mediation",
+                kind="level",
                 unit="percent",
                 unit_label_th="ร้อยละ",
                 unit_label_en="percent",
@@ -111,22 +125,28 @@ CEO_AGENDAS: Final[list[AgendaSpec]] = [
             KpiSpec(
                 name_th="มูลหนี้นอกระบบที่ไกล่เกลี่ยสำเร็จ",
                 name_en="Informal debt settled through mediation",
+                kind="cumulative",
                 unit="number",
                 unit_label_th="ล้านบาท",
                 unit_label_en="million baht",
                 baseline=0,
                 target=50,
                 due=(9, 30),
+                reporting_cycle="quarterly",
+                reporting_day=10,
             ),
             KpiSpec(
                 name_th="จำนวนลูกหนี้ที่ได้รับสินเชื่อในระบบแทนหนี้นอกระบบ",
                 name_en="Debtors refinanced with formal credit",
+                kind="cumulative",
                 unit="number",
                 unit_label_th="ราย",
                 unit_label_en="debtors",
                 baseline=0,
                 target=1500,
                 due=(9, 30),
+                reporting_cycle="quarterly",
+                reporting_day=10,
             ),
         ),
     ),
@@ -144,6 +164,7 @@ CEO_AGENDAS: Final[list[AgendaSpec]] = [
             KpiSpec(
                 name_th="ร้อยละของบริการภาครัฐระดับจังหวัดที่ให้บริการผ่านระบบออนไลน์ (e-Service)",
                 name_en="Provincial public services available online (e-Service)",
+                kind="level",
                 unit="percent",
                 unit_label_th="ร้อยละ",
                 unit_label_en="percent",
@@ -156,6 +177,7 @@ CEO_AGENDAS: Final[list[AgendaSpec]] = [
             KpiSpec(
                 name_th="จำนวนผู้ใช้งานแอปพลิเคชันบริการประชาชนของจังหวัด",
                 name_en="Users of the province's citizen service app",
+                kind="level",
                 unit="number",
                 unit_label_th="คน",
                 unit_label_en="people",
@@ -166,12 +188,14 @@ CEO_AGENDAS: Final[list[AgendaSpec]] = [
             KpiSpec(
                 name_th="เปิดใช้ระบบข้อมูลเปิด (Open Data) ของจังหวัด",
                 name_en="Provincial open data portal launched",
-                unit="yesno",
+                kind="milestone",
+                unit="number",
                 unit_label_th="",
                 unit_label_en="",
-                baseline=0,
-                target=1,
+                baseline=None,
+                target=None,
                 due=(3, 31),
+                stages=1,  # launched or not
             ),
         ),
     ),
@@ -189,6 +213,7 @@ CEO_AGENDAS: Final[list[AgendaSpec]] = [
             KpiSpec(
                 name_th="จำนวนวันที่ค่าฝุ่นละออง PM2.5 เกินค่ามาตรฐาน",
                 name_en="Days with PM2.5 above the standard",
+                kind="cumulative",
                 unit="number",
                 unit_label_th="วัน",
                 unit_label_en="days",
@@ -202,23 +227,29 @@ CEO_AGENDAS: Final[list[AgendaSpec]] = [
             KpiSpec(
                 name_th="จำนวนจุดความร้อน (Hotspot) สะสม",
                 name_en="Cumulative fire hotspots",
+                kind="cumulative",
                 unit="number",
                 unit_label_th="จุด",
                 unit_label_en="hotspots",
                 baseline=6000,
                 target=4000,
                 due=(5, 31),
+                reporting_cycle="monthly",
+                reporting_day=5,
                 higher_is_better=False,
             ),
             KpiSpec(
                 name_th="พื้นที่เผาไหม้สะสม",
                 name_en="Cumulative burnt area",
+                kind="cumulative",
                 unit="number",
                 unit_label_th="ไร่",
                 unit_label_en="rai",
                 baseline=600000,
                 target=400000,
                 due=(5, 31),
+                reporting_cycle="monthly",
+                reporting_day=5,
                 higher_is_better=False,
             ),
         ),
@@ -237,6 +268,7 @@ CEO_AGENDAS: Final[list[AgendaSpec]] = [
             KpiSpec(
                 name_th="ปริมาณขยะมูลฝอยที่นำกลับมาใช้ประโยชน์",
                 name_en="Solid waste recovered for reuse and recycling",
+                kind="cumulative",
                 unit="number",
                 unit_label_th="ตัน",
                 unit_label_en="tonnes",
@@ -249,6 +281,7 @@ CEO_AGENDAS: Final[list[AgendaSpec]] = [
             KpiSpec(
                 name_th="ร้อยละของขยะมูลฝอยที่ได้รับการกำจัดอย่างถูกต้อง",
                 name_en="Solid waste disposed of properly",
+                kind="level",
                 unit="percent",
                 unit_label_th="ร้อยละ",
                 unit_label_en="percent",
@@ -259,6 +292,7 @@ CEO_AGENDAS: Final[list[AgendaSpec]] = [
             KpiSpec(
                 name_th="ปริมาณขยะมูลฝอยตกค้าง",
                 name_en="Uncollected solid waste backlog",
+                kind="level",
                 unit="number",
                 unit_label_th="ตัน",
                 unit_label_en="tonnes",

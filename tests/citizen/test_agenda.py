@@ -30,7 +30,7 @@ async def test_a_provinces_agenda_and_its_kpis_with_the_latest_report(
     services: Services, somchai: Chat, somchai_person: Person, tickets: TicketMaker
 ) -> None:
     await tickets.make(somchai_person)  # a ticket in เชียงราย makes it the person's province
-    await report_pm25(services, 55, 80, datetime(2025, 3, 5, 9, 0, tzinfo=UTC))
+    await report_pm25(services, 35, 80, datetime(2025, 3, 5, 9, 0, tzinfo=UTC))
 
     ask = await somchai.say("ประเด็นของจังหวัด")
     assert ask[0].text == "จังหวัดใด กรุณาเลือก หรือพิมพ์ชื่อจังหวัด (เช่น เชียงราย)"
@@ -41,14 +41,20 @@ async def test_a_provinces_agenda_and_its_kpis_with_the_latest_report(
     assert agendas[0].text.startswith(f"ประเด็นของจังหวัดเชียงราย:\n1. {GREEN_CHIANG_RAI}")
     shown = await somchai.press(GREEN_CHIANG_RAI)
     assert shown[0].text.startswith(GREEN_CHIANG_RAI + "\nเป้าหมาย: ลดฝุ่นละออง PM2.5")
+    assert shown[0].text.splitlines()[-3:] == [  # what the agenda is filed under, and who advises it
+        "มิติ: การบริหารจัดการสิ่งแวดล้อม",
+        "รูปแบบ/กลไก: การนำระบบดิจิทัลมาใช้ (Digital Government), ราชการระบบเปิด (Open Government)",
+        "คณะทำงานที่ให้คำปรึกษา: คณะทำงานด้านทรัพยากรธรรมชาติและสิ่งแวดล้อม",
+    ]
     cards = [reply.card for reply in shown if reply.card is not None]
     assert [card.title for card in cards] == [PM25_DAYS, "จำนวนจุดความร้อน (Hotspot) สะสม", "พื้นที่เผาไหม้สะสม"]
     with use_locale("th"):  # the card's labels are the shared ticket/KPI card's own
-        latest, target, last_report = _("Latest value"), _("Target"), _("Last report")
-    pm25 = {f.label: f.value for f in cards[0].fields}
-    assert (pm25[latest], pm25[target], pm25[last_report]) == ("55 วัน", "50 วัน", "5 มี.ค. 2568")
-    assert cards[0].progress_percent == 80
-    assert {f.label: f.value for f in cards[1].fields}[latest] == "ยังไม่รายงาน"
+        so_far, cap, last_report = _("Year to date"), _("Cap for the year (at most)"), _("Last report")
+    pm25 = {f.label: f.value for f in cards[0].fields}  # days over the standard in the year: at most 50
+    assert (pm25[so_far], pm25[cap], pm25[last_report]) == ("35 วัน", "50 วัน", "5 มี.ค. 2568")
+    assert cards[0].progress_percent == 80 and cards[0].subtitle == "ความก้าวหน้า 80 %"
+    assert cards[0].footer == "ตัวเลขตัวอย่าง"  # the seeded figures are made up
+    assert {f.label: f.value for f in cards[1].fields}[so_far] == "ยังไม่รายงาน"
     assert labels(shown[-1])[0] == "ความคิดเห็น/ข้อเสนอ"  # comment on this agenda from here
 
 
@@ -88,7 +94,7 @@ async def test_an_inactive_agenda_is_not_listed(services: Services, somchai: Cha
 async def test_the_agenda_in_english(services: Services) -> None:
     await known_person(services, "john", locale="en")
     john = Chat(services, user="john", locale="en")
-    await report_pm25(services, 55, 80, datetime(2025, 3, 5, 9, 0, tzinfo=UTC))
+    await report_pm25(services, 35, 80, datetime(2025, 3, 5, 9, 0, tzinfo=UTC))
     await john.say("menu")
     ask = await john.say("Province agenda")  # typing a button's label works like pressing it
     assert ask[0].text == "Which province? Choose one, or type its name (for example เชียงราย)."
@@ -97,6 +103,9 @@ async def test_the_agenda_in_english(services: Services) -> None:
     shown = await john.say("1")
     cards = [reply.card for reply in shown if reply.card is not None]
     assert cards[0].title == "Days with PM2.5 above the standard"
+    assert "Dimension: Environmental management" in shown[0].text
+    assert "Advised by: Natural resources and environment working group" in shown[0].text
     fields = {f.label: f.value for f in cards[0].fields}
-    assert (fields["Latest value"], fields["Target"], fields["Last report"]) == ("55 days", "50 days", "Mar 5, 2025")
+    assert (fields["Year to date"], fields["Cap for the year (at most)"]) == ("35 days", "50 days")
+    assert fields["Last report"] == "Mar 5, 2025" and cards[0].footer == "Example figures"
     assert labels(shown[-1])[0] == "Comment or propose"

@@ -132,11 +132,15 @@ async def chiang_rai_agenda(db: Database) -> int:
 async def add_kpi(
     db: Database,
     *,
-    unit: str,
     name: str,
+    kind: str = "level",
+    unit: str = "number",
+    stages: int | None = None,
     baseline: float | None = None,
     target: float | None = None,
     higher_is_better: bool = True,
+    cycle: str = "none",
+    day: int | None = None,
     province: str = CHIANG_RAI,
 ) -> int:
     pid = await province_id(db, province)
@@ -147,11 +151,14 @@ async def add_kpi(
             agenda_id=agenda_id,
             name_th=name,
             name_en=name,
+            kind=kind,
             unit=unit,
+            stages=stages,
             baseline=baseline,
             target=target,
             higher_is_better=higher_is_better,
-            reporting_cycle="none",
+            reporting_cycle=cycle,
+            reporting_day=day,
         )
         session.add(kpi)
         await session.flush()

@@ -1,4 +1,4 @@
-"""Officers report KPI progress: one story per unit type, bad values refused, corrections within a day."""
+"""Officers report KPI progress: one story per kind and unit, bad values refused, corrections within a day."""
 
 from __future__ import annotations
 
@@ -22,8 +22,11 @@ from tests.officer.helpers import (
     now,
 )
 from tests.support.chat import Chat
+from tests.support.clock import Clock, fiscal_day
 
-PM25_DAYS = "จำนวนวันที่ค่าฝุ่นละออง PM2.5 เกินค่ามาตรฐาน"  # Chiang Rai: baseline 75, target 50, lower is better
+# Chiang Rai: days in the fiscal year with PM2.5 above the standard, reported monthly by the 5th: at most 50 days
+# (a cumulative KPI with a yearly cap; last year's 75 is its baseline).
+PM25_DAYS = "จำนวนวันที่ค่าฝุ่นละออง PM2.5 เกินค่ามาตรฐาน"
 SAVED = "ขอบคุณครับ บันทึกรายงานแล้ว"
 FORBIDDEN = "ขออภัย รายการนี้อยู่นอกบทบาทหรือพื้นที่ความรับผิดชอบของคุณ จึงไม่มีการเปลี่ยนแปลงใด ๆ"
 NUMBER_ONLY = "กรุณาพิมพ์เป็นตัวเลขเท่านั้น เช่น 1,250 หรือ 37.5"
@@ -45,14 +48,15 @@ async def reports(services: Services) -> list[ProgressReport]:
         return list(await session.scalars(select(ProgressReport).order_by(ProgressReport.id)))
 
 
-async def open_kpi(officer: Chat, name: str) -> None:
-    """From the menu to the KPI's value prompt."""
+async def open_kpi(officer: Chat, name: str) -> list:
+    """From the menu to the KPI's value prompt; returns the card, the period and the prompt."""
     await officer.say("เมนู")
     replies = await officer.press(REPORT)
     assert replies[-1].text == "รายงานตัวชี้วัดใด"
     assert name in labels_of(replies)
     replies = await officer.press(name)
     assert replies[0].card is not None
+    return replies
 
 
 async def finish_report(officer: Chat, *, note: str | None = None) -> list:
@@ -63,13 +67,22 @@ async def finish_report(officer: Chat, *, note: str | None = None) -> list:
     return await officer.press("ยืนยันและส่งรายงาน")
 
 
-async def test_number_report_with_bad_values_then_thai_digits_and_a_photo(services: Services, somsri: Chat) -> None:
+def year_share(days: int) -> float:
+    """The share of the seeded fiscal year, in %, that `days` from its first day make."""
+    first, last = fiscal_day(10, 1), fiscal_day(9, 30)
+    return days / ((last - first).days + 1) * 100
+
+
+async def test_number_report_with_bad_values_then_thai_digits_and_a_photo(
+    services: Services, somsri: Chat, clock: Clock
+) -> None:
+    clock.set(fiscal_day(11, 3))  # October's report is due on 5 Nov
     pm = await kpi_named(services.db, PM25_DAYS)
     await open_kpi(somsri, PM25_DAYS)
     assert (await somsri.say("-3"))[0].text == NOT_NEGATIVE
     assert (await somsri.say("ห้าสิบวัน"))[0].text == NUMBER_ONLY
     assert await reports(services) == []
-    replies = await somsri.say("๖๐")  # sixty, in Thai digits
+    replies = await somsri.say("๑๒")  # twelve, in Thai digits
     assert "ไม่เกิน 500 ตัวอักษร" in replies[-1].text
     assert (await somsri.say("ก" * 501))[0].text == "ข้อความยาวเกินไป กรุณาพิมพ์ไม่เกิน 500 ตัวอักษร"
     replies = await somsri.say("ลาดตระเวนป้องกันไฟป่าครบทุกอำเภอ")
@@ -78,31 +91,36 @@ async def test_number_report_with_bad_values_then_thai_digits_and_a_photo(servic
     assert replies[-1].text.startswith("ได้รับรูปที่ 1 แล้ว")
     replies = await somsri.press("เสร็จแล้ว")
     summary = replies[-1].text
-    assert "ค่าที่รายงาน: 60 วัน" in summary and "รูปภาพ: 1 รูป" in summary
+    assert "ค่าที่รายงาน: 12 วัน" in summary and "รูปภาพ: 1 รูป" in summary
     replies = await somsri.press("ยืนยันและส่งรายงาน")
     assert replies[0].text == SAVED
-    assert replies[1].card is not None and replies[1].card.progress_percent == pytest.approx(60.0)
+    assert replies[1].card is not None and replies[1].card.progress_percent == pytest.approx(year_share(31))
 
     [report] = await reports(services)
-    assert (report.value, report.value_text, report.channel) == (60.0, "๖๐", "simulator")
+    assert (report.value, report.value_text, report.channel) == (12.0, "๑๒", "simulator")
+    assert report.period_on == fiscal_day(10, 1)
     assert report.narrative == "ลาดตระเวนป้องกันไฟป่าครบทุกอำเภอ"
     assert report.author_id is not None and report.corrects_id is None and not report.superseded
     async with services.db.read() as session:
         photos = (await session.scalars(select(ProgressReportPhoto.media_id))).all()
     assert photos == [photo]
     updated = await kpi(services.db, pm.id)
-    # 75 days at baseline, 50 targeted, 60 now: 15 of the 25 days cut, 60 %.
-    assert (updated.latest_value, updated.latest_percent) == (60.0, pytest.approx(60.0))
+    # October's 12 days are within the yearly cap of 50: October, 31 days of the year, is a year within the cap
+    # so far (the old straight line from 75 to 50 read 100 % and over).
+    assert (updated.latest_value, updated.latest_percent) == (12.0, pytest.approx(year_share(31)))
     assert updated.latest_reported_at is not None
 
 
 async def test_number_with_thousands_separators(services: Services, somsri: Chat) -> None:
-    area = await kpi_named(services.db, "พื้นที่เผาไหม้สะสม")  # 600,000 rai to 400,000
+    area = await kpi_named(services.db, "พื้นที่เผาไหม้สะสม")  # at most 400,000 rai burnt in the year
     await open_kpi(somsri, "พื้นที่เผาไหม้สะสม")
     await somsri.say("450,000")
-    assert (await finish_report(somsri))[0].text == SAVED
+    replies = await finish_report(somsri)
+    assert replies[0].text == SAVED
     updated = await kpi(services.db, area.id)
-    assert (updated.latest_value, updated.latest_percent) == (450000.0, pytest.approx(75.0))
+    # Over the yearly cap: the year's goal is lost, 0 % (the old straight line from 600,000 read 75 %).
+    assert (updated.latest_value, updated.latest_percent) == (450000.0, 0.0)
+    assert "ใช้เพดานไปแล้ว: 112 % (เกินเพดานแล้ว)" in joined(replies)
 
 
 async def test_percent_report_refuses_over_100_and_words(services: Services, somsri: Chat) -> None:
@@ -117,7 +135,7 @@ async def test_percent_report_refuses_over_100_and_words(services: Services, som
 
 
 async def test_yes_no_report_takes_the_buttons_or_their_words(services: Services, somsri: Chat) -> None:
-    kpi_id = await add_kpi(services.db, unit="yesno", name="ประกาศเขตควบคุมการเผาแล้ว")
+    kpi_id = await add_kpi(services.db, kind="milestone", stages=1, name="ประกาศเขตควบคุมการเผาแล้ว")
     await open_kpi(somsri, "ประกาศเขตควบคุมการเผาแล้ว")
     replies = await somsri.say("55")
     assert replies[0].text == "กรุณาตอบด้วยปุ่ม ใช่ หรือ ไม่ใช่"
@@ -133,15 +151,28 @@ async def test_yes_no_report_takes_the_buttons_or_their_words(services: Services
     assert (updated.latest_value, updated.latest_percent) == (0.0, 0.0)
 
 
-async def test_milestone_report_needs_a_description(services: Services, somsri: Chat) -> None:
-    kpi_id = await add_kpi(services.db, unit="milestone", name="ศูนย์บัญชาการไฟป่าเปิดทำการ")
-    await open_kpi(somsri, "ศูนย์บัญชาการไฟป่าเปิดทำการ")
-    assert (await somsri.say("   "))[0].text == 'กรุณาระบุขั้นตอนที่ดำเนินการถึงแล้ว เช่น "ขั้นที่ 2 จาก 4"'
+async def test_milestone_report_takes_a_stage_of_its_own(services: Services, somsri: Chat) -> None:
+    kpi_id = await add_kpi(services.db, kind="milestone", stages=4, name="ศูนย์บัญชาการไฟป่าเปิดทำการ")
+    prompt = (await open_kpi(somsri, "ศูนย์บัญชาการไฟป่าเปิดทำการ"))[-1]
+    assert labels_of([prompt]) == ["ขั้นที่ 1", "ขั้นที่ 2", "ขั้นที่ 3", "ขั้นที่ 4"]
+    assert (await somsri.say("   "))[0].text == 'กรุณาระบุขั้นที่ดำเนินการถึงแล้ว ตั้งแต่ 0 ถึง 4 เช่น "ขั้นที่ 2 จาก 4"'
+    for wrong in ("ขั้นที่ 5", "2 จาก 3 ติดตั้งแล้ว", "ติดตั้งอุปกรณ์แล้ว"):  # not a stage of this KPI's four
+        assert (await somsri.say(wrong))[0].text == "ตัวชี้วัดนี้มี 4 ขั้น กรุณาระบุขั้นตั้งแต่ 0 ถึง 4"
+    assert await reports(services) == []
     await somsri.say("ขั้นที่ 2 จาก 4 ติดตั้งอุปกรณ์แล้ว")
-    assert (await finish_report(somsri))[0].text == SAVED
+    replies = await somsri.press("ข้าม")
+    replies = await somsri.press("ข้าม")
+    assert "ค่าที่รายงาน: ขั้นที่ 2 จาก 4: ขั้นที่ 2 จาก 4 ติดตั้งอุปกรณ์แล้ว" in replies[-1].text
+    assert (await somsri.press("ยืนยันและส่งรายงาน"))[0].text == SAVED
     [report] = await reports(services)
     assert report.value_text == "ขั้นที่ 2 จาก 4 ติดตั้งอุปกรณ์แล้ว" and report.value == 2.0
     assert (await kpi(services.db, kpi_id)).latest_percent == pytest.approx(50.0)
+
+    await open_kpi(somsri, "ศูนย์บัญชาการไฟป่าเปิดทำการ")
+    await somsri.press("ขั้นที่ 4")
+    replies = await finish_report(somsri)
+    assert replies[1].card is not None and replies[1].card.subtitle == "ความก้าวหน้า 100 %"
+    assert "ขั้นที่ดำเนินการถึง: ขั้นที่ 4 จาก 4" in joined(replies)
 
 
 async def test_author_corrects_a_report_within_a_day(services: Services, somsri: Chat) -> None:
@@ -151,18 +182,20 @@ async def test_author_corrects_a_report_within_a_day(services: Services, somsri:
     replies = await finish_report(somsri)
     [first] = await reports(services)
     assert f"report:c{first.id}" in codes_of(replies)  # this very report
+    assert (await kpi(services.db, pm.id)).latest_percent == 0.0  # 70 days: over the yearly cap of 50
 
     replies = await somsri.press("แก้ไขรายงานนี้")
     assert replies[0].text.startswith("แก้ไขรายงานของคุณเมื่อ ") and "70 วัน" in replies[0].text
-    await somsri.say("55")
+    await somsri.say("7")
     replies = await finish_report(somsri)
     assert replies[0].text == "ขอบคุณครับ บันทึกการแก้ไขรายงานแล้ว"
 
     old, new = await reports(services)
     assert old.superseded and old.value == 70.0  # the history is kept
-    assert new.corrects_id == old.id and new.value == 55.0 and not new.superseded
+    assert new.corrects_id == old.id and new.value == 7.0 and not new.superseded
+    assert new.period_on == old.period_on  # a correction is for the period of the report it corrects
     updated = await kpi(services.db, pm.id)
-    assert (updated.latest_value, updated.latest_percent) == (55.0, pytest.approx(80.0))
+    assert updated.latest_value == 7.0 and updated.latest_percent is not None and updated.latest_percent > 0
 
 
 async def test_correction_refused_after_a_day_and_by_someone_else(services: Services, somsri: Chat) -> None:
@@ -210,19 +243,34 @@ async def test_an_officer_of_another_province_cannot_report_or_see_the_kpi(servi
     assert (await kpi(services.db, pm.id)).latest_value is None
 
 
-async def test_my_kpis_shows_cards_and_what_is_due(services: Services, somsri: Chat) -> None:
+async def test_my_kpis_shows_cards_and_what_is_due_period_by_period(
+    services: Services, somsri: Chat, clock: Clock
+) -> None:
     await kpi_named(services.db, PM25_DAYS)  # monthly, by the 5th
+    clock.set(fiscal_day(12, 3))  # November's report is due on 5 Dec; October's was due on 5 Nov
     await somsri.say("เมนู")
     replies = await somsri.press(MY_KPIS)
     titles = [r.card.title for r in replies if r.card is not None]
     assert PM25_DAYS in titles and len(titles) == 3
-    assert replies[-1].text.startswith("รายงานที่ครบกำหนดส่ง:") and PM25_DAYS in replies[-1].text
+    due = replies[-1].text
+    assert due.startswith("รายงานที่ครบกำหนดส่ง:")
+    october, november = fiscal_day(10, 1), fiscal_day(11, 5)
+    assert f"• {PM25_DAYS} งวด ต.ค. {october.year + 543}: เลยกำหนดตั้งแต่ 5 พ.ย. {november.year + 543}" in due
     assert PM25_DAYS in labels_of(replies)  # due: a button reports on it
-    # Once reported this month, it is no longer due, and the latest report can be corrected from here.
-    await somsri.press(PM25_DAYS)
-    await somsri.say("58")
+
+    # A cumulative KPI's amounts add up month by month: the missing October comes first, then November.
+    replies = await somsri.press(PM25_DAYS)
+    assert replies[1].text.startswith(f"รายงานนี้เป็นของงวด ต.ค. {october.year + 543} ซึ่งเลยกำหนดส่งแล้ว")
+    assert "พิมพ์เฉพาะยอดของงวดนี้ ไม่ใช่ยอดสะสม" in replies[1].text
+    await somsri.say("12")
     await finish_report(somsri)
     replies = await somsri.press(MY_KPIS)  # from the menu offered with the saved report
-    assert PM25_DAYS not in replies[-1].text
+    assert f"• {PM25_DAYS} งวด พ.ย. {october.year + 543}: ภายใน 5 ธ.ค. {november.year + 543}" in replies[-1].text
+    await somsri.press(PM25_DAYS)
+    await somsri.say("7")
+    await finish_report(somsri)
+    replies = await somsri.press(MY_KPIS)
+    assert PM25_DAYS not in replies[-1].text  # nothing owed until December's report
     assert "แก้ไขรายงานล่าสุด" in labels_of(replies)
-    assert "58 วัน" in joined(replies)
+    assert "ยอดสะสมตั้งแต่ต้นปีงบประมาณ: 19 วัน" in joined(replies)
+    assert f"งวด: ต.ค. {october.year + 543} – พ.ย. {october.year + 543}" in joined(replies)

@@ -6,6 +6,7 @@ import io
 import re
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -134,8 +135,15 @@ async def test_the_province_summary_and_its_xlsx_export(services: Services) -> N
     await add_complaints(services)
     chat = await secretariat_chat(services)
     await chat.say("เมนู")
-    card_reply, kpis = await chat.press("สรุปผลจังหวัด")
+    card_reply, agendas, kpis = await chat.press("สรุปผลจังหวัด")
     assert card_reply.card is not None
+    assert agendas.text.splitlines() == [  # what each agenda is filed under, and who advises it
+        "ประเด็นที่ดำเนินการอยู่:",
+        f"1. {GREEN_CHIANG_RAI}",
+        "   มิติ: การบริหารจัดการสิ่งแวดล้อม",
+        "   รูปแบบ/กลไก: การนำระบบดิจิทัลมาใช้ (Digital Government), ราชการระบบเปิด (Open Government)",
+        "   คณะทำงานที่ให้คำปรึกษา: คณะทำงานด้านทรัพยากรธรรมชาติและสิ่งแวดล้อม",
+    ]
     fields = {field.label: field.value for field in card_reply.card.fields}
     assert fields["เรื่องร้องเรียนที่ยังดำเนินการอยู่"] == "2"
     assert fields["เรื่องร้องเรียนที่เกินกำหนดตอบ"] == "1"
@@ -158,6 +166,9 @@ async def test_the_province_summary_and_its_xlsx_export(services: Services) -> N
     assert summary["จังหวัด"] == "เชียงราย" and summary["เรื่องร้องเรียนที่ยังดำเนินการอยู่"] == 2
     kpi_rows = list(book["KPIs"].iter_rows(values_only=True))
     assert kpi_rows[0][:2] == ("ประเด็นนโยบาย", "ตัวชี้วัด")
+    agenda_rows = list(book["Agendas"].iter_rows(values_only=True))
+    assert agenda_rows[1][:2] == (GREEN_CHIANG_RAI, "การบริหารจัดการสิ่งแวดล้อม")
+    assert agenda_rows[1][3] == "คณะทำงานด้านทรัพยากรธรรมชาติและสิ่งแวดล้อม"
     assert len(kpi_rows) - 1 == len(kpis.text.splitlines())  # Chiang Rai has fewer than 10 KPIs
 
 
@@ -208,3 +219,40 @@ async def test_a_new_target_recomputes_the_share_of_target_reached(services: Ser
     async with services.db.read() as session:
         kpi = await session.get(Kpi, kpi_id)
     assert kpi is not None and kpi.latest_percent == 40  # 300 of 750, no longer 300 of 1000
+
+
+async def test_issue_12_the_mean_progress_counts_a_kpi_with_no_report_as_zero_and_says_how_many(
+    services: Services,
+) -> None:
+    """It read "ความก้าวหน้าเฉลี่ย 100.0" while 2 of the province's 3 KPIs had no report."""
+    async with services.db.write() as session:
+        kpi = await session.scalar(select(Kpi).where(Kpi.name_th == "พื้นที่เผาไหม้สะสม"))  # a cap of 400,000 rai
+        assert kpi is not None
+        kpi.kind, kpi.higher_is_better = "cumulative", True  # read as a yearly target, for round figures
+        session.add(ProgressReport(kpi_id=kpi.id, value=400000, channel="simulator"))
+        await refresh_latest(session, kpi)
+        assert kpi.latest_percent == 100
+    chat = await secretariat_chat(services)
+    await chat.say("เมนู")
+    card_reply, _agendas, _kpis = await chat.press("สรุปผลจังหวัด")
+    assert card_reply.card is not None
+    fields = {field.label: field.value for field in card_reply.card.fields}
+    assert fields["ความก้าวหน้าเฉลี่ยของตัวชี้วัด (%)"] == "33.3"
+    assert fields["ตัวชี้วัดที่ยังไม่รายงาน (นับเป็น 0 %)"] == "2"
+    assert card_reply.card.progress_percent == pytest.approx(100 / 3)
+
+    export = (await chat.press("ส่งออกเป็น XLSX"))[0]
+    async with services.db.read() as session:
+        media = await session.get(Media, export.document_media_id)
+    assert media is not None
+    book = load_workbook(io.BytesIO(media.data))
+    header, *rows = list(book["KPIs"].iter_rows(values_only=True))
+    by_name = {row[1]: dict(zip(header, row, strict=True)) for row in rows}
+    burnt = by_name["พื้นที่เผาไหม้สะสม"]
+    assert (burnt["ชนิดตัวชี้วัด"], burnt["ความก้าวหน้า (%)"], burnt["ตัวเลขตัวอย่าง"]) == (
+        "ยอดสะสมรายปี (ยิ่งมากยิ่งดี)",
+        100,
+        "ใช่",
+    )
+    pm25 = by_name[PM25_DAYS]
+    assert pm25["ความก้าวหน้า (%)"] is None and pm25["ชนิดตัวชี้วัด"] == "ยอดสะสมรายปี (ยิ่งน้อยยิ่งดี)"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import func, select
@@ -38,8 +38,11 @@ def number_in(out: str, before: str) -> int:
 
 
 def test_an_agenda_is_added_listed_and_made_inactive(sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert hpp_bot(sqlite_url, "agenda", "add", "--province", PROVINCE, "--year", "2570", "--title-th", "วาระใหม่") == 0
+    argv = ("agenda", "add", "--province", PROVINCE, "--year", "2570", "--title-th", "วาระใหม่")
+    assert hpp_bot(sqlite_url, *argv, "--working-group", "economy") == 0
     agenda_id = number_in(capsys.readouterr().out, "agenda #")
+    added = in_session(sqlite_url, lambda s: s.get(Agenda, agenda_id))
+    assert added is not None and added.working_group_id is not None
 
     assert hpp_bot(sqlite_url, "agenda", "edit", str(agenda_id), "--no-active", "--goal", "เป้าหมาย") == 0
     assert hpp_bot(sqlite_url, "agenda", "list", "--province", PROVINCE, "--year", "2570") == 0
@@ -85,6 +88,59 @@ def test_a_hand_in_is_recorded_once(any_database_url: str, capsys: pytest.Captur
     assert in_session(any_database_url, lambda s: s.scalar(submissions)) == 1
 
 
+def test_kpis_of_each_kind_are_added_and_listed(sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    agenda_id = in_session(sqlite_url, lambda s: s.scalar(select(func.min(Agenda.id))))
+    add = ("kpi", "add", "--agenda", str(agenda_id))
+    cap = ("--name-th", "จุดความร้อนสะสม", "--kind", "cumulative", "--direction", "lower", "--target", "600")
+    assert hpp_bot(sqlite_url, *add, *cap, "--cycle", "monthly", "--day", "5") == 0
+    cap_id = number_in(capsys.readouterr().out, "kpi #")
+    assert hpp_bot(sqlite_url, *add, "--name-th", "เปิดศูนย์บัญชาการ", "--kind", "milestone", "--stages", "3") == 0
+    milestone_id = number_in(capsys.readouterr().out, "kpi #")
+    assert hpp_bot(sqlite_url, "kpi", "edit", str(milestone_id), "--no-example") == 0
+    capsys.readouterr()
+
+    cap_kpi = in_session(sqlite_url, lambda s: s.get(Kpi, cap_id))
+    assert cap_kpi is not None
+    assert (cap_kpi.kind, cap_kpi.higher_is_better, cap_kpi.target, cap_kpi.stages) == ("cumulative", False, 600, None)
+    milestone = in_session(sqlite_url, lambda s: s.get(Kpi, milestone_id))
+    assert milestone is not None and (milestone.kind, milestone.stages, milestone.target) == ("milestone", 3, None)
+    assert hpp_bot(sqlite_url, "agenda", "list") == 0
+    out = capsys.readouterr().out
+    assert f"kpi #{cap_id} จุดความร้อนสะสม [cumulative, lower is better, number] target=600.0" in out
+    assert f"kpi #{milestone_id} เปิดศูนย์บัญชาการ [milestone, 3 stages] target=None" in out
+    assert "[cumulative, lower is better, number] target=4000.0 due=" in out and "(example figures)" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--kind", "cumulative", "--unit", "percent", "--target", "50"], "a cumulative KPI adds amounts up"),
+        (["--kind", "level", "--stages", "3", "--target", "5"], "only a milestone has stages"),
+        (["--kind", "milestone", "--stages", "3", "--target", "5"], "a milestone's target is its last stage (3)"),
+        (["--kind", "level"], "a level KPI needs a target"),
+        (["--kind", "sum", "--target", "5"], "unknown kind 'sum'"),
+    ],
+)
+def test_a_kpi_that_does_not_fit_its_kind_is_refused_and_nothing_is_stored(
+    sqlite_url: str, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    agenda_id = in_session(sqlite_url, lambda s: s.scalar(select(func.min(Agenda.id))))
+    before = in_session(sqlite_url, lambda s: s.scalar(select(func.count(Kpi.id))))
+    assert hpp_bot(sqlite_url, "kpi", "add", "--agenda", str(agenda_id), "--name-th", "ทดสอบ", *argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("hpp-bot: ") and message in err
+    assert in_session(sqlite_url, lambda s: s.scalar(select(func.count(Kpi.id)))) == before
+    # Nor does an edit into a shape its kind cannot take change the KPI.
+
+    async def shape(session: AsyncSession) -> list[Any]:
+        return list((await session.execute(select(Kpi.kind, Kpi.unit, Kpi.target).where(Kpi.id == 1))).all())
+
+    before_edit = in_session(sqlite_url, shape)
+    assert hpp_bot(sqlite_url, "kpi", "edit", "1", "--kind", "level", "--unit", "percent", "--target", "150") == 2
+    assert "a percentage target must be 0-100, not 150" in capsys.readouterr().err
+    assert in_session(sqlite_url, shape) == before_edit
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
@@ -93,6 +149,9 @@ def test_a_hand_in_is_recorded_once(any_database_url: str, capsys: pytest.Captur
         (["kpi", "add", "--agenda", "9999", "--name-th", "x"], "no agenda #9999"),
         (["kpi", "edit", "9999", "--target", "1"], "no KPI #9999"),
         (["kpi", "edit", "1", "--unit", "kg"], "unknown unit 'kg'"),
+        (["kpi", "edit", "1", "--kind", "weekly"], "unknown kind 'weekly' (use one of cumulative, level, milestone)"),
+        (["kpi", "edit", "1", "--direction", "up"], "unknown direction 'up' (use higher or lower)"),
+        (["kpi", "edit", "1", "--stages", "0"], "stages must be a whole number of 1 or more, not '0'"),
         (["kpi", "edit", "1", "--due", "31/02/2570"], "no such day: '31/02/2570'"),
         (["deadline", "add", "--kpi", "1"], "a KPI deadline needs --cycle monthly|quarterly and --day"),
         (["deadline", "add", "--year", "2570"], "give --step, --year and --due"),

@@ -15,7 +15,7 @@ from bot.cli import main as cli_main
 from bot.domain.importer import COLUMNS, import_rows, read_rows
 from bot.settings import get_settings
 from storage.db import Database
-from storage.models import Agenda, Deadline, Kpi
+from storage.models import Agenda, Deadline, Kpi, WorkingGroup
 
 SAMPLE = Path(__file__).resolve().parents[2] / "storage/data/samples/agenda_import_sample.csv"
 GOOD = {
@@ -83,14 +83,10 @@ async def test_good_rows_are_imported_with_be_and_iso_dates_and_cycle_deadlines(
         assert villages.due_on == date(2027, 8, 31)
         monthly = (await session.scalars(select(Deadline.due_on).where(Deadline.kpi_id == hotspot.id))).all()
         quarterly = (await session.scalars(select(Deadline.due_on).where(Deadline.kpi_id == villages.id))).all()
-    assert date(2026, 10, 5) in monthly and date(2027, 9, 5) in monthly and len(monthly) == 13
-    assert sorted(quarterly) == [
-        date(2026, 10, 10),
-        date(2027, 1, 10),
-        date(2027, 4, 10),
-        date(2027, 7, 10),
-        date(2027, 10, 10),
-    ]
+    # One per period: October's report by 5 Nov … September's by 5 Oct (the 5 Oct at the year's start was the
+    # previous fiscal year's September, and the quarterly 10 Oct its last quarter: gone).
+    assert min(monthly) == date(2026, 11, 5) and max(monthly) == date(2027, 10, 5) and len(monthly) == 12
+    assert sorted(quarterly) == [date(2027, 1, 10), date(2027, 4, 10), date(2027, 7, 10), date(2027, 10, 10)]
 
 
 async def test_bad_rows_are_reported_by_line_and_nothing_is_imported(tmp_path: Path, db: Database) -> None:
@@ -114,6 +110,62 @@ async def test_bad_rows_are_reported_by_line_and_nothing_is_imported(tmp_path: P
     assert await counts(db) == before
 
 
+async def test_kinds_directions_and_stages_are_imported(tmp_path: Path, db: Database) -> None:
+    rows = [
+        GOOD | {"kind": "cumulative", "direction": "lower", "working_group": "environment"},  # at most 600 a year
+        GOOD | {"kpi_name_th": "ศูนย์บัญชาการ", "kind": "milestone", "stages": "3", "target": "", "unit": ""},
+        GOOD | {"kpi_name_th": "ประกาศเขตควบคุม", "kind": "", "unit": "yesno", "target": "1"},  # a file from before
+        GOOD | {"kpi_name_th": "ร้อยละหมู่บ้าน", "kind": "", "unit": "percent", "target": "90"},
+    ]
+    report = await import_rows(db, read_rows(write_csv(tmp_path / "kinds.csv", rows)))
+    assert report.imported and not report.errors
+    async with db.read() as session:
+        kpis = {k.name_th: k for k in (await session.scalars(select(Kpi))).all()}
+    shapes = {
+        name: (k.kind, k.higher_is_better, k.unit, k.stages, k.target)
+        for name, k in kpis.items()
+        if name in {"จำนวนจุดความร้อน", "ศูนย์บัญชาการ", "ประกาศเขตควบคุม", "ร้อยละหมู่บ้าน"}
+    }
+    async with db.read() as session:
+        group = await session.scalar(
+            select(WorkingGroup.code)
+            .join(Agenda, Agenda.working_group_id == WorkingGroup.id)
+            .where(Agenda.title_th == GOOD["title_th"])
+        )
+    assert group == "environment"  # the working group that advises the agenda
+    assert shapes == {
+        "จำนวนจุดความร้อน": ("cumulative", False, "number", None, 600),
+        "ศูนย์บัญชาการ": ("milestone", True, "number", 3, None),
+        "ประกาศเขตควบคุม": ("milestone", True, "number", 1, None),  # yes/no: one stage, done or not
+        "ร้อยละหมู่บ้าน": ("level", True, "percent", None, 90),
+    }
+
+
+async def test_a_row_of_an_unknown_kind_or_one_its_kind_cannot_take_is_refused(tmp_path: Path, db: Database) -> None:
+    rows = [
+        GOOD,
+        GOOD | {"kpi_name_th": "a", "kind": "sum"},
+        GOOD | {"kpi_name_th": "b", "kind": "cumulative", "unit": "percent", "target": "50"},
+        GOOD | {"kpi_name_th": "c", "kind": "level", "stages": "4"},
+        GOOD | {"kpi_name_th": "d", "direction": "up"},
+        GOOD | {"kpi_name_th": "e", "kind": "level", "unit": "yesno"},
+        GOOD | {"kpi_name_th": "f", "working_group": "sports"},
+    ]
+    before = await counts(db)
+    report = await import_rows(db, read_rows(write_csv(tmp_path / "kinds.csv", rows)))
+    assert not report.imported
+    by_line = {error.line: error.reasons for error in report.errors}
+    assert by_line == {
+        3: ["unknown kind 'sum' (use one of cumulative, level, milestone)"],
+        4: ["a cumulative KPI adds amounts up: use the unit number, not percent"],
+        5: ["only a milestone has stages (this KPI is level)"],
+        6: ["unknown direction 'up' (use higher or lower)"],
+        7: ["the unit 'yesno' is for a milestone, not a level KPI"],
+        8: ["unknown working group code 'sports' (use one of economy, society_security, environment)"],
+    }
+    assert await counts(db) == before
+
+
 async def test_skip_bad_keeps_the_good_rows_and_dry_run_keeps_nothing(tmp_path: Path, db: Database) -> None:
     path = write_csv(tmp_path / "mixed.csv", [GOOD, GOOD | {"kpi_name_th": "z", "target": "lots"}])
     before = await counts(db)
@@ -130,9 +182,9 @@ async def test_xlsx_rows_carry_their_sheet_row_numbers(tmp_path: Path, db: Datab
     sheet = book.active
     assert sheet is not None
     sheet.append(list(COLUMNS))
-    sheet.append([GOOD[c] for c in COLUMNS])
+    sheet.append([GOOD.get(c, "") for c in COLUMNS])
     sheet.append([])  # a blank row is left out
-    sheet.append([(GOOD | {"kpi_name_th": "w", "due_date": "not a date"})[c] for c in COLUMNS])
+    sheet.append([(GOOD | {"kpi_name_th": "w", "due_date": "not a date"}).get(c, "") for c in COLUMNS])
     book.save(tmp_path / "agendas.xlsx")
     report = await import_rows(db, read_rows(tmp_path / "agendas.xlsx"))
     assert [(e.line, e.reasons) for e in report.errors] == [

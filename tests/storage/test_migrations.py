@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import inspect, text
@@ -64,3 +65,75 @@ def test_channel_state_migrates_down_and_up_keeping_the_outbox(database_url: str
     assert "chat_flags" in tables and "parts_done" in outbox
     rows = run_sql(database_url, "SELECT status, parts_done FROM outbox WHERE idempotency_key = :key", key=key)
     assert rows == [("pending", 0)]  # nothing of it was delivered
+
+
+def test_kpi_kinds_migrate_existing_kpis_and_reports(database_url: str) -> None:
+    """0008: yes/no becomes a milestone of one stage, a milestone takes its stages from its latest report, the
+    rest are level KPIs but for the seeded ones (cumulative hotspots, flagged as examples); reports get periods."""
+    downgrade(database_url, "0007_channel_state")
+    tag = uuid.uuid4().hex[:6]
+    province = run_sql(
+        database_url,
+        "INSERT INTO provinces (code, name_th, name_en, is_pilot_2021, is_ceo_pilot_2024)"
+        " VALUES (:code, :name, :name, false, false) RETURNING id",
+        code=tag[:3].upper(),
+        name=f"จังหวัด{tag}",
+    )[0][0]
+    year = run_sql(
+        database_url,
+        "INSERT INTO fiscal_years (year_be, starts_on, ends_on) VALUES (:year, '2026-10-01', '2027-09-30')"
+        " RETURNING id",
+        year=3000 + int(tag[:3], 16) % 1000,  # any year_be: the migration reads the dates
+    )[0][0]
+    agenda = run_sql(
+        database_url,
+        "INSERT INTO agendas (province_id, fiscal_year_id, title_th, title_en, goal_th, goal_en, is_ceo_pilot,"
+        " is_active) VALUES (:province, :year, 'วาระ', '', '', '', true, true) RETURNING id",
+        province=province,
+        year=year,
+    )[0][0]
+
+    def kpi(name: str, unit: str, cycle: str = "none", day: int | None = None) -> int:
+        return run_sql(
+            database_url,
+            "INSERT INTO kpis (agenda_id, name_th, name_en, unit, unit_label_th, unit_label_en, target,"
+            " higher_is_better, reporting_cycle, reporting_day) VALUES (:agenda, :name, '', :unit, '', '', 1, true,"
+            " :cycle, :day) RETURNING id",
+            agenda=agenda,
+            name=name,
+            unit=unit,
+            cycle=cycle,
+            day=day,
+        )[0][0]
+
+    yes_no, stages, plain = kpi("เปิดศูนย์", "yesno"), kpi("ก่อสร้าง", "milestone"), kpi("ผู้ใช้", "number", "monthly", 5)
+    hotspots = kpi("จำนวนจุดความร้อน (Hotspot) สะสม", "number")
+    for kpi_id, text_value, made in (
+        (stages, "ขั้นที่ 2 จาก 5", "2026-12-20 03:00:00"),
+        (plain, "40", "2026-12-03 03:00:00"),  # 10:00 on 3 Dec in Bangkok: November's window
+        (plain, "45", "2026-12-06 03:00:00"),  # 6 Dec: December's
+    ):
+        run_sql(
+            database_url,
+            "INSERT INTO progress_reports (kpi_id, value, value_text, narrative, channel, superseded, created_at)"
+            " VALUES (:kpi, 2, :text, '', 'line', false, :made)",
+            kpi=kpi_id,
+            text=text_value,
+            made=datetime.fromisoformat(made).replace(tzinfo=UTC),
+        )
+
+    upgrade(database_url)
+    rows = run_sql(
+        database_url,
+        "SELECT id, kind, unit, stages, target, is_example, reporting_cycle FROM kpis WHERE agenda_id = :agenda",
+        agenda=agenda,
+    )
+    found = {row[0]: tuple(row[1:]) for row in rows}
+    assert found[yes_no] == ("milestone", "number", 1, 1.0, False, "none")
+    assert found[stages] == ("milestone", "number", 5, None, False, "none")
+    assert found[plain] == ("level", "number", None, 1.0, False, "monthly")
+    assert found[hotspots] == ("cumulative", "number", None, 1.0, True, "monthly")  # the seed's, with its cycle
+    periods = run_sql(
+        database_url, "SELECT period_on FROM progress_reports WHERE kpi_id = :kpi ORDER BY created_at", kpi=plain
+    )
+    assert [str(row[0])[:10] for row in periods] == ["2026-11-01", "2026-12-01"]

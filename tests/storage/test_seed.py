@@ -185,12 +185,23 @@ async def test_seed_ceo_agendas(database: Database) -> None:
             )
             assert len(kpis) >= 2
             assert any(k.reporting_cycle == "monthly" and k.reporting_day == 5 for k in kpis)
-            assert all(k.unit in {"number", "percent", "yesno", "milestone"} for k in kpis)
+            assert all(k.unit in {"number", "percent"} and k.kind in {"cumulative", "level", "milestone"} for k in kpis)
+            assert all(k.is_example for k in kpis)  # made-up figures, shown as such
+            assert all((k.stages is not None) == (k.kind == "milestone") for k in kpis)
             assert "open_government" in set(mechanisms.scalars())
             assert agenda.fiscal_year_id == fy and agenda.owner_agency_id and agenda.dimension_id
             assert agenda.goal_th and agenda.goal_en and agenda.title_en
     assert len(agendas) == 5
     assert {provinces[a.province_id] for a in agendas} == CEO_PILOTS
+    async with database.read() as session:
+        hotspots = await session.scalar(select(Kpi).where(Kpi.name_th == "จำนวนจุดความร้อน (Hotspot) สะสม"))
+    assert hotspots is not None  # a yearly cap, reported month by month
+    assert (hotspots.kind, hotspots.higher_is_better, hotspots.target, hotspots.reporting_cycle) == (
+        "cumulative",
+        False,
+        4000,
+        "monthly",
+    )
 
 
 async def test_seed_agencies_routes_and_demo_people_only_when_asked(database: Database) -> None:

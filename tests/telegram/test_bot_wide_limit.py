@@ -108,7 +108,9 @@ async def test_two_workers_together_send_at_the_bots_rate_not_twice_it(
     assert refused == []  # no 429, nothing failed
     assert sorted([len(first.sent), len(second.sent)]) == [0, CHATS]  # one process held Telegram
     times = [call.at for call in fake_api.state.delivered]
-    assert busiest_second(times) <= LIMIT + 1
+    # Arrival times at the fake API carry the loaded machine's scheduling jitter, so allow a fifth over the
+    # limit; two processes each pacing on their own would show twice it (60 in a second).
+    assert busiest_second(times) <= LIMIT * 1.2
     assert times[-1] - times[0] >= (CHATS - 1) / LIMIT * 0.9
 
 

@@ -1,8 +1,8 @@
 """privacy (issue 16): the platforms this installation uses, so the web simulator cannot switch itself on in a
 process that merely lacks their credentials; media found by owner ("delete my data", retention)
 
-Revision ID: 0008_privacy
-Revises: 0007_channel_state
+Revision ID: 0009_privacy
+Revises: 0008_kpi_kinds
 """
 
 from collections.abc import Sequence
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008_privacy"
-down_revision: str | Sequence[str] | None = "0007_channel_state"
+revision: str = "0009_privacy"
+down_revision: str | Sequence[str] | None = "0008_kpi_kinds"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
