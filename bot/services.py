@@ -66,6 +66,8 @@ class Services:
             wakeup=services.inbox_wakeup,
             poll_seconds=settings.inbox_poll_seconds,
             max_image_bytes=settings.max_image_bytes,
+            max_attempts=settings.inbox_max_attempts,
+            retry_seconds=settings.inbox_retry_seconds,
         )
         services.outbox_sender = OutboxSender(
             db, services.channels, wakeup=outbox_wakeup, poll_seconds=settings.outbox_poll_seconds

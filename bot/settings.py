@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     public_base_url: str | None = None
     secret_key: SecretStr | None = None  # signs media links; defaults to the LINE secret or Telegram token
     log_level: str = "INFO"
+    log_format: str = "text"  # "json": one JSON object a line, without personal data (bot/core/logs.py)
+    metrics_token: SecretStr | None = None  # GET /metrics answers with `Authorization: Bearer <token>` only
+    metrics_local: bool = False  # ... or, without a token, to requests from this machine (bot/web/metrics.py)
 
     line_channel_secret: SecretStr | None = None
     line_channel_access_token: SecretStr | None = None
@@ -61,6 +64,8 @@ class Settings(BaseSettings):
     max_text_length: int = 1000
     max_image_bytes: int = 10 * 1024 * 1024
     inbox_poll_seconds: float = 0.5
+    inbox_max_attempts: int = Field(default=5, ge=1)  # an event that fails this often is marked failed
+    inbox_retry_seconds: float = Field(default=2.0, ge=0)  # first wait before applying it again; doubles each time
     outbox_poll_seconds: float = 0.5
     answer_days_default: int = 15
     reopen_days: int = 7
@@ -112,6 +117,13 @@ class Settings(BaseSettings):
     @property
     def reminder_offset_days(self) -> tuple[int, ...]:
         return tuple(int(day) for day in self.reminder_offsets.split(","))
+
+    @field_validator("log_format")
+    @classmethod
+    def _log_format(cls, value: str) -> str:
+        if value not in ("text", "json"):
+            raise ValueError(f"LOG_FORMAT must be text or json, not {value!r}")
+        return value
 
     @field_validator("simulator")
     @classmethod

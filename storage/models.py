@@ -608,9 +608,10 @@ class InboxEvent(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)  # a serialised Inbound
     status: Mapped[str] = mapped_column(String(12), default=InboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    error: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text)  # the last failure's kind and place, ASCII (bot/core/failures.py)
     received_at: Mapped[datetime] = utcnow_column()
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # after a failure: not tried before
 
 
 class OutboxMessage(Base):

@@ -4,7 +4,6 @@ the parser is built from the list below, in the order `hpp-bot --help` shows the
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from collections.abc import Sequence
 from types import ModuleType
@@ -16,6 +15,7 @@ from bot.cli import (
     cases,
     database,
     deadlines,
+    inbox,
     invites,
     kpis,
     line,
@@ -25,11 +25,13 @@ from bot.cli import (
     telegram,
 )
 from bot.cli.common import USAGE_ERROR
+from bot.core import logs
 from bot.settings import SettingsError, get_settings
 
 GROUPS: tuple[ModuleType, ...] = (
     serve,
     database,
+    inbox,
     line,
     telegram,
     invites,
@@ -44,10 +46,8 @@ GROUPS: tuple[ModuleType, ...] = (
 )
 
 
-def configure_logging(level: str = "INFO") -> None:
-    logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("alembic.runtime").setLevel(logging.WARNING)  # the schema check at start-up is not news
+def configure_logging(level: str = "INFO", fmt: str = "text") -> None:
+    logs.configure(level, fmt)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -65,5 +65,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(exc, file=sys.stderr)  # already one line that starts "hpp-bot: bad configuration"
         return USAGE_ERROR
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     return int(args.func(args, settings) or 0)

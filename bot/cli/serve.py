@@ -17,7 +17,10 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
     port = args.port or settings.port
     app = create_app(settings, run_workers=not args.no_workers)
     print(f"hpp-bot: serving on http://{settings.host}:{port} (simulator: http://{settings.host}:{port}/simulator)")
-    uvicorn.run(app, host=settings.host, port=port, log_level=settings.log_level.lower(), access_log=False)
+    # log_config=None: uvicorn's own lines go through our handler too, in LOG_FORMAT (bot/core/logs.py).
+    uvicorn.run(
+        app, host=settings.host, port=port, log_level=settings.log_level.lower(), access_log=False, log_config=None
+    )
     return 0
 
 

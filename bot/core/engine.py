@@ -84,20 +84,34 @@ class Engine:
 
     async def apply(self, events: Sequence[Pending]) -> Applied:
         """Apply a batch of events of distinct chats, each exactly once, in one transaction."""
-        result, remaining = Applied(), list(events)
+        result = Applied()
         started = time.perf_counter()
-        while remaining:
-            try:
-                async with self.db.write() as session:
-                    result.applied = await self._apply_batch(session, remaining)
-                break
-            except StepFailed as failure:
-                result.failed.append((failure.event, failure.error))
-                remaining = [event for event in remaining if event is not failure.event]
+        await self._apply_all(list(events), result)
         result.seconds = time.perf_counter() - started
         if result.applied and self.on_outbox is not None:
             self.on_outbox.set()
         return result
+
+    async def _apply_all(self, events: list[Pending], result: Applied) -> None:
+        """A step that raises leaves the batch; anything else that breaks it (an event the database cannot take,
+        such as a chat id with a lone surrogate, which fails while the batch's people load) is found by applying
+        the events one at a time, so one poison event never holds up the others."""
+        remaining = events
+        while remaining:
+            try:
+                async with self.db.write() as session:
+                    result.applied += await self._apply_batch(session, remaining)
+                return
+            except StepFailed as failure:
+                result.failed.append((failure.event, failure.error))
+                remaining = [event for event in remaining if event is not failure.event]
+            except Exception as error:
+                if len(remaining) == 1:
+                    result.failed.append((remaining[0], error))
+                    return
+                for event in remaining:
+                    await self._apply_all([event], result)
+                return
 
     async def process_inbox_row(self, inbox_id: int, inbound: Inbound) -> bool:
         """Apply one stored event exactly once. Returns False if it was applied already (by another worker)."""

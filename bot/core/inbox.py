@@ -9,13 +9,14 @@ import contextlib
 import logging
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 
-from bot.core import outbox
+from bot.core import metrics, outbox
 from bot.core.engine import Applied, Engine, Pending
+from bot.core.failures import chat_ref, describe, kind_of
 from bot.core.i18n import _, use_locale
 from bot.core.media import store_media
 from bot.core.types import Channel, Inbound, Reply
@@ -25,7 +26,9 @@ from storage.models import InboxEvent, InboxStatus, Person
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 3
+MAX_ATTEMPTS = 5  # the default of INBOX_MAX_ATTEMPTS
+RETRY_SECONDS = 2.0  # the default of INBOX_RETRY_SECONDS
+MAX_RETRY_SECONDS = 300.0
 HEADS_PER_ROUND = 500  # chats looked at in one round
 FIRST_BATCH = 32
 MIN_BATCH, MAX_BATCH = 16, 256
@@ -92,6 +95,8 @@ class InboxWorker:
         poll_seconds: float = 0.5,
         max_image_bytes: int = 10 * 1024 * 1024,
         downloads: int = 8,
+        max_attempts: int = MAX_ATTEMPTS,
+        retry_seconds: float = RETRY_SECONDS,
     ) -> None:
         self.db = db
         self.engine = engine
@@ -100,6 +105,8 @@ class InboxWorker:
         self.poll_seconds = poll_seconds
         self.max_image_bytes = max_image_bytes
         self._downloads = asyncio.Semaphore(downloads)
+        self.max_attempts = max_attempts
+        self.retry_seconds = retry_seconds
         self._stopping = asyncio.Event()
         self.batch_size = FIRST_BATCH
 
@@ -125,25 +132,28 @@ class InboxWorker:
         heads = await self._heads()
         if not heads:
             return 0
-        events = await asyncio.gather(*(self._prepared(row) for row in heads))
-        await self._apply(list(events), {row.id: row.attempts for row in heads})
+        prepared = await asyncio.gather(*(self._prepared(row) for row in heads), return_exceptions=True)
+        events: list[Pending] = []
+        for row, event in zip(heads, prepared, strict=True):
+            if isinstance(event, Pending):
+                events.append(event)
+            elif isinstance(event, Exception):  # a payload that cannot be read back: it never will be
+                await self._record_failure(row, event, None)
+            else:
+                raise event
+        await self._apply(events, {row.id: row for row in heads})
         return len(heads)
 
-    async def _apply(self, events: list[Pending], attempts: dict[int, int]) -> None:
+    async def _apply(self, events: list[Pending], rows: dict[int, InboxEvent]) -> None:
         """Apply in batches sized so that one takes about BATCH_SECONDS: on SQLite the batch holds the one
         writer, and a webhook's insert waits behind it."""
         while events:
             batch, events = events[: self.batch_size], events[self.batch_size :]
             result = await self.engine.apply(batch)
             self._resize(result)
+            metrics.turns_applied([rows[inbox_id].received_at for inbox_id in result.applied])
             for event, error in result.failed:
-                log.error(
-                    "inbox %s (%s): applying the event failed",
-                    event.inbox_id,
-                    chat_key(event.inbound),
-                    exc_info=error,
-                )
-                await self._record_failure(event.inbox_id, attempts[event.inbox_id] + 1, error, event.inbound)
+                await self._record_failure(rows[event.inbox_id], error, event.inbound)
 
     def _resize(self, result: Applied) -> None:
         handled = len(result.applied) + len(result.failed)
@@ -152,15 +162,20 @@ class InboxWorker:
             self.batch_size = max(MIN_BATCH, min(MAX_BATCH, int(BATCH_SECONDS / per_event)))
 
     async def _heads(self) -> list[InboxEvent]:
+        """The oldest pending event of each chat, unless it failed lately and waits to be tried again (the
+        chat's later events wait behind it: they are applied in order)."""
         oldest_per_chat = (
             select(func.min(InboxEvent.id))
             .where(InboxEvent.status == InboxStatus.PENDING)
             .group_by(InboxEvent.chat_key)
-            .limit(HEADS_PER_ROUND)
         )
+        due = or_(InboxEvent.next_attempt_at.is_(None), InboxEvent.next_attempt_at <= datetime.now(UTC))
         async with self.db.read() as session:
             rows = await session.scalars(
-                select(InboxEvent).where(InboxEvent.id.in_(oldest_per_chat)).order_by(InboxEvent.id)
+                select(InboxEvent)
+                .where(InboxEvent.id.in_(oldest_per_chat), due)
+                .order_by(InboxEvent.id)
+                .limit(HEADS_PER_ROUND)
             )
             return list(rows.all())
 
@@ -189,7 +204,7 @@ class InboxWorker:
         try:
             data, content_type = await channel.fetch_media(inbound.image_ref)
         except Exception as exc:
-            log.warning("could not fetch %s: %s", inbound.image_ref, exc)
+            log.warning("inbox: could not fetch a picture: %s", describe(exc))
             return replace(inbound, extra={**inbound.extra, "media_error": "unavailable"})
         if len(data) > self.max_image_bytes:
             return replace(inbound, extra={**inbound.extra, "media_error": "too_large", "media_size": len(data)})
@@ -199,17 +214,52 @@ class InboxWorker:
         media_id = await store_media(self.db, data, content_type, ref=ref, sent_by=sender)  # owned: erasure finds it
         return replace(inbound, media_id=media_id)
 
-    async def _record_failure(self, event_id: int, attempts: int, exc: Exception, inbound: Inbound) -> None:
-        """The step's transaction was rolled back; only the attempt count and the error are written. After the
-        last attempt the person is told, so a failure never looks like silence."""
-        status = InboxStatus.FAILED if attempts >= MAX_ATTEMPTS else InboxStatus.PENDING
+    async def _record_failure(self, row: InboxEvent, error: Exception, inbound: Inbound | None) -> None:
+        """The step's transaction was rolled back. Only the attempt count, the failure's kind and when to try
+        again are written, by id: nothing of the payload, so this write cannot fail the way the event did. After
+        the last attempt the event is failed (`hpp-bot inbox failed` lists it) and the person told."""
+        attempts = row.attempts + 1
+        failed = attempts >= self.max_attempts
+        wait = min(MAX_RETRY_SECONDS, self.retry_seconds * 2 ** (attempts - 1))
+        what = describe(error)
+        log.warning(
+            "inbox %s (chat %s): attempt %d of %d failed: %s",
+            row.id,
+            chat_ref(row.chat_key),
+            attempts,
+            self.max_attempts,
+            what,
+            exc_info=error if attempts == 1 else None,  # the traceback once, not at every attempt
+        )
         async with self.db.write() as session:
             await session.execute(
                 update(InboxEvent)
-                .where(InboxEvent.id == event_id)
-                .values(attempts=attempts, status=status, error=f"{type(exc).__name__}: {exc}"[:2000])
+                .where(InboxEvent.id == row.id)
+                .values(
+                    attempts=attempts,
+                    status=InboxStatus.FAILED if failed else InboxStatus.PENDING,
+                    error=what,
+                    next_attempt_at=None if failed else datetime.now(UTC) + timedelta(seconds=wait),
+                )
+                .execution_options(synchronize_session=False)
             )
-            if status == InboxStatus.FAILED and not inbound.is_group:
+        if failed:
+            metrics.inbox_failed(kind_of(error))
+            log.error(
+                "inbox %s (chat %s): failed for good after %d attempts: %s",
+                row.id,
+                chat_ref(row.chat_key),
+                attempts,
+                what,
+            )
+            if inbound is not None and not inbound.is_group:
+                await self._apologise(row.id, inbound)
+
+    async def _apologise(self, inbox_id: int, inbound: Inbound) -> None:
+        """Tell the person something went wrong, so a failure never looks like silence. A chat the database
+        cannot take (the poison event's own) gets nothing: the failure is recorded already."""
+        try:
+            async with self.db.write() as session:
                 locale = await session.scalar(
                     select(Person.locale).where(
                         Person.channel == inbound.channel, Person.platform_user_id == inbound.user
@@ -218,5 +268,7 @@ class InboxWorker:
                 with use_locale(locale):
                     apology = Reply(_("Sorry, something went wrong on our side. Please try again in a moment."))
                 await outbox.enqueue(
-                    session, channel=inbound.channel, recipient=inbound.chat, replies=[apology], key=f"fail:{event_id}"
+                    session, channel=inbound.channel, recipient=inbound.chat, replies=[apology], key=f"fail:{inbox_id}"
                 )
+        except Exception as error:
+            log.warning("inbox %s: could not queue the apology: %s", inbox_id, describe(error))

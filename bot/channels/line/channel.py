@@ -32,6 +32,7 @@ from linebot.v3.messaging import (
 )
 
 from bot.channels.line.render import chunks, render_replies
+from bot.core.failures import chat_ref
 from bot.core.media import MediaLinks
 from bot.core.types import ChannelName, DeliveryResult, DeliveryStatus, OutboundMessage
 from bot.settings import Settings
@@ -212,7 +213,7 @@ class LineChannel:
             await self.call(lambda: self.api.link_rich_menu_id_to_user(user_id, menu_id))
             return True
         except LineError as error:
-            log.warning("could not link the %s rich menu for %s: %s", role, user_id, error)
+            log.warning("could not link the %s rich menu for chat %s: %s", role, chat_ref(f"line:{user_id}"), error)
             return False
 
     @staticmethod
@@ -284,7 +285,7 @@ class LineChannel:
                 )
             )
         except LineError as error:
-            log.warning("LINE loading animation for %s: %s", chat_id, error)
+            log.warning("LINE loading animation for chat %s: %s", chat_ref(f"line:{chat_id}"), error)
 
 
 def _part(index: int) -> str:

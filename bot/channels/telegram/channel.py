@@ -34,6 +34,7 @@ from bot.channels.telegram.parse import BOT_API_DOWNLOAD_LIMIT, PressedButton, b
 from bot.channels.telegram.render import Outgoing, SendKind, render_replies
 from bot.channels.telegram.throttle import BOT_INTERVAL, Throttle
 from bot.core.chatflags import ChatFlags
+from bot.core.failures import chat_ref, describe
 from bot.core.media import MediaStore
 from bot.core.types import ChannelName, DeliveryResult, DeliveryStatus, OutboundMessage
 from bot.settings import Settings
@@ -234,7 +235,9 @@ class TelegramChannel:
         try:
             return await self.flags.has(self.name, chat, REPLY_KEYBOARD)
         except (SQLAlchemyError, OSError) as exc:  # the message matters more than the old keyboard
-            log.warning("Telegram: could not read chat %s's keyboard flag: %s", chat, exc)
+            log.warning(
+                "Telegram: could not read chat %s's keyboard flag: %s", chat_ref(f"telegram:{chat}"), describe(exc)
+            )
             return False
 
     async def _track_reply_keyboard(self, chat: str, sent: Outgoing) -> None:
@@ -248,4 +251,6 @@ class TelegramChannel:
         try:
             await self.flags.set(self.name, chat, REPLY_KEYBOARD, showing)
         except (SQLAlchemyError, OSError) as exc:  # the message is out: failing now would send it again
-            log.warning("Telegram: could not record chat %s's keyboard flag: %s", chat, exc)
+            log.warning(
+                "Telegram: could not record chat %s's keyboard flag: %s", chat_ref(f"telegram:{chat}"), describe(exc)
+            )

@@ -55,7 +55,7 @@ async def poll_once(
             # Back to the JSON the webhook receives, so both paths share one parser.
             await receive_update(services, channel, update.to_dict())
         except (ValueError, KeyError, TypeError) as exc:
-            log.warning("Telegram poll: skipped an update that could not be read: %s", exc)
+            log.warning("Telegram poll: skipped an update that could not be read: %s", type(exc).__name__)
         offset = max(offset or 0, update.update_id + 1)
     return offset
 

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 from sqlalchemy.exc import OperationalError
 
+from bot.core.failures import describe, storable
 from bot.core.types import DeliveryResult, DeliveryStatus
 from storage.db import Database
 from storage.models import OutboxMessage, OutboxStatus, Person
@@ -40,12 +41,12 @@ def outcome_values(row: OutboxMessage, result: DeliveryResult, now: datetime, *,
         values |= {
             "status": OutboxStatus.PENDING,
             "next_attempt_at": now + timedelta(seconds=delay),
-            "last_error": result.error,
+            "last_error": storable(result.error) if result.error else None,
         }
         if result.parts_done is not None:
             values["parts_done"] = result.parts_done
     else:
-        values |= {"status": OutboxStatus.FAILED, "last_error": result.error or result.status.value}
+        values |= {"status": OutboxStatus.FAILED, "last_error": storable(result.error or result.status.value)}
     return values
 
 
@@ -108,5 +109,5 @@ class OutcomeRecorder:
                 if attempt + 1 == RECORD_ATTEMPTS:
                     raise
                 ids = ", ".join(str(outcome.row.id) for outcome in batch)
-                log.warning("outbox %s: recording the outcome failed (%s); trying again", ids, exc)
+                log.warning("outbox %s: recording the outcome failed (%s); trying again", ids, describe(exc))
                 await asyncio.sleep(min(5.0, 0.2 * 2**attempt))

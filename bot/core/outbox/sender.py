@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import enum
+import json
 import logging
 from collections import Counter
 from collections.abc import Callable
@@ -11,6 +12,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import update
 
+from bot.core.failures import ascii_safe, describe
 from bot.core.i18n import use_locale
 from bot.core.outbox.claim import (
     LEASE,
@@ -34,6 +36,18 @@ CLAIM_AHEAD_SECONDS = 2.0  # a paced channel claims what it can send in this lon
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+UNENCODABLE = "encoding: the message is not valid Unicode text (a lone surrogate)"
+
+
+def encodable(row: OutboxMessage) -> bool:
+    """Whether the row's text can go out as UTF-8: a lone surrogate can never be sent, however often tried."""
+    try:
+        json.dumps([row.payload, row.recipient, row.recipients], ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def to_message(row: OutboxMessage) -> OutboundMessage:
@@ -262,14 +276,18 @@ class OutboxSender:
         channel = self.channels.get(row.channel)
         if channel is None:
             return DeliveryResult(DeliveryStatus.RETRY, retry_after=30, error=f"channel {row.channel} is off")
+        if not encodable(row):  # no platform takes it, now or later: failed at once, the chat's next row goes
+            return DeliveryResult(DeliveryStatus.FAILED, error=UNENCODABLE)
         try:
             return await channel.deliver(to_message(row))
-        except Exception as exc:  # a bug or an unexpected error: retry with backoff, keep the reason
+        except UnicodeError:
+            return DeliveryResult(DeliveryStatus.FAILED, error=UNENCODABLE)
+        except Exception as exc:  # a bug or an unexpected error: retry with backoff, keep its kind (not its words)
             log.exception("outbox %s: delivery raised", row.id)
-            return DeliveryResult(DeliveryStatus.RETRY, error=f"{type(exc).__name__}: {exc}")
+            return DeliveryResult(DeliveryStatus.RETRY, error=describe(exc))
 
     async def _record(self, row: OutboxMessage, result: DeliveryResult) -> None:
         values = outcome_values(row, result, _now(), erased=row.person_id in self._erased)
         await self._recorder.record(row, result, values)
         if result.status is not DeliveryStatus.SENT:
-            log.info("outbox %s: %s (%s)", row.id, values.get("status"), result.error)
+            log.info("outbox %s: %s (%s)", row.id, values.get("status"), ascii_safe(result.error or "", 160))
