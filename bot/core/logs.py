@@ -39,8 +39,19 @@ PERSONAL_EXTRAS = frozenset(
 )
 # What every LogRecord has: not extras.
 _STANDARD = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "taskName"}
-# Libraries that log request bodies at DEBUG.
-QUIET_LIBRARIES = ("httpx", "httpcore", "telegram", "linebot", "aiohttp", "urllib3", "asyncio")
+# Libraries that log request bodies or statement parameters at DEBUG.
+QUIET_LIBRARIES = (
+    "httpx",
+    "httpcore",
+    "telegram",
+    "linebot",
+    "aiohttp",
+    "urllib3",
+    "asyncio",
+    "aiosqlite",  # its DEBUG lines carry every statement's parameters
+    "sqlalchemy",
+    "asyncpg",
+)
 
 
 def exception_summary(exc_info: Any) -> str:

@@ -32,6 +32,7 @@ from linebot.v3.messaging import (
 )
 
 from bot.channels.line.render import chunks, render_replies
+from bot.core import metrics
 from bot.core.failures import chat_ref
 from bot.core.media import MediaLinks
 from bot.core.types import ChannelName, DeliveryResult, DeliveryStatus, OutboundMessage
@@ -155,8 +156,10 @@ class LineChannel:
         try:
             return await asyncio.wait_for(make(), timeout=self.timeout)
         except ApiException as exc:
+            metrics.platform_error(self.name, int(exc.status or 0))
             raise as_line_error(exc) from exc
         except (TimeoutError, aiohttp.ClientError) as exc:
+            metrics.platform_error(self.name, "timeout" if isinstance(exc, TimeoutError) else "network")
             raise LineError(0, f"{type(exc).__name__}: {exc}".rstrip(": ")) from exc
 
     async def fetch_media(self, ref: str) -> tuple[bytes, str]:

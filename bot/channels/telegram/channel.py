@@ -23,16 +23,19 @@ from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
     ChatMigrated,
+    Conflict,
     Forbidden,
     InvalidToken,
     NetworkError,
     RetryAfter,
     TelegramError,
+    TimedOut,
 )
 
 from bot.channels.telegram.parse import BOT_API_DOWNLOAD_LIMIT, PressedButton, bot_id_from_token
 from bot.channels.telegram.render import Outgoing, SendKind, render_replies
 from bot.channels.telegram.throttle import BOT_INTERVAL, Throttle
+from bot.core import metrics
 from bot.core.chatflags import ChatFlags
 from bot.core.failures import chat_ref, describe
 from bot.core.media import MediaStore
@@ -43,6 +46,16 @@ log = logging.getLogger(__name__)
 
 INVALID_TOKEN_RETRY_SECONDS = 60.0
 REPLY_KEYBOARD = "reply_keyboard"  # chat flag: a reply keyboard is showing, to take away with the next message
+_STATUSES: tuple[tuple[type[Exception], int | str], ...] = (
+    (RetryAfter, 429),
+    (Forbidden, 403),
+    (InvalidToken, 401),
+    (Conflict, 409),
+    (BadRequest, 400),
+    (ChatMigrated, 400),
+    (TimedOut, "timeout"),
+    (NetworkError, "network"),  # 5xx answers too: the library says which only in words
+)
 _IMAGE_SIGNATURES = (
     (b"\xff\xd8\xff", "image/jpeg"),
     (b"\x89PNG\r\n\x1a\n", "image/png"),
@@ -63,6 +76,14 @@ def sniff_content_type(data: bytes, path: str | None) -> str:
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return "image/webp"
     return mimetypes.guess_type(path or "")[0] or "application/octet-stream"
+
+
+def status_of(exc: Exception) -> int | str:
+    """The HTTP status behind one of python-telegram-bot's errors (it keeps none), for the metrics."""
+    for kind, status in _STATUSES:
+        if isinstance(exc, kind):
+            return status
+    return "other"
 
 
 def seconds(value: int | float | timedelta) -> float:
@@ -200,6 +221,8 @@ class TelegramChannel:
 
     def _classify(self, exc: Exception, chat: str, message: OutboundMessage) -> DeliveryResult:
         error = f"{type(exc).__name__}: {exc}"
+        if isinstance(exc, TelegramError):  # (a LookupError is a picture gone from our own store)
+            metrics.platform_error(self.name, status_of(exc))
         if isinstance(exc, RetryAfter):
             wait = seconds(exc.retry_after)
             self.throttle.hold(chat, wait)
