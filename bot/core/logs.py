@@ -109,8 +109,9 @@ def configure(level: str = "INFO", fmt: str = "text", stream: TextIO | None = No
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level.upper())
-    for name in QUIET_LIBRARIES:
-        logging.getLogger(name).setLevel(max(logging.INFO, root.level))
+    for name in QUIET_LIBRARIES:  # raised, never lowered: SQLAlchemy keeps itself at WARNING, or it logs SQL
+        library = logging.getLogger(name)
+        library.setLevel(max(library.level, logging.INFO, root.level))
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("alembic.runtime").setLevel(logging.WARNING)  # the schema check at start-up is not news
     return handler

@@ -216,13 +216,15 @@ class LineChannel:
             await self.call(lambda: self.api.link_rich_menu_id_to_user(user_id, menu_id))
             return True
         except LineError as error:
-            log.warning("could not link the %s rich menu for chat %s: %s", role, chat_ref(f"line:{user_id}"), error)
+            log.warning(
+                "could not link the %s rich menu for chat %s: %s", role, chat_ref(f"line:{user_id}"), error.status
+            )
             return False
 
     @staticmethod
     def _result_of(error: LineError, message: OutboundMessage, parts_done: int | None = None) -> DeliveryResult:
         result = classify(error)
-        log.info("LINE delivery of outbox %s: %s", message.outbox_id, error)
+        log.info("LINE delivery of outbox %s: LINE answered %s", message.outbox_id, error.status or "nothing")
         return replace(result, parts_done=parts_done) if result.status is DeliveryStatus.RETRY else result
 
     async def _send(self, message: OutboundMessage, messages: list[Message]) -> DeliveryResult:
@@ -244,7 +246,7 @@ class LineChannel:
                 except LineError as error:
                     if not is_invalid_reply_token(error):
                         raise
-                    log.info("outbox %s: reply token refused (%s); pushing instead", message.outbox_id, error.message)
+                    log.info("outbox %s: reply token refused; pushing instead", message.outbox_id)
             for index in range(done, len(parts)):
                 await self._push(message.recipient, parts[index], retry_key(message.idempotency_key, _part(index)))
                 done = index + 1
@@ -288,7 +290,7 @@ class LineChannel:
                 )
             )
         except LineError as error:
-            log.warning("LINE loading animation for chat %s: %s", chat_ref(f"line:{chat_id}"), error)
+            log.warning("LINE loading animation for chat %s: %s", chat_ref(f"line:{chat_id}"), error.status)
 
 
 def _part(index: int) -> str:

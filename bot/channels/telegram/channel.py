@@ -140,13 +140,13 @@ class TelegramChannel:
         try:
             await self.bot.answer_callback_query(pressed.query_id)
         except TelegramError as exc:  # e.g. "query is too old": the press is still applied
-            log.info("Telegram: could not answer callback query: %s", exc)
+            log.info("Telegram: could not answer callback query: %s", type(exc).__name__)
         if pressed.chat_id is None or pressed.message_id is None:
             return
         try:
             await self.bot.edit_message_reply_markup(chat_id=pressed.chat_id, message_id=pressed.message_id)
         except TelegramError as exc:  # "message is not modified" and the like are harmless
-            log.debug("Telegram: could not remove an old keyboard: %s", exc)
+            log.debug("Telegram: could not remove an old keyboard: %s", type(exc).__name__)
 
     # ------------------------------------------------------------ media
 

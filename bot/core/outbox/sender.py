@@ -41,6 +41,11 @@ def _now() -> datetime:
 UNENCODABLE = "encoding: the message is not valid Unicode text (a lone surrogate)"
 
 
+def error_kind(error: str | None) -> str:
+    """What a delivery error is, without its details: 'BadRequest', 'LINE 400', 'encoding'."""
+    return ascii_safe((error or "").split(":", 1)[0], 60)
+
+
 def encodable(row: OutboxMessage) -> bool:
     """Whether the row's text can go out as UTF-8: a lone surrogate can never be sent, however often tried."""
     try:
@@ -290,4 +295,5 @@ class OutboxSender:
         values = outcome_values(row, result, _now(), erased=row.person_id in self._erased)
         await self._recorder.record(row, result, values)
         if result.status is not DeliveryStatus.SENT:
-            log.info("outbox %s: %s (%s)", row.id, values.get("status"), ascii_safe(result.error or "", 160))
+            # The platform's own words stay in last_error: they may quote a chat id.
+            log.info("outbox %s: %s (%s)", row.id, values.get("status"), error_kind(result.error))
