@@ -221,6 +221,7 @@ class OutboundMessage:
     is_group: bool = False
     recipients: tuple[str, ...] = ()  # a multicast batch (LINE broadcasts); empty for a single chat
     parts_done: int = 0  # parts (platform calls) an earlier attempt delivered: not to be sent again
+    retaken: bool = False  # an earlier sender died while sending it: some of it may be out, unrecorded
 
 
 class Channel(Protocol):

@@ -246,7 +246,13 @@ class LineChannel:
                 except LineError as error:
                     if not is_invalid_reply_token(error):
                         raise
-                    log.info("outbox %s: reply token refused; pushing instead", message.outbox_id)
+                    if message.retaken:
+                        # The sender before us died after replying, before recording it: a token still fresh
+                        # is refused only once used, so the reply is out. Pushing it would say it twice.
+                        log.info("outbox %s: reply token used by the sender before; not sent again", message.outbox_id)
+                        done, used_reply = 1, True
+                    else:
+                        log.info("outbox %s: reply token refused; pushing instead", message.outbox_id)
             for index in range(done, len(parts)):
                 await self._push(message.recipient, parts[index], retry_key(message.idempotency_key, _part(index)))
                 done = index + 1

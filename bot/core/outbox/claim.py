@@ -4,16 +4,20 @@ is still free. A lease lets a crashed sender's rows be taken again when it ends;
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import ColumnElement, Select, and_, exists, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, case, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from storage.models import OutboxMessage, OutboxStatus, Person
 
 LEASE = timedelta(seconds=60)
+# A LINE reply token lasts about a minute and can be used once. A row that will answer with one gets a lease
+# that ends while the token is still good: if its sender dies mid-send, the next sender takes the row while the
+# token can still be tried, and LINE's refusal of a used token says the reply went out (docs/scaling.md).
+REPLY_LEASE = timedelta(seconds=20)
 LEASE_KEPT_FOR_SENDING = 0.5  # share of the lease that must be left when a send starts
 
 
@@ -23,12 +27,13 @@ def _now() -> datetime:
 
 @dataclass
 class Claim:
-    """What one claim took: rows leased to this sender, their people's languages, and rows skipped (the person
-    blocked the bot)."""
+    """What one claim took: rows leased to this sender, their people's languages, rows skipped (the person
+    blocked the bot), and which rows were taken back from a sender that died."""
 
     rows: list[OutboxMessage]
     locales: dict[int, str]
     skipped: int = 0
+    retaken: set[int] = field(default_factory=set)  # rows whose last sender died holding them
 
 
 def by_chat(rows: Sequence[OutboxMessage]) -> list[list[OutboxMessage]]:
@@ -39,10 +44,25 @@ def by_chat(rows: Sequence[OutboxMessage]) -> list[list[OutboxMessage]]:
     return list(chats.values())
 
 
+def replies_by_token(row: OutboxMessage) -> bool:
+    """Whether the row's first part goes as a LINE reply (the token may have expired by then: it is pushed)."""
+    return row.reply_token is not None and row.parts_done == 0
+
+
+def lease_of(row: OutboxMessage) -> timedelta:
+    return REPLY_LEASE if replies_by_token(row) else LEASE
+
+
+def lease_until(now: datetime) -> ColumnElement[datetime]:
+    """The lease a claim gives each row, by the rule of `lease_of`, in the claiming statement."""
+    by_token = and_(OutboxMessage.reply_token.is_not(None), OutboxMessage.parts_done == 0)
+    return case((by_token, now + REPLY_LEASE), else_=now + LEASE)
+
+
 def lease_allows_sending(row: OutboxMessage) -> bool:
     """A claimed row starts on its way only with a good part of its lease left: the send must end, and its
     outcome be recorded, before another sender may take the row back."""
-    return row.claimed_until is None or _now() < row.claimed_until - LEASE * LEASE_KEPT_FOR_SENDING
+    return row.claimed_until is None or _now() < row.claimed_until - lease_of(row) * LEASE_KEPT_FOR_SENDING
 
 
 def _free(now: datetime) -> ColumnElement[bool]:
@@ -55,7 +75,7 @@ def _free(now: datetime) -> ColumnElement[bool]:
 
 def due_rows(
     now: datetime, limit: int, channels: Sequence[str]
-) -> Select[int, str, int | None, bool | None, str | None, datetime | None]:
+) -> Select[int, str, str, int | None, bool | None, str | None, datetime | None]:
     """The first unfinished row of each chat, if it is due, with what the sender needs to know of its person;
     conversation first, broadcasts after.
 
@@ -82,6 +102,7 @@ def due_rows(
         select(
             OutboxMessage.id,
             OutboxMessage.channel,
+            OutboxMessage.status,  # "sending": a sender died with it, this claim takes it back
             Person.id.label("person_id"),
             Person.is_reachable,
             Person.locale,

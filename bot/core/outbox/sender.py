@@ -15,11 +15,11 @@ from sqlalchemy import update
 from bot.core.failures import ascii_safe, describe
 from bot.core.i18n import use_locale
 from bot.core.outbox.claim import (
-    LEASE,
     Claim,
     by_chat,
     due_rows,
     lease_allows_sending,
+    lease_until,
     sending_order,
     set_free_rows,
 )
@@ -55,7 +55,7 @@ def encodable(row: OutboxMessage) -> bool:
     return True
 
 
-def to_message(row: OutboxMessage) -> OutboundMessage:
+def to_message(row: OutboxMessage, *, retaken: bool = False) -> OutboundMessage:
     return OutboundMessage(
         outbox_id=row.id,
         idempotency_key=row.idempotency_key,
@@ -68,6 +68,7 @@ def to_message(row: OutboxMessage) -> OutboundMessage:
         is_group=row.is_group,
         recipients=tuple(row.recipients or ()),
         parts_done=row.parts_done,
+        retaken=retaken,
     )
 
 
@@ -127,6 +128,7 @@ class OutboxSender:
         self._erased: set[int] = set()  # people who deleted their data: their sent rows keep no trace
         self._recorder = OutcomeRecorder(db)
         self._unstarted: list[int] = []  # claimed, never started: handed back when the sender stops
+        self._retaken: set[int] = set()  # claimed from a sender that died holding them, not yet tried again
 
     async def run(self) -> None:
         """Deliver until stopped, as a pipeline: the next batch is claimed while the current one is still on
@@ -225,11 +227,15 @@ class OutboxSender:
         async with self.db.write() as session:
             # Someone who blocked the bot gets nothing more: their messages are skipped, not attempted.
             await set_free_rows(session, unreachable, now, status=OutboxStatus.SKIPPED, last_error="unreachable")
-            claimed = await set_free_rows(session, wanted, now, status=OutboxStatus.SENDING, claimed_until=now + LEASE)
+            claimed = await set_free_rows(
+                session, wanted, now, status=OutboxStatus.SENDING, claimed_until=lease_until(now)
+            )
         people = {row.person_id: (row.locale, row.deleted_at) for row in candidates if row.person_id}
         self._erased |= {person for person, (_locale, deleted) in people.items() if deleted is not None}
         locales = {person: locale for person, (locale, _deleted) in people.items() if locale is not None}
-        return Claim(sorted(claimed, key=sending_order), locales, skipped=len(unreachable))
+        retaken = {row.id for row in candidates if row.status == OutboxStatus.SENDING}
+        self._retaken |= retaken
+        return Claim(sorted(claimed, key=sending_order), locales, skipped=len(unreachable), retaken=retaken)
 
     async def _deliver_chat(self, rows: list[OutboxMessage], locales: dict[int, str]) -> None:
         try:
@@ -284,7 +290,7 @@ class OutboxSender:
         if not encodable(row):  # no platform takes it, now or later: failed at once, the chat's next row goes
             return DeliveryResult(DeliveryStatus.FAILED, error=UNENCODABLE)
         try:
-            return await channel.deliver(to_message(row))
+            return await channel.deliver(to_message(row, retaken=row.id in self._retaken))
         except UnicodeError:
             return DeliveryResult(DeliveryStatus.FAILED, error=UNENCODABLE)
         except Exception as exc:  # a bug or an unexpected error: retry with backoff, keep its kind (not its words)
@@ -292,6 +298,7 @@ class OutboxSender:
             return DeliveryResult(DeliveryStatus.RETRY, error=describe(exc))
 
     async def _record(self, row: OutboxMessage, result: DeliveryResult) -> None:
+        self._retaken.discard(row.id)
         values = outcome_values(row, result, _now(), erased=row.person_id in self._erased)
         await self._recorder.record(row, result, values)
         if result.status is not DeliveryStatus.SENT:
