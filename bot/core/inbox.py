@@ -10,7 +10,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from sqlalchemy import func, or_, select, update
 
@@ -25,6 +25,7 @@ from storage.db import Database, insert_ignore
 from storage.models import InboxEvent, InboxStatus, Person
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 MAX_ATTEMPTS = 5  # the default of INBOX_MAX_ATTEMPTS
 RETRY_SECONDS = 2.0  # the default of INBOX_RETRY_SECONDS
@@ -39,6 +40,18 @@ def chat_key(inbound: Inbound) -> str:
     return f"{inbound.channel}:{inbound.user}"
 
 
+def valid_unicode(value: T) -> T:
+    """The value with every string made valid Unicode (a lone surrogate becomes "?"): a platform may send what
+    no database and no platform takes back, and one such event must not break the webhook's whole batch."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")  # type: ignore[return-value]
+    if isinstance(value, dict):
+        return {valid_unicode(k): valid_unicode(v) for k, v in value.items()}  # type: ignore[return-value]
+    if isinstance(value, list):
+        return [valid_unicode(item) for item in value]  # type: ignore[return-value]
+    return value
+
+
 async def store_inbound(db: Database, inbounds: Sequence[Inbound], wakeup: asyncio.Event | None = None) -> int:
     """Store events in arrival order; a redelivered event id is ignored. Returns how many were new."""
     if not inbounds:
@@ -50,8 +63,8 @@ async def store_inbound(db: Database, inbounds: Sequence[Inbound], wakeup: async
             statement = insert_ignore(session, InboxEvent, "channel", "event_id").values(
                 channel=inbound.channel,
                 event_id=inbound.event_id,
-                chat_key=chat_key(inbound),
-                payload=replace(inbound, received_at=received).to_json(),
+                chat_key=valid_unicode(chat_key(inbound)),
+                payload=valid_unicode(replace(inbound, received_at=received).to_json()),
                 status=InboxStatus.PENDING,
                 attempts=0,
             )

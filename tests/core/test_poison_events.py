@@ -166,7 +166,18 @@ async def test_a_lone_surrogate_chat_id_ends_failed_and_holds_up_no_one(
     await known_person(quick, "somchai")
     caplog.set_level(logging.INFO)
     poison = text_event("u-poison", "hello", "poison-1", chat="\ud800")
-    await store_inbound(quick.db, [poison, text_event("somchai", "เมนู", "ok-1")])
+    async with quick.db.write() as session:  # as it was stored before the inbox made text valid (see below)
+        await session.execute(
+            insert(InboxEvent).values(
+                channel="simulator",
+                event_id="poison-1",
+                chat_key="simulator:u-poison",
+                payload=poison.to_json(),
+                status=InboxStatus.PENDING,
+                attempts=0,
+            )
+        )
+    await store_inbound(quick.db, [text_event("somchai", "เมนู", "ok-1")])
     await pump(quick)
     row = await inbox_row(quick, "poison-1")
     assert row.status == InboxStatus.FAILED and row.attempts == ATTEMPTS
@@ -195,3 +206,12 @@ async def test_a_payload_that_cannot_be_read_back_ends_failed(quick: Services) -
     assert await worker.drain() == ATTEMPTS  # one attempt a round, then nothing
     row = await inbox_row(quick, "garbled-1")
     assert row.status == InboxStatus.FAILED and row.error is not None and row.error.startswith("payload: ")
+
+
+async def test_the_inbox_stores_a_lone_surrogate_as_valid_text(quick: Services) -> None:
+    """What a platform sends is made valid Unicode before it is stored: the event is then applied normally."""
+    assert await store_inbound(quick.db, [text_event("\ud800-user", "ab\udc00c", "surrogate-1")]) == 1
+    row = await inbox_row(quick, "surrogate-1")
+    assert row.chat_key == "simulator:?-user" and row.payload["text"] == "ab?c"
+    await pump(quick)
+    assert (await inbox_row(quick, "surrogate-1")).status == InboxStatus.DONE
