@@ -244,10 +244,11 @@ class InboxWorker:
             what,
             exc_info=error if attempts == 1 else None,  # the traceback once, not at every attempt
         )
+        still_pending = InboxEvent.status == InboxStatus.PENDING  # another worker may have applied it meanwhile
         async with self.db.write() as session:
-            await session.execute(
+            written = await session.execute(
                 update(InboxEvent)
-                .where(InboxEvent.id == row.id)
+                .where(InboxEvent.id == row.id, still_pending)
                 .values(
                     attempts=attempts,
                     status=InboxStatus.FAILED if failed else InboxStatus.PENDING,
@@ -256,7 +257,7 @@ class InboxWorker:
                 )
                 .execution_options(synchronize_session=False)
             )
-        if failed:
+        if failed and written.rowcount:  # type: ignore[attr-defined]
             metrics.inbox_failed(kind_of(error))
             log.error(
                 "inbox %s (chat %s): failed for good after %d attempts: %s",

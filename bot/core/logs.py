@@ -37,8 +37,8 @@ PERSONAL_EXTRAS = frozenset(
         "message",
     }
 )
-# What every LogRecord has: not extras.
-_STANDARD = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "taskName"}
+# What every LogRecord has (and uvicorn's coloured copy of the message): not extras.
+_STANDARD = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "taskName", "color_message"}
 # Libraries that log request bodies or statement parameters at DEBUG.
 QUIET_LIBRARIES = (
     "httpx",
