@@ -4,7 +4,7 @@ is still free. A lease lets a crashed sender's rows be taken again when it ends;
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import ColumnElement, Select, and_, case, exists, or_, select, update
@@ -27,13 +27,12 @@ def _now() -> datetime:
 
 @dataclass
 class Claim:
-    """What one claim took: rows leased to this sender, their people's languages, rows skipped (the person
-    blocked the bot), and which rows were taken back from a sender that died."""
+    """What one claim took: rows leased to this sender, their people's languages, and rows skipped (the person
+    blocked the bot)."""
 
     rows: list[OutboxMessage]
     locales: dict[int, str]
     skipped: int = 0
-    retaken: set[int] = field(default_factory=set)  # rows whose last sender died holding them
 
 
 def by_chat(rows: Sequence[OutboxMessage]) -> list[list[OutboxMessage]]:

@@ -233,9 +233,9 @@ class OutboxSender:
         people = {row.person_id: (row.locale, row.deleted_at) for row in candidates if row.person_id}
         self._erased |= {person for person, (_locale, deleted) in people.items() if deleted is not None}
         locales = {person: locale for person, (locale, _deleted) in people.items() if locale is not None}
-        retaken = {row.id for row in candidates if row.status == OutboxStatus.SENDING}
-        self._retaken |= retaken
-        return Claim(sorted(claimed, key=sending_order), locales, skipped=len(unreachable), retaken=retaken)
+        mine = {row.id for row in claimed}
+        self._retaken |= {row.id for row in candidates if row.status == OutboxStatus.SENDING and row.id in mine}
+        return Claim(sorted(claimed, key=sending_order), locales, skipped=len(unreachable))
 
     async def _deliver_chat(self, rows: list[OutboxMessage], locales: dict[int, str]) -> None:
         try:
