@@ -16,6 +16,7 @@ from bot.cli import (
     cases,
     database,
     deadlines,
+    demo,
     invites,
     kpis,
     line,
@@ -41,6 +42,7 @@ GROUPS: tuple[ModuleType, ...] = (
     reminders,
     broadcast,
     summary,
+    demo,
 )
 
 
