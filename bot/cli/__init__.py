@@ -14,6 +14,7 @@ from bot.cli import (
     agendas,
     broadcast,
     cases,
+    dashboard,
     database,
     deadlines,
     demo,
@@ -42,6 +43,7 @@ GROUPS: tuple[ModuleType, ...] = (
     reminders,
     broadcast,
     summary,
+    dashboard,
     demo,
 )
 
