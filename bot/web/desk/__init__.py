@@ -11,7 +11,7 @@ from pathlib import Path
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from bot.web.desk import access, complaints, overview, ticket
+from bot.web.desk import access, agendas, complaints, overview, ticket
 
 HERE = Path(__file__).resolve().parent
 VENDOR = HERE.parent / "static" / "vendor"
@@ -28,6 +28,8 @@ def routes() -> list[BaseRoute]:
                 Route("/complaints.xlsx", complaints.export_xlsx),
                 Route("/complaints/{complaint_id:int}", ticket.ticket_page),
                 Route("/complaints/{complaint_id:int}/action", ticket.ticket_action, methods=["POST"]),
+                Route("/agendas", agendas.agendas_page),
+                Route("/kpis/{kpi_id:int}/remind", agendas.remind, methods=["POST"]),
                 Route("/signin/{token}", access.signin_page),
                 Route("/signin/{token}", access.signin_submit, methods=["POST"]),
                 Route("/signout", access.signout, methods=["POST"]),
