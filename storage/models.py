@@ -533,6 +533,9 @@ class Feedback(Base):
     text: Mapped[str] = mapped_column(Text)
     sector_id: Mapped[int | None] = mapped_column(ForeignKey("partner_sectors.id"))
     support_count: Mapped[int] = mapped_column(Integer, default=0)
+    # What the desk made of it (bot/domain/feedback_status.py, migration 0010): received, considering, adopted,
+    # declined.
+    status: Mapped[str] = mapped_column(String(16), default="received", server_default="received")
     created_at: Mapped[datetime] = utcnow_column()
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from bot.web.desk import access, agendas, complaints, overview, ticket
+from bot.web.desk import access, agendas, complaints, feedback, overview, ticket
 
 HERE = Path(__file__).resolve().parent
 VENDOR = HERE.parent / "static" / "vendor"
@@ -30,6 +30,8 @@ def routes() -> list[BaseRoute]:
                 Route("/complaints/{complaint_id:int}/action", ticket.ticket_action, methods=["POST"]),
                 Route("/agendas", agendas.agendas_page),
                 Route("/kpis/{kpi_id:int}/remind", agendas.remind, methods=["POST"]),
+                Route("/feedback", feedback.feedback_page),
+                Route("/feedback/{feedback_id:int}/answer", feedback.feedback_answer, methods=["POST"]),
                 Route("/signin/{token}", access.signin_page),
                 Route("/signin/{token}", access.signin_submit, methods=["POST"]),
                 Route("/signout", access.signout, methods=["POST"]),

@@ -1,5 +1,5 @@
 """desk (issue 13): the web desk's sign-in links, sessions and audit log; indexes for its figures and lists
-over a million complaints (bot/domain/stats.py)
+over a million complaints (bot/domain/stats.py); a status on citizens' feedback
 
 Revision ID: 0010_desk
 Revises: 0009_privacy
@@ -69,9 +69,13 @@ def upgrade() -> None:
     op.create_index(op.f("ix_audit_log_person_id"), "audit_log", ["person_id"], unique=False)
     for name, columns in COMPLAINT_INDEXES.items():
         op.create_index(name, "complaints", columns, unique=False)
+    with op.batch_alter_table("feedback", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("status", sa.String(length=16), server_default="received", nullable=False))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("feedback", schema=None) as batch_op:
+        batch_op.drop_column("status")
     for name in COMPLAINT_INDEXES:
         op.drop_index(name, table_name="complaints")
     op.drop_index(op.f("ix_audit_log_person_id"), table_name="audit_log")
