@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
@@ -161,3 +162,22 @@ async def test_the_cookie_is_secure_under_https(sqlite_url: str) -> None:
     async for client in desk_client(sqlite_url, public_base_url="https://desk.example.go.th"):
         signed = await client.sign_in("secretariat-1")
         assert "Secure" in signed.headers["set-cookie"]
+
+
+async def test_the_filtered_list_exports_to_xlsx_and_the_export_is_audited(desk: DeskClient) -> None:
+    from openpyxl import load_workbook
+
+    officer = await desk.person("officer-1")
+    own = await desk.complaint(1, "เชียงราย", agency_id=officer.agency_id)
+    await desk.complaint(3, "เชียงราย")  # another agency's: not the officer's
+    await desk.sign_in("secretariat-1")
+    exported = await desk.http.get("/desk/complaints.xlsx", params={"agency": str(officer.agency_id)})
+    assert exported.status_code == 200 and "attachment" in exported.headers["content-disposition"]
+    sheet = load_workbook(io.BytesIO(exported.content)).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("เลขที่เรื่อง", "รับเรื่องแล้ว", "สถานะ")
+    assert [row[0] for row in rows[1:]] == [own.ticket_no]
+    async with desk.services.db.read() as session:
+        entry = (await session.scalars(select(AuditEntry).where(AuditEntry.action == "export_xlsx"))).one()
+    assert entry.detail["rows"] == 1
