@@ -62,11 +62,15 @@ async def _measure(db: Database, repeat: int, now: datetime) -> None:
         "province": stats.province_scope(province),
         "national": stats.province_scope(None),
     }
+    places = {"province": stats.By.DISTRICT, "national": stats.By.PROVINCE}  # as the overview page asks
     chosen = ComplaintFilter(statuses=("received", "accepted", "in_progress"), overdue=True, sort=Sort.DUE)
     searched = ComplaintFilter(text="น้ำท่วม", sort=Sort.NEWEST)
     for name, scope in scopes.items():
         for label, query in (
-            ("overview", lambda s=scope: _in_session(db, lambda ss: stats.dashboard(ss, s, now))),
+            (
+                "overview",
+                lambda s=scope, p=places[name]: _in_session(db, lambda ss: stats.dashboard(ss, s, now, places=p)),
+            ),
             ("list open+overdue", lambda s=scope: _in_session(db, lambda ss: stats.complaint_page(ss, s, chosen, now))),
             (
                 "list text search",

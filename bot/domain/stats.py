@@ -493,18 +493,24 @@ class Dashboard:
     overview: Overview
     trend: list[Week]
     categories: list[Slice]
-    districts: list[Slice]
+    places: list[Slice]  # by district, or by province for the national team
     agencies: list[AgencyLine]
 
 
 async def dashboard(
-    session: AsyncSession, scope: ColumnElement[bool], now: datetime, window: Window | None = None
+    session: AsyncSession,
+    scope: ColumnElement[bool],
+    now: datetime,
+    window: Window | None = None,
+    *,
+    places: By = By.DISTRICT,
 ) -> Dashboard:
-    """Everything the desk's overview shows about complaints, in one call (the benchmark times this)."""
+    """Everything the desk's overview shows about complaints, in one call (the benchmark times this). The
+    national team's places are provinces: nine hundred districts are no overview, and cost the most to group."""
     return Dashboard(
         await overview(session, scope, now, window),
         await weekly_trend(session, scope, now),
         await breakdown(session, scope, now, By.CATEGORY, window),
-        await breakdown(session, scope, now, By.DISTRICT, window),
+        await breakdown(session, scope, now, places, window),
         await agency_league(session, scope, now, window),
     )

@@ -237,3 +237,12 @@ async def test_an_officer_lists_only_their_agencys_complaints(seeded: tuple[Data
         figures = await stats.overview(session, handled_by(officer), NOW)
     assert _numbers(listed) == ["CRI-69-00003", "CRI-69-00008", "CRI-69-00004"]
     assert (figures.received, figures.open, figures.answered) == (3, 1, 2)
+
+
+async def test_the_national_overview_breaks_down_by_province(seeded: tuple[Database, Places]) -> None:
+    db, places = seeded
+    async with db.read() as session:
+        figures = await stats.dashboard(session, stats.province_scope(None), NOW, places=By.PROVINCE)
+    counted = {line.name_th: (line.received, line.open, line.overdue) for line in figures.places}
+    assert counted == {"เชียงราย": (6, 3, 2), "เพชรบุรี": (1, 0, 0)}
+    assert [line.name_th for line in figures.places] == ["เชียงราย", "เพชรบุรี"]  # the most received first

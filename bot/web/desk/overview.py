@@ -78,7 +78,9 @@ async def overview(request: Request, desk: Desk) -> Response:
     now = desk.now()
     where = complaint_scope(desk.person)
     async with desk.services.db.read() as session:
-        figures = await stats.dashboard(session, where, now)
+        national = scope.is_national(desk.person)
+        places = stats.By.PROVINCE if national else stats.By.DISTRICT
+        figures = await stats.dashboard(session, where, now, places=places)
         points = await map_points(session, where)
         agendas = await agenda_progress(session, desk.person)
         area = await area_name(session, desk.person)
@@ -92,6 +94,7 @@ async def overview(request: Request, desk: Desk) -> Response:
         "overview.html",
         desk.context(
             figures=figures,
+            national=national,
             area=area,
             agendas=agendas,
             trend_json=script_json(trend),
