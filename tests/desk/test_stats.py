@@ -240,7 +240,7 @@ async def test_an_officer_lists_only_their_agencys_complaints(seeded: tuple[Data
 
 
 async def test_the_national_overview_breaks_down_by_province(seeded: tuple[Database, Places]) -> None:
-    db, places = seeded
+    db, _places = seeded
     async with db.read() as session:
         figures = await stats.dashboard(session, stats.province_scope(None), NOW, places=By.PROVINCE)
     counted = {line.name_th: (line.received, line.open, line.overdue) for line in figures.places}
