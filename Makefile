@@ -6,11 +6,11 @@ STAMP := $(VENV)/.installed
 BABEL := $(BIN)/pybabel
 
 # One gettext domain per area of the code, each extracted from its own folders (see bot/core/i18n.py).
-DOMAINS := core domain cli web line telegram conversations complaints citizen officer secretariat
+DOMAINS := core domain cli web line telegram conversations complaints citizen officer secretariat desk
 core_PATHS := $(wildcard bot/*.py) $(wildcard bot/channels/*.py) bot/core bot/jobs storage
 domain_PATHS := bot/domain
 cli_PATHS := bot/cli
-web_PATHS := bot/web
+web_PATHS := $(wildcard bot/web/*.py)
 line_PATHS := bot/channels/line
 telegram_PATHS := bot/channels/telegram
 conversations_PATHS := $(wildcard handlers/*.py)
@@ -18,6 +18,9 @@ complaints_PATHS := handlers/complaints
 citizen_PATHS := handlers/citizen
 officer_PATHS := handlers/officer
 secretariat_PATHS := handlers/secretariat
+# The web desk: its Python modules and its Jinja2 templates (desk_MAPPING tells Babel how to read them).
+desk_PATHS := bot/web/desk handlers/desk
+desk_MAPPING := -F bot/web/desk/babel.cfg
 LANGS := th en
 KEYWORDS := -k _ -k N_ -k gettext -k lazy_gettext -k ngettext:1,2
 
@@ -35,7 +38,7 @@ i18n-paths:
 	@$(foreach d,$(DOMAINS),echo '$(d): $(filter-out %/__pycache__,$($(d)_PATHS))' &&) true
 
 i18n-extract: $(STAMP)
-	@$(foreach d,$(DOMAINS),$(BABEL) -q extract --no-location --sort-output --width=120 $(KEYWORDS) \
+	@$(foreach d,$(DOMAINS),$(BABEL) -q extract --no-location --sort-output --width=120 $(KEYWORDS) $($(d)_MAPPING) \
 		--project=hpp-bot -o locales/$(d).pot $(filter-out %/__pycache__,$($(d)_PATHS)) &&) true
 
 i18n-update: i18n-extract

@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     answer_days_default: int = 15
     reopen_days: int = 7
     complaints_per_day: int = 5
+    # The web desk's map tiles (Leaflet): a government tile server where the network blocks the public one.
+    desk_tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    desk_tile_attribution: str = "© OpenStreetMap contributors"
 
     @field_validator("database_url")
     @classmethod

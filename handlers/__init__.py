@@ -6,6 +6,7 @@ from bot.core.registry import Registry
 from handlers import menu
 from handlers.citizen import agenda, feedback, follow, mydata, rating
 from handlers.complaints import complain, pdpa
+from handlers.desk import signin as desk_signin
 from handlers.officer import cases, invite, mykpis, register, report
 from handlers.secretariat import broadcast, compare, manage, summary
 
@@ -27,6 +28,7 @@ CONVERSATIONS = (
     summary,
     manage,
     compare,
+    desk_signin,
 )
 
 

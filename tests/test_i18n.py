@@ -34,7 +34,9 @@ def extracted_ids(paths: list[str]) -> set[str]:
     for path in paths:
         target = ROOT / path
         if target.is_dir():
-            found = extract_from_dir(str(target), method_map=[("**.py", "python")], keywords=KEYWORDS)
+            # The web desk's Jinja2 templates are extracted too (bot/web/desk/babel.cfg).
+            methods = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
+            found = extract_from_dir(str(target), method_map=methods, keywords=KEYWORDS)
             messages = (message for _file, _line, message, _comments, _context in found)
         elif target.exists():
             found_file = extract_from_file("python", str(target), keywords=KEYWORDS)

@@ -13,8 +13,10 @@ from bot.cli import (
     agendas,
     broadcast,
     cases,
+    dashboard,
     database,
     deadlines,
+    demo,
     inbox,
     invites,
     kpis,
@@ -43,6 +45,8 @@ GROUPS: tuple[ModuleType, ...] = (
     reminders,
     broadcast,
     summary,
+    dashboard,
+    demo,
 )
 
 

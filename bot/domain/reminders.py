@@ -82,6 +82,11 @@ async def _kpi_owers(session: AsyncSession, deadline: Deadline) -> list[Person]:
     schedule = await periods_of(session, kpi, deadline.due_on)
     if schedule.covers(schedule.at(deadline.due_on)):  # the period this deadline is the due date of
         return []
+    return await agenda_reporters(session, agenda)
+
+
+async def agenda_reporters(session: AsyncSession, agenda: Agenda) -> list[Person]:
+    """The reachable officers who report on an agenda's KPIs (the web desk lists them as owing)."""
     query = select(Person).where(Person.role == Role.OFFICER.value, Person.province_id == agenda.province_id)
     if agenda.owner_agency_id is not None:  # officers of the owner agency, and province-wide officers
         query = query.where(or_(Person.agency_id.is_(None), Person.agency_id == agenda.owner_agency_id))

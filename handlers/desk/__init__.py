@@ -1,0 +1,1 @@
+"""The web desk from chat: a one-time sign-in link for the secretariat and officers."""
