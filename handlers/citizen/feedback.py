@@ -14,6 +14,7 @@ from bot.core.registry import Registry
 from bot.core.text import shorten
 from bot.core.types import Choice, Reply
 from bot.domain.agendas import active_agendas, agenda_kpis
+from bot.domain.areas import province_title
 from bot.domain.feedback import Kind, add_feedback, add_support, proposals
 from bot.domain.progress import kpi_value_text
 from handlers import codes
@@ -75,7 +76,7 @@ async def agenda_reply(ctx: Ctx, province: Province) -> Reply:
     agendas = await active_agendas(ctx.session, province.id)
     choices = [Choice(codes.FEEDBACK_AGENDA(a.id), shorten(agenda_title(a), 40)) for a in agendas]
     choices.append(Choice(codes.FEEDBACK_GENERAL, _("The province in general")))
-    name = localized(province.name_th, province.name_en)
+    name = province_title(province.name_th, province.name_en)
     if agendas:
         text = _("Which agenda of {province} is it about?", province=name)
     else:

@@ -13,6 +13,7 @@ from bot.core.flow import Ctx
 from bot.core.i18n import _, localized
 from bot.core.text import shorten
 from bot.core.types import Ask, Card, CardField, Choice, Reply
+from bot.domain.areas import is_bangkok, province_title
 from bot.domain.complaints.answers import DESCRIPTION_MAX
 from bot.domain.complaints.filing import Draft
 from bot.domain.places import province_names
@@ -72,11 +73,13 @@ async def district_question(session: AsyncSession, province_id: int) -> Reply:
     districts = (
         await session.scalars(select(District).where(District.province_id == province_id).order_by(District.name_th))
     ).all()
-    name = localized(province.name_th, province.name_en) if province else ""
     choices = (
         *(Choice(codes.PLACE_DISTRICT(d.id), d.name_th) for d in districts),
         Choice(codes.NO_DISTRICT, _("Skip (not sure)")),
     )
+    if province is not None and is_bangkok(province.name_th):
+        return Reply(_("Which khet of Bangkok? Choose it or type its name."), choices=choices)
+    name = province_title(province.name_th, province.name_en) if province else ""
     return Reply(_("Which district of {province}? Choose it or type its name.", province=name), choices=choices)
 
 

@@ -76,7 +76,7 @@ async def test_the_notification_leads_to_rating_with_stars_and_a_comment(
     assert ask[0].text.startswith(f"ท่านพึงพอใจกับการดำเนินการเรื่องเลขที่ {ticket.ticket_no} เพียงใด")
     assert labels(ask[0]) == ["★", "★★", "★★★", "★★★★", "★★★★★"]
     comment = await somchai.press("★★★★")
-    assert comment[0].text.startswith("ขอบคุณครับ/ค่ะ ท่านต้องการเพิ่มความคิดเห็นหรือไม่")
+    assert comment[0].text.startswith("ขอบคุณ ท่านต้องการเพิ่มความคิดเห็นหรือไม่")
     done = await somchai.say("เจ้าหน้าที่มาดูเร็วมาก แต่ยังมีควันบ้าง")
     assert done[0].text == f"ขอบคุณที่ให้คะแนนเรื่องเลขที่ {ticket.ticket_no}: ★★★★"
     saved = await stored(services, ticket.ticket_no)

@@ -38,7 +38,7 @@ async def test_a_provinces_agenda_and_its_kpis_with_the_latest_report(
     assert {"ขอนแก่น", "อุบลราชธานี", "บุรีรัมย์", "เพชรบุรี"} <= set(labels(ask[0]))
 
     agendas = await somchai.say("จังหวัดเชียงราย")
-    assert agendas[0].text.startswith(f"ประเด็นของจังหวัดเชียงราย:\n1. {GREEN_CHIANG_RAI}")
+    assert agendas[0].text.startswith(f"ประเด็นนโยบายสำคัญของจังหวัดเชียงราย:\n1. {GREEN_CHIANG_RAI}")
     shown = await somchai.press(GREEN_CHIANG_RAI)
     assert shown[0].text.startswith(GREEN_CHIANG_RAI + "\nเป้าหมาย: ลดฝุ่นละออง PM2.5")
     assert shown[0].text.splitlines()[-3:] == [  # what the agenda is filed under, and who advises it
@@ -75,9 +75,9 @@ async def test_a_province_without_an_agenda_is_said_clearly_and_the_step_repeats
     await somchai.say("เมนู")
     await somchai.press("ประเด็นของจังหวัด")
     replies = await somchai.say("น่าน")
-    assert texts(replies) == ["จังหวัดน่านยังไม่มีประเด็นที่ดำเนินการอยู่ กรุณาเลือกจังหวัดอื่น หรือพิมพ์ชื่อจังหวัด"]
+    assert texts(replies) == ["จังหวัดน่านยังไม่มีประเด็นนโยบายสำคัญที่ดำเนินการอยู่ กรุณาเลือกจังหวัดอื่น หรือพิมพ์ชื่อจังหวัด"]
     again = await somchai.say("ขอนแก่น")  # still choosing a province
-    assert again[0].text.startswith("ประเด็นของจังหวัดขอนแก่น:")
+    assert again[0].text.startswith("ประเด็นนโยบายสำคัญของจังหวัดขอนแก่น:")
 
 
 async def test_an_inactive_agenda_is_not_listed(services: Services, somchai: Chat) -> None:

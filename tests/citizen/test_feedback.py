@@ -126,9 +126,9 @@ async def test_supporting_a_proposal_once_per_person(services: Services, somchai
 
 async def test_general_feedback_for_a_province_without_an_agenda(services: Services, somchai: Chat) -> None:
     await somchai.say("เมนู")
-    await somchai.press("เสนอความคิดเห็น")
+    await somchai.press("บอกเราถึงรัฐ")
     replies = await somchai.say("น่าน")
-    assert replies[0].text == "จังหวัดน่านยังไม่มีประเด็นที่ดำเนินการอยู่ ท่านยังแสดงความคิดเห็นเรื่องทั่วไปของจังหวัดได้"
+    assert replies[0].text == "จังหวัดน่านยังไม่มีประเด็นนโยบายสำคัญที่ดำเนินการอยู่ ท่านยังเสนอความคิดเห็นเรื่องทั่วไปของจังหวัดได้"
     assert labels(replies[0]) == ["เรื่องทั่วไปของจังหวัด"]
     actions = await somchai.say("เรื่องทั่วไปของจังหวัด")
     assert labels(actions[0]) == ["แสดงความคิดเห็น", "เสนอตัวชี้วัด"]  # no KPI to set a target for

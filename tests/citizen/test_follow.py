@@ -21,7 +21,7 @@ async def test_my_tickets_newest_first_then_one_with_its_history(
 
     replies = await somchai.say("ติดตามเรื่อง")
     assert replies[0].text.startswith("เรื่องของท่าน เรียงจากล่าสุด (ยังดำเนินการอยู่ 2 เรื่อง)")
-    assert labels(replies[0])[:2] == [f"{newer.ticket_no} · กำลังดำเนินการ", f"{older.ticket_no} · รับเรื่องแล้ว"]
+    assert labels(replies[0])[:2] == [f"{newer.ticket_no} · กำลังดำเนินการ", f"{older.ticket_no} · รอรับเรื่อง"]
 
     shown = await somchai.press(f"{newer.ticket_no} · กำลังดำเนินการ")
     card = shown[0].card
@@ -31,7 +31,7 @@ async def test_my_tickets_newest_first_then_one_with_its_history(
     assert "ควันจากการเผาไร่" in fields["รายละเอียด"]  # my own ticket: the description is shown
     history = shown[1].text
     assert history.startswith("ประวัติสถานะ:")
-    assert "— รับเรื่องแล้ว" in history and "— กำลังดำเนินการ" in history
+    assert "— รอรับเรื่อง" in history and "— กำลังดำเนินการ" in history
     assert f" {datetime.now(UTC).year + 543} " in history  # Buddhist-Era dates
 
 
@@ -70,7 +70,7 @@ async def test_a_nonexistent_or_malformed_number_is_explained_and_the_step_repea
     await somchai.say("ติดตามเรื่อง")
     missing = await somchai.say("CRI-69-99999")
     assert missing[0].text.startswith("ไม่พบเรื่องเลขที่ CRI-69-99999 กรุณาตรวจสอบเลขที่อีกครั้ง")
-    assert labels(missing[0]) == [f"{mine.ticket_no} · รับเรื่องแล้ว"]  # the list is offered again
+    assert labels(missing[0]) == [f"{mine.ticket_no} · รอรับเรื่อง"]  # the list is offered again
     malformed = await somchai.say("เรื่องควันไฟ")
     assert malformed[0].text.startswith('"เรื่องควันไฟ" ไม่ใช่เลขที่เรื่อง เลขที่เรื่องมีรูปแบบเช่น CRI-69-00042')
     found = await somchai.say(mine.ticket_no)  # still in the step: a good number now works

@@ -42,7 +42,7 @@ async def report(officer: Chat, name: str, value: str) -> list:
     await officer.press("ข้าม")
     await officer.press("ข้าม")
     saved = await officer.press("ยืนยันและส่งรายงาน")
-    assert saved[0].text == "ขอบคุณครับ บันทึกรายงานแล้ว"
+    assert saved[0].text == "ขอบคุณ บันทึกรายงานแล้ว"
     return opened + saved
 
 

@@ -27,8 +27,8 @@ from tests.support.clock import Clock, fiscal_day
 # Chiang Rai: days in the fiscal year with PM2.5 above the standard, reported monthly by the 5th: at most 50 days
 # (a cumulative KPI with a yearly cap; last year's 75 is its baseline).
 PM25_DAYS = "จำนวนวันที่ค่าฝุ่นละออง PM2.5 เกินค่ามาตรฐาน"
-SAVED = "ขอบคุณครับ บันทึกรายงานแล้ว"
-FORBIDDEN = "ขออภัย รายการนี้อยู่นอกบทบาทหรือพื้นที่ความรับผิดชอบของคุณ จึงไม่มีการเปลี่ยนแปลงใด ๆ"
+SAVED = "ขอบคุณ บันทึกรายงานแล้ว"
+FORBIDDEN = "ขออภัย รายการนี้อยู่นอกบทบาทหรือพื้นที่ความรับผิดชอบของท่าน จึงไม่มีการเปลี่ยนแปลงใด ๆ"
 NUMBER_ONLY = "กรุณาพิมพ์เป็นตัวเลขเท่านั้น เช่น 1,250 หรือ 37.5"
 NOT_NEGATIVE = "ค่าต้องไม่ติดลบ กรุณาพิมพ์ตัวเลขตั้งแต่ 0 ขึ้นไป"
 PERCENT_RANGE = "กรุณาพิมพ์ร้อยละตั้งแต่ 0 ถึง 100 เช่น 45 หรือ 72.5"
@@ -63,7 +63,7 @@ async def finish_report(officer: Chat, *, note: str | None = None) -> list:
     replies = await officer.say(note) if note else await officer.press("ข้าม")
     assert "ส่งรูปการดำเนินงาน" in replies[-1].text
     replies = await officer.press("ข้าม")
-    assert replies[-1].text.startswith("กรุณาตรวจสอบรายงานของคุณ:")
+    assert replies[-1].text.startswith("กรุณาตรวจสอบรายงานของท่าน:")
     return await officer.press("ยืนยันและส่งรายงาน")
 
 
@@ -185,10 +185,10 @@ async def test_author_corrects_a_report_within_a_day(services: Services, somsri:
     assert (await kpi(services.db, pm.id)).latest_percent == 0.0  # 70 days: over the yearly cap of 50
 
     replies = await somsri.press("แก้ไขรายงานนี้")
-    assert replies[0].text.startswith("แก้ไขรายงานของคุณเมื่อ ") and "70 วัน" in replies[0].text
+    assert replies[0].text.startswith("แก้ไขรายงานของท่านเมื่อ ") and "70 วัน" in replies[0].text
     await somsri.say("7")
     replies = await finish_report(somsri)
-    assert replies[0].text == "ขอบคุณครับ บันทึกการแก้ไขรายงานแล้ว"
+    assert replies[0].text == "ขอบคุณ บันทึกการแก้ไขรายงานแล้ว"
 
     old, new = await reports(services)
     assert old.superseded and old.value == 70.0  # the history is kept

@@ -19,7 +19,7 @@ from storage.models import Broadcast, Complaint, Feedback, Kpi, Media, Person, P
 from tests.secretariat.support import add_person, province_id
 from tests.support.chat import Chat, labels, pump, texts
 
-BROADCAST, MANAGE = "ส่งประกาศ", "แก้ไขประเด็นนโยบายและกำหนดส่ง"  # the secretariat's main-menu buttons
+BROADCAST, MANAGE = "ส่งประกาศ", "แก้ประเด็น/กำหนดส่ง"  # the secretariat's main-menu buttons
 GREEN_CHIANG_RAI = "เชียงรายเมืองสีเขียว อากาศสะอาด"
 PM25_DAYS = "จำนวนวันที่ค่าฝุ่นละออง PM2.5 เกินค่ามาตรฐาน"
 PM25_BUTTON = "จำนวนวันที่ค่าฝุ่นละออง PM2.5 เกินค่ามา…"  # its name cut short to fit a button
@@ -55,7 +55,7 @@ async def test_a_broadcast_composed_in_chat_reaches_the_province_officers(servic
     preview = await chat.press("ทั้งจังหวัด")
     assert preview[0].text == "ขอเชิญประชุมติดตามตัวชี้วัด 5 ม.ค."
     assert "ผู้รับ 3 ราย" in preview[-1].text and "1 รายติดต่อไม่ได้" in preview[-1].text
-    assert "เข้าคิวส่งถึงผู้รับ 3 ราย" in texts(await chat.press("ส่งทันที"))[0]
+    assert "เข้าคิวส่งให้ผู้รับ 3 ราย" in texts(await chat.press("ส่งทันที"))[0]
 
     await broadcast_round(services.db)
     await pump(services)
@@ -149,7 +149,7 @@ async def test_the_province_summary_and_its_xlsx_export(services: Services) -> N
     assert fields["เรื่องร้องเรียนที่เกินกำหนดตอบ"] == "1"
     assert fields["คะแนนความพึงพอใจเฉลี่ย (1-5)"] == "3.0"
     assert fields["ความคิดเห็นจากประชาชน"] == "2"
-    assert fields["ประเด็นนโยบายที่ดำเนินการอยู่"] == "1"
+    assert fields["ประเด็นนโยบายสำคัญที่ดำเนินการอยู่"] == "1"
     assert labels(kpis)[0] == "ส่งออกเป็น XLSX" and kpis.text.startswith("• ")
 
     export = (await chat.press("ส่งออกเป็น XLSX"))[0]
@@ -165,7 +165,7 @@ async def test_the_province_summary_and_its_xlsx_export(services: Services) -> N
     summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True)}
     assert summary["จังหวัด"] == "เชียงราย" and summary["เรื่องร้องเรียนที่ยังดำเนินการอยู่"] == 2
     kpi_rows = list(book["KPIs"].iter_rows(values_only=True))
-    assert kpi_rows[0][:2] == ("ประเด็นนโยบาย", "ตัวชี้วัด")
+    assert kpi_rows[0][:2] == ("ประเด็นนโยบายสำคัญ", "ตัวชี้วัด")
     agenda_rows = list(book["Agendas"].iter_rows(values_only=True))
     assert agenda_rows[1][:2] == (GREEN_CHIANG_RAI, "การบริหารจัดการสิ่งแวดล้อม")
     assert agenda_rows[1][3] == "คณะทำงานด้านทรัพยากรธรรมชาติและสิ่งแวดล้อม"

@@ -74,7 +74,7 @@ def photo_file() -> FilePayload:
     return {"name": "road.png", "mimeType": "image/png", "buffer": buffer.getvalue()}
 
 
-MAIN_MENU = ["แจ้งเรื่องร้องเรียน", "ติดตามเรื่อง", "ประเด็นของจังหวัด", "เสนอความคิดเห็น", "ภาษา/Language", "ช่วยเหลือ"]
+MAIN_MENU = ["แจ้งเรื่องร้องเรียน", "ติดตามเรื่อง", "ประเด็นของจังหวัด", "บอกเราถึงรัฐ", "ภาษา/Language", "ช่วยเหลือ"]
 
 
 async def test_a_new_citizen_clicks_through_the_main_menu_in_thai(page: Page) -> None:
