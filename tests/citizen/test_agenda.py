@@ -88,7 +88,7 @@ async def test_an_inactive_agenda_is_not_listed(services: Services, somchai: Cha
     await somchai.say("เมนู")
     await somchai.press("ประเด็นของจังหวัด")
     replies = await somchai.say("เพชรบุรี")
-    assert replies[0].text.startswith("จังหวัดเพชรบุรียังไม่มีประเด็นที่ดำเนินการอยู่")
+    assert replies[0].text.startswith("จังหวัดเพชรบุรียังไม่มีประเด็นนโยบายสำคัญที่ดำเนินการอยู่")
 
 
 async def test_the_agenda_in_english(services: Services) -> None:

@@ -42,7 +42,7 @@ async def test_a_comment_on_an_agenda(services: Services, somchai: Chat, somchai
     ask = await somchai.say("บอกเราถึงรัฐ")
     assert ask[0].text.startswith("บอกเราถึงรัฐ: ความคิดเห็นของท่านเกี่ยวกับจังหวัดใด")
     agendas = await somchai.say("เชียงราย")
-    assert agendas[0].text == "เกี่ยวกับประเด็นใดของจังหวัดเชียงราย"
+    assert agendas[0].text == "เกี่ยวกับประเด็นนโยบายสำคัญใดของจังหวัดเชียงราย"
     assert labels(agendas[0]) == ["เชียงรายเมืองสีเขียว อากาศสะอาด", "เรื่องทั่วไปของจังหวัด"]
     actions = await somchai.say("1")
     assert actions[0].text == "เรื่อง: เชียงรายเมืองสีเขียว อากาศสะอาด\nท่านต้องการทำอะไร"
@@ -50,7 +50,7 @@ async def test_a_comment_on_an_agenda(services: Services, somchai: Chat, somchai
     prompt = await somchai.press("แสดงความคิดเห็น")
     assert texts(prompt) == ["กรุณาพิมพ์ความคิดเห็นของท่าน (10 ถึง 500 ตัวอักษร)"]
     done = await somchai.say("อยากให้มีจุดแจ้งเตือนค่าฝุ่นที่โรงเรียนทุกแห่ง")
-    assert done[0].text == "ขอบคุณ ความคิดเห็นของท่านส่งถึงฝ่ายเลขานุการของจังหวัดแล้ว"
+    assert done[0].text == "ขอบคุณ ฝ่ายเลขานุการของจังหวัดได้รับความคิดเห็นของท่านแล้ว"
     [stored] = await all_feedback(services)
     agenda = await chiang_rai_agenda(services)
     assert (stored.kind, stored.agenda_id, stored.kpi_id, stored.person_id) == (
@@ -92,7 +92,7 @@ async def test_empty_too_short_and_too_long_texts_are_refused_and_nothing_is_sto
         assert texts(await somchai.say(bad)) == [message]
     assert await all_feedback(services) == []
     done = await somchai.say("จำนวนโรงเรียนที่มีห้องปลอดฝุ่น")  # the step repeated: a good text is taken
-    assert done[0].text.startswith("ขอบคุณ ข้อเสนอของท่านส่งถึงฝ่ายเลขานุการของจังหวัดแล้ว")
+    assert done[0].text.startswith("ขอบคุณ ฝ่ายเลขานุการของจังหวัดได้รับข้อเสนอของท่านแล้ว")
     assert [f.kind for f in await all_feedback(services)] == ["kpi_proposal"]
 
 

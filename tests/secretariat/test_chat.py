@@ -138,7 +138,7 @@ async def test_the_province_summary_and_its_xlsx_export(services: Services) -> N
     card_reply, agendas, kpis = await chat.press("สรุปผลจังหวัด")
     assert card_reply.card is not None
     assert agendas.text.splitlines() == [  # what each agenda is filed under, and who advises it
-        "ประเด็นที่ดำเนินการอยู่:",
+        "ประเด็นนโยบายสำคัญที่ดำเนินการอยู่:",
         f"1. {GREEN_CHIANG_RAI}",
         "   มิติ: การบริหารจัดการสิ่งแวดล้อม",
         "   รูปแบบ/กลไก: การนำระบบดิจิทัลมาใช้ (Digital Government), ราชการระบบเปิด (Open Government)",
