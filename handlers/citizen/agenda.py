@@ -9,13 +9,13 @@ from collections.abc import Sequence
 from bot.core.flow import Ctx, Flow, Outcome, StepFn, StepName, goto, stay
 from bot.core.i18n import _, localized
 from bot.core.registry import Registry
-from bot.core.text import shorten
 from bot.core.types import Choice, Reply
 from bot.domain.agendas import active_agendas, agenda_kpis, agenda_lists
 from bot.domain.areas import province_title
 from handlers import codes
 from handlers.cards import agenda_lists_lines, kpi_card
 from handlers.citizen.provinces import picked_province, province_prompt
+from handlers.labels import agenda_label
 from storage.models import Agenda, Province
 
 
@@ -29,7 +29,7 @@ def agenda_title(agenda: Agenda) -> str:
 
 
 def agenda_choices(agendas: Sequence[Agenda]) -> tuple[Choice, ...]:
-    return tuple(Choice(codes.AGENDA(a.id), shorten(agenda_title(a), 40)) for a in agendas)
+    return tuple(Choice(codes.AGENDA(a.id), agenda_label(a)) for a in agendas)
 
 
 def no_agenda_text(province: Province) -> str:

@@ -19,6 +19,7 @@ from bot.domain.complaints.filing import Draft
 from bot.domain.places import province_names
 from bot.domain.tickets import status_label
 from handlers import codes
+from handlers.labels import agenda_label
 from storage.models import (
     Agenda,
     Complaint,
@@ -32,7 +33,6 @@ from storage.models import (
 
 MAX_PHOTOS = 3
 LIKELY_PROVINCES = 8
-AGENDA_LABEL_MAX = 40
 
 
 def place_question() -> Reply:
@@ -92,10 +92,7 @@ async def subject_question(session: AsyncSession, province_id: int) -> Reply:
     ).all()
     categories = (await session.scalars(select(ComplaintCategory).order_by(ComplaintCategory.position))).all()
     choices = (
-        *(
-            Choice(codes.SUBJECT_AGENDA(a.id), shorten(localized(a.title_th, a.title_en), AGENDA_LABEL_MAX))
-            for a in agendas
-        ),
+        *(Choice(codes.SUBJECT_AGENDA(a.id), agenda_label(a)) for a in agendas),
         *(Choice(codes.SUBJECT_CATEGORY(c.code), localized(c.name_th, c.name_en)) for c in categories),
     )
     text = _("What is it about? Choose the subject.")

@@ -12,7 +12,7 @@ from bot.core.flow import Ctx, Flow, Outcome, StepFn, StepName, finish, goto, st
 from bot.core.i18n import N_, _, format_date, localized
 from bot.core.media import add_media
 from bot.core.registry import MenuEntry, Registry
-from bot.core.text import shorten
+from bot.core.text import button_label
 from bot.core.types import Choice, Reply
 from bot.domain import scope
 from bot.domain.comparison import Comparison, ComparisonFilter, PilotGroup, ProvinceFigures, compare_provinces
@@ -65,7 +65,7 @@ async def _list_prompt(ctx: Ctx, model: type[Dimension] | type[Mechanism], code:
     rows = await ctx.session.scalars(select(model).order_by(model.position, model.id))
     items = cast(Sequence[Dimension | Mechanism], rows.all())  # of the one model asked for
     question = _("Which dimension?") if model is Dimension else _("Which mechanism?")
-    buttons = tuple(Choice(code(item.code), shorten(localized(item.name_th, item.name_en), 40)) for item in items)
+    buttons = tuple(Choice(code(item.code), button_label(localized(item.name_th, item.name_en))) for item in items)
     return Reply(question, choices=buttons)
 
 

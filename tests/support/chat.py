@@ -209,3 +209,19 @@ def labels(reply: Reply) -> list[str]:
 
 def codes(reply: Reply) -> list[str]:
     return [choice.code for choice in reply.choices]
+
+
+def labels_over_line_limit() -> list[str]:
+    """Every button label shown in a LINE-like chat (LINE, the simulator) of the running test that is longer than
+    LINE allows (issue 15: labels are designed to fit, not cut by the renderer)."""
+    from bot.core.text import LINE_LABEL_MAX
+
+    found = []
+    for chat in _chats:
+        if chat.channel == ChannelName.TELEGRAM.value or not isinstance(
+            chat.services.channels.get(chat.channel), RecordingChannel
+        ):
+            continue
+        for reply in chat.recorder.replies_to(chat.user):
+            found += [c.label for c in reply.choices if len(c.label) > LINE_LABEL_MAX]
+    return list(dict.fromkeys(found))
