@@ -18,7 +18,7 @@ SHORT_STATUS = {
     ComplaintStatus.ACCEPTED: N_("taken"),
     ComplaintStatus.IN_PROGRESS: N_("working"),
     ComplaintStatus.FORWARDED: N_("moved"),
-    ComplaintStatus.RESOLVED: N_("done"),
+    ComplaintStatus.RESOLVED: N_("solved"),
     ComplaintStatus.REJECTED: N_("refused"),
     ComplaintStatus.DUPLICATE: N_("merged"),
     ComplaintStatus.CLOSED: N_("closed"),

@@ -23,6 +23,7 @@ def shorten_block(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + ELLIPSIS
 
 
+THAI_LEADING_VOWELS = "เแโใไ"
 LINE_LABEL_MAX = 20  # LINE's quick-reply and button action labels; the simulator shows them as LINE does
 
 
@@ -34,7 +35,9 @@ def button_label(text: str, limit: int = LINE_LABEL_MAX) -> str:
     if len(text) <= limit:
         return text
     cut = text[: limit - 1]
-    space = cut.rfind(" ")
-    if space >= limit // 3:
-        cut = cut[:space]
+    boundary = cut.rfind(" ")
+    if boundary < limit // 3:  # Thai writes no spaces between words: a leading vowel at least starts a syllable
+        boundary = max(cut.rfind(vowel, 0, len(cut)) for vowel in THAI_LEADING_VOWELS)
+    if boundary >= limit // 3:
+        cut = cut[:boundary]
     return cut.rstrip(" ·,:;-/") + ELLIPSIS

@@ -21,7 +21,7 @@ from handlers import codes
 from handlers.citizen.agenda import agenda_title
 from handlers.citizen.common import text_problem
 from handlers.citizen.provinces import picked_province, province_prompt
-from handlers.labels import agenda_label
+from handlers.labels import agenda_label, legend
 from storage.models import Agenda, Feedback, Kpi, Province
 
 TEXT_MIN = 10
@@ -80,6 +80,7 @@ async def agenda_reply(ctx: Ctx, province: Province) -> Reply:
     name = province_title(province.name_th, province.name_en)
     if agendas:
         text = _("Which agenda of {province} is it about?", province=name)
+        text += "\n" + legend([(agenda_label(a), agenda_title(a)) for a in agendas])
     else:
         text = _("{province} has no active agenda yet; you can still tell the province in general.", province=name)
     return Reply(text, choices=tuple(choices))

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.flow import Ctx
 from bot.core.i18n import _, localized
-from bot.core.text import shorten
+from bot.core.text import LINE_LABEL_MAX, button_label, shorten
 from bot.core.types import Ask, Card, CardField, Choice, Reply
 from bot.domain.areas import is_bangkok, province_title
 from bot.domain.complaints.answers import DESCRIPTION_MAX
@@ -19,7 +19,7 @@ from bot.domain.complaints.filing import Draft
 from bot.domain.places import province_names
 from bot.domain.tickets import status_label
 from handlers import codes
-from handlers.labels import agenda_label
+from handlers.labels import agenda_label, legend
 from storage.models import (
     Agenda,
     Complaint,
@@ -98,6 +98,7 @@ async def subject_question(session: AsyncSession, province_id: int) -> Reply:
     text = _("What is it about? Choose the subject.")
     if agendas:
         text = _("What is it about? The province's own agenda comes first, then the general subjects.")
+        text += "\n" + legend([(agenda_label(a), localized(a.title_th, a.title_en)) for a in agendas])
     return Reply(text, choices=choices)
 
 
@@ -259,5 +260,7 @@ def province_choice(name_th: str) -> Choice:
 def district_label(province_th: str, district_th: str) -> str:
     """ "อ.แม่สาย จ.เชียงราย" (Bangkok: "เขตบางรัก กรุงเทพมหานคร")."""
     if province_names()[province_th][2] == "BKK":
-        return f"เขต{district_th} {province_th}"
-    return f"อ.{district_th} จ.{province_th}"
+        forms = [f"เขต{district_th} {province_th}", f"เขต{district_th} กทม."]
+    else:
+        forms = [f"อ.{district_th} จ.{province_th}", f"อ.{district_th} {province_th}"]
+    return next((form for form in forms if len(form) <= LINE_LABEL_MAX), button_label(forms[-1]))

@@ -19,6 +19,7 @@ from bot.domain.progress import kpi_value_text
 from bot.domain.values import BadValue, parse_date, parse_number
 from handlers import codes
 from handlers.cards import kpi_card
+from handlers.labels import agenda_label
 from handlers.secretariat.common import ask_province, unknown_province, working_province
 from storage.models import Agenda, Kpi, KpiKind, KpiUnit, ProgrammeStep
 from storage.seed import fiscal_year_of
@@ -59,7 +60,7 @@ async def _agenda_prompt(ctx: Ctx) -> Reply:
             .limit(11)
         )
     ).all()
-    choices = [Choice(codes.MANAGE_AGENDA(a.id), button_label(localized(a.title_th, a.title_en))) for a in agendas]
+    choices = [Choice(codes.MANAGE_AGENDA(a.id), agenda_label(a)) for a in agendas]
     choices.append(Choice(codes.MANAGE_NEW_DEADLINE, _("Add a deadline")))
     return Reply(_("Which agenda do you want to edit? Or add a deadline for the province."), choices=tuple(choices))
 

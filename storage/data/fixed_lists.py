@@ -67,13 +67,13 @@ PROGRAMME_STEPS: Final[list[Listed]] = [
 COMPLAINT_CATEGORIES: Final[list[Listed]] = [
     ("roads", "ถนน/ทางเท้า", "Roads and footpaths"),
     ("water", "น้ำประปา", "Water supply"),
-    ("flood", "น้ำท่วม/ระบายน้ำ", "Flooding and drainage"),
+    ("flood", "น้ำท่วม/ระบายน้ำ", "Floods and drainage"),
     ("waste", "ขยะ", "Waste"),
-    ("air", "ฝุ่นควัน/มลพิษอากาศ", "Smoke, dust and air pollution"),
+    ("air", "ฝุ่นควัน/มลพิษอากาศ", "Smoke and dust"),
     ("land", "ที่ดิน", "Land"),
     ("safety", "ความปลอดภัย", "Safety"),
     ("public_services", "บริการภาครัฐ", "Public services"),
-    ("corruption", "ทุจริต/ประพฤติมิชอบ", "Corruption and misconduct"),
+    ("corruption", "ทุจริต/ประพฤติมิชอบ", "Corruption"),
     ("other", "อื่น ๆ", "Other"),
 ]
 

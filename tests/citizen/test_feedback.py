@@ -16,6 +16,7 @@ from tests.citizen.conftest import known_person
 from tests.support.chat import Chat, labels, texts
 
 GREEN_CHIANG_RAI = "เชียงรายเมืองสีเขียว อากาศสะอาด"
+GREEN_SHORT = "อากาศสะอาด"  # its button: the short title
 
 
 async def all_feedback(services: Services) -> list[Feedback]:
@@ -34,7 +35,7 @@ async def comment_from_the_agenda_page(chat: Chat) -> list[Reply]:
     """Open เชียงราย's agenda page and press its "comment or propose" button."""
     await chat.say("ประเด็นของจังหวัด")
     await chat.say("เชียงราย")
-    await chat.press(GREEN_CHIANG_RAI)
+    await chat.press(GREEN_SHORT)
     return await chat.press("ความคิดเห็น/ข้อเสนอ")
 
 
@@ -42,8 +43,10 @@ async def test_a_comment_on_an_agenda(services: Services, somchai: Chat, somchai
     ask = await somchai.say("บอกเราถึงรัฐ")
     assert ask[0].text.startswith("บอกเราถึงรัฐ: ความคิดเห็นของท่านเกี่ยวกับจังหวัดใด")
     agendas = await somchai.say("เชียงราย")
-    assert agendas[0].text == "เกี่ยวกับประเด็นนโยบายสำคัญใดของจังหวัดเชียงราย"
-    assert labels(agendas[0]) == ["เชียงรายเมืองสีเขียว อากาศสะอาด", "เรื่องทั่วไปของจังหวัด"]
+    assert agendas[0].text == (  # the short title on the button, the full title above it
+        "เกี่ยวกับประเด็นนโยบายสำคัญใดของจังหวัดเชียงราย\n• อากาศสะอาด: เชียงรายเมืองสีเขียว อากาศสะอาด"
+    )
+    assert labels(agendas[0]) == ["อากาศสะอาด", "เรื่องทั่วไป"]
     actions = await somchai.say("1")
     assert actions[0].text == "เรื่อง: เชียงรายเมืองสีเขียว อากาศสะอาด\nท่านต้องการทำอะไร"
     assert labels(actions[0]) == ["แสดงความคิดเห็น", "เสนอตัวชี้วัด", "เสนอค่าเป้าหมาย"]
@@ -129,8 +132,8 @@ async def test_general_feedback_for_a_province_without_an_agenda(services: Servi
     await somchai.press("บอกเราถึงรัฐ")
     replies = await somchai.say("น่าน")
     assert replies[0].text == "จังหวัดน่านยังไม่มีประเด็นนโยบายสำคัญที่ดำเนินการอยู่ ท่านยังเสนอความคิดเห็นเรื่องทั่วไปของจังหวัดได้"
-    assert labels(replies[0]) == ["เรื่องทั่วไปของจังหวัด"]
-    actions = await somchai.say("เรื่องทั่วไปของจังหวัด")
+    assert labels(replies[0]) == ["เรื่องทั่วไป"]
+    actions = await somchai.say("เรื่องทั่วไป")
     assert labels(actions[0]) == ["แสดงความคิดเห็น", "เสนอตัวชี้วัด"]  # no KPI to set a target for
     await somchai.press("แสดงความคิดเห็น")
     await somchai.say("อยากให้มีรถโดยสารประจำทางไปอำเภอปัว")

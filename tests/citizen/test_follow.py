@@ -107,8 +107,8 @@ async def test_a_duplicate_points_to_the_original(
     duplicate = await tickets.make(somchai_person, status=ComplaintStatus.DUPLICATE, duplicate_of_id=original.id)
     replies = await somchai.say(duplicate.ticket_no)
     assert f"เป็นเรื่องเดียวกับเรื่องเลขที่ {original.ticket_no}" in replies[1].text
-    assert f"เปิดเรื่อง {original.ticket_no}" in labels(replies[1])
-    opened = await somchai.press(f"เปิดเรื่อง {original.ticket_no}")
+    assert f"เปิด {original.ticket_no}" in labels(replies[1])
+    opened = await somchai.press(f"เปิด {original.ticket_no}")
     assert opened[0].card is not None and opened[0].card.title == f"เรื่องเลขที่ {original.ticket_no}"
 
 

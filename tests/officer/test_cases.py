@@ -24,7 +24,7 @@ from tests.officer.helpers import (
 )
 from tests.support.chat import Chat
 
-CASES = "เรื่องร้องเรียนที่ต้องดำเนินการ"  # the staff's main-menu button
+CASES = "เรื่องที่ต้องจัดการ"  # the staff's main-menu button
 HEALTH_OFFICE = "สำนักงานสาธารณสุขจังหวัดเชียงราย"
 FORBIDDEN = "ขออภัย รายการนี้อยู่นอกบทบาทหรือพื้นที่ความรับผิดชอบของท่าน จึงไม่มีการเปลี่ยนแปลงใด ๆ"
 
@@ -139,12 +139,12 @@ async def test_forwarding_tells_the_other_agency_and_hands_the_ticket_over(servi
 
     notice = nurse.new_replies()
     assert notice[0].text == f"มีการส่งต่อเรื่องเลขที่ {ticket} มายังหน่วยงานของท่าน กรุณาตรวจสอบ"
-    assert codes_of(notice) == [f"case:{ticket}"] and labels_of(notice) == [f"เปิดเรื่อง {ticket}"]
+    assert codes_of(notice) == [f"case:{ticket}"] and labels_of(notice) == [f"เปิด {ticket}"]
     assert citizen.new_replies()[0].text.startswith(f"ความคืบหน้าเรื่องเลขที่ {ticket}: ส่งต่อหน่วยงานอื่น")
     assert (await complaint(services.db, ticket)).agency_id == health
     # The ticket is the health office's now: Somsri can no longer open it; the nurse can.
     assert (await somsri.press(ticket, on=listed))[0].text == FORBIDDEN  # her list from before the forwarding
-    assert "รับเรื่อง" in labels_of(await nurse.press(f"เปิดเรื่อง {ticket}"))
+    assert "รับเรื่อง" in labels_of(await nurse.press(f"เปิด {ticket}"))
 
 
 async def test_mark_duplicate_needs_an_existing_ticket_of_the_province(services: Services, somsri: Chat) -> None:
