@@ -13,7 +13,7 @@ from bot.services import Services
 from storage.db import Database
 from storage.models import Agenda, Feedback, FeedbackSupport, Kpi, Person, Province
 from tests.citizen.conftest import known_person
-from tests.support.chat import Chat, labels, texts
+from tests.support.chat import Chat, labels, press_listed, texts
 
 GREEN_CHIANG_RAI = "เชียงรายเมืองสีเขียว อากาศสะอาด"
 GREEN_SHORT = "อากาศสะอาด"  # its button: the short title
@@ -70,10 +70,10 @@ async def test_proposing_a_target_for_an_existing_kpi_from_the_agenda_page(servi
     assert actions[0].text.startswith("เรื่อง: เชียงรายเมืองสีเขียว อากาศสะอาด")
     kpis = await somchai.press("เสนอค่าเป้าหมาย")
     assert kpis[0].text.startswith("ท่านต้องการเสนอค่าเป้าหมายใหม่ของตัวชี้วัดใด\n1. จำนวนวันที่ค่าฝุ่นละออง PM2.5 เกินค่ามาตรฐาน\n2. ")
-    assert labels(kpis[0])[0] == "จำนวนวันที่ค่าฝุ่นละออง PM2.5 เกินค่ามา…"  # cut short, the text has it whole
+    assert labels(kpis[0])[0] == "จำนวนวันที่ค่าฝุ่นล…"  # cut short to fit LINE, the text has it whole
     wrong = await somchai.say("ค่าฝุ่น")
     assert wrong[0].text.startswith("กรุณาเลือกตัวชี้วัดจากรายการ\n1. ")
-    ask = await somchai.press("จำนวนวันที่ค่าฝุ่นละออง PM2.5 เกินค่ามา…")
+    ask = await press_listed(somchai, "จำนวนวันที่ค่าฝุ่นละออง PM2.5 เกินค่ามาตรฐาน")
     assert ask[0].text.startswith('ค่าเป้าหมายของ "จำนวนวันที่ค่าฝุ่นละออง PM2.5 เกินค่ามาตรฐาน" ขณะนี้คือ 50 วัน')
     await somchai.say("ควรลดเหลือ 30 วัน เพราะปีที่แล้วทำได้ 45 วันแล้ว")
     [stored] = await all_feedback(services)

@@ -26,6 +26,7 @@ from tests.support.chat import Chat
 
 CASES = "เรื่องที่ต้องจัดการ"  # the staff's main-menu button
 HEALTH_OFFICE = "สำนักงานสาธารณสุขจังหวัดเชียงราย"
+HEALTH_BUTTON = "สสจ.เชียงราย"  # its abbreviation on the button; the full name is in the text
 FORBIDDEN = "ขออภัย รายการนี้อยู่นอกบทบาทหรือพื้นที่ความรับผิดชอบของท่าน จึงไม่มีการเปลี่ยนแปลงใด ๆ"
 
 
@@ -134,8 +135,9 @@ async def test_forwarding_tells_the_other_agency_and_hands_the_ticket_over(servi
     listed = await case_list(somsri)
     await somsri.press(ticket)
     replies = await somsri.press("ส่งต่อหน่วยงานอื่น")
-    assert replies[-1].text == "ส่งต่อไปยังหน่วยงานใด" and HEALTH_OFFICE in labels_of(replies)
-    await somsri.press(HEALTH_OFFICE)
+    assert replies[-1].text.startswith("ส่งต่อไปยังหน่วยงานใด\n") and HEALTH_BUTTON in labels_of(replies)
+    assert f"• {HEALTH_BUTTON}: {HEALTH_OFFICE}" in replies[-1].text
+    await somsri.press(HEALTH_BUTTON)
 
     notice = nurse.new_replies()
     assert notice[0].text == f"มีการส่งต่อเรื่องเลขที่ {ticket} มายังหน่วยงานของท่าน กรุณาตรวจสอบ"

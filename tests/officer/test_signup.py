@@ -160,8 +160,9 @@ async def test_secretariat_invites_an_officer_from_chat(services: Services) -> N
     assert "พิมพ์ชื่ออำเภอ" in (await wipa.press("เจ้าหน้าที่"))[-1].text
     replies = await wipa.say("อำเภอเมืองเชียงราย")
     health = await agency_id(services.db, "public_health")
-    assert "สำนักงานสาธารณสุขจังหวัดเชียงราย" in labels_of(replies)
-    assert (await wipa.press("สำนักงานสาธารณสุขจังหวัดเชียงราย"))[-1].text == "ต้องการให้รหัสนี้ใช้ได้นานเท่าใด"
+    assert "สสจ.เชียงราย" in labels_of(replies)  # the abbreviation; the full name is in the text
+    assert "• สสจ.เชียงราย: สำนักงานสาธารณสุขจังหวัดเชียงราย" in replies[-1].text
+    assert (await wipa.press("สสจ.เชียงราย"))[-1].text == "ต้องการให้รหัสนี้ใช้ได้นานเท่าใด"
     replies = await wipa.press("7 วัน")
     text = replies[0].text
     assert text.startswith("รหัสเชิญ: ")

@@ -225,3 +225,19 @@ def labels_over_line_limit() -> list[str]:
         for reply in chat.recorder.replies_to(chat.user):
             found += [c.label for c in reply.choices if len(c.label) > LINE_LABEL_MAX]
     return list(dict.fromkeys(found))
+
+
+async def press_listed(chat: Chat, name: str) -> list[Reply]:
+    """Tap the button of a long item by its full name, as a user does: the message above the buttons lists the
+    full names ("2. ร้อยละของ…") and the button begins with its number; an unnumbered list's button is the name
+    cut to fit LINE (bot/core/text.button_label)."""
+    from bot.core.text import button_label
+
+    on = next((reply for reply in reversed(chat.recorder.replies_to(chat.user)) if reply.choices), None)
+    assert on is not None, f"{chat.user} has no buttons to press {name!r} on"
+    for line in on.text.splitlines():
+        number, _dot, listed = line.partition(". ")
+        if number.isdigit() and listed == name:
+            label = next(c.label for c in on.choices if c.label.startswith(f"{number}. "))
+            return await chat.press(label)
+    return await chat.press(button_label(name))

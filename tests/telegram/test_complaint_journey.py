@@ -194,7 +194,7 @@ async def officer_takes_it_up(bot: TelegramBot, ticket: str) -> TelegramUser:
 async def follow_the_ticket(somchai: TelegramUser, ticket: str) -> None:
     """/status lists his tickets; the one he filed shows its summary and history."""
     mine = await somchai.say("/status")
-    assert buttons(mine[-1]) == {f"t:{ticket}": f"{ticket} · กำลังดำเนินการ"}
+    assert buttons(mine[-1]) == {f"t:{ticket}": f"{ticket} กำลังทำ"}  # the status in short, as on LINE
     shown = await somchai.press(f"t:{ticket}", mine)
     card, history = shown[0].text, shown[-1].text
     assert card.startswith(f"<b>เรื่องเลขที่ {ticket}</b>\n<i>กำลังดำเนินการ</i>")
