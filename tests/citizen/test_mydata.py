@@ -64,7 +64,8 @@ async def test_what_is_held_and_withdrawing_a_consent(services: Services) -> Non
     summary = shown[-1].text
     assert summary.startswith("ข้อมูลของท่านที่เราเก็บไว้:\n• ชื่อ: สมศรี มีสุข\n• ช่องทาง: เว็บจำลอง\n• ภาษา: ภาษาไทย")
     assert "• บทบาท: ประชาชน" in summary and "• เรื่องร้องเรียนที่แจ้ง: 0 เรื่อง" in summary
-    assert "ความยินยอมของท่าน:" in summary and "ให้ความยินยอม" in summary and "ถอนความยินยอม" in summary
+    assert "ความยินยอมของท่าน:" in summary and "ให้ความยินยอม" in summary
+    assert "ไม่ให้ความยินยอม" in summary and "ถอนความยินยอม" not in summary  # refused at first, never withdrawn
     assert labels(shown[-1]) == ["ถอนความยินยอม", "ลบข้อมูลของฉัน"]
 
     purposes = await chat.press("ถอนความยินยอม")

@@ -237,7 +237,7 @@ async def press_listed(chat: Chat, name: str) -> list[Reply]:
     assert on is not None, f"{chat.user} has no buttons to press {name!r} on"
     for line in on.text.splitlines():
         number, _dot, listed = line.partition(". ")
-        if number.isdigit() and listed == name:
-            label = next(c.label for c in on.choices if c.label.startswith(f"{number}. "))
-            return await chat.press(label)
+        numbered = [c.label for c in on.choices if c.label.startswith(f"{number}. ")]
+        if number.isdigit() and listed == name and numbered:
+            return await chat.press(numbered[0])
     return await chat.press(button_label(name))
