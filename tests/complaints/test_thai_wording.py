@@ -74,3 +74,14 @@ async def test_flooding_in_a_province_goes_to_disaster_prevention_not_the_waterw
     async with chat.services.db.read() as session:
         agency = await session.scalar(select(Agency).join(Complaint, Complaint.agency_id == Agency.id))
     assert agency is not None and agency.name_th == "สำนักงานป้องกันและบรรเทาสาธารณภัยจังหวัดเชียงราย"
+
+
+async def test_the_agenda_page_names_the_buttons_it_offers(chat: Chat) -> None:
+    """The words under an agenda name the buttons shown: "ความคิดเห็น/ข้อเสนอ" and "จังหวัดอื่น"."""
+    await accept_pdpa(chat)
+    await chat.say("ประเด็นของจังหวัด")
+    await chat.say("เชียงราย")
+    closing = last(await chat.press("อากาศสะอาด"))
+    assert labels(closing) == ["ความคิดเห็น/ข้อเสนอ", "จังหวัดอื่น"]
+    assert all(f'"{label}"' in closing.text for label in labels(closing))
+    assert "ดูประเด็นอื่น" not in closing.text
