@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.core.courtesy import is_thanks
 from bot.core.flow import Ctx, Flow, Outcome, finish, stay
 from bot.core.i18n import N_, _, use_locale
 from bot.core.registry import MENU_PREFIX, MenuButton, MenuEntry, Registry, Replies
@@ -175,6 +176,8 @@ async def idle_outcome(ctx: Ctx) -> Outcome:
     if recognised is not None:
         flow, args = recognised
         return Outcome(start=flow.name, start_args=args)
+    if is_thanks(ctx.text):
+        return finish(Reply(_("You are welcome. Anything else? Choose from the menu.")))
     if ctx.inbound.location is not None or ctx.inbound.media_id is not None:
         return finish(Reply(_('Thank you. To report a problem, choose "File a complaint" first.')))
     return finish(Reply(_("Hello! I did not quite get that.")))

@@ -169,6 +169,8 @@ class Province(Base):
     is_pilot_2021: Mapped[bool] = mapped_column(Boolean, default=False)
     is_ceo_pilot_2024: Mapped[bool] = mapped_column(Boolean, default=False)
     answer_days: Mapped[int | None] = mapped_column(Integer)  # complaint service level; None = default
+    # How to reach the provincial office (the data controller) about personal data; None = the 1567 hotline.
+    data_contact: Mapped[str | None] = mapped_column(String(200))
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
 
@@ -249,6 +251,8 @@ class Agency(Base):
     code: Mapped[str] = mapped_column(String(40))  # kind of agency, e.g. district_office, public_health
     name_th: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200))
+    short_name_th: Mapped[str | None] = mapped_column(String(20))  # a button's label: "ทสจ.เชียงราย"
+    short_name_en: Mapped[str | None] = mapped_column(String(20))
     province_id: Mapped[int | None] = mapped_column(ForeignKey("provinces.id"), index=True)
     district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"), index=True)
 
@@ -275,6 +279,8 @@ class Agenda(Base):
     owner_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
     title_th: Mapped[str] = mapped_column(String(300))
     title_en: Mapped[str] = mapped_column(String(300), default="")
+    short_title_th: Mapped[str | None] = mapped_column(String(20))  # a button's label; the title is in the text
+    short_title_en: Mapped[str | None] = mapped_column(String(20))
     goal_th: Mapped[str] = mapped_column(Text, default="")
     goal_en: Mapped[str] = mapped_column(Text, default="")
     is_ceo_pilot: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -16,23 +16,29 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Executable, func, insert, select
+from sqlalchemy import Executable, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.data.ceo_agendas import CEO_AGENDAS, AgendaSpec, KpiSpec
 from storage.data.fixed_lists import (
+    BANGKOK,
+    BANGKOK_AGENCIES,
+    BANGKOK_ROUTES,
     COMPLAINT_CATEGORIES,
     DIMENSIONS,
     DISTRICT_OFFICE,
     DISTRICT_ROUTE_CATEGORIES,
+    KHET_OFFICE,
+    KHET_ROUTE_CATEGORIES,
     MECHANISMS,
     METROPOLITAN_WATERWORKS,
-    MWA_NAMES,
+    MWA,
     PARTNER_SECTORS,
     PROGRAMME_STEPS,
     PROVINCE_ROUTES,
     PROVINCIAL_AGENCIES,
     WORKING_GROUPS,
+    AgencySpec,
     Listed,
 )
 from storage.db import Database
@@ -67,6 +73,7 @@ FIRST_FISCAL_YEAR = 2565
 BE_OFFSET = 543
 SIMULATOR = "simulator"
 DEMO_PROVINCE = "เชียงราย"
+SHORT_NAME_MAX = 20  # a LINE button label
 
 ListedModel = (
     type[Dimension]
@@ -309,9 +316,22 @@ async def _seed_listed(session: AsyncSession, model: ListedModel, items: list[Li
     rows = [
         {"code": code, "name_th": th, "name_en": en, "position": position}
         for position, (code, th, en) in enumerate(items, start=1)
-        if code not in existing
     ]
-    return await _bulk_insert(session, model, rows)
+    for row in rows:  # the project owns these lists: a renamed or moved entry follows the code
+        if row["code"] in existing:
+            await session.execute(
+                update(model)
+                .where(model.code == row["code"])
+                .where(
+                    or_(
+                        model.name_th != row["name_th"],
+                        model.name_en != row["name_en"],
+                        model.position != row["position"],
+                    )
+                )
+                .values(name_th=row["name_th"], name_en=row["name_en"], position=row["position"])
+            )
+    return await _bulk_insert(session, model, [row for row in rows if row["code"] not in existing])
 
 
 async def seed_fixed_lists(session: AsyncSession, report: SeedReport) -> None:
@@ -390,83 +410,122 @@ async def _agency_ids(session: AsyncSession) -> dict[AgencyKey, int]:
     return {(code, province, district): id_ for code, province, district, id_ in result}
 
 
-def _provincial_agency(code: str, th: str, en: str, province: Province) -> Row:
-    """The row of one provincial agency of a province."""
-    place_th = province.name_th if province.code == "BKK" else f"จังหวัด{province.name_th}"
-    if code == "waterworks" and province.code in METROPOLITAN_WATERWORKS:
-        th, en = MWA_NAMES
-    names = {"th": place_th, "name": province.name_th, "en": province.name_en}
-    return {
-        "code": code,
-        "name_th": th.format(**names),
-        "name_en": en.format(**names),
-        "province_id": province.id,
-        "district_id": None,
-    }
+def _short(spec: AgencySpec, names: dict[str, str]) -> str:
+    """The first of the spec's short forms that fits a LINE button."""
+    for pattern in spec.shorts:
+        short = pattern.format(**names)
+        if len(short) <= SHORT_NAME_MAX:
+            return short
+    return spec.shorts[-1].format(**names)[:SHORT_NAME_MAX]
 
 
-def _district_office(province: Province, district_id: int, district_th: str) -> Row:
-    """The row of a district office (ที่ว่าการอำเภอ)."""
-    code, th, en = DISTRICT_OFFICE
-    names = {"district": district_th, "en": province.name_en}
+def _agency_row(spec: AgencySpec, names: dict[str, str], province_id: int, district_id: int | None) -> Row:
     return {
-        "code": code,
-        "name_th": th.format(**names),
-        "name_en": en.format(**names),
-        "province_id": province.id,
+        "code": spec.code,
+        "name_th": spec.th.format(**names),
+        "name_en": spec.en.format(**names),
+        "short_name_th": _short(spec, names),
+        "short_name_en": spec.short_en.format(**names) or None,
+        "province_id": province_id,
         "district_id": district_id,
     }
 
 
-async def _ceo_districts(session: AsyncSession) -> list[tuple[Province, int, str]]:
-    """Every district of the CEO pilot provinces: (province, district id, district name)."""
+def _provincial_agencies(province: Province) -> list[Row]:
+    """The rows of a province's own agencies (Bangkok's are the BMA's departments)."""
+    names = {"th": f"จังหวัด{province.name_th}", "name": province.name_th, "en": province.name_en}
+    if province.code == BANGKOK:
+        return [_agency_row(spec, names, province.id, None) for spec in BANGKOK_AGENCIES]
+    specs = [
+        MWA if s.code == "waterworks" and province.code in METROPOLITAN_WATERWORKS else s for s in PROVINCIAL_AGENCIES
+    ]
+    return [_agency_row(spec, names, province.id, None) for spec in specs]
+
+
+def _district_office(province: Province, district_id: int, district_th: str) -> Row:
+    """The row of a district office: ที่ว่าการอำเภอ, or a Bangkok สำนักงานเขต."""
+    spec = KHET_OFFICE if province.code == BANGKOK else DISTRICT_OFFICE
+    return _agency_row(spec, {"district": district_th, "en": province.name_en}, province.id, district_id)
+
+
+async def _office_districts(session: AsyncSession) -> list[tuple[Province, int, str]]:
+    """Every district that gets a district office (the CEO pilot provinces and Bangkok)."""
     result = await session.execute(
         select(Province, District.id, District.name_th)
         .join(District, District.province_id == Province.id)
-        .where(Province.is_ceo_pilot_2024.is_(True))
+        .where(or_(Province.is_ceo_pilot_2024.is_(True), Province.code == BANGKOK))
         .order_by(District.id)
     )
     return list(result)
 
 
+_NAMED = ("name_th", "name_en", "short_name_th", "short_name_en")
+
+
 async def seed_agencies(session: AsyncSession, report: SeedReport) -> None:
-    """Eight provincial agencies per province, and district offices in the CEO pilot provinces."""
+    """Every province's agencies and the district offices; a seeded agency whose name changed is renamed."""
     existing = await _agency_ids(session)
     provinces = (await session.execute(select(Province).order_by(Province.id))).scalars().all()
-    rows = [
-        _provincial_agency(code, th, en, province)
-        for province in provinces
-        for code, th, en in PROVINCIAL_AGENCIES
-        if (code, province.id, None) not in existing
-    ]
-    rows += [
-        _district_office(province, district_id, name)
-        for province, district_id, name in await _ceo_districts(session)
-        if (DISTRICT_OFFICE[0], province.id, district_id) not in existing
-    ]
-    report.agencies += await _bulk_insert(session, Agency, rows)
+    wanted = [row for province in provinces for row in _provincial_agencies(province)]
+    wanted += [_district_office(p, district_id, name) for p, district_id, name in await _office_districts(session)]
+    fresh = []
+    for row in wanted:
+        found = existing.get((row["code"], row["province_id"], row["district_id"]))
+        if found is None:
+            fresh.append(row)
+        else:
+            await session.execute(
+                update(Agency)
+                .where(
+                    Agency.id == found,
+                    or_(*(getattr(Agency, k) != row[k] for k in _NAMED), Agency.short_name_th.is_(None)),
+                )
+                .values({k: row[k] for k in _NAMED})
+            )
+    report.agencies += await _bulk_insert(session, Agency, fresh)
 
 
 async def seed_routes(session: AsyncSession, report: SeedReport) -> None:
     """Province-level routes for every category, and district-office routes where district offices exist."""
     categories = await _codes(session, ComplaintCategory)
     agencies = await _agency_ids(session)
+    bangkok = await session.scalar(select(Province.id).where(Province.code == BANGKOK))
     query = select(AgencyRoute.category_id, AgencyRoute.province_id, AgencyRoute.district_id)
     existing = await _keys(session, query)
     wanted: list[tuple[int, int, int | None, int]] = []
     for (code, province_id, district_id), agency_id in agencies.items():
         if province_id is None:
             continue
+        in_bangkok = province_id == bangkok
         if district_id is None:
-            wanted += [(categories[c], province_id, None, agency_id) for c, a in PROVINCE_ROUTES.items() if a == code]
-        elif code == DISTRICT_OFFICE[0]:
-            wanted += [(categories[c], province_id, district_id, agency_id) for c in DISTRICT_ROUTE_CATEGORIES]
+            routes = BANGKOK_ROUTES if in_bangkok else PROVINCE_ROUTES
+            wanted += [(categories[c], province_id, None, agency_id) for c, a in routes.items() if a == code]
+        elif code == DISTRICT_OFFICE.code:
+            local = KHET_ROUTE_CATEGORIES if in_bangkok else DISTRICT_ROUTE_CATEGORIES
+            wanted += [(categories[c], province_id, district_id, agency_id) for c in local]
     rows = [
         {"category_id": c, "province_id": p, "district_id": d, "agency_id": a}
         for c, p, d, a in sorted(wanted, key=lambda w: (w[1], w[2] or 0, w[0]))
         if (c, p, d) not in existing
     ]
     report.agency_routes += await _bulk_insert(session, AgencyRoute, rows)
+    await _reroute(session, wanted)
+
+
+async def _reroute(session: AsyncSession, wanted: list[tuple[int, int, int | None, int]]) -> None:
+    """Seeded routes that changed (flooding left the waterworks authority) point to their new agency."""
+    for category_id, province_id, district_id, agency_id in wanted:
+        district = AgencyRoute.district_id.is_(None) if district_id is None else AgencyRoute.district_id == district_id
+        await session.execute(
+            update(AgencyRoute)
+            .where(
+                AgencyRoute.category_id == category_id,
+                AgencyRoute.province_id == province_id,
+                district,
+                AgencyRoute.agency_id != agency_id,
+            )
+            .values(agency_id=agency_id)
+        )
 
 
 # ---------------------------------------------------------------- CEO agendas
@@ -506,6 +565,11 @@ async def _ensure_agenda(
         )
     )
     if found is not None:
+        await session.execute(
+            update(Agenda)
+            .where(Agenda.id == found, Agenda.short_title_th.is_(None))
+            .values(short_title_th=spec.short_title_th or None, short_title_en=spec.short_title_en or None)
+        )
         return found, False
     agenda = Agenda(
         province_id=province_id,
@@ -515,6 +579,8 @@ async def _ensure_agenda(
         owner_agency_id=lookups["agencies"][(spec.owner_agency, province_id, None)],
         title_th=spec.title_th,
         title_en=spec.title_en,
+        short_title_th=spec.short_title_th or None,
+        short_title_en=spec.short_title_en or None,
         goal_th=spec.goal_th,
         goal_en=spec.goal_en,
         is_ceo_pilot=True,

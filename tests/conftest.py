@@ -11,7 +11,7 @@ import pytest
 from bot.core.i18n import reload_translations
 from bot.services import Services
 from bot.settings import Settings
-from tests.support.chat import Chat, RecordingChannel, forget_chats, transcript
+from tests.support.chat import Chat, RecordingChannel, forget_chats, labels_over_line_limit, transcript
 from tests.support.clock import Clock
 from tests.support.databases import PostgresTemplate, SqliteTemplate, postgres_server_url
 
@@ -37,6 +37,15 @@ def pytest_runtest_makereport(
         if told:
             report.sections.append(("transcript", told))
     return report
+
+
+@pytest.fixture(autouse=True)
+def labels_fit_line() -> Iterator[None]:
+    """Every transcript is also a label check: each button a LINE or simulator chat was shown fits LINE's 20
+    characters, so every menu, question and card of every flow a test walks is rendered and measured (issue 15)."""
+    yield
+    too_long = labels_over_line_limit()
+    assert not too_long, f"button labels over LINE's 20 characters: {too_long}"
 
 
 @pytest.fixture(scope="session")

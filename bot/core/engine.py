@@ -21,6 +21,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import outbox
+from bot.core.courtesy import is_thanks
 from bot.core.flow import Ctx, Flow, Outcome
 from bot.core.i18n import _, use_locale
 from bot.core.media import MediaLinks
@@ -220,6 +221,10 @@ class Engine:
         if turn.flow and turn.step:
             flow = registry.flows.get(turn.flow)
             step = flow.steps.get(turn.step) if flow else None
+            if step is not None and inbound.kind is InboundKind.TEXT and is_thanks(ctx.text):
+                # A thank-you is not an answer: say "you're welcome" and ask the question again.
+                welcome = _('You are welcome. To carry on, answer the question below; type "cancel" to stop.')
+                return [Reply(welcome), *self._current_prompt(ctx, turn)]
             if step is not None:
                 return await self._run(ctx, turn, await step(ctx))
             log.warning("conversation in unknown step %s.%s: back to the menu", turn.flow, turn.step)

@@ -21,3 +21,23 @@ def shorten(text: str, limit: int, *, at_word: bool = False) -> str:
 def shorten_block(text: str, limit: int) -> str:
     """Keep line breaks (lists, addresses); only cut when the text is over the limit."""
     return text if len(text) <= limit else text[: limit - 1] + ELLIPSIS
+
+
+THAI_LEADING_VOWELS = "เแโใไ"
+LINE_LABEL_MAX = 20  # LINE's quick-reply and button action labels; the simulator shows them as LINE does
+
+
+def button_label(text: str, limit: int = LINE_LABEL_MAX) -> str:
+    """A label that fits a LINE button. A designed short form (an abbreviation, a short title) should come
+    first; this is the fallback for free text: cut at the last space that keeps most of it, marked with "…", so
+    a word is cut only when the text has no space to cut at."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    boundary = cut.rfind(" ")
+    if boundary < limit // 3:  # Thai writes no spaces between words: a leading vowel at least starts a syllable
+        boundary = max(cut.rfind(vowel, 0, len(cut)) for vowel in THAI_LEADING_VOWELS)
+    if boundary >= limit // 3:
+        cut = cut[:boundary]
+    return cut.rstrip(" ·,:;-/") + ELLIPSIS

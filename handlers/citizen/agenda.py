@@ -9,12 +9,13 @@ from collections.abc import Sequence
 from bot.core.flow import Ctx, Flow, Outcome, StepFn, StepName, goto, stay
 from bot.core.i18n import _, localized
 from bot.core.registry import Registry
-from bot.core.text import shorten
 from bot.core.types import Choice, Reply
 from bot.domain.agendas import active_agendas, agenda_kpis, agenda_lists
+from bot.domain.areas import province_title
 from handlers import codes
 from handlers.cards import agenda_lists_lines, kpi_card
 from handlers.citizen.provinces import picked_province, province_prompt
+from handlers.labels import agenda_label
 from storage.models import Agenda, Province
 
 
@@ -28,13 +29,13 @@ def agenda_title(agenda: Agenda) -> str:
 
 
 def agenda_choices(agendas: Sequence[Agenda]) -> tuple[Choice, ...]:
-    return tuple(Choice(codes.AGENDA(a.id), shorten(agenda_title(a), 40)) for a in agendas)
+    return tuple(Choice(codes.AGENDA(a.id), agenda_label(a)) for a in agendas)
 
 
 def no_agenda_text(province: Province) -> str:
     return _(
         "{province} has no active agenda yet. Choose another province, or type its name.",
-        province=localized(province.name_th, province.name_en),
+        province=province_title(province.name_th, province.name_en),
     )
 
 
@@ -51,7 +52,7 @@ async def on_province(ctx: Ctx) -> Outcome:
     if not agendas:
         return stay(ctx, await province_prompt(ctx.session, ctx.person, no_agenda_text(picked)))
     ctx.data["province_id"] = picked.id
-    lines = [_("The agendas of {province}:", province=localized(picked.name_th, picked.name_en))]
+    lines = [_("The agendas of {province}:", province=province_title(picked.name_th, picked.name_en))]
     lines += [f"{n}. {agenda_title(a)}" for n, a in enumerate(agendas, start=1)]
     lines.append(_("Choose one to see its indicators and progress."))
     return goto(Step.AGENDA, Reply("\n".join(lines), choices=agenda_choices(agendas)))

@@ -11,15 +11,17 @@ from sqlalchemy import select
 from bot.core.flow import Ctx, Flow, Outcome, StepFn, StepName, finish, goto, stay
 from bot.core.i18n import N_, _, localized, ngettext
 from bot.core.registry import Registry
-from bot.core.text import shorten
+from bot.core.text import button_label, shorten
 from bot.core.types import Choice, Reply
 from bot.domain.agendas import active_agendas, agenda_kpis
+from bot.domain.areas import province_title
 from bot.domain.feedback import Kind, add_feedback, add_support, proposals
 from bot.domain.progress import kpi_value_text
 from handlers import codes
 from handlers.citizen.agenda import agenda_title
 from handlers.citizen.common import text_problem
 from handlers.citizen.provinces import picked_province, province_prompt
+from handlers.labels import agenda_label, legend
 from storage.models import Agenda, Feedback, Kpi, Province
 
 TEXT_MIN = 10
@@ -73,11 +75,12 @@ async def on_province(ctx: Ctx) -> Outcome:
 
 async def agenda_reply(ctx: Ctx, province: Province) -> Reply:
     agendas = await active_agendas(ctx.session, province.id)
-    choices = [Choice(codes.FEEDBACK_AGENDA(a.id), shorten(agenda_title(a), 40)) for a in agendas]
+    choices = [Choice(codes.FEEDBACK_AGENDA(a.id), agenda_label(a)) for a in agendas]
     choices.append(Choice(codes.FEEDBACK_GENERAL, _("The province in general")))
-    name = localized(province.name_th, province.name_en)
+    name = province_title(province.name_th, province.name_en)
     if agendas:
         text = _("Which agenda of {province} is it about?", province=name)
+        text += "\n" + legend([(agenda_label(a), agenda_title(a)) for a in agendas])
     else:
         text = _("{province} has no active agenda yet; you can still tell the province in general.", province=name)
     return Reply(text, choices=tuple(choices))
@@ -148,7 +151,7 @@ def kpi_reply(kpis: Sequence[Kpi], text: str) -> Reply:
     """The KPIs numbered in full in the text (buttons may be cut short on small screens)."""
     names = [localized(k.name_th, k.name_en) for k in kpis]
     lines = [text, *(f"{n}. {name}" for n, name in enumerate(names, start=1))]
-    choices = tuple(Choice(codes.FEEDBACK_KPI(k.id), shorten(name, 40)) for k, name in zip(kpis, names, strict=True))
+    choices = tuple(Choice(codes.FEEDBACK_KPI(k.id), button_label(name)) for k, name in zip(kpis, names, strict=True))
     return Reply("\n".join(lines), choices=choices)
 
 

@@ -23,6 +23,7 @@ from bot.domain.tickets import (
 )
 from handlers import codes
 from handlers.cards import history_text, ticket_card
+from handlers.labels import ticket_label
 from storage.models import Complaint, ComplaintStatus
 
 MY_TICKETS = "mine"  # the argument of FOLLOW_TICKET that lists the person's own tickets
@@ -33,7 +34,7 @@ class Step(StepName):
 
 
 def ticket_choice(complaint: Complaint) -> Choice:
-    return Choice(codes.FOLLOW_TICKET(complaint.ticket_no), f"{complaint.ticket_no} · {status_label(complaint.status)}")
+    return Choice(codes.FOLLOW_TICKET(complaint.ticket_no), ticket_label(complaint.ticket_no, complaint.status))
 
 
 async def my_tickets_reply(ctx: Ctx, lead: str | None = None) -> Reply:
@@ -51,7 +52,8 @@ async def my_tickets_reply(ctx: Ctx, lead: str | None = None) -> Reply:
         open_count=open_count,
         example=TICKET_EXAMPLE,
     )
-    return Reply("\n".join(filter(None, [lead, text])), choices=tuple(ticket_choice(t) for t in tickets))
+    statuses = "\n".join(f"• {t.ticket_no}: {status_label(t.status)}" for t in tickets)
+    return Reply("\n".join(filter(None, [lead, text, statuses])), choices=tuple(ticket_choice(t) for t in tickets))
 
 
 async def _status_details(ctx: Ctx, complaint: Complaint, own: bool) -> list[str]:

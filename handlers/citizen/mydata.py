@@ -12,7 +12,7 @@ from bot.core.types import Choice, Reply
 from bot.domain.consents import consent_history, granted_purposes, withdraw_consent
 from bot.domain.erasure import erase_person
 from handlers import codes
-from handlers.complaints.pdpa import purpose_label
+from handlers.complaints.pdpa import purpose_button, purpose_label
 from handlers.menu import LANGUAGE_NAMES
 from storage.models import Complaint, Feedback, FeedbackSupport, Person, Province, Role
 
@@ -50,10 +50,22 @@ async def summary_text(session: AsyncSession, person: Person) -> str:
     lines.append(_("• Proposals you support: {count}", count=await _count(session, FeedbackSupport, person)))
     history = await consent_history(session, person)
     lines.append(_("Your consents:") if history else _("Your consents: none recorded."))
+    ever_given: set[str] = set()
     for row in history:
-        given = _("given") if row.granted else _("withdrawn")
-        lines.append(f"• {purpose_label(row.purpose)}: {given} {format_datetime(row.created_at)}")
+        lines.append(
+            f"• {purpose_label(row.purpose)}: {_answer(row.granted, row.purpose in ever_given)} "
+            f"{format_datetime(row.created_at)}"
+        )
+        if row.granted:
+            ever_given.add(row.purpose)
     return "\n".join(lines)
+
+
+def _answer(granted: bool, given_before: bool) -> str:
+    """A consent refused at first contact was never given: it reads "not given", not "withdrawn"."""
+    if granted:
+        return _("given")
+    return _("withdrawn") if given_before else _("not given")
 
 
 async def action_reply(ctx: Ctx, lead: str | None = None) -> Reply:
@@ -96,7 +108,7 @@ async def on_action(ctx: Ctx) -> Outcome:
 async def withdraw_reply(ctx: Ctx, lead: str | None = None) -> Reply:
     purposes = await granted_purposes(ctx.session, ctx.person)
     text = "\n".join(filter(None, [lead, _("Which consent do you want to withdraw?")]))
-    return Reply(text, choices=tuple(Choice(codes.MY_DATA_PURPOSE(p), purpose_label(p)) for p in purposes))
+    return Reply(text, choices=tuple(Choice(codes.MY_DATA_PURPOSE(p), purpose_button(p)) for p in purposes))
 
 
 async def on_withdraw(ctx: Ctx) -> Outcome:

@@ -14,6 +14,7 @@ from bot.core.flow import Ctx, Flow, Outcome, StepFn, StepName, finish, goto, st
 from bot.core.i18n import _, format_date, localized
 from bot.core.registry import Registry
 from bot.core.types import Choice, InboundKind, Reply
+from bot.domain.areas import data_controller
 from bot.domain.complaints import abuse
 from bot.domain.complaints.answers import (
     DESCRIPTION_MAX,
@@ -497,6 +498,13 @@ async def _file(ctx: Ctx) -> Outcome:
         agency=localized(agency.name_th, agency.name_en) if agency else "-",
         due=format_date(complaint.due_on, "long"),
     )
+    controller = await data_controller(ctx.session, complaint.province_id)
+    if controller is not None:
+        text += "\n" + _(
+            "Your personal data in this ticket is held by {office}. Questions about it: {contact}.",
+            office=controller.office,
+            contact=controller.contact or _("hotline {number}", number=controller.hotline),
+        )
     return finish(Reply(text), Reply(card=await ticket_card(ctx.session, complaint)))
 
 

@@ -26,6 +26,7 @@ class Purpose:
     code: str
     question: LazyProxy  # asked at first contact
     label: LazyProxy  # how "my data" names it
+    button: LazyProxy  # the same, on a button (LINE: 20 characters)
 
 
 PURPOSES: tuple[Purpose, ...] = (
@@ -36,14 +37,17 @@ PURPOSES: tuple[Purpose, ...] = (
             "to ask for details? Without it we reply in this chat only."
         ),
         N_("Phone calls about my complaints"),
+        N_("Phone calls"),
     ),
     Purpose(
         PUBLISH_PHOTO,
         N_(
-            "Optional consent 2 of 2: may photos you send with a complaint be shown publicly (without your "
-            "name) on the province's public ticket pages? Without it only the officers handling it see them."
+            "Optional consent 2 of 2: may the province publish the photos you send with a complaint (without "
+            "your name) when it reports on complaints to the public? Without it only the officers handling it "
+            "see them."
         ),
         N_("Showing my complaint photos publicly"),
+        N_("Publishing photos"),
     ),
 )
 
@@ -55,6 +59,9 @@ class Step(StepName):
 def notice_text() -> str:
     return _(
         "Before we start: how we handle your personal data (PDPA B.E. 2562)\n"
+        "• Who is responsible (the data controller): the provincial office of the province your complaint is "
+        "about; in Bangkok, the Bangkok Metropolitan Administration. Questions about your data: the "
+        "Damrongdhama centre on 1567, or the contact given with your ticket number.\n"
         "• What we keep: your chat name and ID, and what you send us (complaints, places, photos, a phone "
         "number if you give one).\n"
         "• Why: to pass your complaint to the right agency, tell you its progress and improve the "
@@ -62,7 +69,7 @@ def notice_text() -> str:
         "• How long: {years} years after your last ticket is closed; you can delete your data at any time "
         'under "My data".\n'
         "• Who sees it: the provincial officers and the agency handling your complaint. It is never sold.\n"
-        "Next, two optional consents: say yes or no to each; your complaint is handled the same either way.",
+        "Next, two optional consents. Saying no to either does not change how your complaint is handled.",
         years=RETENTION_YEARS,
     )
 
@@ -97,6 +104,11 @@ async def on_consent(ctx: Ctx) -> Outcome:
 def purpose_label(purpose: str) -> str:
     """How "my data" names a purpose."""
     return next((str(p.label) for p in PURPOSES if p.code == purpose), purpose)
+
+
+def purpose_button(purpose: str) -> str:
+    """A purpose on a button."""
+    return next((str(p.button) for p in PURPOSES if p.code == purpose), purpose)
 
 
 def _keeps(code: str, args: str) -> bool:

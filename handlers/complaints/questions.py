@@ -11,13 +11,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.flow import Ctx
 from bot.core.i18n import _, localized
-from bot.core.text import shorten
+from bot.core.text import LINE_LABEL_MAX, button_label, shorten
 from bot.core.types import Ask, Card, CardField, Choice, Reply
+from bot.domain.areas import is_bangkok, province_title
 from bot.domain.complaints.answers import DESCRIPTION_MAX
 from bot.domain.complaints.filing import Draft
 from bot.domain.places import province_names
 from bot.domain.tickets import status_label
 from handlers import codes
+from handlers.labels import agenda_label, legend
 from storage.models import (
     Agenda,
     Complaint,
@@ -31,7 +33,6 @@ from storage.models import (
 
 MAX_PHOTOS = 3
 LIKELY_PROVINCES = 8
-AGENDA_LABEL_MAX = 40
 
 
 def place_question() -> Reply:
@@ -72,11 +73,13 @@ async def district_question(session: AsyncSession, province_id: int) -> Reply:
     districts = (
         await session.scalars(select(District).where(District.province_id == province_id).order_by(District.name_th))
     ).all()
-    name = localized(province.name_th, province.name_en) if province else ""
     choices = (
         *(Choice(codes.PLACE_DISTRICT(d.id), d.name_th) for d in districts),
         Choice(codes.NO_DISTRICT, _("Skip (not sure)")),
     )
+    if province is not None and is_bangkok(province.name_th):
+        return Reply(_("Which khet of Bangkok? Choose it or type its name."), choices=choices)
+    name = province_title(province.name_th, province.name_en) if province else ""
     return Reply(_("Which district of {province}? Choose it or type its name.", province=name), choices=choices)
 
 
@@ -89,15 +92,13 @@ async def subject_question(session: AsyncSession, province_id: int) -> Reply:
     ).all()
     categories = (await session.scalars(select(ComplaintCategory).order_by(ComplaintCategory.position))).all()
     choices = (
-        *(
-            Choice(codes.SUBJECT_AGENDA(a.id), shorten(localized(a.title_th, a.title_en), AGENDA_LABEL_MAX))
-            for a in agendas
-        ),
+        *(Choice(codes.SUBJECT_AGENDA(a.id), agenda_label(a)) for a in agendas),
         *(Choice(codes.SUBJECT_CATEGORY(c.code), localized(c.name_th, c.name_en)) for c in categories),
     )
     text = _("What is it about? Choose the subject.")
     if agendas:
         text = _("What is it about? The province's own agenda comes first, then the general subjects.")
+        text += "\n" + legend([(agenda_label(a), localized(a.title_th, a.title_en)) for a in agendas])
     return Reply(text, choices=choices)
 
 
@@ -259,5 +260,7 @@ def province_choice(name_th: str) -> Choice:
 def district_label(province_th: str, district_th: str) -> str:
     """ "อ.แม่สาย จ.เชียงราย" (Bangkok: "เขตบางรัก กรุงเทพมหานคร")."""
     if province_names()[province_th][2] == "BKK":
-        return f"เขต{district_th} {province_th}"
-    return f"อ.{district_th} จ.{province_th}"
+        forms = [f"เขต{district_th} {province_th}", f"เขต{district_th} กทม."]
+    else:
+        forms = [f"อ.{district_th} จ.{province_th}", f"อ.{district_th} {province_th}"]
+    return next((form for form in forms if len(form) <= LINE_LABEL_MAX), button_label(forms[-1]))

@@ -30,6 +30,7 @@ from bot.domain.tickets import (
 )
 from handlers import codes, notices
 from handlers.cards import history_text, ticket_card
+from handlers.labels import agency_label, agency_name, legend
 from handlers.replies import forbidden_reply
 from storage.models import Agency, Complaint, ComplaintStatus
 
@@ -233,8 +234,9 @@ async def _ask_agency(ctx: Ctx, complaint: Complaint) -> Outcome:
         for a in await agencies_for(ctx.session, complaint.province_id, complaint.district_id)
         if a.id != complaint.agency_id
     ]
-    buttons = tuple(Choice(codes.CASE_AGENCY(a.id), localized(a.name_th, a.name_en)) for a in agencies[:12])
-    return goto(Step.AGENCY, Reply(_("Forward to which agency?"), choices=buttons))
+    buttons = tuple(Choice(codes.CASE_AGENCY(a.id), agency_label(a)) for a in agencies[:12])
+    names = legend([(agency_label(a), agency_name(a)) for a in agencies[:12]])
+    return goto(Step.AGENCY, Reply(_("Forward to which agency?") + "\n" + names, choices=buttons))
 
 
 async def answer_agency(ctx: Ctx) -> Outcome:

@@ -12,6 +12,7 @@ from bot.domain import scope
 from bot.domain.invites import INVITE_ROLES, create_invite, invite_links
 from bot.domain.places import agencies_for, find_district, find_province
 from handlers import codes
+from handlers.labels import agency_label, agency_name, legend
 from handlers.replies import forbidden_reply
 from storage.models import Province, Role
 
@@ -93,9 +94,10 @@ async def answer_district(ctx: Ctx) -> Outcome:
 
 async def _ask_agency(ctx: Ctx) -> Outcome:
     agencies = await agencies_for(ctx.session, ctx.data["province_id"], ctx.data.get("district_id"))
-    buttons = [Choice(codes.INVITE_AGENCY(a.id), localized(a.name_th, a.name_en)) for a in agencies]
+    buttons = [Choice(codes.INVITE_AGENCY(a.id), agency_label(a)) for a in agencies]
     buttons.append(Choice(codes.INVITE_NO_AGENCY, _("No agency")))
-    return goto(Step.AGENCY, Reply(_("Which agency does the officer work for?"), choices=tuple(buttons)))
+    names = legend([(agency_label(a), agency_name(a)) for a in agencies])
+    return goto(Step.AGENCY, Reply(_("Which agency does the officer work for?") + "\n" + names, choices=tuple(buttons)))
 
 
 async def answer_agency(ctx: Ctx) -> Outcome:

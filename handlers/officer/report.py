@@ -29,6 +29,7 @@ from bot.domain.progress import (
 )
 from handlers import codes
 from handlers.cards import kpi_card
+from handlers.labels import agenda_label, legend, numbered
 from handlers.replies import forbidden_reply
 from storage.models import Agenda, Kpi, KpiKind, KpiUnit, ProgressReport, ReportingCycle
 
@@ -70,8 +71,9 @@ async def _ask_agenda(ctx: Ctx) -> Outcome:
     if len(agendas) == 1:
         ctx.data["agenda_id"] = agendas[0].id
         return await _ask_kpi(ctx)
-    buttons = tuple(Choice(codes.REPORT_AGENDA(a.id), localized(a.title_th, a.title_en)) for a in agendas[:12])
-    return goto(Step.AGENDA, Reply(_("Which agenda are you reporting on?"), choices=buttons))
+    buttons = tuple(Choice(codes.REPORT_AGENDA(a.id), agenda_label(a)) for a in agendas[:12])
+    titles = legend([(agenda_label(a), localized(a.title_th, a.title_en)) for a in agendas[:12]])
+    return goto(Step.AGENDA, Reply(_("Which agenda are you reporting on?") + "\n" + titles, choices=buttons))
 
 
 async def answer_agenda(ctx: Ctx) -> Outcome:
@@ -89,8 +91,9 @@ async def _ask_kpi(ctx: Ctx) -> Outcome:
     kpis = (await ctx.session.scalars(select(Kpi).where(Kpi.agenda_id == ctx.data["agenda_id"]).order_by(Kpi.id))).all()
     if not kpis:
         return finish(Reply(_("This agenda has no KPIs yet. Please ask the secretariat to add them.")))
-    buttons = tuple(Choice(codes.REPORT_KPI(k.id), localized(k.name_th, k.name_en)) for k in kpis[:12])
-    return goto(Step.KPI, Reply(_("Which KPI are you reporting on?"), choices=buttons))
+    names, labels = numbered([localized(k.name_th, k.name_en) for k in kpis[:12]])
+    buttons = tuple(Choice(codes.REPORT_KPI(k.id), label) for k, label in zip(kpis, labels, strict=False))
+    return goto(Step.KPI, Reply(_("Which KPI are you reporting on?") + "\n" + names, choices=buttons))
 
 
 async def answer_kpi(ctx: Ctx) -> Outcome:

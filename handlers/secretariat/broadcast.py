@@ -15,6 +15,7 @@ from bot.domain.broadcasts import StatusChat, Target, count_audience, create_bro
 from bot.domain.places import find_district, find_province
 from bot.domain.values import BadValue, parse_date
 from handlers import codes
+from handlers.labels import agency_label
 from handlers.secretariat.common import ask_province, unknown_province, working_province
 from storage.models import Agency, PartnerSector, Role
 
@@ -160,7 +161,7 @@ async def _agency_prompt(ctx: Ctx) -> Reply:
             .limit(12)
         )
     ).all()
-    choices = tuple(Choice(codes.BROADCAST_AGENCY(a.id), localized(a.name_th, a.name_en)) for a in agencies)
+    choices = tuple(Choice(codes.BROADCAST_AGENCY(a.id), agency_label(a)) for a in agencies)
     return Reply(_("Which agency?"), choices=choices)
 
 

@@ -12,13 +12,13 @@ from bot.core.flow import Ctx, Flow, Outcome, StepFn, StepName, finish, goto, st
 from bot.core.i18n import N_, _, format_date, localized
 from bot.core.media import add_media
 from bot.core.registry import MenuEntry, Registry
-from bot.core.text import shorten
 from bot.core.types import Choice, Reply
 from bot.domain import scope
 from bot.domain.comparison import Comparison, ComparisonFilter, PilotGroup, ProvinceFigures, compare_provinces
 from bot.domain.export import XLSX_TYPE, comparison_filename, comparison_title, comparison_workbook, group_label
 from bot.domain.periods import shown_fiscal_year
 from handlers import codes
+from handlers.labels import numbered
 from storage.models import Dimension, Mechanism
 
 MAX_LISTED = 15  # provinces in the chat; the XLSX file has them all
@@ -65,8 +65,9 @@ async def _list_prompt(ctx: Ctx, model: type[Dimension] | type[Mechanism], code:
     rows = await ctx.session.scalars(select(model).order_by(model.position, model.id))
     items = cast(Sequence[Dimension | Mechanism], rows.all())  # of the one model asked for
     question = _("Which dimension?") if model is Dimension else _("Which mechanism?")
-    buttons = tuple(Choice(code(item.code), shorten(localized(item.name_th, item.name_en), 40)) for item in items)
-    return Reply(question, choices=buttons)
+    names, labels = numbered([localized(item.name_th, item.name_en) for item in items])
+    buttons = tuple(Choice(code(item.code), label) for item, label in zip(items, labels, strict=True))
+    return Reply(question + "\n" + names, choices=buttons)
 
 
 async def on_dimension(ctx: Ctx) -> Outcome:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.core.flow import Ctx, Flow, Outcome, StepFn, StepName, finish, goto, stay
 from bot.core.i18n import N_, _, format_date, localized
 from bot.core.registry import MenuEntry, Registry
-from bot.core.text import shorten
+from bot.core.text import button_label
 from bot.core.types import Choice, Reply
 from bot.domain import scope
 from bot.domain.agendas import add_step_deadline, change_kpi
@@ -19,6 +19,7 @@ from bot.domain.progress import kpi_value_text
 from bot.domain.values import BadValue, parse_date, parse_number
 from handlers import codes
 from handlers.cards import kpi_card
+from handlers.labels import agenda_label
 from handlers.secretariat.common import ask_province, unknown_province, working_province
 from storage.models import Agenda, Kpi, KpiKind, KpiUnit, ProgrammeStep
 from storage.seed import fiscal_year_of
@@ -59,7 +60,7 @@ async def _agenda_prompt(ctx: Ctx) -> Reply:
             .limit(11)
         )
     ).all()
-    choices = [Choice(codes.MANAGE_AGENDA(a.id), shorten(localized(a.title_th, a.title_en), 40)) for a in agendas]
+    choices = [Choice(codes.MANAGE_AGENDA(a.id), agenda_label(a)) for a in agendas]
     choices.append(Choice(codes.MANAGE_NEW_DEADLINE, _("Add a deadline")))
     return Reply(_("Which agenda do you want to edit? Or add a deadline for the province."), choices=tuple(choices))
 
@@ -85,7 +86,7 @@ async def _kpi_prompt(ctx: Ctx, agenda_id: int) -> Reply:
     kpis = (await ctx.session.scalars(select(Kpi).where(Kpi.agenda_id == agenda_id).order_by(Kpi.id).limit(12))).all()
     return Reply(
         _("Which KPI?"),
-        choices=tuple(Choice(codes.MANAGE_KPI(k.id), shorten(localized(k.name_th, k.name_en), 40)) for k in kpis),
+        choices=tuple(Choice(codes.MANAGE_KPI(k.id), button_label(localized(k.name_th, k.name_en))) for k in kpis),
     )
 
 
@@ -156,7 +157,7 @@ async def _step_prompt(ctx: Ctx) -> Reply:
     steps = (await ctx.session.scalars(select(ProgrammeStep).order_by(ProgrammeStep.position))).all()
     return Reply(
         _("Which step of the programme is the deadline for?"),
-        choices=tuple(Choice(codes.MANAGE_STEP(s.code), shorten(localized(s.name_th, s.name_en), 40)) for s in steps),
+        choices=tuple(Choice(codes.MANAGE_STEP(s.code), button_label(localized(s.name_th, s.name_en))) for s in steps),
     )
 
 

@@ -8,6 +8,7 @@ from bot.core.media import add_media
 from bot.core.registry import MenuEntry, Registry
 from bot.core.types import Card, CardField, Choice, Reply
 from bot.domain import scope
+from bot.domain.areas import province_title
 from bot.domain.export import XLSX_TYPE, export_filename, summary_rows, summary_workbook
 from bot.domain.places import find_province
 from bot.domain.summaries import ProvinceSummary, province_summary
@@ -40,7 +41,7 @@ async def on_province(ctx: Ctx) -> Outcome:
 
 
 def summary_card(summary: ProvinceSummary) -> Card:
-    name = localized(summary.province_th, summary.province_en)
+    name = province_title(summary.province_th, summary.province_en)
     fields = tuple(CardField(str(label), str(value)) for label, value in summary_rows(summary)[2:])
     progress = summary.progress.mean
     return Card(

@@ -44,12 +44,16 @@ class AgendaSpec:
     owner_agency: str
     mechanisms: tuple[str, ...]
     kpis: tuple[KpiSpec, ...] = field(default_factory=tuple)
+    short_title_th: str = ""  # a button's label (at most 20 characters, LINE's limit)
+    short_title_en: str = ""
 
 
 CEO_AGENDAS: Final[list[AgendaSpec]] = [
     AgendaSpec(
         province_th="อุบลราชธานี",
         title_th="ขับเคลื่อนเศรษฐกิจชายแดนจังหวัดอุบลราชธานี",
+        short_title_th="เศรษฐกิจชายแดน",
+        short_title_en="Border economy",
         title_en="Driving Ubon Ratchathani's border economy",
         goal_th="เพิ่มมูลค่าการค้าชายแดนผ่านด่านช่องเม็ก และสร้างรายได้ให้ผู้ประกอบการและชุมชนตามแนวชายแดน",
         goal_en="Grow trade through the Chong Mek checkpoint and the income of border firms and communities",
@@ -101,6 +105,8 @@ CEO_AGENDAS: Final[list[AgendaSpec]] = [
     AgendaSpec(
         province_th="บุรีรัมย์",
         title_th="บุรีรัมย์ปลอดหนี้นอกระบบ",
+        short_title_th="ปลอดหนี้นอกระบบ",
+        short_title_en="Informal-debt free",
         title_en="Buriram free of informal debt",
         goal_th="ลูกหนี้นอกระบบที่ลงทะเบียนทุกรายได้รับการไกล่เกลี่ยและเข้าถึงสินเชื่อในระบบ",
         goal_en="Every registered informal debtor gets mediation and access to formal credit",
@@ -153,6 +159,8 @@ CEO_AGENDAS: Final[list[AgendaSpec]] = [
     AgendaSpec(
         province_th="ขอนแก่น",
         title_th="ขอนแก่นจังหวัดดิจิทัล",
+        short_title_th="จังหวัดดิจิทัล",
+        short_title_en="Digital province",
         title_en="Khon Kaen digital province",
         goal_th="ประชาชนรับบริการภาครัฐระดับจังหวัดผ่านช่องทางออนไลน์ได้ครบถ้วน รวดเร็ว และตรวจสอบได้",
         goal_en="Citizens get the province's public services online, quickly and transparently",
@@ -202,6 +210,8 @@ CEO_AGENDAS: Final[list[AgendaSpec]] = [
     AgendaSpec(
         province_th="เชียงราย",
         title_th="เชียงรายเมืองสีเขียว อากาศสะอาด",
+        short_title_th="อากาศสะอาด",
+        short_title_en="Clean air",
         title_en="Green Chiang Rai, clean air",
         goal_th="ลดฝุ่นละออง PM2.5 จุดความร้อน และพื้นที่เผาไหม้ ให้ประชาชนมีอากาศสะอาดตลอดฤดูแล้ง",
         goal_en="Cut PM2.5, hotspots and burnt area so people breathe clean air through the dry season",
@@ -257,6 +267,8 @@ CEO_AGENDAS: Final[list[AgendaSpec]] = [
     AgendaSpec(
         province_th="เพชรบุรี",
         title_th="เพชรบุรีเมืองสีเขียว การจัดการขยะมูลฝอย",
+        short_title_th="จัดการขยะมูลฝอย",
+        short_title_en="Waste management",
         title_en="Green Phetchaburi, solid-waste management",
         goal_th="ลดและคัดแยกขยะมูลฝอยที่ต้นทาง นำกลับมาใช้ประโยชน์ และกำจัดขยะอย่างถูกต้องตามหลักวิชาการ",
         goal_en="Reduce and sort solid waste at source, recycle more and dispose of the rest properly",

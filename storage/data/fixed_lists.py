@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Final
 
 Listed = tuple[str, str, str]
@@ -65,60 +66,158 @@ PROGRAMME_STEPS: Final[list[Listed]] = [
 
 COMPLAINT_CATEGORIES: Final[list[Listed]] = [
     ("roads", "ถนน/ทางเท้า", "Roads and footpaths"),
-    ("water", "น้ำประปา/น้ำท่วม", "Water supply and flooding"),
+    ("water", "น้ำประปา", "Water supply"),
+    ("flood", "น้ำท่วม/ระบายน้ำ", "Floods and drainage"),
     ("waste", "ขยะ", "Waste"),
-    ("air", "ฝุ่นควัน/มลพิษทางอากาศ", "Smoke, dust and air pollution"),
+    ("air", "ฝุ่นควัน/มลพิษอากาศ", "Smoke and dust"),
+    ("land", "ที่ดิน", "Land"),
     ("safety", "ความปลอดภัย", "Safety"),
     ("public_services", "บริการภาครัฐ", "Public services"),
-    ("corruption", "ทุจริต/ประพฤติมิชอบ", "Corruption and misconduct"),
+    ("corruption", "ทุจริต/ประพฤติมิชอบ", "Corruption"),
     ("other", "อื่น ๆ", "Other"),
 ]
 
-# Provincial agencies every province gets: code, Thai name pattern, English name pattern.
-# {th} is "จังหวัด<name>" ("กรุงเทพมหานคร" for Bangkok), {en} the English province name.
-PROVINCIAL_AGENCIES: Final[list[Listed]] = [
-    ("provincial_office", "สำนักงาน{th}", "{en} Provincial Office"),
-    ("damrongdhama", "ศูนย์ดำรงธรรม{th}", "{en} Damrongdhama Centre"),
-    ("public_health", "สำนักงานสาธารณสุข{th}", "{en} Provincial Public Health Office"),
-    (
+
+@dataclass(frozen=True)
+class AgencySpec:
+    """An agency every province gets. Patterns: {th} is "จังหวัด<name>", {name} the Thai province name, {en} the
+    English one. `shorts` are the button labels to try in turn (LINE's 20 characters): the office's abbreviation."""
+
+    code: str
+    th: str
+    en: str
+    shorts: tuple[str, ...]
+    short_en: str = ""
+
+
+# Provincial agencies every province but Bangkok gets (Bangkok's own are BANGKOK_AGENCIES).
+PROVINCIAL_AGENCIES: Final[list[AgencySpec]] = [
+    AgencySpec("provincial_office", "สำนักงาน{th}", "{en} Provincial Office", ("สนจ.{name}", "สนจ."), "Prov. Office"),
+    AgencySpec("damrongdhama", "ศูนย์ดำรงธรรม{th}", "{en} Damrongdhama Centre", ("ศดธ.{name}", "ศูนย์ดำรงธรรม")),
+    AgencySpec("public_health", "สำนักงานสาธารณสุข{th}", "{en} Provincial Public Health Office", ("สสจ.{name}", "สสจ.")),
+    AgencySpec(
         "natural_resources",
         "สำนักงานทรัพยากรธรรมชาติและสิ่งแวดล้อม{th}",
         "{en} Provincial Office of Natural Resources and Environment",
+        ("ทสจ.{name}", "ทสจ."),
     ),
-    ("land_transport", "สำนักงานขนส่ง{th}", "{en} Provincial Land Transport Office"),
-    ("tourism_sports", "สำนักงานการท่องเที่ยวและกีฬา{th}", "{en} Provincial Office of Tourism and Sports"),
-    (
+    AgencySpec(
+        "land_transport", "สำนักงานขนส่ง{th}", "{en} Provincial Land Transport Office", ("ขนส่ง{name}", "ขนส่งจังหวัด")
+    ),
+    AgencySpec(
+        "tourism_sports",
+        "สำนักงานการท่องเที่ยวและกีฬา{th}",
+        "{en} Provincial Office of Tourism and Sports",
+        ("ทกจ.{name}", "ทกจ."),
+    ),
+    AgencySpec(
         "public_works",
         "สำนักงานโยธาธิการและผังเมือง{th}",
         "{en} Provincial Office of Public Works and Town and Country Planning",
+        ("โยธาฯ {name}", "โยธาธิการจังหวัด"),
     ),
-    ("waterworks", "การประปาส่วนภูมิภาคสาขา{name}", "Provincial Waterworks Authority, {en} Branch"),
+    AgencySpec(
+        "waterworks",
+        "การประปาส่วนภูมิภาคสาขา{name}",
+        "Provincial Waterworks Authority, {en} Branch",
+        ("กปภ.สาขา{name}", "กปภ.{name}", "กปภ."),
+    ),
+    AgencySpec(
+        "provincial_admin",
+        "องค์การบริหารส่วน{th}",
+        "{en} Provincial Administrative Organisation",
+        ("อบจ.{name}", "อบจ."),
+    ),
+    AgencySpec(
+        "disaster",
+        "สำนักงานป้องกันและบรรเทาสาธารณภัย{th}",
+        "{en} Provincial Office of Disaster Prevention and Mitigation",
+        ("ปภ.{name}", "ปภ.จังหวัด"),
+    ),
+    AgencySpec("highways", "แขวงทางหลวง{name}", "{en} Highway District", ("ขท.{name}", "แขวงทางหลวง")),
+    AgencySpec("land_office", "สำนักงานที่ดิน{th}", "{en} Provincial Land Office", ("ที่ดิน{name}", "ที่ดินจังหวัด")),
 ]
 
-# Bangkok, Nonthaburi and Samut Prakan get their water from the Metropolitan Waterworks Authority.
-METROPOLITAN_WATERWORKS: Final[frozenset[str]] = frozenset({"BKK", "NBI", "SPK"})
-MWA_NAMES: Final[tuple[str, str]] = (
+# Nonthaburi and Samut Prakan get their water from the Metropolitan Waterworks Authority (Bangkok too).
+METROPOLITAN_WATERWORKS: Final[frozenset[str]] = frozenset({"NBI", "SPK"})
+MWA: Final[AgencySpec] = AgencySpec(
+    "waterworks",
     "การประปานครหลวง สาขา{name}",
     "Metropolitan Waterworks Authority, {en} Branch",
+    ("กปน.สาขา{name}", "กปน.{name}", "กปน."),
 )
 
-DISTRICT_OFFICE: Final[Listed] = (
+# Bangkok is governed by the Bangkok Metropolitan Administration: its own departments, not provincial offices.
+BANGKOK: Final[str] = "BKK"
+BANGKOK_AGENCIES: Final[list[AgencySpec]] = [
+    AgencySpec(
+        "provincial_office",
+        "กรุงเทพมหานคร (ศาลาว่าการกรุงเทพมหานคร)",
+        "Bangkok Metropolitan Administration",
+        ("กทม.",),
+        "BMA",
+    ),
+    AgencySpec(
+        "damrongdhama",
+        "ศูนย์รับเรื่องราวร้องทุกข์กรุงเทพมหานคร (สายด่วน 1555)",
+        "Bangkok Complaints Centre (hotline 1555)",
+        ("ศูนย์ร้องทุกข์ กทม.",),
+        "BMA complaints",
+    ),
+    AgencySpec("public_health", "สำนักอนามัย กรุงเทพมหานคร", "BMA Health Department", ("สำนักอนามัย กทม.",)),
+    AgencySpec("natural_resources", "สำนักสิ่งแวดล้อม กรุงเทพมหานคร", "BMA Environment Department", ("สำนักสิ่งแวดล้อม",)),
+    AgencySpec("land_transport", "กรมการขนส่งทางบก", "Department of Land Transport", ("กรมการขนส่งทางบก",)),
+    AgencySpec(
+        "tourism_sports",
+        "สำนักงานการท่องเที่ยวและกีฬากรุงเทพมหานคร",
+        "Bangkok Office of Tourism and Sports",
+        ("ท่องเที่ยวกีฬา กทม.",),
+    ),
+    AgencySpec("public_works", "สำนักการโยธา กรุงเทพมหานคร", "BMA Public Works Department", ("สำนักการโยธา",)),
+    AgencySpec("waterworks", "การประปานครหลวง", "Metropolitan Waterworks Authority", ("การประปานครหลวง",), "MWA"),
+    AgencySpec("drainage", "สำนักการระบายน้ำ กรุงเทพมหานคร", "BMA Drainage and Sewerage Department", ("สำนักการระบายน้ำ",)),
+    AgencySpec(
+        "disaster",
+        "สำนักป้องกันและบรรเทาสาธารณภัย กรุงเทพมหานคร",
+        "BMA Fire and Rescue Department",
+        ("สปภ. กทม.",),
+    ),
+    AgencySpec("highways", "แขวงทางหลวงกรุงเทพ", "Bangkok Highway District", ("ขท.กรุงเทพ",)),
+    AgencySpec("land_office", "สำนักงานที่ดินกรุงเทพมหานคร", "Bangkok Land Office", ("ที่ดิน กทม.",)),
+]
+
+# A district office: ที่ว่าการอำเภอ in the provinces (the CEO pilots have them seeded), สำนักงานเขต in Bangkok (all 50).
+DISTRICT_OFFICE: Final[AgencySpec] = AgencySpec(
+    "district_office", "ที่ว่าการอำเภอ{district}", "{district} District Office, {en}", ("อ.{district}",)
+)
+KHET_OFFICE: Final[AgencySpec] = AgencySpec(
     "district_office",
-    "ที่ว่าการอำเภอ{district}",
-    "{district} District Office, {en}",
+    "สำนักงานเขต{district}",
+    "{district} District Office, Bangkok",
+    ("สำนักงานเขต{district}", "สนข.{district}"),
 )
 
-# Which provincial agency takes each complaint category when no district route exists.
+# Which agency takes each complaint category when no district route exists. Local roads and waste are the
+# local governments' work (the provincial administrative organisation where no municipality is known); flooding is
+# disaster prevention's, not the waterworks authority's.
 PROVINCE_ROUTES: Final[dict[str, str]] = {
-    "roads": "public_works",
+    "roads": "provincial_admin",
     "water": "waterworks",
-    "waste": "natural_resources",
+    "flood": "disaster",
+    "waste": "provincial_admin",
     "air": "natural_resources",
+    "land": "land_office",
     "safety": "provincial_office",
     "public_services": "provincial_office",
     "corruption": "damrongdhama",
     "other": "damrongdhama",
 }
+BANGKOK_ROUTES: Final[dict[str, str]] = PROVINCE_ROUTES | {
+    "roads": "public_works",
+    "flood": "drainage",
+    "waste": "natural_resources",
+}
 
-# Categories routed to the district office in provinces that have district offices seeded.
+# Categories routed to the district office where district offices are seeded.
 DISTRICT_ROUTE_CATEGORIES: Final[tuple[str, ...]] = ("roads", "safety")
+KHET_ROUTE_CATEGORIES: Final[tuple[str, ...]] = ("roads", "waste", "safety", "public_services")

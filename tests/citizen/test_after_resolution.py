@@ -66,7 +66,7 @@ async def test_the_notification_leads_to_rating_with_stars_and_a_comment(
     ticket = await tickets.make(somchai_person, status=ComplaintStatus.IN_PROGRESS)
     await officer.press_code(f"{SET_STATUS}{ticket.ticket_no} resolved")  # the officer's stand-in
     [notice] = somchai.new_replies()
-    assert labels(notice) == ["ดูรายละเอียดเรื่อง", "ให้คะแนน", "ยังไม่แก้ไข: ขอเปิดเรื่องใหม่"]
+    assert labels(notice) == ["ดูรายละเอียดเรื่อง", "ให้คะแนน", "ยังไม่แก้ไข เปิดใหม่"]
     await somchai.say("เมนู")  # the person has moved on: the old notification's buttons still work
     shown = await somchai.press("ดูรายละเอียดเรื่อง", on=notice)
     assert "กรุณาให้คะแนนความพึงพอใจต่อการดำเนินการ" in shown[1].text
@@ -76,7 +76,7 @@ async def test_the_notification_leads_to_rating_with_stars_and_a_comment(
     assert ask[0].text.startswith(f"ท่านพึงพอใจกับการดำเนินการเรื่องเลขที่ {ticket.ticket_no} เพียงใด")
     assert labels(ask[0]) == ["★", "★★", "★★★", "★★★★", "★★★★★"]
     comment = await somchai.press("★★★★")
-    assert comment[0].text.startswith("ขอบคุณครับ/ค่ะ ท่านต้องการเพิ่มความคิดเห็นหรือไม่")
+    assert comment[0].text.startswith("ขอบคุณ ท่านต้องการเพิ่มความคิดเห็นหรือไม่")
     done = await somchai.say("เจ้าหน้าที่มาดูเร็วมาก แต่ยังมีควันบ้าง")
     assert done[0].text == f"ขอบคุณที่ให้คะแนนเรื่องเลขที่ {ticket.ticket_no}: ★★★★"
     saved = await stored(services, ticket.ticket_no)

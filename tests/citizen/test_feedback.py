@@ -13,9 +13,10 @@ from bot.services import Services
 from storage.db import Database
 from storage.models import Agenda, Feedback, FeedbackSupport, Kpi, Person, Province
 from tests.citizen.conftest import known_person
-from tests.support.chat import Chat, labels, texts
+from tests.support.chat import Chat, labels, press_listed, texts
 
 GREEN_CHIANG_RAI = "เชียงรายเมืองสีเขียว อากาศสะอาด"
+GREEN_SHORT = "อากาศสะอาด"  # its button: the short title
 
 
 async def all_feedback(services: Services) -> list[Feedback]:
@@ -34,7 +35,7 @@ async def comment_from_the_agenda_page(chat: Chat) -> list[Reply]:
     """Open เชียงราย's agenda page and press its "comment or propose" button."""
     await chat.say("ประเด็นของจังหวัด")
     await chat.say("เชียงราย")
-    await chat.press(GREEN_CHIANG_RAI)
+    await chat.press(GREEN_SHORT)
     return await chat.press("ความคิดเห็น/ข้อเสนอ")
 
 
@@ -42,15 +43,17 @@ async def test_a_comment_on_an_agenda(services: Services, somchai: Chat, somchai
     ask = await somchai.say("บอกเราถึงรัฐ")
     assert ask[0].text.startswith("บอกเราถึงรัฐ: ความคิดเห็นของท่านเกี่ยวกับจังหวัดใด")
     agendas = await somchai.say("เชียงราย")
-    assert agendas[0].text == "เกี่ยวกับประเด็นใดของจังหวัดเชียงราย"
-    assert labels(agendas[0]) == ["เชียงรายเมืองสีเขียว อากาศสะอาด", "เรื่องทั่วไปของจังหวัด"]
+    assert agendas[0].text == (  # the short title on the button, the full title above it
+        "เกี่ยวกับประเด็นนโยบายสำคัญใดของจังหวัดเชียงราย\n• อากาศสะอาด: เชียงรายเมืองสีเขียว อากาศสะอาด"
+    )
+    assert labels(agendas[0]) == ["อากาศสะอาด", "เรื่องทั่วไป"]
     actions = await somchai.say("1")
     assert actions[0].text == "เรื่อง: เชียงรายเมืองสีเขียว อากาศสะอาด\nท่านต้องการทำอะไร"
     assert labels(actions[0]) == ["แสดงความคิดเห็น", "เสนอตัวชี้วัด", "เสนอค่าเป้าหมาย"]
     prompt = await somchai.press("แสดงความคิดเห็น")
     assert texts(prompt) == ["กรุณาพิมพ์ความคิดเห็นของท่าน (10 ถึง 500 ตัวอักษร)"]
     done = await somchai.say("อยากให้มีจุดแจ้งเตือนค่าฝุ่นที่โรงเรียนทุกแห่ง")
-    assert done[0].text == "ขอบคุณ ความคิดเห็นของท่านส่งถึงฝ่ายเลขานุการของจังหวัดแล้ว"
+    assert done[0].text == "ขอบคุณ ฝ่ายเลขานุการของจังหวัดได้รับความคิดเห็นของท่านแล้ว"
     [stored] = await all_feedback(services)
     agenda = await chiang_rai_agenda(services)
     assert (stored.kind, stored.agenda_id, stored.kpi_id, stored.person_id) == (
@@ -67,10 +70,10 @@ async def test_proposing_a_target_for_an_existing_kpi_from_the_agenda_page(servi
     assert actions[0].text.startswith("เรื่อง: เชียงรายเมืองสีเขียว อากาศสะอาด")
     kpis = await somchai.press("เสนอค่าเป้าหมาย")
     assert kpis[0].text.startswith("ท่านต้องการเสนอค่าเป้าหมายใหม่ของตัวชี้วัดใด\n1. จำนวนวันที่ค่าฝุ่นละออง PM2.5 เกินค่ามาตรฐาน\n2. ")
-    assert labels(kpis[0])[0] == "จำนวนวันที่ค่าฝุ่นละออง PM2.5 เกินค่ามา…"  # cut short, the text has it whole
+    assert labels(kpis[0])[0] == "จำนวนวันที่ค่าฝุ่นล…"  # cut short to fit LINE, the text has it whole
     wrong = await somchai.say("ค่าฝุ่น")
-    assert wrong[0].text.startswith("กรุณาเลือกตัวชี้วัดจากรายการ\n1. ")
-    ask = await somchai.press("จำนวนวันที่ค่าฝุ่นละออง PM2.5 เกินค่ามา…")
+    assert wrong[0].text.startswith("กรุณากดปุ่มตัวชี้วัดด้านล่าง หรือพิมพ์หมายเลขของปุ่ม (1 คือปุ่มแรก)\n1. ")
+    ask = await press_listed(somchai, "จำนวนวันที่ค่าฝุ่นละออง PM2.5 เกินค่ามาตรฐาน")
     assert ask[0].text.startswith('ค่าเป้าหมายของ "จำนวนวันที่ค่าฝุ่นละออง PM2.5 เกินค่ามาตรฐาน" ขณะนี้คือ 50 วัน')
     await somchai.say("ควรลดเหลือ 30 วัน เพราะปีที่แล้วทำได้ 45 วันแล้ว")
     [stored] = await all_feedback(services)
@@ -92,7 +95,7 @@ async def test_empty_too_short_and_too_long_texts_are_refused_and_nothing_is_sto
         assert texts(await somchai.say(bad)) == [message]
     assert await all_feedback(services) == []
     done = await somchai.say("จำนวนโรงเรียนที่มีห้องปลอดฝุ่น")  # the step repeated: a good text is taken
-    assert done[0].text.startswith("ขอบคุณ ข้อเสนอของท่านส่งถึงฝ่ายเลขานุการของจังหวัดแล้ว")
+    assert done[0].text.startswith("ขอบคุณ ฝ่ายเลขานุการของจังหวัดได้รับข้อเสนอของท่านแล้ว")
     assert [f.kind for f in await all_feedback(services)] == ["kpi_proposal"]
 
 
@@ -126,11 +129,11 @@ async def test_supporting_a_proposal_once_per_person(services: Services, somchai
 
 async def test_general_feedback_for_a_province_without_an_agenda(services: Services, somchai: Chat) -> None:
     await somchai.say("เมนู")
-    await somchai.press("เสนอความคิดเห็น")
+    await somchai.press("บอกเราถึงรัฐ")
     replies = await somchai.say("น่าน")
-    assert replies[0].text == "จังหวัดน่านยังไม่มีประเด็นที่ดำเนินการอยู่ ท่านยังแสดงความคิดเห็นเรื่องทั่วไปของจังหวัดได้"
-    assert labels(replies[0]) == ["เรื่องทั่วไปของจังหวัด"]
-    actions = await somchai.say("เรื่องทั่วไปของจังหวัด")
+    assert replies[0].text == "จังหวัดน่านยังไม่มีประเด็นนโยบายสำคัญที่ดำเนินการอยู่ ท่านยังเสนอความคิดเห็นเรื่องทั่วไปของจังหวัดได้"
+    assert labels(replies[0]) == ["เรื่องทั่วไป"]
+    actions = await somchai.say("เรื่องทั่วไป")
     assert labels(actions[0]) == ["แสดงความคิดเห็น", "เสนอตัวชี้วัด"]  # no KPI to set a target for
     await somchai.press("แสดงความคิดเห็น")
     await somchai.say("อยากให้มีรถโดยสารประจำทางไปอำเภอปัว")

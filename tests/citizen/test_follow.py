@@ -21,9 +21,9 @@ async def test_my_tickets_newest_first_then_one_with_its_history(
 
     replies = await somchai.say("ติดตามเรื่อง")
     assert replies[0].text.startswith("เรื่องของท่าน เรียงจากล่าสุด (ยังดำเนินการอยู่ 2 เรื่อง)")
-    assert labels(replies[0])[:2] == [f"{newer.ticket_no} · กำลังดำเนินการ", f"{older.ticket_no} · รับเรื่องแล้ว"]
+    assert labels(replies[0])[:2] == [f"{newer.ticket_no} กำลังทำ", f"{older.ticket_no} รอรับ"]
 
-    shown = await somchai.press(f"{newer.ticket_no} · กำลังดำเนินการ")
+    shown = await somchai.press(f"{newer.ticket_no} กำลังทำ")
     card = shown[0].card
     assert card is not None and card.title == f"เรื่องเลขที่ {newer.ticket_no}"
     fields = {f.label: f.value for f in card.fields}
@@ -31,7 +31,7 @@ async def test_my_tickets_newest_first_then_one_with_its_history(
     assert "ควันจากการเผาไร่" in fields["รายละเอียด"]  # my own ticket: the description is shown
     history = shown[1].text
     assert history.startswith("ประวัติสถานะ:")
-    assert "— รับเรื่องแล้ว" in history and "— กำลังดำเนินการ" in history
+    assert "— รอรับเรื่อง" in history and "— กำลังดำเนินการ" in history
     assert f" {datetime.now(UTC).year + 543} " in history  # Buddhist-Era dates
 
 
@@ -70,7 +70,7 @@ async def test_a_nonexistent_or_malformed_number_is_explained_and_the_step_repea
     await somchai.say("ติดตามเรื่อง")
     missing = await somchai.say("CRI-69-99999")
     assert missing[0].text.startswith("ไม่พบเรื่องเลขที่ CRI-69-99999 กรุณาตรวจสอบเลขที่อีกครั้ง")
-    assert labels(missing[0]) == [f"{mine.ticket_no} · รับเรื่องแล้ว"]  # the list is offered again
+    assert labels(missing[0]) == [f"{mine.ticket_no} รอรับ"]  # the list is offered again
     malformed = await somchai.say("เรื่องควันไฟ")
     assert malformed[0].text.startswith('"เรื่องควันไฟ" ไม่ใช่เลขที่เรื่อง เลขที่เรื่องมีรูปแบบเช่น CRI-69-00042')
     found = await somchai.say(mine.ticket_no)  # still in the step: a good number now works
@@ -107,8 +107,8 @@ async def test_a_duplicate_points_to_the_original(
     duplicate = await tickets.make(somchai_person, status=ComplaintStatus.DUPLICATE, duplicate_of_id=original.id)
     replies = await somchai.say(duplicate.ticket_no)
     assert f"เป็นเรื่องเดียวกับเรื่องเลขที่ {original.ticket_no}" in replies[1].text
-    assert f"เปิดเรื่อง {original.ticket_no}" in labels(replies[1])
-    opened = await somchai.press(f"เปิดเรื่อง {original.ticket_no}")
+    assert f"เปิด {original.ticket_no}" in labels(replies[1])
+    opened = await somchai.press(f"เปิด {original.ticket_no}")
     assert opened[0].card is not None and opened[0].card.title == f"เรื่องเลขที่ {original.ticket_no}"
 
 

@@ -42,6 +42,7 @@ USER = "U-somsri-7f3a91"  # the platform id: must not survive deletion
 NAME = "สมศรี มีสุข"
 PHONE = "0812345678"
 PHONE_CALLS = "การโทรศัพท์ติดต่อเกี่ยวกับเรื่องร้องเรียนของฉัน"  # the consent to be phoned, as the person reads it
+PHONE_BUTTON = "การโทรติดต่อ"  # the same on its button
 
 
 async def first_contact(services: Services) -> Chat:
@@ -63,15 +64,16 @@ async def test_what_is_held_and_withdrawing_a_consent(services: Services) -> Non
     summary = shown[-1].text
     assert summary.startswith("ข้อมูลของท่านที่เราเก็บไว้:\n• ชื่อ: สมศรี มีสุข\n• ช่องทาง: เว็บจำลอง\n• ภาษา: ภาษาไทย")
     assert "• บทบาท: ประชาชน" in summary and "• เรื่องร้องเรียนที่แจ้ง: 0 เรื่อง" in summary
-    assert "ความยินยอมของท่าน:" in summary and "ให้ความยินยอม" in summary and "ถอนความยินยอม" in summary
+    assert "ความยินยอมของท่าน:" in summary and "ให้ความยินยอม" in summary
+    assert "ไม่ให้ความยินยอม" in summary and "ถอนความยินยอม" not in summary  # refused at first, never withdrawn
     assert labels(shown[-1]) == ["ถอนความยินยอม", "ลบข้อมูลของฉัน"]
 
     purposes = await chat.press("ถอนความยินยอม")
     assert purposes[0].text == "ท่านต้องการถอนความยินยอมเรื่องใด"
-    assert labels(purposes[0]) == [PHONE_CALLS]  # only what is granted can be withdrawn
+    assert labels(purposes[0]) == [PHONE_BUTTON]  # only what is granted can be withdrawn
     wrong = await chat.say("ทั้งหมด")
-    assert wrong[0].text.startswith("กรุณาเลือกความยินยอมจากรายการ")
-    done = await chat.press(PHONE_CALLS)
+    assert wrong[0].text.startswith("กรุณากดปุ่มความยินยอมที่ต้องการถอนด้านล่าง")
+    done = await chat.press(PHONE_BUTTON)
     assert done[0].text.startswith('ถอนความยินยอม "')
     person = await person_row(services)
     assert person is not None

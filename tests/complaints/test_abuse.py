@@ -45,7 +45,7 @@ async def test_the_same_description_within_minutes_is_caught_as_a_double_submiss
     assert "เราได้รับเรื่องนี้แล้ว" in replies[0].text
     ticket = first[0].text.split("เลขที่เรื่อง: ")[1].split()[0]
     assert ticket in replies[0].text
-    assert f"ดูเรื่อง {ticket}" in labels(replies[0])
+    assert f"ดู {ticket}" in labels(replies[0])
     assert await complaint_count(chat) == 1
 
 
@@ -65,7 +65,7 @@ async def test_a_possible_duplicate_nearby_is_shown_before_confirming(services: 
     await chat.press("ทางแชตเท่านั้น")
     replies = await chat.press("ข้าม")  # no sector
     assert f"มีเรื่องลักษณะเดียวกันในบริเวณใกล้เคียงที่ยังดำเนินการอยู่: {ticket}" in all_text(replies)
-    assert labels(last(replies)) == ["ยืนยันและส่งเรื่อง", f"ติดตามเรื่อง {ticket}", "แก้ไขข้อมูล"]
+    assert labels(last(replies)) == ["ยืนยันและส่งเรื่อง", f"ติดตาม {ticket}", "แก้ไขข้อมูล"]
     replies = await chat.press("ยืนยันและส่งเรื่อง")  # the citizen files theirs anyway
     assert "รับเรื่องร้องเรียนของท่านแล้ว" in replies[0].text
     assert await complaint_count(chat) == 2
@@ -103,6 +103,6 @@ async def test_following_the_duplicate_instead_files_nothing(services: Services)
     await chat.press("ข้าม")  # no photos
     await chat.press("ทางแชตเท่านั้น")
     await chat.press("ข้าม")  # no sector
-    replies = await chat.press(f"ติดตามเรื่อง {ticket}")
+    replies = await chat.press(f"ติดตาม {ticket}")
     assert ticket in all_text(replies) + "".join(r.card.title for r in replies if r.card)
     assert await complaint_count(chat) == 1

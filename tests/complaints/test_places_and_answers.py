@@ -145,7 +145,7 @@ async def _route(database: Database, category: str | None, district: str | None,
 
 async def test_routing_by_district_then_province_then_damrongdhama(database: Database) -> None:
     assert (await _route(database, "roads", "แม่สาย")).name_th == "ที่ว่าการอำเภอแม่สาย"
-    assert (await _route(database, "roads", None)).code == "public_works"  # no district: the province route
+    assert (await _route(database, "roads", None)).code == "provincial_admin"  # no district: the province route (อบจ.)
     assert (await _route(database, "water", "แม่สาย")).code == "waterworks"  # no district route for water
     assert (await _route(database, "corruption", "แม่สาย")).code == "damrongdhama"
     assert (await _route(database, None, None)).code == "damrongdhama"  # no route at all

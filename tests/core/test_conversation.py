@@ -9,12 +9,12 @@ from bot.services import Services
 from storage.models import Conversation, InboxEvent, OutboxMessage, Person
 from tests.support.chat import Chat, labels, texts
 
-MAIN_MENU_TH = ["แจ้งเรื่องร้องเรียน", "ติดตามเรื่อง", "ประเด็นของจังหวัด", "เสนอความคิดเห็น", "ภาษา/Language", "ช่วยเหลือ"]
+MAIN_MENU_TH = ["แจ้งเรื่องร้องเรียน", "ติดตามเรื่อง", "ประเด็นของจังหวัด", "บอกเราถึงรัฐ", "ภาษา/Language", "ช่วยเหลือ"]
 
 
 async def test_an_unknown_message_gets_a_friendly_thai_answer_and_the_menu(somchai: Chat) -> None:
     replies = await somchai.say("สวัสดีครับ")
-    assert texts(replies) == ["สวัสดีครับ ขออภัย ผมยังไม่เข้าใจข้อความนี้"]
+    assert texts(replies) == ["สวัสดี ขออภัย ระบบยังไม่เข้าใจข้อความนี้"]
     assert labels(replies[0])[: len(MAIN_MENU_TH)] == MAIN_MENU_TH or set(MAIN_MENU_TH) <= set(labels(replies[0]))
 
 

@@ -161,7 +161,7 @@ def ticket_from(filed: list[dict[str, Any]]) -> str:
     assert filed[0]["text"].startswith("รับเรื่องร้องเรียนของท่านแล้ว")
     card = filed[1]
     assert card["type"] == "flex" and card["contents"]["type"] == "bubble"
-    assert card["altText"] == f"เรื่องเลขที่ {ticket}: รับเรื่องแล้ว" and THAI.search(card["altText"])
+    assert card["altText"] == f"เรื่องเลขที่ {ticket}: รอรับเรื่อง" and THAI.search(card["altText"])
     card_text = str(card["contents"])
     assert ticket in card_text and "เมืองเชียงราย" in card_text and "ถนน/ทางเท้า" in card_text
     return ticket
@@ -218,7 +218,7 @@ async def follow_the_ticket(malee: LineUser, ticket: str) -> None:
     assert history["text"].startswith("ประวัติสถานะ:\n")
     lines = [line for line in history["text"].split("\n") if line.startswith("•")]
     assert [BUDDHIST_ERA_STAMP.match(line) is not None for line in lines] == [True, True]
-    assert lines[0].endswith("— รับเรื่องแล้ว") and lines[1].endswith(f"— กำลังดำเนินการ: {OFFICER_NOTE}")
+    assert lines[0].endswith("— รอรับเรื่อง") and lines[1].endswith(f"— กำลังดำเนินการ: {OFFICER_NOTE}")
 
 
 # ---------------------------------------------------------------- the database

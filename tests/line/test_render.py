@@ -70,8 +70,8 @@ def test_a_ticket_card_is_a_flex_bubble_with_thai_alt_text() -> None:
         fields=(CardField("สถานะ", "กำลังดำเนินการ"), CardField("หน่วยงาน", "แขวงทางหลวงเชียงราย")),
         footer="ตอบภายใน 15 วัน",
     )
-    [text, flex] = as_dicts(Reply("รับเรื่องแล้ว", card=card, choices=(Choice("g:menu", "เมนู"),)))
-    assert text["text"] == "รับเรื่องแล้ว" and "quickReply" not in text
+    [text, flex] = as_dicts(Reply("รอรับเรื่อง", card=card, choices=(Choice("g:menu", "เมนู"),)))
+    assert text["text"] == "รอรับเรื่อง" and "quickReply" not in text
     assert flex["type"] == "flex" and flex["altText"] == card.alt_text
     assert flex["quickReply"]["items"][0]["action"]["data"] == "g:menu"  # the buttons go on the last message
     body = flex["contents"]["body"]["contents"]

@@ -24,9 +24,10 @@ from tests.officer.helpers import (
 )
 from tests.support.chat import Chat
 
-CASES = "เรื่องร้องเรียนที่ต้องดำเนินการ"  # the staff's main-menu button
+CASES = "เรื่องที่ต้องจัดการ"  # the staff's main-menu button
 HEALTH_OFFICE = "สำนักงานสาธารณสุขจังหวัดเชียงราย"
-FORBIDDEN = "ขออภัย รายการนี้อยู่นอกบทบาทหรือพื้นที่ความรับผิดชอบของคุณ จึงไม่มีการเปลี่ยนแปลงใด ๆ"
+HEALTH_BUTTON = "สสจ.เชียงราย"  # its abbreviation on the button; the full name is in the text
+FORBIDDEN = "ขออภัย รายการนี้อยู่นอกบทบาทหรือพื้นที่ความรับผิดชอบของท่าน จึงไม่มีการเปลี่ยนแปลงใด ๆ"
 
 
 @pytest.fixture
@@ -73,8 +74,8 @@ async def test_the_list_puts_overdue_tickets_first_with_buddhist_era_dates(servi
     assert labels_of(replies)[:2] == [f"⚠️ {overdue}", later]  # other agencies' tickets not listed
     lines = replies[0].text.split("\n")
     assert lines[0] == "เรื่องร้องเรียนที่ยังไม่แล้วเสร็จ (เรื่องที่เกินกำหนดอยู่ก่อน):"
-    assert lines[1].startswith(f"1. {overdue} (รับเรื่องแล้ว) กำหนดตอบ ") and lines[1].endswith("⚠️ เกินกำหนด")
-    assert lines[2] == f"2. {later} (รับเรื่องแล้ว) กำหนดตอบ 31 ธ.ค. 2569"
+    assert lines[1].startswith(f"1. {overdue} (รอรับเรื่อง) กำหนดตอบ ") and lines[1].endswith("⚠️ เกินกำหนด")
+    assert lines[2] == f"2. {later} (รอรับเรื่อง) กำหนดตอบ 31 ธ.ค. 2569"
 
 
 async def test_lifecycle_accept_progress_resolve_close_with_the_citizen_told(services: Services, somsri: Chat) -> None:
@@ -134,17 +135,18 @@ async def test_forwarding_tells_the_other_agency_and_hands_the_ticket_over(servi
     listed = await case_list(somsri)
     await somsri.press(ticket)
     replies = await somsri.press("ส่งต่อหน่วยงานอื่น")
-    assert replies[-1].text == "ส่งต่อไปยังหน่วยงานใด" and HEALTH_OFFICE in labels_of(replies)
-    await somsri.press(HEALTH_OFFICE)
+    assert replies[-1].text.startswith("ส่งต่อไปยังหน่วยงานใด\n") and HEALTH_BUTTON in labels_of(replies)
+    assert f"• {HEALTH_BUTTON}: {HEALTH_OFFICE}" in replies[-1].text
+    await somsri.press(HEALTH_BUTTON)
 
     notice = nurse.new_replies()
-    assert notice[0].text == f"มีการส่งต่อเรื่องเลขที่ {ticket} มายังหน่วยงานของคุณ กรุณาตรวจสอบ"
-    assert codes_of(notice) == [f"case:{ticket}"] and labels_of(notice) == [f"เปิดเรื่อง {ticket}"]
+    assert notice[0].text == f"มีการส่งต่อเรื่องเลขที่ {ticket} มายังหน่วยงานของท่าน กรุณาตรวจสอบ"
+    assert codes_of(notice) == [f"case:{ticket}"] and labels_of(notice) == [f"เปิด {ticket}"]
     assert citizen.new_replies()[0].text.startswith(f"ความคืบหน้าเรื่องเลขที่ {ticket}: ส่งต่อหน่วยงานอื่น")
     assert (await complaint(services.db, ticket)).agency_id == health
     # The ticket is the health office's now: Somsri can no longer open it; the nurse can.
     assert (await somsri.press(ticket, on=listed))[0].text == FORBIDDEN  # her list from before the forwarding
-    assert "รับเรื่อง" in labels_of(await nurse.press(f"เปิดเรื่อง {ticket}"))
+    assert "รับเรื่อง" in labels_of(await nurse.press(f"เปิด {ticket}"))
 
 
 async def test_mark_duplicate_needs_an_existing_ticket_of_the_province(services: Services, somsri: Chat) -> None:
@@ -195,7 +197,7 @@ async def test_an_officer_of_another_agency_in_the_province_cannot_open_it(servi
     driver = Chat(services, user="driver")
     assert (await driver.press_code(f"case:{ticket}"))[0].text == FORBIDDEN  # forged: not in their list
     await driver.say("เมนู")
-    assert joined(await driver.press(CASES)) == "ไม่มีเรื่องร้องเรียนค้างดำเนินการ ขอบคุณครับ"
+    assert joined(await driver.press(CASES)) == "ไม่มีเรื่องร้องเรียนค้างดำเนินการ"
 
 
 async def test_a_district_officer_handles_their_districts_tickets(services: Services) -> None:

@@ -51,7 +51,7 @@ async def test_digest_once_per_day_across_a_restart(services_any: Services) -> N
     [digest] = Chat(services_any, user="secretariat-1").new_replies()
     lines = digest.text.split("\n")
     assert lines[0] == "เรื่องร้องเรียนเกินกำหนดในเชียงราย (ณ 10 มี.ค. 2569): 2 เรื่องเลยกำหนดตอบกลับแล้ว"
-    assert lines[1].startswith(f"• {late}: รับเรื่องแล้ว กำหนด 7 มี.ค. 2569 สำนักงานทรัพยากรธรรมชาติ")
+    assert lines[1].startswith(f"• {late}: รอรับเรื่อง กำหนดแจ้งผลภายในวันที่ 7 มี.ค. 2569 สำนักงานทรัพยากรธรรมชาติ")
     assert lines[2].startswith(f"• {later}: ")
     assert [c.code for c in digest.choices] == [f"case:{late}", f"case:{later}", "m:cases"]
     for ticket in (late, later):

@@ -15,7 +15,7 @@ from bot.services import Services
 from handlers import notices
 from storage.models import Kpi, OutboxMessage, ProgressReport
 from tests.officer.helpers import add_kpi, joined, kpi, kpi_named, labels_of, mark_notice_seen
-from tests.support.chat import Chat
+from tests.support.chat import Chat, press_listed
 from tests.support.clock import Clock, bangkok, fiscal_day
 
 REPORT, MY_KPIS = "รายงานความก้าวหน้า", "ตัวชี้วัดของประเด็นฯ"
@@ -37,12 +37,12 @@ async def report(officer: Chat, name: str, value: str) -> list:
     """The report flow on one KPI, from the menu: returns the replies up to the value prompt, then sends."""
     await officer.say("เมนู")
     await officer.press(REPORT)
-    opened = await officer.press(name)
+    opened = await press_listed(officer, name)
     await officer.say(value)
     await officer.press("ข้าม")
     await officer.press("ข้าม")
     saved = await officer.press("ยืนยันและส่งรายงาน")
-    assert saved[0].text == "ขอบคุณครับ บันทึกรายงานแล้ว"
+    assert saved[0].text == "ขอบคุณ บันทึกรายงานแล้ว"
     return opened + saved
 
 

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from bot.core.media import store_media
+from bot.core.text import button_label
 from bot.services import Services
 from storage.models import ProgressReport, ProgressReportPhoto
 from tests.officer.helpers import (
@@ -21,14 +22,14 @@ from tests.officer.helpers import (
     mark_notice_seen,
     now,
 )
-from tests.support.chat import Chat
+from tests.support.chat import Chat, press_listed
 from tests.support.clock import Clock, fiscal_day
 
 # Chiang Rai: days in the fiscal year with PM2.5 above the standard, reported monthly by the 5th: at most 50 days
 # (a cumulative KPI with a yearly cap; last year's 75 is its baseline).
 PM25_DAYS = "จำนวนวันที่ค่าฝุ่นละออง PM2.5 เกินค่ามาตรฐาน"
-SAVED = "ขอบคุณครับ บันทึกรายงานแล้ว"
-FORBIDDEN = "ขออภัย รายการนี้อยู่นอกบทบาทหรือพื้นที่ความรับผิดชอบของคุณ จึงไม่มีการเปลี่ยนแปลงใด ๆ"
+SAVED = "ขอบคุณ บันทึกรายงานแล้ว"
+FORBIDDEN = "ขออภัย รายการนี้อยู่นอกบทบาทหรือพื้นที่ความรับผิดชอบของท่าน จึงไม่มีการเปลี่ยนแปลงใด ๆ"
 NUMBER_ONLY = "กรุณาพิมพ์เป็นตัวเลขเท่านั้น เช่น 1,250 หรือ 37.5"
 NOT_NEGATIVE = "ค่าต้องไม่ติดลบ กรุณาพิมพ์ตัวเลขตั้งแต่ 0 ขึ้นไป"
 PERCENT_RANGE = "กรุณาพิมพ์ร้อยละตั้งแต่ 0 ถึง 100 เช่น 45 หรือ 72.5"
@@ -52,9 +53,9 @@ async def open_kpi(officer: Chat, name: str) -> list:
     """From the menu to the KPI's value prompt; returns the card, the period and the prompt."""
     await officer.say("เมนู")
     replies = await officer.press(REPORT)
-    assert replies[-1].text == "รายงานตัวชี้วัดใด"
-    assert name in labels_of(replies)
-    replies = await officer.press(name)
+    assert replies[-1].text.startswith("รายงานตัวชี้วัดใด\n1. ")  # the full names above the numbered buttons
+    assert name in replies[-1].text
+    replies = await press_listed(officer, name)
     assert replies[0].card is not None
     return replies
 
@@ -63,7 +64,7 @@ async def finish_report(officer: Chat, *, note: str | None = None) -> list:
     replies = await officer.say(note) if note else await officer.press("ข้าม")
     assert "ส่งรูปการดำเนินงาน" in replies[-1].text
     replies = await officer.press("ข้าม")
-    assert replies[-1].text.startswith("กรุณาตรวจสอบรายงานของคุณ:")
+    assert replies[-1].text.startswith("กรุณาตรวจสอบรายงานของท่าน:")
     return await officer.press("ยืนยันและส่งรายงาน")
 
 
@@ -185,10 +186,10 @@ async def test_author_corrects_a_report_within_a_day(services: Services, somsri:
     assert (await kpi(services.db, pm.id)).latest_percent == 0.0  # 70 days: over the yearly cap of 50
 
     replies = await somsri.press("แก้ไขรายงานนี้")
-    assert replies[0].text.startswith("แก้ไขรายงานของคุณเมื่อ ") and "70 วัน" in replies[0].text
+    assert replies[0].text.startswith("แก้ไขรายงานของท่านเมื่อ ") and "70 วัน" in replies[0].text
     await somsri.say("7")
     replies = await finish_report(somsri)
-    assert replies[0].text == "ขอบคุณครับ บันทึกการแก้ไขรายงานแล้ว"
+    assert replies[0].text == "ขอบคุณ บันทึกการแก้ไขรายงานแล้ว"
 
     old, new = await reports(services)
     assert old.superseded and old.value == 70.0  # the history is kept
@@ -234,7 +235,8 @@ async def test_an_officer_of_another_province_cannot_report_or_see_the_kpi(servi
     assert (await other.press_code(f"report:k{pm.id}"))[0].text == FORBIDDEN  # forged: another province's KPI
     await other.say("เมนู")
     replies = await other.press(REPORT)
-    assert f"k:{pm.id}" not in codes_of(replies) and PM25_DAYS not in labels_of(replies)  # only Buriram's KPIs
+    # only Buriram's KPIs
+    assert f"k:{pm.id}" not in codes_of(replies) and button_label(PM25_DAYS) not in labels_of(replies)
     await other.say("เมนู")
     cards = [r.card.title for r in await other.press(MY_KPIS) if r.card is not None]
     assert cards and PM25_DAYS not in cards
@@ -256,17 +258,17 @@ async def test_my_kpis_shows_cards_and_what_is_due_period_by_period(
     assert due.startswith("รายงานที่ครบกำหนดส่ง:")
     october, november = fiscal_day(10, 1), fiscal_day(11, 5)
     assert f"• {PM25_DAYS} งวด ต.ค. {october.year + 543}: เลยกำหนดตั้งแต่ 5 พ.ย. {november.year + 543}" in due
-    assert PM25_DAYS in labels_of(replies)  # due: a button reports on it
+    assert button_label(PM25_DAYS) in labels_of(replies)  # due: a button reports on it
 
     # A cumulative KPI's amounts add up month by month: the missing October comes first, then November.
-    replies = await somsri.press(PM25_DAYS)
+    replies = await somsri.press(button_label(PM25_DAYS))
     assert replies[1].text.startswith(f"รายงานนี้เป็นของงวด ต.ค. {october.year + 543} ซึ่งเลยกำหนดส่งแล้ว")
     assert "พิมพ์เฉพาะยอดของงวดนี้ ไม่ใช่ยอดสะสม" in replies[1].text
     await somsri.say("12")
     await finish_report(somsri)
     replies = await somsri.press(MY_KPIS)  # from the menu offered with the saved report
     assert f"• {PM25_DAYS} งวด พ.ย. {october.year + 543}: ภายใน 5 ธ.ค. {november.year + 543}" in replies[-1].text
-    await somsri.press(PM25_DAYS)
+    await somsri.press(button_label(PM25_DAYS))
     await somsri.say("7")
     await finish_report(somsri)
     replies = await somsri.press(MY_KPIS)

@@ -23,13 +23,13 @@ from tests.officer.helpers import (
 )
 from tests.support.chat import Chat
 
-WELCOME = "ยินดีต้อนรับครับ คุณลงทะเบียนเป็นเจ้าหน้าที่ของ เชียงราย"
+WELCOME = "ยินดีต้อนรับ ท่านลงทะเบียนเป็นเจ้าหน้าที่ของ เชียงราย"
 NOT_VALID = "รหัสเชิญไม่ถูกต้อง กรุณาตรวจสอบแล้วลองอีกครั้ง"
 USED = "รหัสเชิญนี้ถูกใช้ไปแล้ว กรุณาขอรหัสใหม่จากฝ่ายเลขานุการ"
 EXPIRED = "รหัสเชิญนี้หมดอายุแล้ว กรุณาขอรหัสใหม่จากฝ่ายเลขานุการ"
-REPORT, CASES, MY_KPIS = "รายงานความก้าวหน้า", "เรื่องร้องเรียนที่ต้องดำเนินการ", "ตัวชี้วัดของประเด็นฯ"
+REPORT, CASES, MY_KPIS = "รายงานความก้าวหน้า", "เรื่องที่ต้องจัดการ", "ตัวชี้วัดของประเด็นฯ"
 INVITE = "เชิญเจ้าหน้าที่"  # the staff's main-menu buttons; inviting is the secretariat's
-FORBIDDEN = "ขออภัย รายการนี้อยู่นอกบทบาทหรือพื้นที่ความรับผิดชอบของคุณ จึงไม่มีการเปลี่ยนแปลงใด ๆ"
+FORBIDDEN = "ขออภัย รายการนี้อยู่นอกบทบาทหรือพื้นที่ความรับผิดชอบของท่าน จึงไม่มีการเปลี่ยนแปลงใด ๆ"
 
 
 async def new_invite(
@@ -160,8 +160,9 @@ async def test_secretariat_invites_an_officer_from_chat(services: Services) -> N
     assert "พิมพ์ชื่ออำเภอ" in (await wipa.press("เจ้าหน้าที่"))[-1].text
     replies = await wipa.say("อำเภอเมืองเชียงราย")
     health = await agency_id(services.db, "public_health")
-    assert "สำนักงานสาธารณสุขจังหวัดเชียงราย" in labels_of(replies)
-    assert (await wipa.press("สำนักงานสาธารณสุขจังหวัดเชียงราย"))[-1].text == "ต้องการให้รหัสนี้ใช้ได้นานเท่าใด"
+    assert "สสจ.เชียงราย" in labels_of(replies)  # the abbreviation; the full name is in the text
+    assert "• สสจ.เชียงราย: สำนักงานสาธารณสุขจังหวัดเชียงราย" in replies[-1].text
+    assert (await wipa.press("สสจ.เชียงราย"))[-1].text == "ต้องการให้รหัสนี้ใช้ได้นานเท่าใด"
     replies = await wipa.press("7 วัน")
     text = replies[0].text
     assert text.startswith("รหัสเชิญ: ")
@@ -198,7 +199,7 @@ async def test_national_secretariat_invites_a_provincial_secretariat(services: S
     code = text.split("\n")[0].removeprefix("รหัสเชิญ: ")
     assert "จังหวัด: บุรีรัมย์" in text
     replies = await (await newcomer(services, "buriram-staff")).say(f"ลงทะเบียน {code}")
-    assert replies[0].text.startswith("ยินดีต้อนรับครับ คุณลงทะเบียนเป็นฝ่ายเลขานุการของ บุรีรัมย์")
+    assert replies[0].text.startswith("ยินดีต้อนรับ ท่านลงทะเบียนเป็นฝ่ายเลขานุการของ บุรีรัมย์")
     assert INVITE in labels_of(replies)
     staff = await person(services.db, "buriram-staff")
     assert staff.role == "secretariat" and staff.province_id == await province_id(services.db, "บุรีรัมย์")

@@ -19,10 +19,11 @@ from storage.models import Broadcast, Complaint, Feedback, Kpi, Media, Person, P
 from tests.secretariat.support import add_person, province_id
 from tests.support.chat import Chat, labels, pump, texts
 
-BROADCAST, MANAGE = "ส่งประกาศ", "แก้ไขประเด็นนโยบายและกำหนดส่ง"  # the secretariat's main-menu buttons
+BROADCAST, MANAGE = "ส่งประกาศ", "แก้ประเด็น/กำหนดส่ง"  # the secretariat's main-menu buttons
 GREEN_CHIANG_RAI = "เชียงรายเมืองสีเขียว อากาศสะอาด"
+GREEN_SHORT = "อากาศสะอาด"  # its button: the short title
 PM25_DAYS = "จำนวนวันที่ค่าฝุ่นละออง PM2.5 เกินค่ามาตรฐาน"
-PM25_BUTTON = "จำนวนวันที่ค่าฝุ่นละออง PM2.5 เกินค่ามา…"  # its name cut short to fit a button
+PM25_BUTTON = "จำนวนวันที่ค่าฝุ่นล…"  # its name cut short to fit a LINE button
 
 
 async def pm25_id(services: Services) -> int:
@@ -55,7 +56,7 @@ async def test_a_broadcast_composed_in_chat_reaches_the_province_officers(servic
     preview = await chat.press("ทั้งจังหวัด")
     assert preview[0].text == "ขอเชิญประชุมติดตามตัวชี้วัด 5 ม.ค."
     assert "ผู้รับ 3 ราย" in preview[-1].text and "1 รายติดต่อไม่ได้" in preview[-1].text
-    assert "เข้าคิวส่งถึงผู้รับ 3 ราย" in texts(await chat.press("ส่งทันที"))[0]
+    assert "เข้าคิวส่งให้ผู้รับ 3 ราย" in texts(await chat.press("ส่งทันที"))[0]
 
     await broadcast_round(services.db)
     await pump(services)
@@ -138,7 +139,7 @@ async def test_the_province_summary_and_its_xlsx_export(services: Services) -> N
     card_reply, agendas, kpis = await chat.press("สรุปผลจังหวัด")
     assert card_reply.card is not None
     assert agendas.text.splitlines() == [  # what each agenda is filed under, and who advises it
-        "ประเด็นที่ดำเนินการอยู่:",
+        "ประเด็นนโยบายสำคัญที่ดำเนินการอยู่:",
         f"1. {GREEN_CHIANG_RAI}",
         "   มิติ: การบริหารจัดการสิ่งแวดล้อม",
         "   รูปแบบ/กลไก: การนำระบบดิจิทัลมาใช้ (Digital Government), ราชการระบบเปิด (Open Government)",
@@ -149,7 +150,7 @@ async def test_the_province_summary_and_its_xlsx_export(services: Services) -> N
     assert fields["เรื่องร้องเรียนที่เกินกำหนดตอบ"] == "1"
     assert fields["คะแนนความพึงพอใจเฉลี่ย (1-5)"] == "3.0"
     assert fields["ความคิดเห็นจากประชาชน"] == "2"
-    assert fields["ประเด็นนโยบายที่ดำเนินการอยู่"] == "1"
+    assert fields["ประเด็นนโยบายสำคัญที่ดำเนินการอยู่"] == "1"
     assert labels(kpis)[0] == "ส่งออกเป็น XLSX" and kpis.text.startswith("• ")
 
     export = (await chat.press("ส่งออกเป็น XLSX"))[0]
@@ -165,7 +166,7 @@ async def test_the_province_summary_and_its_xlsx_export(services: Services) -> N
     summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True)}
     assert summary["จังหวัด"] == "เชียงราย" and summary["เรื่องร้องเรียนที่ยังดำเนินการอยู่"] == 2
     kpi_rows = list(book["KPIs"].iter_rows(values_only=True))
-    assert kpi_rows[0][:2] == ("ประเด็นนโยบาย", "ตัวชี้วัด")
+    assert kpi_rows[0][:2] == ("ประเด็นนโยบายสำคัญ", "ตัวชี้วัด")
     agenda_rows = list(book["Agendas"].iter_rows(values_only=True))
     assert agenda_rows[1][:2] == (GREEN_CHIANG_RAI, "การบริหารจัดการสิ่งแวดล้อม")
     assert agenda_rows[1][3] == "คณะทำงานด้านทรัพยากรธรรมชาติและสิ่งแวดล้อม"
@@ -177,7 +178,7 @@ async def test_a_kpi_target_and_due_date_edited_in_chat(services: Services) -> N
     await chat.say("เมนู")
     agendas = (await chat.press(MANAGE))[-1]
     assert labels(agendas)[-1] == "เพิ่มกำหนดส่ง"
-    kpi_choice = (await chat.press(GREEN_CHIANG_RAI))[-1]
+    kpi_choice = (await chat.press(GREEN_SHORT))[-1]
     assert labels(kpi_choice)[0] == PM25_BUTTON
     await chat.press(PM25_BUTTON)
     await chat.press("เปลี่ยนค่าเป้าหมาย")
@@ -190,7 +191,7 @@ async def test_a_kpi_target_and_due_date_edited_in_chat(services: Services) -> N
     assert kpi is not None and kpi.target == 750
 
     await chat.press(MANAGE)  # from the menu offered with the answer
-    await chat.press(GREEN_CHIANG_RAI)
+    await chat.press(GREEN_SHORT)
     await chat.press(PM25_BUTTON)
     await chat.press("เปลี่ยนวันครบกำหนด")
     assert "ตั้งแต่วันนี้" in texts(await chat.say("1/1/2500"))[0]
@@ -204,7 +205,7 @@ async def test_a_new_target_recomputes_the_share_of_target_reached(services: Ser
     chat = await secretariat_chat(services)
     await chat.say("เมนู")
     await chat.press(MANAGE)
-    await chat.press(GREEN_CHIANG_RAI)
+    await chat.press(GREEN_SHORT)
     kpi_id = await pm25_id(services)
     async with services.db.write() as session:
         kpi = await session.get(Kpi, kpi_id)

@@ -145,7 +145,7 @@ async def test_seed_fixed_lists_and_fiscal_years(database: Database) -> None:
         steps = (await session.execute(select(ProgrammeStep.code).order_by(ProgrammeStep.position))).scalars()
         years = (await session.execute(select(FiscalYear).order_by(FiscalYear.year_be))).scalars().all()
     assert {"digital_government", "public_innovation", "open_government"} < mechanisms
-    assert len(categories) == 8 and {"roads", "corruption", "other"} < categories
+    assert len(categories) == 10 and {"roads", "water", "flood", "land", "corruption", "other"} < categories
     assert list(steps) == ["select_agenda", "submit_proposal", "track_progress", "report_results"]
     assert [y.year_be for y in years] == [2565, 2566, 2567, 2568]
     assert (years[0].starts_on, years[0].ends_on) == (date(2021, 10, 1), date(2022, 9, 30))
@@ -224,7 +224,7 @@ async def test_seed_agencies_routes_and_demo_people_only_when_asked(database: Da
             .where(ComplaintCategory.code == "corruption")
         )
         district_offices = await session.execute(
-            select(Province.is_ceo_pilot_2024)
+            select(Province.is_ceo_pilot_2024, Province.code)
             .join(Agency, Agency.province_id == Province.id)
             .where(Agency.code == "district_office")
         )
@@ -233,9 +233,9 @@ async def test_seed_agencies_routes_and_demo_people_only_when_asked(database: Da
             select(Agency.code).join(Person, Person.agency_id == Agency.id).where(Person.chat_id == "officer-1")
         )
     assert offices == 77
-    assert province_routes == 77 * 8
+    assert province_routes == 77 * 10
     assert set(corruption.scalars()) == {"damrongdhama"}
-    assert set(district_offices.scalars()) == {True}
+    assert {pilot or code == "BKK" for pilot, code in district_offices} == {True}  # and Bangkok's สำนักงานเขต
     assert {p.platform_user_id: p.role for p in people} == {
         "citizen-1": "citizen",
         "officer-1": "officer",

@@ -209,3 +209,35 @@ def labels(reply: Reply) -> list[str]:
 
 def codes(reply: Reply) -> list[str]:
     return [choice.code for choice in reply.choices]
+
+
+def labels_over_line_limit() -> list[str]:
+    """Every button label shown in a LINE-like chat (LINE, the simulator) of the running test that is longer than
+    LINE allows (issue 15: labels are designed to fit, not cut by the renderer)."""
+    from bot.core.text import LINE_LABEL_MAX
+
+    found = []
+    for chat in _chats:
+        if chat.channel == ChannelName.TELEGRAM.value or not isinstance(
+            chat.services.channels.get(chat.channel), RecordingChannel
+        ):
+            continue
+        for reply in chat.recorder.replies_to(chat.user):
+            found += [c.label for c in reply.choices if len(c.label) > LINE_LABEL_MAX]
+    return list(dict.fromkeys(found))
+
+
+async def press_listed(chat: Chat, name: str) -> list[Reply]:
+    """Tap the button of a long item by its full name, as a user does: the message above the buttons lists the
+    full names ("2. ร้อยละของ…") and the button begins with its number; an unnumbered list's button is the name
+    cut to fit LINE (bot/core/text.button_label)."""
+    from bot.core.text import button_label
+
+    on = next((reply for reply in reversed(chat.recorder.replies_to(chat.user)) if reply.choices), None)
+    assert on is not None, f"{chat.user} has no buttons to press {name!r} on"
+    for line in on.text.splitlines():
+        number, _dot, listed = line.partition(". ")
+        numbered = [c.label for c in on.choices if c.label.startswith(f"{number}. ")]
+        if number.isdigit() and listed == name and numbered:
+            return await chat.press(numbered[0])
+    return await chat.press(button_label(name))

@@ -149,9 +149,9 @@ def ticket_from(filed: list[Call]) -> str:
     ticket = found.group(0)
     assert filed[0].text.startswith("รับเรื่องร้องเรียนของท่านแล้ว")
     card = filed[1].text.split("\n")
-    assert card[:2] == [f"<b>เรื่องเลขที่ {ticket}</b>", "<i>รับเรื่องแล้ว</i>"]
+    assert card[:2] == [f"<b>เรื่องเลขที่ {ticket}</b>", "<i>รอรับเรื่อง</i>"]
     assert {
-        "<b>สถานะ:</b> รับเรื่องแล้ว",
+        "<b>สถานะ:</b> รอรับเรื่อง",
         "<b>จังหวัด:</b> เชียงราย",
         "<b>อำเภอ/เขต:</b> เมืองเชียงราย",
         "<b>เรื่อง:</b> ถนน/ทางเท้า",
@@ -194,14 +194,14 @@ async def officer_takes_it_up(bot: TelegramBot, ticket: str) -> TelegramUser:
 async def follow_the_ticket(somchai: TelegramUser, ticket: str) -> None:
     """/status lists his tickets; the one he filed shows its summary and history."""
     mine = await somchai.say("/status")
-    assert buttons(mine[-1]) == {f"t:{ticket}": f"{ticket} · กำลังดำเนินการ"}
+    assert buttons(mine[-1]) == {f"t:{ticket}": f"{ticket} กำลังทำ"}  # the status in short, as on LINE
     shown = await somchai.press(f"t:{ticket}", mine)
     card, history = shown[0].text, shown[-1].text
     assert card.startswith(f"<b>เรื่องเลขที่ {ticket}</b>\n<i>กำลังดำเนินการ</i>")
     assert history.startswith("ประวัติสถานะ:\n")
     lines = [line for line in history.split("\n") if line.startswith("•")]
     assert [BUDDHIST_ERA_STAMP.match(line) is not None for line in lines] == [True, True]
-    assert lines[0].endswith("— รับเรื่องแล้ว") and lines[1].endswith(f"— กำลังดำเนินการ: {OFFICER_NOTE}")
+    assert lines[0].endswith("— รอรับเรื่อง") and lines[1].endswith(f"— กำลังดำเนินการ: {OFFICER_NOTE}")
 
 
 def check_every_keyboard_fits_telegram(bot: TelegramBot) -> None:

@@ -16,7 +16,7 @@ from storage.models import InboxEvent, Media, Person
 from tests.web.conftest import MAX_IMAGE_BYTES, SimulatorClient, labels
 
 # The foundation's entries, in order; feature issues add more between them.
-MAIN_MENU = ["แจ้งเรื่องร้องเรียน", "ติดตามเรื่อง", "ประเด็นของจังหวัด", "เสนอความคิดเห็น", "ภาษา/Language", "ช่วยเหลือ"]
+MAIN_MENU = ["แจ้งเรื่องร้องเรียน", "ติดตามเรื่อง", "ประเด็นของจังหวัด", "บอกเราถึงรัฐ", "ภาษา/Language", "ช่วยเหลือ"]
 
 
 def main_menu_entries(reply: dict[str, Any]) -> list[str]:

@@ -74,7 +74,7 @@ def photo_file() -> FilePayload:
     return {"name": "road.png", "mimeType": "image/png", "buffer": buffer.getvalue()}
 
 
-MAIN_MENU = ["แจ้งเรื่องร้องเรียน", "ติดตามเรื่อง", "ประเด็นของจังหวัด", "เสนอความคิดเห็น", "ภาษา/Language", "ช่วยเหลือ"]
+MAIN_MENU = ["แจ้งเรื่องร้องเรียน", "ติดตามเรื่อง", "ประเด็นของจังหวัด", "บอกเราถึงรัฐ", "ภาษา/Language", "ช่วยเหลือ"]
 
 
 async def test_a_new_citizen_clicks_through_the_main_menu_in_thai(page: Page) -> None:
@@ -94,7 +94,7 @@ async def test_a_new_citizen_clicks_through_the_main_menu_in_thai(page: Page) ->
     await expect(menu).to_contain_text(MAIN_MENU)
 
     await menu.filter(has_text="ช่วยเหลือ").click()
-    await expect(page.locator(".bubble.bot", has_text="1567")).to_contain_text("ศูนย์ดำรงธรรม 1567")
+    await expect(page.locator(".bubble.bot", has_text="วิธีใช้บริการ")).to_contain_text("ศูนย์ดำรงธรรม 1567")
 
     await page.locator(".choices.current .choice", has_text="ภาษา/Language").click()
     await expect(page.locator(".bubble.bot").last).to_have_text("กรุณาเลือกภาษา")
