@@ -1,8 +1,8 @@
 """thai labels (issue 15): designed short forms for buttons (an agency's abbreviation, an agenda's short title)
 and each province's contact for personal-data questions (the PDPA notice names the data controller)
 
-Revision ID: 0010_thai_labels
-Revises: 0009_privacy
+Revision ID: 0012_thai_labels
+Revises: 0011_desk
 """
 
 from collections.abc import Sequence
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0010_thai_labels"
-down_revision: str | Sequence[str] | None = "0009_privacy"
+revision: str = "0012_thai_labels"
+down_revision: str | Sequence[str] | None = "0011_desk"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
