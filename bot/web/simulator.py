@@ -30,6 +30,7 @@ from starlette.staticfiles import StaticFiles
 
 from bot.core.i18n import N_, SUPPORTED, _, normalise_locale, use_locale
 from bot.core.media import PAGE_LINK_LIFETIME, MediaLinks, store_media
+from bot.core.numbers import parse_id
 from bot.core.types import ChannelName, Inbound, InboundKind, Location, Reply
 from bot.services import Services
 from storage.models import OutboxMessage, OutboxStatus, Person, Province
@@ -298,7 +299,8 @@ async def parse_upload(request: Request, services: Services) -> tuple[str, str |
     """A multipart form with `identity` and a `photo` file: the photo is stored, then sent as an image."""
     max_bytes = services.settings.max_image_bytes
     declared_length = request.headers.get("content-length", "")
-    if declared_length.isdigit() and int(declared_length) > max_bytes + MULTIPART_OVERHEAD:
+    declared = parse_id(declared_length)
+    if declared is not None and declared > max_bytes + MULTIPART_OVERHEAD:
         raise photo_too_large(max_bytes)
     async with request.form(max_files=1, max_fields=4) as form:
         identity = check_identity(form.get("identity"))
@@ -361,7 +363,8 @@ def parse_wait(value: str | None) -> float:
 
 
 def parse_after(value: str | None) -> int:
-    return int(value) if value is not None and value.isdigit() else 0
+    after = parse_id(value) if value is not None else None
+    return after or 0
 
 
 async def sent_since(services: Services, identity: str, after: int) -> list[OutboxMessage]:
