@@ -15,7 +15,7 @@ THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 MAX_TEXT = 64  # longer is not a number anyone types; also keeps the regular expressions cheap
 MAX_ID_DIGITS = 18  # a database id fits a signed 64-bit integer
 
-_WHOLE = r"[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+"  # "1,250,000" or "1250000"; "12,50" is neither
+_WHOLE = r"[0-9]+(?:,[0-9]+)*"  # "1,250,000" or "1250000"; a comma is never a decimal mark in Thai, so "1,00" is 100
 _INTEGER = re.compile(rf"(?:{_WHOLE})")
 _NUMBER = re.compile(rf"(?P<number>(?:{_WHOLE})(?:\.[0-9]+)?)\s*(?P<unit>.*)", re.DOTALL)
 _ID = re.compile(rf"[0-9]{{1,{MAX_ID_DIGITS}}}")

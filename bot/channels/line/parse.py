@@ -110,9 +110,11 @@ def to_inbound(event: Any) -> Inbound | None:
     fields = _event_fields(event)
     user, chat, is_group = _source_ids(event)
     event_id = getattr(event, "webhook_event_id", None)
-    if fields is None or chat is None or not event_id:
+    if fields is None:
         log.info("LINE %s event acknowledged, nothing to do", event_type)
         return None
+    if chat is None or not event_id:
+        raise Malformed("event without a source or an id")
     if fields["kind"] is InboundKind.JOINED_GROUP:
         user = chat  # the bot meets the group, not a person: the introduction is the group's own turn
     if user is None:
@@ -128,10 +130,6 @@ def to_inbound(event: Any) -> Inbound | None:
         received_at=_received_at(event),
         **fields,
     )
-
-
-def to_inbounds(events: list[Any]) -> list[Inbound]:
-    return [inbound for inbound in (to_inbound(event) for event in events) if inbound is not None]
 
 
 def parse_body(data: Any) -> list[Inbound]:
