@@ -145,7 +145,8 @@ def _parse_event(raw: Any) -> Inbound | None:
     if not isinstance(raw, dict):
         count_dropped(CHANNEL, "event is not an object")
         return None
-    if raw.get("type") not in USED_EVENT_TYPES:
+    event_type = raw.get("type")
+    if not isinstance(event_type, str) or event_type not in USED_EVENT_TYPES:
         log.info("LINE event of a type the bot does not use: acknowledged")
         return None
     try:
@@ -154,5 +155,5 @@ def _parse_event(raw: Any) -> Inbound | None:
     except Malformed as bad:
         count_dropped(CHANNEL, bad.reason)
     except Exception as exc:  # the SDK's models refuse what LINE never sends, each in its own way
-        count_dropped(CHANNEL, f"{raw['type']} event the SDK refused ({type(exc).__name__})")
+        count_dropped(CHANNEL, f"{event_type} event the SDK refused ({type(exc).__name__})")
     return None
