@@ -28,6 +28,7 @@ from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from bot.core.cleaning import valid_text
 from bot.core.i18n import N_, SUPPORTED, _, normalise_locale, use_locale
 from bot.core.media import PAGE_LINK_LIFETIME, MediaLinks, store_media
 from bot.core.numbers import parse_id
@@ -42,6 +43,7 @@ SEEDED_IDENTITIES = ("citizen-1", "officer-1", "secretariat-1")
 ROLE_LABELS = {"citizen": N_("Citizen"), "officer": N_("Officer"), "secretariat": N_("Secretariat")}
 MAX_JSON_BYTES = 64 * 1024  # a text well over the engine's limit still fits; the engine states the limit
 MULTIPART_OVERHEAD = 64 * 1024
+MAX_TEXT = 5000  # kept as typed up to here; the engine answers a long text with its own limit
 ACCEPTED_IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
 MAX_WAIT_SECONDS = 25.0
 POLL_SECONDS = 0.1  # the outbox sender waits on outbox_wakeup, so the page polls instead of taking that event
@@ -238,7 +240,7 @@ def parse_message(body: dict[str, Any]) -> Message:
         text = body["text"]
         if not isinstance(text, str) or not text.strip():
             raise BadInput(400, "empty", _("Type a message, press a button, or send a photo or a location."))
-        return Message(InboundKind.TEXT, text=text)
+        return Message(InboundKind.TEXT, text=valid_text(text, MAX_TEXT))  # a lone surrogate cannot be stored
     if "choice" in given:
         choice = body["choice"]
         if not isinstance(choice, str) or not CHOICE_PATTERN.fullmatch(choice):
@@ -253,7 +255,7 @@ async def read_json(request: Request) -> dict[str, Any]:
         raise BadInput(413, "too_large", _("The message is too long."))
     try:
         body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: JSON nested thousands deep
         body = None
     if not isinstance(body, dict):
         raise BadInput(400, "bad_request", _("The message could not be read."))
