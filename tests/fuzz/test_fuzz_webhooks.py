@@ -1,7 +1,7 @@
 """Fuzzing both webhooks through the real app: FUZZ_BODIES (2,000 by default) validly signed bodies per platform,
-each a real event or update broken at random, or any JSON at all. No answer may be a 5xx, and the inbox must drain:
-every stored row applied, none failed, none left pending. A body that breaks either is saved in tests/data/fuzz/
-(replayed by test_replay.py) and fails the test."""
+each a real event or update broken at random, or any JSON at all (FUZZ_EXPLORE=1 draws new ones each run). No
+answer may be a 5xx, and the inbox must drain: every stored row applied, none failed, none left pending. A body
+that breaks either is saved in tests/data/fuzz/ (replayed by test_replay.py) and fails the test."""
 
 from __future__ import annotations
 
@@ -31,7 +31,8 @@ def fuzz(app: FuzzedApp, bodies: st.SearchStrategy[bytes], platform: str) -> Non
         max_examples=FUZZ_BODIES,
         deadline=None,
         database=None,
-        derandomize=True,  # the same bodies every run: a failure here is a real regression, never luck
+        # The same bodies every run (a failure is a regression, never luck); FUZZ_EXPLORE=1 draws new ones.
+        derandomize=not os.environ.get("FUZZ_EXPLORE"),
         phases=[Phase.generate],
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
     )
