@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from sqlalchemy import select
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -18,6 +19,7 @@ from bot.core.types import Channel
 from bot.services import Services
 from bot.settings import Settings, get_settings, log_channels
 from bot.web import desk, metrics, simulator
+from bot.web.body_limit import BodyLimit
 from storage.models import Media
 
 log = logging.getLogger(__name__)
@@ -93,6 +95,8 @@ def create_app(
         *metrics.routes(),
         *desk.routes(),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan)
+    # Bodies over 1 MB are refused before any route reads them; only the simulator's photo upload takes more.
+    photo_upload = {"/simulator/api/send": settings.max_image_bytes + simulator.MULTIPART_OVERHEAD}
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(BodyLimit, larger=photo_upload)])
     app.state.simulator_on = False  # until the lifespan has asked the database
     return app

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.core.numbers import parse_id
 from bot.core.registry import MENU_PREFIX
 from bot.domain.invites import TELEGRAM_START_PREFIX
 
@@ -33,7 +34,7 @@ class Prefix:
     def number(self, code: str | None) -> int | None:
         """The argument as a whole number (a database id), or None."""
         argument = self.arg(code)
-        return int(argument) if argument is not None and argument.isascii() and argument.isdigit() else None
+        return parse_id(argument) if argument is not None else None
 
 
 def menu(flow: str) -> str:

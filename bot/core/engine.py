@@ -26,6 +26,7 @@ from bot.core.flow import Ctx, Flow, Outcome
 from bot.core.i18n import _, use_locale
 from bot.core.media import MediaLinks
 from bot.core.notify import notification_rows
+from bot.core.numbers import parse_int
 from bot.core.registry import Gate, Registry
 from bot.core.turns import Turn, chat_of, load_for_turns, save_turns
 from bot.core.types import Choice, Inbound, InboundKind, Reply, replies_from_json, replies_to_json
@@ -276,8 +277,9 @@ class Engine:
             return None, ""
         typed = ctx.text.casefold()
         codes = list(turn.offered)
-        if typed.isdigit() and 1 <= int(typed) <= len(codes):
-            return codes[int(typed) - 1], ""
+        number = parse_int(typed)
+        if number is not None and 1 <= number <= len(codes):
+            return codes[number - 1], ""
         for code, label in turn.offered.items():
             if label.casefold() == typed:
                 return code, ""

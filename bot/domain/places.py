@@ -22,6 +22,7 @@ from functools import cache
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.numbers import parse_id
 from storage.models import Agency, Agenda, Complaint, District, Person, Province, Subdistrict
 from storage.seed import DATA_DIR, read_admin_areas, read_provinces
 
@@ -365,8 +366,9 @@ async def find_agency(
     """An agency of the province by id or by kind code ("natural_resources"; for "district_office", the one of
     `district_id`)."""
     text = text.strip()
-    if text.isdigit():
-        agency = await session.get(Agency, int(text))
+    agency_id = parse_id(text)
+    if agency_id is not None:
+        agency = await session.get(Agency, agency_id)
         return agency if agency is not None and agency.province_id == province_id else None
     query = select(Agency).where(Agency.province_id == province_id, Agency.code == text)
     query = query.where(Agency.district_id == district_id if district_id else Agency.district_id.is_(None))

@@ -4,7 +4,6 @@ the jobs use it."""
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -13,19 +12,19 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.i18n import _, localized
+from bot.core.numbers import ascii_digits
+from bot.core.numbers import parse_number as read_number
 from bot.domain.figures import figures, stage_count
 from bot.domain.periods import local_day, periods_of
 from storage.models import Kpi, KpiKind, KpiUnit, Person, ProgressReport, ProgressReportPhoto
 
-THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 MAX_MILESTONE_LENGTH = 300
 MAX_NARRATIVE_LENGTH = 500
 CORRECTION_WINDOW = timedelta(hours=24)
-_NUMBER = re.compile(r"^\d+(\.\d+)?$")
-_STEP_OF = re.compile(r"(\d+)\s*(?:จาก|/|of)\s*(\d+)", re.IGNORECASE)
+_STEP_OF = re.compile(r"([0-9]+)\s*(?:จาก|/|of)\s*([0-9]+)", re.IGNORECASE)
 local_today = local_day  # today in Bangkok; the complaint rules use it too
 
-_STAGE = re.compile(r"^\D{0,16}?(\d+)")  # "ขั้นที่ 2 ติดตั้งแล้ว", "stage 2", "2": a number near the start
+_STAGE = re.compile(r"^[^0-9]{0,16}?([0-9]+)")  # "ขั้นที่ 2 ติดตั้งแล้ว", "stage 2", "2": a number near the start
 
 
 class BadValue(ValueError):
@@ -39,12 +38,9 @@ class ReportedValue:
 
 
 def parse_number(text: str) -> float | None:
-    """ "1,234.5", "๑๒๓", " 45 " → a float; None when it is not a plain non-negative number."""
-    cleaned = text.translate(THAI_DIGITS).replace(",", "").replace(" ", "").strip()
-    if not _NUMBER.match(cleaned):
-        return None
-    value = float(cleaned)
-    return value if math.isfinite(value) else None
+    """ "1,234.5", "๑๒๓", " 45 ", "1,250 จุด" → a float; None when it is not a plain non-negative number."""
+    number = read_number(text)
+    return None if number is None else float(number)
 
 
 def parse_value(kpi: Kpi, text: str) -> ReportedValue:
@@ -74,7 +70,7 @@ def _milestone(kpi: Kpi, text: str) -> ReportedValue:
         raise BadValue(_('Please type the stage reached, from 0 to {n}, for example "ขั้นที่ 2 จาก {n}".', n=stages))
     if len(text) > MAX_MILESTONE_LENGTH:
         raise BadValue(_("Please keep the stage under {limit} characters.", limit=MAX_MILESTONE_LENGTH))
-    digits = text.translate(THAI_DIGITS)
+    digits = ascii_digits(text)
     step_of = _STEP_OF.search(digits)
     found = step_of or _STAGE.match(digits)
     wrong_total = step_of is not None and int(step_of.group(2)) != stages

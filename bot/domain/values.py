@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from bot.core.numbers import ascii_digits, parse_int
+from bot.core.numbers import parse_number as read_number
 from storage.models import KpiKind, KpiUnit, ReportingCycle
 
 BE_OFFSET = 543
@@ -14,8 +16,8 @@ KPI_KINDS = tuple(kind.value for kind in KpiKind)
 DIRECTIONS = {"higher": True, "lower": False}
 # Units of files and commands written before KPI kinds (migration 0008): they name a milestone.
 MILESTONE_UNITS = {"yesno": 1, "milestone": None}  # unit -> its stages, when the unit says
-_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_DMY = re.compile(r"^([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})$")
+_ISO = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$")
 
 
 class BadValue(ValueError):
@@ -24,7 +26,7 @@ class BadValue(ValueError):
 
 def parse_date(text: str) -> date:
     """30/09/2568 (Buddhist Era, day first), 30/09/2025 or 2025-09-30 (ISO). Years past 2400 are BE."""
-    value = text.strip()
+    value = ascii_digits(text.strip())
     iso = _ISO.match(value)
     dmy = _DMY.match(value)
     if iso:
@@ -42,14 +44,13 @@ def parse_date(text: str) -> date:
 
 
 def parse_number(text: str, *, field: str) -> float | None:
-    """An optional number; thousands separators are allowed."""
-    value = text.strip().replace(",", "")
-    if not value:
+    """An optional number of 0 or more; thousands separators and Thai digits are allowed."""
+    if not text.strip():
         return None
-    try:
-        return float(value)
-    except ValueError:
-        raise BadValue(f"{field} is not a number: {text.strip()!r}") from None
+    number = read_number(text)
+    if number is None:
+        raise BadValue(f"{field} is not a number: {text.strip()!r}")
+    return float(number)
 
 
 def parse_unit(text: str) -> str:
@@ -90,9 +91,10 @@ def parse_stages(text: str) -> int | None:
     value = text.strip()
     if not value:
         return None
-    if not value.isdigit() or int(value) < 1:
+    stages = parse_int(value)
+    if stages is None or stages < 1:
         raise BadValue(f"stages must be a whole number of 1 or more, not {value!r}")
-    return int(value)
+    return stages
 
 
 def parse_cycle(cycle: str, day: str) -> tuple[str, int | None]:
@@ -104,9 +106,10 @@ def parse_cycle(cycle: str, day: str) -> tuple[str, int | None]:
         return name, None
     if not day.strip():
         raise BadValue(f"a {name} reporting cycle needs a reporting day (1-28)")
-    if not day.strip().isdigit() or not 1 <= int(day) <= 28:
+    number = parse_int(day)
+    if number is None or not 1 <= number <= 28:
         raise BadValue(f"reporting day must be 1-28, not {day.strip()!r}")
-    return name, int(day)
+    return name, number
 
 
 def split_codes(text: str) -> list[str]:
@@ -116,6 +119,7 @@ def split_codes(text: str) -> list[str]:
 
 def parse_fiscal_year(text: str) -> int:
     value = text.strip()
-    if not value.isdigit() or not 2500 <= int(value) <= 2700:
+    year = parse_int(value) if "," not in value else None
+    if year is None or not 2500 <= year <= 2700:
         raise BadValue(f"fiscal year must be a Buddhist-Era year such as 2568, not {value!r}")
-    return int(value)
+    return year

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from bot.core.flow import Ctx, Flow, Outcome, StepFn, StepName, finish, goto, stay
 from bot.core.i18n import N_, _, localized, ngettext
+from bot.core.numbers import parse_id
 from bot.core.registry import Registry
 from bot.core.text import button_label, shorten
 from bot.core.types import Choice, Reply
@@ -48,7 +49,8 @@ class Step(StepName):
 
 async def enter(ctx: Ctx) -> Outcome:
     """From an agenda's page ("fb:<id>") go straight to what to say; otherwise ask for the province."""
-    agenda = await ctx.session.get(Agenda, int(ctx.args)) if ctx.args.isdigit() else None
+    agenda_id = parse_id(ctx.args)
+    agenda = await ctx.session.get(Agenda, agenda_id) if agenda_id is not None else None
     if agenda is not None and agenda.is_active:
         ctx.data.update(province_id=agenda.province_id, agenda_id=agenda.id)
         return goto(Step.ACTION, await action_reply(ctx))

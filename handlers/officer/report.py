@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from bot.core.flow import Ctx, Flow, Outcome, StepFn, StepName, choices, finish, goto, stay
 from bot.core.i18n import N_, _, format_date, format_datetime, localized
+from bot.core.numbers import parse_id, parse_int
 from bot.core.registry import MenuEntry, Registry
 from bot.core.types import Ask, Choice, Reply
 from bot.domain import scope
@@ -53,10 +54,11 @@ async def enter(ctx: Ctx) -> Outcome:
     """From the menu: pick an agenda; from a button: straight to the KPI or the correction."""
     if not scope.STAFF_ROLES & {ctx.person.role}:
         return finish(forbidden_reply())
-    if ctx.args.startswith("c") and ctx.args[1:].isdigit():
-        return await _start_correction(ctx, int(ctx.args[1:]))
-    if ctx.args.startswith("k") and ctx.args[1:].isdigit():
-        return await _start_kpi(ctx, int(ctx.args[1:]))
+    chosen = parse_id(ctx.args[1:])
+    if ctx.args.startswith("c") and chosen is not None:
+        return await _start_correction(ctx, chosen)
+    if ctx.args.startswith("k") and chosen is not None:
+        return await _start_kpi(ctx, chosen)
     return await _ask_agenda(ctx)
 
 
@@ -292,7 +294,7 @@ def _shown_value(kpi: Kpi, data: dict[str, object]) -> str:
     value = data.get("value")
     shown = kpi_value_text(kpi, float(value) if isinstance(value, int | float) else None)
     text = str(data.get("value_text", ""))
-    if kpi.kind == KpiKind.MILESTONE and text and not text.isdigit():  # the officer's words about the stage
+    if kpi.kind == KpiKind.MILESTONE and text and parse_int(text) is None:  # the officer's words about the stage
         return f"{shown}: {text}"
     return shown
 

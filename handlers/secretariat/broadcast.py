@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from bot.core.flow import Ctx, Flow, Outcome, StepFn, StepName, finish, goto, stay
 from bot.core.i18n import BANGKOK, N_, _, format_datetime, localized
+from bot.core.numbers import parse_int
 from bot.core.registry import MenuEntry, Registry
 from bot.core.types import Ask, Choice, Reply
 from bot.domain import scope
@@ -234,10 +235,10 @@ def parse_when(text: str) -> datetime:
     day = parse_date(day_text)
     hour, minute = 8, 0
     if clock.strip():
-        parts = clock.strip().replace(".", ":").split(":")
-        if len(parts) != 2 or not all(p.isdigit() for p in parts) or int(parts[0]) > 23 or int(parts[1]) > 59:
+        parts = [parse_int(part) for part in clock.strip().replace(".", ":").split(":")]
+        if len(parts) != 2 or parts[0] is None or parts[1] is None or parts[0] > 23 or parts[1] > 59:
             raise BadValue(clock)
-        hour, minute = int(parts[0]), int(parts[1])
+        hour, minute = parts[0], parts[1]
     return datetime.combine(day, time(hour, minute), tzinfo=BANGKOK)
 
 

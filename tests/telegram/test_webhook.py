@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from bot.core.malformed import dropped_total
 from tests.fakes.telegram_api import FakeTelegramApi
 from tests.telegram.conftest import TelegramBot, running_bot
 from tests.telegram.updates import callback_update, private_chat, text_update, user
@@ -36,12 +37,18 @@ async def test_without_a_configured_secret_every_update_is_refused(tg_without_se
     assert await tg_without_secret.inbox_count() == 0
 
 
-@pytest.mark.parametrize("body", [b"{not json", b"[]", b'{"message": {}}', b'{"update_id": "seven"}'])
-async def test_a_body_that_is_not_an_update_is_a_bad_request(tg: TelegramBot, body: bytes) -> None:
+@pytest.mark.parametrize("body", [b"{not json", b"[]", b'{"message": {}}', b'{"update_id": "seven"}', b"\xff\xfe"])
+async def test_an_authentic_body_that_is_not_an_update_is_acknowledged_counted_and_not_stored(
+    tg: TelegramBot, body: bytes
+) -> None:
+    """Telegram re-sends anything but a 2xx, so a body no retry can mend is answered 200 and dropped."""
+    dropped_before = dropped_total("telegram")
+
     response = await tg.post(body)
 
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert await tg.inbox_count() == 0
+    assert dropped_total("telegram") == dropped_before + 1
 
 
 async def test_a_repeated_update_changes_nothing(tg_any_db: TelegramBot) -> None:

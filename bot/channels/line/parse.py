@@ -1,17 +1,19 @@
 """LINE webhook events (line-bot-sdk v3 models) into the core's `Inbound`.
 
 Events the core has no use for (leave, unsend, beacon, ...) come back as None: the webhook logs and
-acknowledges them, and nothing is stored.
+acknowledges them, and nothing is stored. `parse_body` is total: whatever a signed body holds, it returns the
+usable events and counts the rest (bot/core/malformed.py); it never raises.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from linebot.v3.webhooks import (
     AudioMessageContent,
+    Event,
     FileMessageContent,
     FollowEvent,
     GroupSource,
@@ -29,12 +31,18 @@ from linebot.v3.webhooks import (
     VideoMessageContent,
 )
 
+from bot.core.cleaning import usable
+from bot.core.malformed import Malformed, count_dropped
 from bot.core.types import ChannelName, Inbound, InboundKind, Location
 
 log = logging.getLogger(__name__)
 
 CHANNEL = ChannelName.LINE.value
 UNSUPPORTED_CONTENT = (StickerMessageContent, VideoMessageContent, AudioMessageContent, FileMessageContent)
+MAX_TEXT = 5000  # LINE's own limit on a text message
+USED_EVENT_TYPES = frozenset({"message", "postback", "follow", "unfollow", "join", "memberJoined"})
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+CLOCK_SKEW = timedelta(days=1)
 
 
 def _source_ids(event: Any) -> tuple[str | None, str | None, bool]:
@@ -50,10 +58,15 @@ def _source_ids(event: Any) -> tuple[str | None, str | None, bool]:
 
 
 def _received_at(event: Any) -> datetime:
+    """When LINE says the event happened; a time no real event has (before 2000, tomorrow) is refused."""
     timestamp = getattr(event, "timestamp", None)
-    if isinstance(timestamp, int):
-        return datetime.fromtimestamp(timestamp / 1000, tz=UTC)
-    return datetime.now(UTC)
+    if not isinstance(timestamp, int) or isinstance(timestamp, bool):
+        return datetime.now(UTC)
+    now = datetime.now(UTC)
+    seconds = timestamp / 1000
+    if not EARLIEST.timestamp() <= seconds <= (now + CLOCK_SKEW).timestamp():
+        raise Malformed("event time out of range")
+    return datetime.fromtimestamp(seconds, tz=UTC)
 
 
 def _message_fields(content: Any) -> dict[str, Any] | None:
@@ -97,9 +110,11 @@ def to_inbound(event: Any) -> Inbound | None:
     fields = _event_fields(event)
     user, chat, is_group = _source_ids(event)
     event_id = getattr(event, "webhook_event_id", None)
-    if fields is None or chat is None or not event_id:
+    if fields is None:
         log.info("LINE %s event acknowledged, nothing to do", event_type)
         return None
+    if chat is None or not event_id:
+        raise Malformed("event without a source or an id")
     if fields["kind"] is InboundKind.JOINED_GROUP:
         user = chat  # the bot meets the group, not a person: the introduction is the group's own turn
     if user is None:
@@ -117,5 +132,28 @@ def to_inbound(event: Any) -> Inbound | None:
     )
 
 
-def to_inbounds(events: list[Any]) -> list[Inbound]:
-    return [inbound for inbound in (to_inbound(event) for event in events) if inbound is not None]
+def parse_body(data: Any) -> list[Inbound]:
+    """The usable events of a signed webhook body's JSON; the rest are counted and dropped, one by one."""
+    if not isinstance(data, dict) or not isinstance(data.get("events"), list):
+        count_dropped(CHANNEL, "body without a list of events")
+        return []
+    parsed = (_parse_event(raw) for raw in data["events"])
+    return [inbound for inbound in parsed if inbound is not None]
+
+
+def _parse_event(raw: Any) -> Inbound | None:
+    if not isinstance(raw, dict):
+        count_dropped(CHANNEL, "event is not an object")
+        return None
+    event_type = raw.get("type")
+    if not isinstance(event_type, str) or event_type not in USED_EVENT_TYPES:
+        log.info("LINE event of a type the bot does not use: acknowledged")
+        return None
+    try:
+        inbound = to_inbound(Event.from_dict(raw))
+        return None if inbound is None else usable(inbound, max_text=MAX_TEXT)
+    except Malformed as bad:
+        count_dropped(CHANNEL, bad.reason)
+    except Exception as exc:  # the SDK's models refuse what LINE never sends, each in its own way
+        count_dropped(CHANNEL, f"{event_type} event the SDK refused ({type(exc).__name__})")
+    return None

@@ -2,21 +2,32 @@
 
 Only messages and callback queries are used; every other kind of update (edited messages, channel posts, polls,
 chat member changes, inline queries) parses to nothing and is acknowledged without being stored.
+
+`parse_update` is total: a body that is not a usable update (wrong types, missing fields, ids that are not numbers)
+parses to nothing too, and is counted (bot/core/malformed.py); it never raises.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
 from telegram import Bot, CallbackQuery, Message, Update, User
 
+from bot.core.cleaning import MAX_SHORT, usable, valid_text
+from bot.core.malformed import Malformed, count_dropped
 from bot.core.types import ChannelName, Inbound, InboundKind, Location
+
+log = logging.getLogger(__name__)
 
 USED_UPDATE_KINDS = ("message", "callback_query")  # also the allowed_updates given to setWebhook and getUpdates
 GROUP_CHAT_TYPES = frozenset({"group", "supergroup"})
 # The Bot API's getFile downloads at most 20 MB; anything bigger can never be fetched.
 BOT_API_DOWNLOAD_LIMIT = 20 * 1024 * 1024
+MAX_TEXT = 4096  # Telegram's own limit on a message's text
+CHANNEL = ChannelName.TELEGRAM.value
+TELEGRAM_ID_LIMIT = 2**63  # user, chat and message ids are signed 64-bit numbers
 # Kinds of message the bot cannot take yet: answered with "not supported", never silently dropped.
 _UNSUPPORTED_ATTRIBUTES = (
     "sticker",
@@ -55,11 +66,39 @@ def bot_id_from_token(token: str) -> str:
 
 
 def parse_update(
-    data: dict[str, Any], *, bot: Bot | None, bot_id: str, max_image_bytes: int = BOT_API_DOWNLOAD_LIMIT
+    data: Any, *, bot: Bot | None, bot_id: str, max_image_bytes: int = BOT_API_DOWNLOAD_LIMIT
 ) -> ParsedUpdate:
-    """Turn one update's JSON into what the inbox stores. Raises ValueError for a body that is not an update."""
-    if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
-        raise ValueError("not a Telegram update: update_id is missing")
+    """Turn one update's JSON into what the inbox stores; what is not a usable update is counted and parses to
+    nothing."""
+    try:
+        parsed = _parse(data, bot, bot_id, max_image_bytes)
+        inbound = None if parsed.inbound is None else usable(parsed.inbound, max_text=MAX_TEXT)
+        return ParsedUpdate(inbound, _checked_press(parsed.pressed))
+    except Malformed as bad:
+        count_dropped(CHANNEL, bad.reason)
+    except Exception as exc:  # python-telegram-bot's models trust their input and fail on it in many ways
+        count_dropped(CHANNEL, f"update the models could not read ({type(exc).__name__})")
+    return ParsedUpdate()
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and -TELEGRAM_ID_LIMIT <= value < TELEGRAM_ID_LIMIT
+
+
+def _checked_press(pressed: PressedButton | None) -> PressedButton | None:
+    if pressed is None:
+        return None
+    query_id = pressed.query_id
+    if not isinstance(query_id, str) or not query_id or valid_text(query_id, MAX_SHORT) != query_id:
+        raise Malformed("callback query id is not usable")
+    if not all(value is None or _is_id(value) for value in (pressed.chat_id, pressed.message_id)):
+        raise Malformed("callback query's message is not usable")
+    return pressed
+
+
+def _parse(data: Any, bot: Bot | None, bot_id: str, max_image_bytes: int) -> ParsedUpdate:
+    if not isinstance(data, dict) or not _is_id(data.get("update_id")):
+        raise Malformed("not an update: no update_id")
     used = {kind: data[kind] for kind in USED_UPDATE_KINDS if kind in data}
     if not used:
         # Not parsed at all: the Bot API adds fields to kinds we ignore, and a model that lags must not turn
@@ -75,7 +114,11 @@ def parse_update(
 
 
 def _base(user: User, chat_id: int, chat_type: str, event_id: str) -> dict[str, Any]:
+    if not _is_id(user.id) or not _is_id(chat_id):
+        raise Malformed("user or chat id is not a number")
     names = [user.first_name, user.last_name or ""]
+    if not all(isinstance(name, str) for name in names) or not isinstance(chat_type, str):
+        raise Malformed("a name or chat type is not text")
     return {
         "channel": ChannelName.TELEGRAM.value,
         "user": str(user.id),
@@ -112,7 +155,8 @@ def _from_message(message: Message, event_id: str, bot_id: str, max_image_bytes:
 def _location(message: Message) -> Location:
     venue = message.venue
     location = venue.location if venue is not None else message.location
-    assert location is not None
+    if location is None:
+        raise Malformed("venue without a location")
     return Location(
         latitude=location.latitude,
         longitude=location.longitude,

@@ -1,13 +1,13 @@
 """`POST /webhooks/telegram`: check the secret token, store the update in the inbox, answer 200 at once.
 
 Telegram sends `X-Telegram-Bot-Api-Secret-Token` with the secret given to setWebhook; without the right one
-nothing is stored. The same `receive_update` serves long polling (`hpp-bot telegram poll`).
+nothing is stored. The same `receive_update` serves long polling (`hpp-bot telegram poll`). An authentic body that
+is not a usable update is answered 200 (Telegram re-sends anything else), counted and not stored.
 """
 
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 from typing import Any
 
@@ -16,8 +16,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from bot.channels.telegram.channel import TelegramChannel
-from bot.channels.telegram.parse import parse_update
+from bot.channels.telegram.parse import CHANNEL, parse_update
 from bot.core.inbox import Receiving
+from bot.core.malformed import Malformed, count_dropped, load_json
 from bot.core.types import ChannelName
 
 log = logging.getLogger(__name__)
@@ -37,10 +38,10 @@ def secret_matches(given: str | None, expected: SecretStr | None) -> bool:
     return hmac.compare_digest(given.encode(), expected.get_secret_value().encode())
 
 
-async def receive_update(services: Receiving, channel: TelegramChannel, data: dict[str, Any]) -> int:
+async def receive_update(services: Receiving, channel: TelegramChannel, data: Any) -> int:
     """Store one update (once: the inbox is unique on the update id) and answer a button press.
 
-    Returns how many events were newly stored. Raises ValueError for a body that is not an update.
+    Returns how many events were newly stored; an update that is not usable is counted and stores nothing.
     """
     parsed = parse_update(
         data, bot=channel.bot, bot_id=channel.bot_id, max_image_bytes=services.settings.max_image_bytes
@@ -60,10 +61,11 @@ async def telegram_webhook(request: Request) -> JSONResponse:
         return JSONResponse({"error": "Telegram channel is not configured"}, status_code=503)
     if not secret_matches(request.headers.get(SECRET_HEADER), services.settings.telegram_webhook_secret):
         return JSONResponse({"error": "forbidden"}, status_code=403)
+    raw = await request.body()  # at most 1 MB: bot/web/body_limit.py refuses more before this reads it
     try:
-        data = json.loads(await request.body())
-        await receive_update(services, channel, data)
-    except (ValueError, KeyError, TypeError) as exc:
-        log.warning("Telegram webhook: not an update: %s", type(exc).__name__)  # its message may quote the body
-        return JSONResponse({"error": "bad request"}, status_code=400)
+        data = load_json(raw)
+    except Malformed as bad:
+        count_dropped(CHANNEL, bad.reason)
+        return JSONResponse({"ok": True})
+    await receive_update(services, channel, data)
     return JSONResponse({"ok": True})

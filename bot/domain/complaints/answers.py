@@ -7,11 +7,12 @@ import hashlib
 import re
 import unicodedata
 
+from bot.core.numbers import ascii_digits
+
 DESCRIPTION_MAX = 800  # below the engine's 1,000-character message limit, so this step's own message is shown
 DESCRIPTION_MIN = 10
 
 _PHONE_SEPARATORS = re.compile(r"[\s\-.()]")
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _MOBILE = re.compile(r"^0[689]\d{8}$")  # 06x, 08x, 09x: ten digits
 _LANDLINE = re.compile(r"^0[2-7]\d{7}$")  # 02 Bangkok, 03x–07x provinces: nine digits
 
@@ -47,7 +48,7 @@ def normalise_phone(text: str) -> str | None:
 
     Dashes, dots, spaces, brackets and Thai digits are tolerated; +66 and 66 are read as the leading 0.
     """
-    digits = _PHONE_SEPARATORS.sub("", text.strip().translate(_THAI_DIGITS))
+    digits = _PHONE_SEPARATORS.sub("", ascii_digits(text.strip()))
     if digits.startswith("+66"):
         digits = "0" + digits[3:].removeprefix("0")
     elif digits.startswith("66") and len(digits) in (10, 11):
