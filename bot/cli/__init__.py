@@ -12,6 +12,7 @@ from types import ModuleType
 from bot.cli import (
     admin,
     agendas,
+    apikeys,
     broadcast,
     cases,
     database,
@@ -41,6 +42,7 @@ GROUPS: tuple[ModuleType, ...] = (
     reminders,
     broadcast,
     summary,
+    apikeys,
 )
 
 
