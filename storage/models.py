@@ -452,7 +452,15 @@ class Media(Base):
 
 class Complaint(Base):
     __tablename__ = "complaints"
-    __table_args__ = (Index("ix_complaints_province_created", "province_id", "created_at"),)  # public figures
+    # The web desk's figures and lists over a million rows (bot/domain/stats.py, migration 0010).
+    __table_args__ = (
+        Index("ix_complaints_created", "created_at"),
+        Index("ix_complaints_province_created", "province_id", "created_at"),
+        Index("ix_complaints_province_status_due", "province_id", "status", "due_on"),
+        Index("ix_complaints_status_due", "status", "due_on"),
+        Index("ix_complaints_agency_created", "agency_id", "created_at"),
+        Index("ix_complaints_district_created", "district_id", "created_at"),
+    )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     ticket_no: Mapped[str] = mapped_column(String(20), unique=True)  # e.g. CRI-69-00042
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
@@ -677,3 +685,43 @@ class ChatFlag(Base):
     channel: Mapped[str] = mapped_column(String(16), primary_key=True)
     chat_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     flag: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+
+# ---------------------------------------------------------------- the web desk (migration 0010)
+
+
+class DeskLink(Base):
+    """A one-time sign-in link to the web desk, asked for in chat: only a hash of its token is kept."""
+
+    __tablename__ = "desk_links"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = utcnow_column()
+
+
+class DeskSession(Base):
+    """A signed-in browser: the cookie holds a token, the table its hash."""
+
+    __tablename__ = "desk_sessions"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # signed out
+    created_at: Mapped[datetime] = utcnow_column()
+
+
+class AuditEntry(Base):
+    """Who changed what from the web desk, when, and from which page."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
+    action: Mapped[str] = mapped_column(String(60))
+    target: Mapped[str] = mapped_column(String(120))  # e.g. complaint:42
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    page: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = utcnow_column()

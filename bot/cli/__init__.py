@@ -17,6 +17,7 @@ from bot.cli import (
     cases,
     database,
     deadlines,
+    demo,
     invites,
     kpis,
     line,
@@ -42,6 +43,7 @@ GROUPS: tuple[ModuleType, ...] = (
     reminders,
     broadcast,
     summary,
+    demo,
     apikeys,
 )
 

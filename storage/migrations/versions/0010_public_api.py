@@ -39,12 +39,10 @@ def upgrade() -> None:
             batch_op.f("fk_complaints_api_key_id_api_keys"), "api_keys", ["api_key_id"], ["id"], ondelete="SET NULL"
         )
         batch_op.create_unique_constraint(batch_op.f("uq_complaints_api_token"), ["api_token"])
-        batch_op.create_index("ix_complaints_province_created", ["province_id", "created_at"], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("complaints", schema=None) as batch_op:
-        batch_op.drop_index("ix_complaints_province_created")
         batch_op.drop_constraint(batch_op.f("uq_complaints_api_token"), type_="unique")
         batch_op.drop_constraint(batch_op.f("fk_complaints_api_key_id_api_keys"), type_="foreignkey")
         batch_op.drop_column("api_token")

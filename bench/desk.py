@@ -1,0 +1,152 @@
+"""The web desk's figures over a million complaints (issue 13): p95 of the overview (bot/domain/stats.py
+`dashboard`: headline figures, weekly trend, breakdowns, agency league) and of a filtered list page, on SQLite
+and on PostgreSQL, for a provincial secretariat (one province) and the national team (every province).
+
+Each set-up gets a fresh migrated and seeded database, filled by `hpp-bot demo-data` (bot/cli/demo.py) with N
+complaints over three years across the 77 provinces; then each query runs R times after one warm-up run. The
+figures are the domain calls' times, as the desk's pages make them (no HTTP, no template).
+
+    python -m bench.desk --complaints 1000000 --repeat 20          # the issue's figure (tens of minutes here)
+    python -m bench.desk --complaints 200000 --setups sqlite       # a quicker look
+PostgreSQL needs TEST_POSTGRES_URL (a server URL; a database is created for the run and dropped after).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import ColumnElement, select, text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from bot.cli.demo import generate
+from bot.domain import stats
+from bot.domain.stats import ComplaintFilter, Sort
+from bot.settings import Settings
+from storage.db import Database
+from storage.migrate import upgrade
+from storage.models import Province
+from storage.seed import seed
+
+PROVINCE = "เชียงราย"
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+async def _timed(repeat: int, call: Callable[[], Awaitable[object]]) -> tuple[float, float]:
+    await call()  # warm-up: the first run reads the pages from disk
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        await call()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), _percentile(times, 0.95)
+
+
+async def _measure(db: Database, repeat: int, now: datetime) -> None:
+    async with db.read() as session:
+        province = await session.scalar(select(Province.id).where(Province.name_th == PROVINCE))
+    scopes: dict[str, ColumnElement[bool]] = {
+        "province": stats.province_scope(province),
+        "national": stats.province_scope(None),
+    }
+    chosen = ComplaintFilter(statuses=("received", "accepted", "in_progress"), overdue=True, sort=Sort.DUE)
+    searched = ComplaintFilter(text="น้ำท่วม", sort=Sort.NEWEST)
+    for name, scope in scopes.items():
+        for label, query in (
+            ("overview", lambda s=scope: _in_session(db, lambda ss: stats.dashboard(ss, s, now))),
+            ("list open+overdue", lambda s=scope: _in_session(db, lambda ss: stats.complaint_page(ss, s, chosen, now))),
+            (
+                "list text search",
+                lambda s=scope: _in_session(db, lambda ss: stats.complaint_page(ss, s, searched, now)),
+            ),
+        ):
+            median, p95 = await _timed(repeat, query)
+            print(f"  {name:9} {label:18} median {median:8.1f} ms   p95 {p95:8.1f} ms", flush=True)
+
+
+async def _in_session(db: Database, call: Callable[..., Awaitable[object]]) -> object:
+    async with db.read() as session:
+        return await call(session)
+
+
+async def _fill(url: str, count: int) -> float:
+    await asyncio.to_thread(upgrade, url)  # Alembic runs its own event loop
+    db = Database(url)
+    try:
+        await seed(db)
+        started = time.perf_counter()
+        settings = Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
+        await generate(db, settings, count, now=datetime.now(UTC))
+        return time.perf_counter() - started
+    finally:
+        await db.close()
+
+
+async def _run(url: str, label: str, count: int, repeat: int) -> None:
+    seconds = await _fill(url, count)
+    print(f"{label}: {count} complaints inserted in {seconds:.0f} s", flush=True)
+    db = Database(url)
+    try:
+        if url.startswith("postgresql"):
+            async with db.write() as session:
+                await session.execute(text("ANALYZE complaints"))
+        else:
+            async with db.write() as session:
+                await session.execute(text("ANALYZE"))
+        await _measure(db, repeat, datetime.now(UTC))
+    finally:
+        await db.close()
+
+
+async def _admin(server_url: str, statement: str) -> None:
+    engine = create_async_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text(statement))
+    finally:
+        await engine.dispose()
+
+
+async def _postgres(count: int, repeat: int) -> None:
+    server = os.environ.get("TEST_POSTGRES_URL")
+    if not server:
+        print("postgresql: skipped (TEST_POSTGRES_URL is not set)")
+        return
+    name = f"hpp_bench_desk_{uuid.uuid4().hex[:8]}"
+    await _admin(server, f'CREATE DATABASE "{name}"')
+    try:
+        await _run(server.rsplit("/", 1)[0] + "/" + name, "postgresql", count, repeat)
+    finally:
+        await _admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.desk")
+    parser.add_argument("--complaints", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--setups", default="sqlite,postgresql")
+    args = parser.parse_args(argv or [])
+    setups = args.setups.split(",")
+    if "sqlite" in setups:
+        with tempfile.TemporaryDirectory() as folder:
+            url = f"sqlite+aiosqlite:///{Path(folder) / 'desk.db'}"
+            asyncio.run(_run(url, "sqlite", args.complaints, args.repeat))
+    if "postgresql" in setups:
+        asyncio.run(_postgres(args.complaints, args.repeat))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
