@@ -17,7 +17,7 @@ from bot.core.platforms import simulator_allowed
 from bot.core.types import Channel
 from bot.services import Services
 from bot.settings import Settings, get_settings, log_channels
-from bot.web import open311, simulator
+from bot.web import open311, public, simulator
 from storage.models import Media
 
 log = logging.getLogger(__name__)
@@ -91,6 +91,7 @@ def create_app(
         Route("/media/{media_id:int}/{expires:int}/{signature}", media),
         *webhook_routes(),
         *open311.routes(),
+        *public.routes(),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.simulator_on = False  # until the lifespan has asked the database
