@@ -54,7 +54,7 @@ WORDS: dict[str, Any] = {
     "status": N_("Status"),
     "filed": N_("Filed"),
     "answer_by": N_("To be answered by"),
-    "resolved_on": N_("Resolved"),
+    "resolved_on": N_("Resolved on"),
     "agency": N_("Agency"),
     "description": N_("What was reported"),
     "not_public": N_("The text is not public: the sender did not agree to publication."),
