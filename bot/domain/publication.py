@@ -57,6 +57,11 @@ async def find_jurisdiction(session: AsyncSession, ref: str) -> Province | None:
     return next((p for p in provinces if slug(p.name_en) == wanted), None)
 
 
+def public_status_url(public_base_url: str | None, ticket_no: str) -> str | None:
+    """The ticket's public status page (/p/t/{ticket}), where the public address is known."""
+    return f"{public_base_url}/p/t/{ticket_no}" if public_base_url else None
+
+
 def is_publishable(complaint: Complaint) -> bool:
     return complaint.publish_consent and complaint.contact_mode != ContactMode.ANONYMOUS
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from bot.services import Services
+from tests.officer.helpers import mark_notice_seen
+from tests.support.chat import Chat
 from tests.web.public.conftest import CLOSING_NOTE, PUBLIC_TEXT, Site
 
 
@@ -43,3 +46,12 @@ async def test_a_tickets_public_status_with_and_without_its_text(site: Site) -> 
     assert "ไม่เปิดเผยรายละเอียด" in private and site.seeded.private in private
     assert (await site.http.get("/p/t/CRI-69-99999")).status_code == 404
     assert (await site.http.get("/p/atlantis")).status_code == 404
+
+
+async def test_the_chats_ticket_card_links_to_the_public_status_page(site: Site, services: Services) -> None:
+    await mark_notice_seen(services.db, "citizen-1")
+    chat = Chat(services, user="citizen-1")  # the same database, in chat
+    replies = await chat.say(f"ติดตามเรื่อง {site.seeded.published}")
+    [card] = [reply.card for reply in replies if reply.card is not None]
+    assert card.footer == f"http://127.0.0.1:8000/p/t/{site.seeded.published}"
+    assert (await site.http.get(card.footer.removeprefix("http://127.0.0.1:8000"))).status_code == 200
