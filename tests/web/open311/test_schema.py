@@ -20,6 +20,7 @@ from schemathesis.checks import (
 from starlette.testclient import TestClient
 
 from bot.app import create_app
+from bot.web.open311.limits import RateLimits, TokenBuckets
 from bot.web.open311.openapi import document
 from tests.conftest import make_settings
 
@@ -36,6 +37,8 @@ CHECKS = [
 @pytest.fixture
 def client(sqlite_url: str) -> Iterator[TestClient]:
     app = create_app(make_settings(sqlite_url), run_workers=False)
+    # Every generated call should reach the method: the rate limit (tested on its own) would answer most with 429.
+    app.state.open311_limits = RateLimits(per_ip=TokenBuckets(burst=100_000, per_second=1000))
     with TestClient(app) as http:  # the lifespan runs: the database is open
         yield http
 
