@@ -3,6 +3,7 @@ naming the parameter), asks the domain and answers in the format asked for."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from functools import wraps
@@ -319,7 +320,7 @@ async def post_request(request: Request, fmt: str) -> Response:
     secret = _text(form, "api_key", 100)
     wait = limits_of(request).per_key.take(secret) if secret else 0
     if wait:
-        return error(fmt, 429, "too many requests for this api_key", {"Retry-After": str(max(1, round(wait + 0.5)))})
+        return error(fmt, 429, "too many requests for this api_key", {"Retry-After": str(math.ceil(wait))})
     province = await _jurisdiction(request, form, required=True)
     assert province is not None
     posted = _posted(form)

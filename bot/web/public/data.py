@@ -35,7 +35,7 @@ class Dataset:
     name: str
     title_th: str
     title_en: str
-    fields: tuple[tuple[str, str], ...]  # name, meaning (English; the dictionary page shows them)
+    fields: tuple[tuple[str, str, str], ...]  # name, meaning in Thai, in English
 
 
 COMPLAINTS = Dataset(
@@ -43,22 +43,38 @@ COMPLAINTS = Dataset(
     "เรื่องร้องเรียน (ไม่ระบุตัวตน)",
     "Complaints (anonymised)",
     (
-        ("ticket_no", "ticket number: province code, Buddhist year, sequence"),
-        ("province_code", "the province's three-letter code"),
-        ("district", "district (Thai name), if known"),
-        ("service_code", "category code, or agenda-<id> for a complaint about the province's agenda"),
-        ("subject", "the category or agenda (Thai)"),
-        ("status", "received, accepted, in_progress, forwarded, resolved, rejected, duplicate, closed"),
-        ("filed_at", "when it was filed (ISO 8601, UTC)"),
-        ("updated_at", "its last change (ISO 8601, UTC)"),
-        ("answer_by", "the answer date (ISO 8601 date)"),
-        ("resolved_at", "when it was resolved, if it was"),
-        ("days_taken", "whole days from filing to resolution"),
-        ("agency", "the agency responsible (Thai)"),
-        ("rating", "the complainant's rating, 1 to 5, if given"),
-        ("description", "what was reported: only where its sender agreed to publication, else empty"),
-        ("latitude", "rounded to 0.001° (about 100 m): only with consent to publication"),
-        ("longitude", "as latitude"),
+        ("ticket_no", "เลขที่เรื่อง: รหัสจังหวัด ปี พ.ศ. และลำดับ", "ticket number: province code, Buddhist year, sequence"),
+        ("province_code", "รหัสจังหวัดสามตัวอักษร", "the province's three-letter code"),
+        ("district", "อำเภอ/เขต (ชื่อภาษาไทย) ถ้าทราบ", "district (Thai name), if known"),
+        (
+            "service_code",
+            "รหัสประเภท หรือ agenda-<เลข> สำหรับเรื่องที่เกี่ยวกับประเด็นนโยบายของจังหวัด",
+            "category code, or agenda-<id> for a complaint about the province's agenda",
+        ),
+        ("subject", "ประเภทหรือประเด็นนโยบาย (ภาษาไทย)", "the category or agenda (Thai)"),
+        (
+            "status",
+            "สถานะ: received, accepted, in_progress, forwarded, resolved, rejected, duplicate, closed",
+            "received, accepted, in_progress, forwarded, resolved, rejected, duplicate, closed",
+        ),
+        ("filed_at", "เวลาที่แจ้ง (ISO 8601, UTC)", "when it was filed (ISO 8601, UTC)"),
+        ("updated_at", "เวลาที่เปลี่ยนแปลงล่าสุด (ISO 8601, UTC)", "its last change (ISO 8601, UTC)"),
+        ("answer_by", "กำหนดตอบ (วันที่ ISO 8601)", "the answer date (ISO 8601 date)"),
+        ("resolved_at", "เวลาที่แก้ไขเสร็จ ถ้าเสร็จแล้ว", "when it was resolved, if it was"),
+        ("days_taken", "จำนวนวันเต็มตั้งแต่แจ้งจนแก้ไขเสร็จ", "whole days from filing to resolution"),
+        ("agency", "หน่วยงานที่รับผิดชอบ (ภาษาไทย)", "the agency responsible (Thai)"),
+        ("rating", "คะแนนความพึงพอใจของผู้แจ้ง 1 ถึง 5 ถ้าให้ไว้", "the complainant's rating, 1 to 5, if given"),
+        (
+            "description",
+            "รายละเอียดที่แจ้ง เฉพาะเมื่อผู้แจ้งยินยอมให้เผยแพร่ มิฉะนั้นเว้นว่าง",
+            "what was reported: only where its sender agreed to publication, else empty",
+        ),
+        (
+            "latitude",
+            "ละติจูด ปัดเศษ 0.001 องศา (ราว 100 เมตร) เฉพาะเมื่อยินยอมให้เผยแพร่",
+            "rounded to 0.001° (about 100 m): only with consent to publication",
+        ),
+        ("longitude", "ลองจิจูด เช่นเดียวกับละติจูด", "as latitude"),
     ),
 )
 KPIS = Dataset(
@@ -66,19 +82,27 @@ KPIS = Dataset(
     "ตัวชี้วัดของประเด็นนโยบายจังหวัด",
     "KPIs of the provinces' agendas",
     (
-        ("kpi_id", "the KPI's number"),
-        ("province_code", "the province's three-letter code"),
-        ("agenda", "the agenda's title (Thai)"),
-        ("kpi", "the KPI's name (Thai)"),
-        ("kind", "cumulative, level or milestone"),
-        ("unit", "number or percent; unit_label names it"),
-        ("unit_label", "e.g. tonnes, households (Thai)"),
-        ("baseline", "the starting value"),
-        ("target", "the target value"),
-        ("higher_is_better", "true or false"),
-        ("latest_value", "the year-to-date sum, latest value or stage reached"),
-        ("progress_percent", "progress, 0 to 100 (see README: KPIs)"),
-        ("is_example", "true: made-up example figures, not the province's data"),
+        ("kpi_id", "เลขที่ตัวชี้วัด", "the KPI's number"),
+        ("province_code", "รหัสจังหวัดสามตัวอักษร", "the province's three-letter code"),
+        ("agenda", "ชื่อประเด็นนโยบาย (ภาษาไทย)", "the agenda's title (Thai)"),
+        ("kpi", "ชื่อตัวชี้วัด (ภาษาไทย)", "the KPI's name (Thai)"),
+        ("kind", "ชนิด: cumulative (สะสม), level (ระดับ) หรือ milestone (ขั้นความสำเร็จ)", "cumulative, level or milestone"),
+        ("unit", "number หรือ percent; unit_label บอกหน่วย", "number or percent; unit_label names it"),
+        ("unit_label", "หน่วย เช่น ตัน ครัวเรือน (ภาษาไทย)", "e.g. tonnes, households (Thai)"),
+        ("baseline", "ค่าฐาน", "the starting value"),
+        ("target", "ค่าเป้าหมาย", "the target value"),
+        ("higher_is_better", "true หรือ false (ค่ามากยิ่งดี)", "true or false"),
+        (
+            "latest_value",
+            "ผลรวมตั้งแต่ต้นปีงบประมาณ ค่าล่าสุด หรือขั้นที่บรรลุ",
+            "the year-to-date sum, latest value or stage reached",
+        ),
+        ("progress_percent", "ความก้าวหน้า 0 ถึง 100", "progress, 0 to 100 (see README: KPIs)"),
+        (
+            "is_example",
+            "true: ตัวเลขตัวอย่าง ไม่ใช่ข้อมูลจริงของจังหวัด",
+            "true: made-up example figures, not the province's data",
+        ),
     ),
 )
 KPI_REPORTS = Dataset(
@@ -86,11 +110,11 @@ KPI_REPORTS = Dataset(
     "รายงานผลตัวชี้วัด",
     "KPI reports",
     (
-        ("kpi_id", "the KPI reported on"),
-        ("period_on", "the first day of the reporting period"),
-        ("value", "the value reported"),
-        ("reported_at", "when (ISO 8601, UTC)"),
-        ("superseded", "true: a later report corrected it"),
+        ("kpi_id", "ตัวชี้วัดที่รายงาน", "the KPI reported on"),
+        ("period_on", "วันแรกของรอบรายงาน", "the first day of the reporting period"),
+        ("value", "ค่าที่รายงาน", "the value reported"),
+        ("reported_at", "เวลาที่รายงาน (ISO 8601, UTC)", "when (ISO 8601, UTC)"),
+        ("superseded", "true: มีรายงานภายหลังแก้ไขแทนแล้ว", "true: a later report corrected it"),
     ),
 )
 PROVINCES = Dataset(
@@ -98,18 +122,22 @@ PROVINCES = Dataset(
     "สถิติรายจังหวัด",
     "Province statistics",
     (
-        ("province_code", "the province's three-letter code"),
-        ("name_th", "Thai name"),
-        ("name_en", "English name"),
-        ("pilot_2021", "one of the 22 pilot provinces of 2021"),
-        ("ceo_pilot_2024", "one of the 5 CEO-governor pilots of 2024"),
-        ("received_year", "complaints received this fiscal year"),
-        ("open", "complaints open now"),
-        ("overdue", "open complaints past their answer date"),
-        ("answered", "complaints of this fiscal year answered"),
-        ("answered_on_time_percent", "share of those answered by their answer date"),
-        ("mean_rating", "average satisfaction, 1 to 5"),
-        ("kpi_progress_percent", "mean progress of the province's KPIs (one without a report counts as 0)"),
+        ("province_code", "รหัสจังหวัดสามตัวอักษร", "the province's three-letter code"),
+        ("name_th", "ชื่อภาษาไทย", "Thai name"),
+        ("name_en", "ชื่อภาษาอังกฤษ", "English name"),
+        ("pilot_2021", "เป็นหนึ่งใน 22 จังหวัดนำร่อง ปี 2564", "one of the 22 pilot provinces of 2021"),
+        ("ceo_pilot_2024", "เป็นหนึ่งใน 5 จังหวัดนำร่องผู้ว่าซีอีโอ ปี 2567", "one of the 5 CEO-governor pilots of 2024"),
+        ("received_year", "เรื่องร้องเรียนที่รับในปีงบประมาณนี้", "complaints received this fiscal year"),
+        ("open", "เรื่องที่ยังไม่เสร็จในขณะนี้", "complaints open now"),
+        ("overdue", "เรื่องที่ยังไม่เสร็จและเลยกำหนดตอบ", "open complaints past their answer date"),
+        ("answered", "เรื่องของปีงบประมาณนี้ที่ตอบแล้ว", "complaints of this fiscal year answered"),
+        ("answered_on_time_percent", "ร้อยละของเรื่องที่ตอบภายในกำหนด", "share of those answered by their answer date"),
+        ("mean_rating", "ความพึงพอใจเฉลี่ย 1 ถึง 5", "average satisfaction, 1 to 5"),
+        (
+            "kpi_progress_percent",
+            "ความก้าวหน้าเฉลี่ยของตัวชี้วัดของจังหวัด (ตัวที่ยังไม่รายงานนับเป็น 0)",
+            "mean progress of the province's KPIs (one without a report counts as 0)",
+        ),
     ),
 )
 DATASETS = (COMPLAINTS, KPIS, KPI_REPORTS, PROVINCES)
@@ -264,7 +292,7 @@ async def complaints_download(request: Request) -> Response:
     ext = request.path_params["ext"]
     if refused := not_a_format(ext):
         return refused
-    names = tuple(name for name, _meaning in COMPLAINTS.fields)
+    names = tuple(field[0] for field in COMPLAINTS.fields)
 
     async def body() -> AsyncIterator[str]:
         first = True
@@ -293,7 +321,7 @@ def _small_download(dataset: Dataset, rows_of: Callable[[Request], Any]) -> Call
             return refused
         rows = await rows_of(request)
         if ext == "csv":
-            body = _csv_text(tuple(n for n, _m in dataset.fields), rows, True).encode("utf-8")
+            body = _csv_text(tuple(field[0] for field in dataset.fields), rows, True).encode("utf-8")
             response = cached(request, body, "text/csv; charset=utf-8")
         else:
             body = json.dumps(rows, ensure_ascii=False).encode("utf-8")

@@ -103,14 +103,17 @@ async def test_a_posted_request_is_in_the_secretariats_cases_and_its_status_chan
 
 
 async def test_rate_limits_per_ip_and_per_key_answer_429_with_retry_after(api: Api) -> None:
-    api.app.state.open311_limits = RateLimits(per_ip=TokenBuckets(burst=2, per_second=0.1))
+    def frozen() -> float:  # no time passes: no token comes back while the test runs
+        return 0.0
+
+    api.app.state.open311_limits = RateLimits(per_ip=TokenBuckets(burst=2, per_second=0.1, clock=frozen))
     assert (await api.get("services.json")).status_code == 200
     assert (await api.get("services.json")).status_code == 200
     refused = await api.get("services.xml")
     assert refused.status_code == 429 and refused.headers["retry-after"] == "10"
     assert xml_of(refused).findtext("error/code") == "429"
 
-    api.app.state.open311_limits = RateLimits(per_key=TokenBuckets(burst=1, per_second=0.5))
+    api.app.state.open311_limits = RateLimits(per_key=TokenBuckets(burst=1, per_second=0.5, clock=frozen))
     assert (await api.post()).status_code == 200
     refused = await api.post()
     assert refused.status_code == 429 and refused.headers["retry-after"] == "2"

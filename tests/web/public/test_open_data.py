@@ -20,7 +20,7 @@ async def test_csv_and_json_carry_the_same_rows_with_the_dictionarys_fields(site
         assert 'rel="license"' in response.headers["link"]
         reader = csv.DictReader(io.StringIO(response.text))
         rows = list(reader)
-        names = [name for name, _meaning in dataset.fields]
+        names = [field[0] for field in dataset.fields]
         assert reader.fieldnames == names, dataset.name
         assert all(list(row) == names for row in as_json), dataset.name
         assert len(rows) == len(as_json), dataset.name
