@@ -23,7 +23,7 @@ from bot.domain import stats
 from bot.domain.comparison import ComparisonFilter, compare_provinces
 from bot.domain.publication import PublicComplaint, to_public
 from bot.services import Services
-from bot.web.public.render import MAX_AGE, cached, page
+from bot.web.public.render import MAX_AGE, cached, page, remembered
 from storage.models import Agenda, Complaint, Kpi, ProgressReport, Province
 
 LICENCE = "https://creativecommons.org/licenses/by/4.0/"
@@ -315,6 +315,7 @@ async def complaints_download(request: Request) -> Response:
 
 
 def _small_download(dataset: Dataset, rows_of: Callable[[Request], Any]) -> Callable[[Request], Any]:
+    @remembered
     async def download(request: Request) -> Response:
         ext = request.path_params["ext"]
         if refused := not_a_format(ext):

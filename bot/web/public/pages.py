@@ -17,7 +17,7 @@ from bot.domain.publication import find_jurisdiction, slug, to_public
 from bot.domain.tickets import find_ticket, history, normalise_ticket_no
 from bot.domain.transparency import province_page
 from bot.services import Services
-from bot.web.public.render import locale_of, page
+from bot.web.public.render import locale_of, page, remembered
 
 
 def services_of(request: Request) -> Services:
@@ -39,6 +39,7 @@ def not_found(request: Request) -> Response:
     return page(request, "not_found.html", status=404)
 
 
+@remembered
 async def national(request: Request) -> Response:
     try:
         group = PilotGroup(request.query_params.get("group", PilotGroup.ALL.value))
@@ -63,6 +64,7 @@ async def national(request: Request) -> Response:
     return page(request, "national.html", rows=rows, group=group.value, year_be=comparison.year_be)
 
 
+@remembered
 async def province(request: Request) -> Response:
     async with services_of(request).db.read() as session:
         found = await find_jurisdiction(session, request.path_params["province"])
@@ -89,6 +91,7 @@ async def province(request: Request) -> Response:
     )
 
 
+@remembered
 async def ticket(request: Request) -> Response:
     number = normalise_ticket_no(request.path_params["ticket"][:40])
     if number is None:

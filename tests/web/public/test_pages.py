@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+from sqlalchemy import update
+
 from bot.services import Services
+from storage.models import Complaint
 from tests.officer.helpers import mark_notice_seen
 from tests.support.chat import Chat
 from tests.web.public.conftest import CLOSING_NOTE, PUBLIC_TEXT, Site
@@ -55,3 +59,15 @@ async def test_the_chats_ticket_card_links_to_the_public_status_page(site: Site,
     [card] = [reply.card for reply in replies if reply.card is not None]
     assert card.footer == f"http://127.0.0.1:8000/p/t/{site.seeded.published}"
     assert (await site.http.get(card.footer.removeprefix("http://127.0.0.1:8000"))).status_code == 200
+
+
+async def test_a_page_is_rendered_again_after_its_short_memory(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rendered page is served again for REMEMBER_SECONDS (well within the minute), then recounted."""
+    moments = iter([1000.0, 1005.0, 1030.0])
+    monkeypatch.setattr("bot.web.public.render.clock", lambda: next(moments))
+    first = await site.http.get("/p/data/provinces.csv")
+    async with site.services.db.write() as session:
+        await session.execute(update(Complaint).values(status="closed"))
+    assert (await site.http.get("/p/data/provinces.csv")).text == first.text  # within 20 s: the same
+    again = await site.http.get("/p/data/provinces.csv")
+    assert again.text != first.text and 'rel="license"' in again.headers["link"]
