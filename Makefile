@@ -6,11 +6,12 @@ STAMP := $(VENV)/.installed
 BABEL := $(BIN)/pybabel
 
 # One gettext domain per area of the code, each extracted from its own folders (see bot/core/i18n.py).
-DOMAINS := core domain cli web line telegram conversations complaints citizen officer secretariat desk
+DOMAINS := core domain cli web line telegram conversations complaints citizen officer secretariat desk public
 core_PATHS := $(wildcard bot/*.py) $(wildcard bot/channels/*.py) bot/core bot/jobs storage
 domain_PATHS := bot/domain
 cli_PATHS := bot/cli
-web_PATHS := $(wildcard bot/web/*.py)
+web_PATHS := $(wildcard bot/web/*.py) bot/web/open311
+public_PATHS := bot/web/public
 line_PATHS := bot/channels/line
 telegram_PATHS := bot/channels/telegram
 conversations_PATHS := $(wildcard handlers/*.py)

@@ -18,7 +18,7 @@ from bot.core.platforms import simulator_allowed
 from bot.core.types import Channel
 from bot.services import Services
 from bot.settings import Settings, get_settings, log_channels
-from bot.web import desk, metrics, simulator
+from bot.web import desk, metrics, open311, public, simulator
 from bot.web.body_limit import BodyLimit
 from storage.models import Media
 
@@ -94,6 +94,8 @@ def create_app(
         *webhook_routes(),
         *metrics.routes(),
         *desk.routes(),
+        *open311.routes(),
+        *public.routes(),
     ]
     # Bodies over 1 MB are refused before any route reads them; only the simulator's photo upload takes more.
     photo_upload = {"/simulator/api/send": settings.max_image_bytes + simulator.MULTIPART_OVERHEAD}

@@ -25,8 +25,11 @@ async def _name(session: AsyncSession, model: type[Province] | type[District] | 
     return localized(row.name_th, getattr(row, "name_en", None))
 
 
-async def ticket_card(session: AsyncSession, complaint: Complaint, *, public: bool = False) -> Card:
-    """The ticket summary. `public` leaves out the description and anything about the complainant."""
+async def ticket_card(
+    session: AsyncSession, complaint: Complaint, *, public: bool = False, public_page: str | None = None
+) -> Card:
+    """The ticket summary. `public` leaves out the description and anything about the complainant; `public_page`,
+    the link to the ticket's public status page, is its footer."""
     fields = [
         CardField(_("Status"), status_label(complaint.status)),
         CardField(_("Province"), await _name(session, Province, complaint.province_id)),
@@ -45,6 +48,7 @@ async def ticket_card(session: AsyncSession, complaint: Complaint, *, public: bo
         alt_text=_("Ticket {ticket}: {status}", ticket=complaint.ticket_no, status=status_label(complaint.status)),
         fields=tuple(fields),
         subtitle=status_label(complaint.status),
+        footer=public_page,
     )
 
 

@@ -492,8 +492,27 @@ class Complaint(Base):
     rating_comment: Mapped[str | None] = mapped_column(Text)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The citizen's consents to showing this complaint in public (migration 0010): its text and rounded place on
+    # the public pages and in the open data; its photos. Not given until asked (PDPA).
+    publish_consent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    photo_consent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Filed through Open311: the API key, and the token its client may look the ticket up by.
+    api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id", ondelete="SET NULL"))
+    api_token: Mapped[str | None] = mapped_column(String(40), unique=True)
     created_at: Mapped[datetime] = utcnow_column()
     updated_at: Mapped[datetime] = utcnow_column()
+
+
+class ApiKey(Base):
+    """A key an Open311 client posts requests with (migration 0010); only its SHA-256 is kept."""
+
+    __tablename__ = "api_keys"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    province_id: Mapped[int | None] = mapped_column(ForeignKey("provinces.id"))  # None: every province
+    created_at: Mapped[datetime] = utcnow_column()
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class ComplaintPhoto(Base):

@@ -11,6 +11,7 @@ from types import ModuleType
 from bot.cli import (
     admin,
     agendas,
+    apikeys,
     broadcast,
     cases,
     dashboard,
@@ -47,6 +48,7 @@ GROUPS: tuple[ModuleType, ...] = (
     summary,
     dashboard,
     demo,
+    apikeys,
 )
 
 

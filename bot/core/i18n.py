@@ -1,8 +1,8 @@
 """Thai-first gettext with Babel, the per-user locale, and the one Buddhist-Era date helper.
 
 Catalogs live in `locales/<lang>/LC_MESSAGES/<domain>.mo`, one domain per area of the code (core, line,
-telegram, citizen, officer); they are merged into one catalog per language at load time, so each area can
-extract and translate its own strings without touching the others' files.
+telegram, citizen, officer, public: the public pages, ...); they are merged into one catalog per language at load
+time, so each area can extract and translate its own strings without touching the others' files.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from bot.core.flow import Ctx, Flow, Outcome, StepName, goto
 from bot.core.i18n import _, format_date
 from bot.core.registry import Registry
 from bot.core.types import Choice, Reply
+from bot.domain.publication import public_status_url
 from bot.domain.tickets import (
     OPEN_STATUSES,
     TICKET_EXAMPLE,
@@ -96,7 +97,8 @@ async def _ticket_choices(ctx: Ctx, complaint: Complaint, own: bool) -> tuple[Ch
 async def ticket_replies(ctx: Ctx, complaint: Complaint) -> list[Reply]:
     """The card, then the history (own ticket) or a public-summary note (anyone else's)."""
     own = is_own(complaint, ctx.person)
-    card = await ticket_card(ctx.session, complaint, public=not own)
+    page = public_status_url(ctx.settings.public_base_url, complaint.ticket_no)
+    card = await ticket_card(ctx.session, complaint, public=not own, public_page=page)
     lines = await _status_details(ctx, complaint, own)
     if own:
         lines.insert(0, _("Status history:") + "\n" + await history_text(ctx.session, complaint))

@@ -79,9 +79,10 @@ def due_date(province: Province, now: datetime, settings: Settings) -> date:
 
 
 async def file_complaint(
-    session: AsyncSession, person: Person, draft: Draft, *, channel: str, now: datetime, settings: Settings
+    session: AsyncSession, person: Person | None, draft: Draft, *, channel: str, now: datetime, settings: Settings
 ) -> Complaint:
-    """Write the complaint and everything that belongs to it; raises if the draft is incomplete."""
+    """Write the complaint and everything that belongs to it; raises if the draft is incomplete. `person` is None
+    for a request an Open311 client posted: no chat identity follows it."""
     if draft.province_id is None or draft.description is None:
         raise ValueError("a complaint needs a province and a description")
     province = await session.get(Province, draft.province_id)
@@ -96,7 +97,7 @@ async def file_complaint(
     )
     complaint = Complaint(
         ticket_no=await allocate_ticket_no(session, province, bangkok_today(now)),
-        person_id=person.id,
+        person_id=person.id if person else None,
         province_id=province.id,
         district_id=draft.district_id,
         subdistrict_id=draft.subdistrict_id,
@@ -119,7 +120,9 @@ async def file_complaint(
     session.add(complaint)
     await session.flush()
     session.add_all(ComplaintPhoto(complaint_id=complaint.id, media_id=m, kind=PhotoKind.BEFORE) for m in draft.photos)
-    if draft.photos:  # the photos are the person's data: "my data" finds and deletes them by owner
+    if (
+        draft.photos and person is not None
+    ):  # the photos are the person's data: "my data" finds and deletes them by owner
         await session.execute(update(Media).where(Media.id.in_(draft.photos)).values(owner_id=person.id))
     await record_status(session, complaint, ComplaintStatus.RECEIVED, actor=person, now=now)
     return complaint
