@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from tests.fakes.chaos import Chaos
 from tests.fakes.server import LoopbackServer
 
 REPLY, PUSH, MULTICAST = "/v2/bot/message/reply", "/v2/bot/message/push", "/v2/bot/message/multicast"
@@ -73,6 +74,7 @@ class FakeLineState:
     user_menus: dict[str, str] = field(default_factory=dict)
     default_menu: str | None = None
     webhook_endpoint: str = "https://example.org/webhooks/line"
+    chaos: Chaos | None = None  # random faults on deliveries (the soak test)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -161,7 +163,7 @@ def _build_app(state: FakeLineState) -> Starlette:
                 state.requests.append(
                     Recorded(request.method, request.url.path, dict(request.headers), body, time.monotonic())
                 )
-                failure = _take_failure(state, request.url.path)
+                failure = _take_failure(state, request.url.path) or _chaos_failure(state, request.url.path)
             if failure is not None and failure.status == 0:
                 response = await handler(request, state, body)
                 await asyncio.sleep(failure.hang_seconds)
@@ -195,6 +197,19 @@ def _build_app(state: FakeLineState) -> Starlette:
         Route("/v2/bot/user/{user_id}/richmenu", wrap(_unlink_menu), methods=["DELETE"]),
     ]
     return Starlette(routes=routes)
+
+
+def _chaos_failure(state: FakeLineState, path: str) -> Failure | None:
+    if state.chaos is None or path not in (REPLY, PUSH, MULTICAST):
+        return None
+    fault = state.chaos.pick()
+    if fault == "429":
+        return Failure(path, 429, {"message": "The API rate limit has been exceeded."}, str(state.chaos.retry_after))
+    if fault == "500":
+        return Failure(path, 500, {"message": "Internal server error"})
+    if fault == "hang":
+        return Failure(path, 500, {"message": "hung"}, hang_seconds=state.chaos.hang_seconds)
+    return None
 
 
 def _take_failure(state: FakeLineState, path: str) -> Failure | None:

@@ -9,6 +9,7 @@ Bodies come as form fields, multipart (files) or JSON, as PTB and the Bot API al
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import threading
@@ -22,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from tests.fakes.chaos import Chaos
 from tests.fakes.server import LoopbackServer
 
 TOKEN = "123:ABC"
@@ -106,6 +108,7 @@ class FakeTelegramState:
     webhook: dict[str, Any] = field(default_factory=dict)
     commands: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # language code ("" default) -> list
     next_message_id: int = 1000
+    chaos: Chaos | None = None  # random faults on sends (the soak test)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -186,6 +189,8 @@ class FakeTelegramApi:
         with self.state.lock:
             self.state.calls.append(call)
             failure = self._take_failure(method, call.chat_id)
+        if failure is None and self.state.chaos is not None and method in SEND_METHODS:
+            failure = await self._chaos_failure(self.state.chaos)
         if failure is not None:
             extra = {"retry_after": failure.retry_after} if failure.retry_after is not None else None
             return _error(failure.status, failure.description, extra)
@@ -202,6 +207,14 @@ class FakeTelegramApi:
             with self.state.lock:
                 self.state.delivered.append(call)
         return JSONResponse({"ok": True, "result": result})
+
+    async def _chaos_failure(self, chaos: Chaos) -> Failure | None:
+        fault = chaos.pick()
+        if fault == "hang":
+            await asyncio.sleep(chaos.hang_seconds)
+        if fault == "429":
+            return Failure(429, f"Too Many Requests: retry after {chaos.retry_after}", retry_after=chaos.retry_after)
+        return Failure(500, "Internal Server Error") if fault else None
 
     def _take_failure(self, method: str, chat_id: str | None) -> Failure | None:
         for failure in self.state.failures:
