@@ -12,6 +12,8 @@ import logging
 from collections import Counter
 from typing import Any
 
+from bot.core import metrics
+
 log = logging.getLogger(__name__)
 
 MAX_JSON_DEPTH = 32  # real LINE and Telegram bodies nest under 10 levels
@@ -29,6 +31,7 @@ class Malformed(ValueError):
 
 def count_dropped(channel: str, reason: str) -> None:
     DROPPED[(channel, reason)] += 1
+    metrics.webhook_dropped(channel, reason)
     log.warning("%s webhook: %s; acknowledged, nothing stored", channel, reason)
 
 

@@ -66,7 +66,12 @@ TURN_SECONDS = Histogram(
 INBOX_FAILED = Counter("hpp_inbox_events_failed_total", "Inbox events marked failed after their last attempt.")
 PLATFORM_ERRORS = Counter("hpp_platform_errors_total", "Platform API calls that did not succeed, by answer.")
 
-COUNTERS = (INBOX_FAILED, PLATFORM_ERRORS)
+WEBHOOK_DROPPED = Counter(
+    "hpp_webhook_dropped_total",
+    "Signed webhook bodies or events that were not usable: answered 200 and not stored, by fixed reason.",
+)
+
+COUNTERS = (INBOX_FAILED, PLATFORM_ERRORS, WEBHOOK_DROPPED)
 HISTOGRAMS = (TURN_SECONDS,)
 
 
@@ -84,6 +89,10 @@ def inbox_failed(kind: str) -> None:
 def platform_error(channel: str, status: int | str) -> None:
     """A platform answered an error (an HTTP status) or did not answer ("timeout", "network")."""
     PLATFORM_ERRORS.inc(channel=channel, status=str(status))
+
+
+def webhook_dropped(channel: str, reason: str) -> None:
+    WEBHOOK_DROPPED.inc(channel=channel, reason=reason)
 
 
 def reset() -> None:

@@ -126,3 +126,13 @@ async def test_the_numbers_match_the_database_after_some_traffic(watched: Telegr
     assert seen["hpp_turn_latency_seconds_count"] == inbox["done"] == 3
     assert seen['hpp_turn_latency_seconds_bucket{le="+Inf"}'] == 3
     assert str(SOMCHAI) not in response.text and "เมนู" not in response.text  # nobody is named in it
+
+
+async def test_malformed_webhook_bodies_are_counted_by_reason_and_never_by_content(watched: TelegramBot) -> None:
+    metrics.reset()
+    response = await watched.post(b'{"update_id": 1, "message": ' + b"[" * 1000 + b"]" * 1000 + b"}")
+    assert response.status_code == 200
+    exposition = (await watched.client.get("/metrics", headers={"Authorization": f"Bearer {TOKEN}"})).text
+    dropped = {name: value for name, value in samples(exposition).items() if name.startswith("hpp_webhook_dropped")}
+    assert list(dropped.values()) == [1.0]
+    assert 'channel="telegram"' in next(iter(dropped))
