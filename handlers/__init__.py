@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from bot.core.registry import Registry
 from handlers import menu
-from handlers.citizen import agenda, feedback, follow, mydata, rating
+from handlers.citizen import agenda, feedback, follow, mydata, rating, watch
 from handlers.complaints import complain, pdpa
-from handlers.officer import cases, invite, mykpis, register, report
+from handlers.officer import alerts, cases, invite, mykpis, register, report
 from handlers.secretariat import broadcast, compare, manage, summary
 
 CONVERSATIONS = (
@@ -14,6 +14,7 @@ CONVERSATIONS = (
     pdpa,
     complain,
     follow,
+    watch,
     rating,
     agenda,
     feedback,
@@ -22,6 +23,7 @@ CONVERSATIONS = (
     report,
     mykpis,
     cases,
+    alerts,
     invite,
     broadcast,
     summary,

@@ -60,6 +60,9 @@ BROADCAST_FLOW = "broadcast"
 SUMMARY_FLOW = "summary"
 MANAGE_FLOW = "manage"
 COMPARE_FLOW = "compare"
+ALERTS_FLOW = "alerts"
+WATCH_FLOW = "watch"
+UNWATCH_FLOW = "unwatch"
 MENU_FLOW = "menu"
 
 # ---------------------------------------------------------------- from anywhere
@@ -77,6 +80,7 @@ REOPEN_TICKET = Prefix("reopen:")  # the complainant reopens it inside the windo
 OPEN_CASE = Prefix("case:")  # an officer opens a ticket for handling
 FEEDBACK_ON_AGENDA = Prefix("fb:")  # "tell the state" about an agenda
 REPORT_ON = Prefix("report:")  # report:k12 reports on KPI 12; report:c34 corrects report 34
+STOP_WATCH = Prefix("unwatch:")  # unwatch:<watch id>: a citizen stops following an area
 
 
 def report_on_kpi(kpi_id: int) -> str:
@@ -123,6 +127,9 @@ MY_DATA_DELETE_SURE = "md:delete-1"
 MY_DATA_DELETE_FINAL = "md:delete-2"
 MY_DATA_KEEP = "md:keep"
 MY_DATA_PURPOSE = Prefix("md:p:")
+WATCH_ADD = "w:add"
+WATCH_SUBDISTRICT = "w:sub"
+WATCH_CATEGORY = Prefix("w:c:")  # w:c:<category id>
 
 # ---------------------------------------------------------------- officers
 REPORT_AGENDA = Prefix("a:")
@@ -138,6 +145,7 @@ INVITE_ROLE = Prefix("r:")  # r:officer, r:secretariat
 INVITE_AGENCY = Prefix("ag:")
 INVITE_NO_AGENCY = "ag:none"
 INVITE_EXPIRY = Prefix("e:")  # e:<days>
+ALERT_MODE = Prefix("al:")  # al:instant, al:digest
 
 # ---------------------------------------------------------------- the secretariat
 MANAGE_AGENDA = Prefix("mg:a:")

@@ -113,6 +113,13 @@ class ReportingCycle(enum.StrEnum):
     QUARTERLY = "quarterly"
 
 
+class AlertMode(enum.StrEnum):
+    """How staff hear of new complaints in their scope (migration 0010)."""
+
+    INSTANT = "instant"  # one push per complaint, as it is filed
+    DIGEST = "digest"  # one list at 08:00 and 16:00, Bangkok time
+
+
 class InboxStatus(enum.StrEnum):
     PENDING = "pending"
     DONE = "done"
@@ -389,6 +396,10 @@ class Person(Base):
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = utcnow_column()
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # New-complaint alerts (bot/domain/alerts.py, migration 0010): instant or twice-daily digest; the digest
+    # claims its window by moving `alerts_digested_until` forward, so it goes once whoever runs it.
+    alert_mode: Mapped[str] = mapped_column(String(16), default=AlertMode.INSTANT, server_default="instant")
+    alerts_digested_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Consent(Base):
@@ -477,6 +488,7 @@ class Complaint(Base):
     rating_comment: Mapped[str | None] = mapped_column(Text)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    overdue_alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # its one overdue alert (0010)
     created_at: Mapped[datetime] = utcnow_column()
     updated_at: Mapped[datetime] = utcnow_column()
 
@@ -531,6 +543,20 @@ class FeedbackSupport(Base):
     __tablename__ = "feedback_supports"
     feedback_id: Mapped[int] = mapped_column(ForeignKey("feedback.id", ondelete="CASCADE"), primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    created_at: Mapped[datetime] = utcnow_column()
+
+
+class AreaWatch(Base):
+    """A citizen follows a subdistrict, or a complaint category in a province (FixMyStreet's local alerts):
+    a daily summary of what was filed and resolved there (bot/domain/watches.py, migration 0010)."""
+
+    __tablename__ = "area_watches"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"))
+    subdistrict_id: Mapped[int | None] = mapped_column(ForeignKey("subdistricts.id"))
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("complaint_categories.id"))
+    summarised_until: Mapped[datetime] = mapped_column(UTCDateTime())  # the end of the last summary's window
     created_at: Mapped[datetime] = utcnow_column()
 
 

@@ -1,0 +1,57 @@
+"""programme (issue 12): new-complaint alerts (instant or a twice-daily digest) and overdue alerts for staff;
+citizens following a subdistrict or a category
+
+Revision ID: 0010_programme
+Revises: 0009_privacy
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0010_programme"
+down_revision: str | Sequence[str] | None = "0009_privacy"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    # Plain ADD COLUMN, not SQLite's batch mode: a batch rebuild of `people` or `complaints` would drop the table,
+    # and with foreign keys on that deletes what refers to it (ON DELETE CASCADE).
+    op.add_column("people", sa.Column("alert_mode", sa.String(length=16), server_default="instant", nullable=False))
+    op.add_column("people", sa.Column("alerts_digested_until", sa.DateTime(timezone=True), nullable=True))
+    op.add_column("complaints", sa.Column("overdue_alerted_at", sa.DateTime(timezone=True), nullable=True))
+    # A ticket already overdue today was in the secretariat's digest: no alert for it after the upgrade.
+    op.execute("UPDATE complaints SET overdue_alerted_at = escalated_at WHERE escalated_at IS NOT NULL")
+    op.create_table(
+        "area_watches",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("person_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("province_id", sa.Integer(), nullable=False),
+        sa.Column("subdistrict_id", sa.Integer(), nullable=True),
+        sa.Column("category_id", sa.Integer(), nullable=True),
+        sa.Column("summarised_until", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], name=op.f("fk_area_watches_person_id_people"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(["province_id"], ["provinces.id"], name=op.f("fk_area_watches_province_id_provinces")),
+        sa.ForeignKeyConstraint(
+            ["subdistrict_id"], ["subdistricts.id"], name=op.f("fk_area_watches_subdistrict_id_subdistricts")
+        ),
+        sa.ForeignKeyConstraint(
+            ["category_id"], ["complaint_categories.id"], name=op.f("fk_area_watches_category_id_complaint_categories")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_area_watches")),
+    )
+    op.create_index(op.f("ix_area_watches_person_id"), "area_watches", ["person_id"], unique=False)
+
+
+def downgrade() -> None:
+    op.drop_index(op.f("ix_area_watches_person_id"), table_name="area_watches")
+    op.drop_table("area_watches")
+    # SQLite 3.35+ drops a column in place; a batch rebuild would cascade deletes (see upgrade).
+    op.drop_column("complaints", "overdue_alerted_at")
+    op.drop_column("people", "alerts_digested_until")
+    op.drop_column("people", "alert_mode")
