@@ -12,8 +12,8 @@ from bot.domain.agendas import AgendaLists
 from bot.domain.figures import cap_used, stage_count
 from bot.domain.periods import figures_span
 from bot.domain.progress import kind_label, kpi_value_text
-from bot.domain.tickets import history, status_label, subject_of
-from storage.models import Agency, Complaint, District, Kpi, KpiKind, Province
+from bot.domain.tickets import history, map_link, phone_for_handler, status_label, subject_of
+from storage.models import Agency, Complaint, ContactMode, District, Kpi, KpiKind, Province
 
 
 async def _name(session: AsyncSession, model: type[Province] | type[District] | type[Agency], key: int | None) -> str:
@@ -25,8 +25,11 @@ async def _name(session: AsyncSession, model: type[Province] | type[District] | 
     return localized(row.name_th, getattr(row, "name_en", None))
 
 
-async def ticket_card(session: AsyncSession, complaint: Complaint, *, public: bool = False) -> Card:
-    """The ticket summary. `public` leaves out the description and anything about the complainant."""
+async def ticket_card(
+    session: AsyncSession, complaint: Complaint, *, public: bool = False, handler: bool = False
+) -> Card:
+    """The ticket summary. `public` leaves out the description and anything about the complainant; `handler` (the
+    officer's or the secretariat's view) adds the location with a map link and how the citizen may be reached."""
     fields = [
         CardField(_("Status"), status_label(complaint.status)),
         CardField(_("Province"), await _name(session, Province, complaint.province_id)),
@@ -38,6 +41,8 @@ async def ticket_card(session: AsyncSession, complaint: Complaint, *, public: bo
     ]
     if not public:
         fields.append(CardField(_("Description"), shorten_block(complaint.description, 200)))
+    if handler:
+        fields += handler_fields(complaint)
     if complaint.rating:
         fields.append(CardField(_("Your rating"), "★" * complaint.rating + "☆" * (5 - complaint.rating)))
     return Card(
@@ -46,6 +51,23 @@ async def ticket_card(session: AsyncSession, complaint: Complaint, *, public: bo
         fields=tuple(fields),
         subtitle=status_label(complaint.status),
     )
+
+
+def handler_fields(complaint: Complaint) -> list[CardField]:
+    """Where it is and how to reach the citizen: the phone only if they chose to be called."""
+    fields = []
+    if complaint.latitude is not None and complaint.longitude is not None:
+        point = f"{complaint.latitude:.5f}, {complaint.longitude:.5f}"
+        fields.append(CardField(_("Location"), f"{point}\n{map_link(complaint.latitude, complaint.longitude)}"))
+    phone = phone_for_handler(complaint)
+    if phone is not None:
+        contact = _("Phone {phone} (the citizen asked to be called)", phone=phone)
+    elif complaint.contact_mode == ContactMode.ANONYMOUS:
+        contact = _("Anonymous: no name or contact")
+    else:
+        contact = _("By chat only: answer through the ticket's status and notes")
+    fields.append(CardField(_("Contact"), contact))
+    return fields
 
 
 def kpi_card(kpi: Kpi) -> Card:

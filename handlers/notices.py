@@ -29,6 +29,7 @@ def tell_complainant(notify: Notify) -> TellComplainant:
 
     def tell(person: Person, complaint: Complaint, event: ComplaintEvent) -> None:
         ticket_no, status, note = complaint.ticket_no, ComplaintStatus(event.status), event.note
+        photo = event.media_id
 
         def build() -> Sequence[Reply]:
             text = _("Update on your ticket {ticket}: {status}.", ticket=ticket_no, status=status_label(status))
@@ -40,7 +41,8 @@ def tell_complainant(notify: Notify) -> TellComplainant:
                     Choice(codes.RATE_TICKET(ticket_no), _("Rate")),
                     Choice(codes.REOPEN_TICKET(ticket_no), _("Not solved: reopen")),
                 ]
-            return [Reply(text, choices=tuple(buttons))]
+            # The officer's photo of the work done comes with the words.
+            return [Reply(text, choices=tuple(buttons), image_media_id=photo)]
 
         notify(person, build, f"ticket:{complaint.id}:event:{event.id}")
 

@@ -511,6 +511,8 @@ class ComplaintEvent(Base):
     note: Mapped[str | None] = mapped_column(Text)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
+    # The officer's photo of this step (the work done), sent to the citizen with the notice (migration 0010).
+    media_id: Mapped[int | None] = mapped_column(ForeignKey("media.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = utcnow_column()
 
 

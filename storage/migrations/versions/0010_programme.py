@@ -1,5 +1,5 @@
 """programme (issue 12): new-complaint alerts (instant or a twice-daily digest) and overdue alerts for staff;
-citizens following a subdistrict or a category
+citizens following a subdistrict or a category; the officer's photo of a status change, kept with its event
 
 Revision ID: 0010_programme
 Revises: 0009_privacy
@@ -22,6 +22,7 @@ def upgrade() -> None:
     op.add_column("people", sa.Column("alert_mode", sa.String(length=16), server_default="instant", nullable=False))
     op.add_column("people", sa.Column("alerts_digested_until", sa.DateTime(timezone=True), nullable=True))
     op.add_column("complaints", sa.Column("overdue_alerted_at", sa.DateTime(timezone=True), nullable=True))
+    _add_event_media()
     # A ticket already overdue today was in the secretariat's digest: no alert for it after the upgrade.
     op.execute("UPDATE complaints SET overdue_alerted_at = escalated_at WHERE escalated_at IS NOT NULL")
     op.create_table(
@@ -48,10 +49,25 @@ def upgrade() -> None:
     op.create_index(op.f("ix_area_watches_person_id"), "area_watches", ["person_id"], unique=False)
 
 
+def _add_event_media() -> None:
+    """complaint_events.media_id, a foreign key to media: SQLite takes it inline in ADD COLUMN (it cannot add a
+    constraint later), PostgreSQL as a constraint."""
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("ALTER TABLE complaint_events ADD COLUMN media_id INTEGER REFERENCES media (id) ON DELETE SET NULL")
+        return
+    op.add_column("complaint_events", sa.Column("media_id", sa.BigInteger(), nullable=True))
+    op.create_foreign_key(
+        op.f("fk_complaint_events_media_id_media"), "complaint_events", "media", ["media_id"], ["id"], ondelete="SET NULL"
+    )
+
+
 def downgrade() -> None:
     op.drop_index(op.f("ix_area_watches_person_id"), table_name="area_watches")
     op.drop_table("area_watches")
     # SQLite 3.35+ drops a column in place; a batch rebuild would cascade deletes (see upgrade).
     op.drop_column("complaints", "overdue_alerted_at")
+    if op.get_bind().dialect.name != "sqlite":  # SQLite keeps a column's REFERENCES inline
+        op.drop_constraint(op.f("fk_complaint_events_media_id_media"), "complaint_events", type_="foreignkey")
+    op.drop_column("complaint_events", "media_id")
     op.drop_column("people", "alerts_digested_until")
     op.drop_column("people", "alert_mode")
