@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from bot.core.registry import Registry
 from handlers import menu
-from handlers.citizen import agenda, feedback, follow, mydata, rating, watch
+from handlers.citizen import agenda, feedback, follow, mydata, rating, vote, watch
 from handlers.complaints import complain, pdpa
 from handlers.officer import alerts, cases, invite, mykpis, register, report
-from handlers.secretariat import broadcast, compare, manage, summary
+from handlers.secretariat import broadcast, compare, manage, polls, summary, views
 
 CONVERSATIONS = (
     menu,
@@ -18,6 +18,7 @@ CONVERSATIONS = (
     rating,
     agenda,
     feedback,
+    vote,
     mydata,
     register,
     report,
@@ -29,6 +30,8 @@ CONVERSATIONS = (
     summary,
     manage,
     compare,
+    views,
+    polls,
 )
 
 

@@ -63,6 +63,9 @@ COMPARE_FLOW = "compare"
 ALERTS_FLOW = "alerts"
 WATCH_FLOW = "watch"
 UNWATCH_FLOW = "unwatch"
+VIEWS_FLOW = "views"
+POLLS_FLOW = "polls"
+VOTE_FLOW = "vote"
 MENU_FLOW = "menu"
 
 # ---------------------------------------------------------------- from anywhere
@@ -130,6 +133,7 @@ MY_DATA_PURPOSE = Prefix("md:p:")
 WATCH_ADD = "w:add"
 WATCH_SUBDISTRICT = "w:sub"
 WATCH_CATEGORY = Prefix("w:c:")  # w:c:<category id>
+VOTE_OPTION = Prefix("vo:")  # vo:<poll option id>
 
 # ---------------------------------------------------------------- officers
 REPORT_AGENDA = Prefix("a:")
@@ -162,6 +166,16 @@ COMPARE_DIMENSION = Prefix("cp:d:")  # cp:d:<dimension code>
 COMPARE_MECHANISM = Prefix("cp:m:")  # cp:m:<mechanism code>
 COMPARE_EXPORT = "cp:xlsx"
 COMPARE_AGAIN = "cp:again"
+VIEWS_ALL = "fv:all"
+VIEWS_STATUS = Prefix("fv:s:")  # fv:s:received, ... a filter
+VIEWS_AGENDA = Prefix("fv:a:")  # fv:a:<agenda id>
+VIEWS_KPI = Prefix("fv:k:")  # fv:k:<kpi id>
+VIEWS_FILTER = "fv:filter"
+VIEWS_OPEN = Prefix("fv:o:")  # fv:o:<feedback id>
+VIEWS_SET = Prefix("fv:set:")  # fv:set:adopted, ...
+VIEWS_REPLY = "fv:reply"
+POLL_NEW = "po:new"
+POLL_CLOSE = Prefix("po:close:")  # po:close:<poll id>
 BROADCAST_NO_IMAGE = "bc:noimg"
 BROADCAST_ROLE = Prefix("bc:role:")
 BROADCAST_SCOPE = Prefix("bc:scope:")

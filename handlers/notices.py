@@ -12,12 +12,23 @@ from datetime import date
 
 from bot.core.i18n import _, format_date, localized, ngettext
 from bot.core.notify import Notify
+from bot.core.text import shorten
 from bot.core.types import Choice, Reply
 from bot.domain.alerts import Alert, AlertWords, CaseFacts
+from bot.domain.feedback import TellCitizen, feedback_status_label
 from bot.domain.tickets import TellComplainant, status_label
 from bot.domain.watches import WatchNews
 from handlers import codes
-from storage.models import Agency, Complaint, ComplaintEvent, ComplaintStatus, Deadline, Person, Province
+from storage.models import (
+    Agency,
+    Complaint,
+    ComplaintEvent,
+    ComplaintStatus,
+    Deadline,
+    Feedback,
+    Person,
+    Province,
+)
 
 MAX_DIGEST_LISTED = 20
 MAX_DIGEST_BUTTONS = 5
@@ -229,3 +240,28 @@ def watch_summary(news: Sequence[WatchNews]) -> list[Reply]:
         for item in news[:MAX_DIGEST_BUTTONS]
     ]
     return [Reply("\n".join(lines), choices=tuple(stops))]
+
+
+# ---------------------------------------------------------------- the secretariat's answer to a citizen's view
+
+
+def tell_feedback_author(notify: Notify) -> TellCitizen:
+    """How the secretariat's status or reply reaches the citizen who sent a comment or proposal, in their
+    language (the reply itself is as the secretariat typed it)."""
+
+    def tell(person: Person, feedback: Feedback) -> None:
+        status, reply, said = feedback.status, feedback.reply, shorten(feedback.text, 80)
+        key = f"feedback:{feedback.id}:{status}:{len(reply or '')}:{feedback.answered_at}"
+
+        def build() -> Sequence[Reply]:
+            lines = [
+                _("The secretariat has answered what you sent: “{text}”", text=said),
+                _("Status: {status}", status=feedback_status_label(status)),
+            ]
+            if reply:
+                lines.append(_("Reply: {reply}", reply=reply))
+            return [Reply("\n".join(lines), choices=(Choice(codes.menu(codes.MY_DATA_FLOW), _("My data")),))]
+
+        notify(person, build, key)
+
+    return tell

@@ -120,6 +120,15 @@ class AlertMode(enum.StrEnum):
     DIGEST = "digest"  # one list at 08:00 and 16:00, Bangkok time
 
 
+class FeedbackStatus(enum.StrEnum):
+    """Where a comment or proposal stands with the secretariat (migration 0010)."""
+
+    RECEIVED = "received"
+    CONSIDERING = "considering"
+    ADOPTED = "adopted"
+    DECLINED = "declined"
+
+
 class InboxStatus(enum.StrEnum):
     PENDING = "pending"
     DONE = "done"
@@ -538,6 +547,11 @@ class Feedback(Base):
     text: Mapped[str] = mapped_column(Text)
     sector_id: Mapped[int | None] = mapped_column(ForeignKey("partner_sectors.id"))
     support_count: Mapped[int] = mapped_column(Integer, default=0)
+    # The secretariat's answer (migration 0010): a status the citizen sees under "My data", and a reply.
+    status: Mapped[str] = mapped_column(String(16), default=FeedbackStatus.RECEIVED, server_default="received")
+    reply: Mapped[str | None] = mapped_column(Text)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = utcnow_column()
 
 
@@ -559,6 +573,37 @@ class AreaWatch(Base):
     subdistrict_id: Mapped[int | None] = mapped_column(ForeignKey("subdistricts.id"))
     category_id: Mapped[int | None] = mapped_column(ForeignKey("complaint_categories.id"))
     summarised_until: Mapped[datetime] = mapped_column(UTCDateTime())  # the end of the last summary's window
+    created_at: Mapped[datetime] = utcnow_column()
+
+
+class Poll(Base):
+    """Step 1 in the open: the secretariat asks citizens to choose among candidate agendas or pain points."""
+
+    __tablename__ = "polls"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"), index=True)
+    question: Mapped[str] = mapped_column(Text)
+    is_open: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = utcnow_column()
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class PollOption(Base):
+    __tablename__ = "poll_options"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PollVote(Base):
+    """One vote per person and poll: the primary key makes a second impossible."""
+
+    __tablename__ = "poll_votes"
+    poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    option_id: Mapped[int] = mapped_column(ForeignKey("poll_options.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = utcnow_column()
 
 

@@ -8,9 +8,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.flow import Ctx, Flow, Outcome, StepFn, StepName, finish, goto, stay
 from bot.core.i18n import N_, _, format_datetime, localized
 from bot.core.registry import MenuEntry, Registry
+from bot.core.text import shorten
 from bot.core.types import Choice, Reply
 from bot.domain.consents import consent_history, granted_purposes, withdraw_consent
 from bot.domain.erasure import erase_person
+from bot.domain.feedback import feedback_status_label, my_feedback
 from handlers import codes
 from handlers.complaints.pdpa import purpose_label
 from handlers.menu import LANGUAGE_NAMES
@@ -48,12 +50,25 @@ async def summary_text(session: AsyncSession, person: Person) -> str:
     lines.append(_("• Complaints filed: {count}", count=await _count(session, Complaint, person)))
     lines.append(_("• Comments and proposals: {count}", count=await _count(session, Feedback, person)))
     lines.append(_("• Proposals you support: {count}", count=await _count(session, FeedbackSupport, person)))
+    lines += await _feedback_lines(session, person)
     history = await consent_history(session, person)
     lines.append(_("Your consents:") if history else _("Your consents: none recorded."))
     for row in history:
         given = _("given") if row.granted else _("withdrawn")
         lines.append(f"• {purpose_label(row.purpose)}: {given} {format_datetime(row.created_at)}")
     return "\n".join(lines)
+
+
+async def _feedback_lines(session: AsyncSession, person: Person) -> list[str]:
+    """What the person told the state lately, with where it stands and the secretariat's reply."""
+    lines = []
+    for item in await my_feedback(session, person):
+        lines.append(
+            _("  – “{text}”: {status}", text=shorten(item.text, 60), status=feedback_status_label(item.status))
+        )
+        if item.reply:
+            lines.append(_("    Reply: {reply}", reply=shorten(item.reply, 200)))
+    return lines
 
 
 async def action_reply(ctx: Ctx, lead: str | None = None) -> Reply:

@@ -1,5 +1,6 @@
 """programme (issue 12): new-complaint alerts (instant or a twice-daily digest) and overdue alerts for staff;
-citizens following a subdistrict or a category; the officer's photo of a status change, kept with its event
+citizens following a subdistrict or a category; the officer's photo of a status change, kept with its event;
+the secretariat's status and reply on each comment or proposal; polls on candidate agendas (step 1)
 
 Revision ID: 0010_programme
 Revises: 0009_privacy
@@ -23,6 +24,8 @@ def upgrade() -> None:
     op.add_column("people", sa.Column("alerts_digested_until", sa.DateTime(timezone=True), nullable=True))
     op.add_column("complaints", sa.Column("overdue_alerted_at", sa.DateTime(timezone=True), nullable=True))
     _add_event_media()
+    _feedback_answers()
+    _polls()
     # A ticket already overdue today was in the secretariat's digest: no alert for it after the upgrade.
     op.execute("UPDATE complaints SET overdue_alerted_at = escalated_at WHERE escalated_at IS NOT NULL")
     op.create_table(
@@ -61,7 +64,78 @@ def _add_event_media() -> None:
     )
 
 
+def _feedback_answers() -> None:
+    op.add_column("feedback", sa.Column("status", sa.String(length=16), server_default="received", nullable=False))
+    op.add_column("feedback", sa.Column("reply", sa.Text(), nullable=True))
+    op.add_column("feedback", sa.Column("answered_at", sa.DateTime(timezone=True), nullable=True))
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("ALTER TABLE feedback ADD COLUMN answered_by_id INTEGER REFERENCES people (id) ON DELETE SET NULL")
+        return
+    op.add_column("feedback", sa.Column("answered_by_id", sa.BigInteger(), nullable=True))
+    op.create_foreign_key(
+        op.f("fk_feedback_answered_by_id_people"), "feedback", "people", ["answered_by_id"], ["id"], ondelete="SET NULL"
+    )
+
+
+def _polls() -> None:
+    person_id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+    op.create_table(
+        "polls",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("province_id", sa.Integer(), nullable=False),
+        sa.Column("question", sa.Text(), nullable=False),
+        sa.Column("is_open", sa.Boolean(), nullable=False),
+        sa.Column("created_by_id", person_id, nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
+        sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["province_id"], ["provinces.id"], name=op.f("fk_polls_province_id_provinces")),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"], ["people.id"], name=op.f("fk_polls_created_by_id_people"), ondelete="SET NULL"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_polls")),
+    )
+    op.create_index(op.f("ix_polls_province_id"), "polls", ["province_id"], unique=False)
+    op.create_table(
+        "poll_options",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("poll_id", sa.Integer(), nullable=False),
+        sa.Column("text", sa.String(length=200), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["poll_id"], ["polls.id"], name=op.f("fk_poll_options_poll_id_polls"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_poll_options")),
+    )
+    op.create_index(op.f("ix_poll_options_poll_id"), "poll_options", ["poll_id"], unique=False)
+    op.create_table(
+        "poll_votes",
+        sa.Column("poll_id", sa.Integer(), nullable=False),
+        sa.Column("person_id", person_id, nullable=False),
+        sa.Column("option_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["poll_id"], ["polls.id"], name=op.f("fk_poll_votes_poll_id_polls"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], name=op.f("fk_poll_votes_person_id_people"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["option_id"], ["poll_options.id"], name=op.f("fk_poll_votes_option_id_poll_options"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("poll_id", "person_id", name=op.f("pk_poll_votes")),
+    )
+
+
 def downgrade() -> None:
+    op.drop_table("poll_votes")
+    op.drop_index(op.f("ix_poll_options_poll_id"), table_name="poll_options")
+    op.drop_table("poll_options")
+    op.drop_index(op.f("ix_polls_province_id"), table_name="polls")
+    op.drop_table("polls")
+    if op.get_bind().dialect.name != "sqlite":
+        op.drop_constraint(op.f("fk_feedback_answered_by_id_people"), "feedback", type_="foreignkey")
+    for column in ("answered_by_id", "answered_at", "reply", "status"):
+        op.drop_column("feedback", column)
     op.drop_index(op.f("ix_area_watches_person_id"), table_name="area_watches")
     op.drop_table("area_watches")
     # SQLite 3.35+ drops a column in place; a batch rebuild would cascade deletes (see upgrade).
