@@ -430,6 +430,7 @@ class Invite(Base):
     province_id: Mapped[int | None] = mapped_column(ForeignKey("provinces.id"))
     district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"))
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
+    sector_id: Mapped[int | None] = mapped_column(ForeignKey("partner_sectors.id"))  # set on who joins (0010)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))

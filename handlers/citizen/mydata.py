@@ -10,13 +10,16 @@ from bot.core.i18n import N_, _, format_datetime, localized
 from bot.core.registry import MenuEntry, Registry
 from bot.core.text import shorten
 from bot.core.types import Choice, Reply
-from bot.domain.consents import consent_history, granted_purposes, withdraw_consent
+from bot.domain.consents import PROVINCE_NEWS, consent_history, granted_purposes, record_consent, withdraw_consent
 from bot.domain.erasure import erase_person
 from bot.domain.feedback import feedback_status_label, my_feedback
+from bot.domain.profile import choose_province, declare_sector
 from handlers import codes
+from handlers.citizen.provinces import picked_province, province_prompt
 from handlers.complaints.pdpa import purpose_label
 from handlers.menu import LANGUAGE_NAMES
-from storage.models import Complaint, Feedback, FeedbackSupport, Person, Province, Role
+from handlers.replies import chosen_sector, sector_question
+from storage.models import Complaint, Feedback, FeedbackSupport, PartnerSector, Person, Province, Role
 
 ROLE_LABELS = {Role.CITIZEN: N_("Citizen"), Role.OFFICER: N_("Officer"), Role.SECRETARIAT: N_("Secretariat")}
 CHANNEL_LABELS = {"line": "LINE", "telegram": "Telegram", "simulator": N_("Web simulator")}
@@ -24,6 +27,9 @@ CHANNEL_LABELS = {"line": "LINE", "telegram": "Telegram", "simulator": N_("Web s
 
 class Step(StepName):
     ACTION = "action"
+    PROVINCE = "province"
+    SECTOR = "sector"
+    NEWS = "news"
     WITHDRAW = "withdraw"
     CONFIRM_FIRST = "confirm1"
     CONFIRM_SECOND = "confirm2"
@@ -47,6 +53,9 @@ async def summary_text(session: AsyncSession, person: Person) -> str:
     province = await session.get(Province, person.province_id) if person.province_id else None
     if province is not None:
         lines.append(_("• Province: {province}", province=localized(province.name_th, province.name_en)))
+    sector = await session.get(PartnerSector, person.sector_id) if person.sector_id else None
+    if sector is not None:
+        lines.append(_("• Partner sector: {sector}", sector=localized(sector.name_th, sector.name_en)))
     lines.append(_("• Complaints filed: {count}", count=await _count(session, Complaint, person)))
     lines.append(_("• Comments and proposals: {count}", count=await _count(session, Feedback, person)))
     lines.append(_("• Proposals you support: {count}", count=await _count(session, FeedbackSupport, person)))
@@ -55,7 +64,7 @@ async def summary_text(session: AsyncSession, person: Person) -> str:
     lines.append(_("Your consents:") if history else _("Your consents: none recorded."))
     for row in history:
         given = _("given") if row.granted else _("withdrawn")
-        lines.append(f"• {purpose_label(row.purpose)}: {given} {format_datetime(row.created_at)}")
+        lines.append(f"• {_purpose_label(row.purpose)}: {given} {format_datetime(row.created_at)}")
     return "\n".join(lines)
 
 
@@ -71,10 +80,21 @@ async def _feedback_lines(session: AsyncSession, person: Person) -> list[str]:
     return lines
 
 
+def _purpose_label(purpose: str) -> str:
+    return _("Province news") if purpose == PROVINCE_NEWS else purpose_label(purpose)
+
+
 async def action_reply(ctx: Ctx, lead: str | None = None) -> Reply:
     choices = []
-    if await granted_purposes(ctx.session, ctx.person):
+    granted = await granted_purposes(ctx.session, ctx.person)
+    if granted:
         choices.append(Choice(codes.MY_DATA_WITHDRAW, _("Withdraw a consent")))
+    if ctx.person.role == Role.CITIZEN:
+        choices.append(Choice(codes.MY_DATA_PROVINCE, _("Change my province")))
+        if PROVINCE_NEWS not in granted:
+            choices.append(Choice(codes.MY_DATA_NEWS, _("Receive province news")))
+    if ctx.person.sector_id is None:
+        choices.append(Choice(codes.MY_DATA_SECTOR, _("Declare my partner sector")))
     choices.append(Choice(codes.MY_DATA_DELETE, _("Delete my data")))
     text = await summary_text(ctx.session, ctx.person)
     return Reply("\n\n".join(filter(None, [lead, text])), choices=tuple(choices))
@@ -86,6 +106,12 @@ async def enter(ctx: Ctx) -> Outcome:
 
 
 async def on_action(ctx: Ctx) -> Outcome:
+    if ctx.choice == codes.MY_DATA_PROVINCE and ctx.person.role == Role.CITIZEN:
+        return goto(Step.PROVINCE, await province_prompt(ctx.session, ctx.person))
+    if ctx.choice == codes.MY_DATA_SECTOR and ctx.person.sector_id is None:
+        return goto(Step.SECTOR, await sector_question(ctx.session, skippable=False))
+    if ctx.choice == codes.MY_DATA_NEWS and ctx.person.role == Role.CITIZEN:
+        return goto(Step.NEWS, _news_question())
     if ctx.choice == codes.MY_DATA_WITHDRAW:
         return goto(Step.WITHDRAW, await withdraw_reply(ctx))
     if ctx.choice == codes.MY_DATA_DELETE:
@@ -108,10 +134,47 @@ async def on_action(ctx: Ctx) -> Outcome:
     return stay(ctx, await action_reply(ctx, _("Please choose from the list.")))
 
 
+async def on_province(ctx: Ctx) -> Outcome:
+    picked = await picked_province(ctx)
+    if isinstance(picked, Reply):
+        return stay(ctx, picked)
+    await choose_province(ctx.session, ctx.person, picked.id)
+    name = localized(picked.name_th, picked.name_en)
+    return finish(Reply(_("Your province is now {province}.", province=name)))
+
+
+async def on_sector(ctx: Ctx) -> Outcome:
+    sector = await chosen_sector(ctx.session, ctx.choice)
+    if sector is None or not await declare_sector(ctx.session, ctx.person, sector.id):
+        lead = Reply(_("Please choose one of the buttons."))
+        return stay(ctx, lead, await sector_question(ctx.session, skippable=False))
+    return finish(Reply(_("Recorded: {sector}.", sector=localized(sector.name_th, sector.name_en))))
+
+
+def _news_question() -> Reply:
+    text = _(
+        "Province news: may the provincial office send you its announcements for the whole province (the agenda, "
+        "votes, events) in this chat? This is separate from your complaints, and you can withdraw it any time "
+        "under “My data”."
+    )
+    return Reply(
+        text, choices=(Choice(codes.MY_DATA_NEWS_YES, _("I agree")), Choice(codes.MY_DATA_NEWS_NO, _("No thanks")))
+    )
+
+
+async def on_news(ctx: Ctx) -> Outcome:
+    if ctx.choice == codes.MY_DATA_NEWS_NO:
+        return finish(Reply(_("Nothing was changed.")))
+    if ctx.choice != codes.MY_DATA_NEWS_YES:
+        return stay(ctx, Reply(_("Please choose one of the buttons.")), _news_question())
+    await record_consent(ctx.session, ctx.person, PROVINCE_NEWS, True, ctx.now)
+    return finish(Reply(_("Thank you. You will receive your province's news here.")))
+
+
 async def withdraw_reply(ctx: Ctx, lead: str | None = None) -> Reply:
     purposes = await granted_purposes(ctx.session, ctx.person)
     text = "\n".join(filter(None, [lead, _("Which consent do you want to withdraw?")]))
-    return Reply(text, choices=tuple(Choice(codes.MY_DATA_PURPOSE(p), purpose_label(p)) for p in purposes))
+    return Reply(text, choices=tuple(Choice(codes.MY_DATA_PURPOSE(p), _purpose_label(p)) for p in purposes))
 
 
 async def on_withdraw(ctx: Ctx) -> Outcome:
@@ -124,7 +187,7 @@ async def on_withdraw(ctx: Ctx) -> Outcome:
         Reply(
             _(
                 'Your consent "{purpose}" is withdrawn as of {time}.',
-                purpose=purpose_label(purpose),
+                purpose=_purpose_label(purpose),
                 time=format_datetime(ctx.now),
             )
         )
@@ -167,6 +230,9 @@ def register(registry: Registry) -> None:
         Step.WITHDRAW: on_withdraw,
         Step.CONFIRM_FIRST: on_confirm_first,
         Step.CONFIRM_SECOND: on_confirm_second,
+        Step.PROVINCE: on_province,
+        Step.SECTOR: on_sector,
+        Step.NEWS: on_news,
     }
     registry.add_flow(Flow(name=codes.MY_DATA_FLOW, enter=enter, steps=steps))
     registry.add_menu_entry(MenuEntry(codes.menu(codes.MY_DATA_FLOW), N_("My data"), 80))

@@ -33,6 +33,7 @@ from storage.models import (
     Person,
     PhotoKind,
     Province,
+    Role,
 )
 
 
@@ -131,6 +132,8 @@ async def file_complaint(
     if draft.photos:  # the photos are the person's data: "my data" finds and deletes them by owner
         await session.execute(update(Media).where(Media.id.in_(draft.photos)).values(owner_id=person.id))
     await record_status(session, complaint, ComplaintStatus.RECEIVED, actor=person, now=now)
+    if person.role == Role.CITIZEN:  # a citizen's province is the one they last filed in (they may change it)
+        person.province_id = province.id
     if alert is not None:
         await alert_new_complaint(session, complaint, alert, filed_by=person)
     return complaint

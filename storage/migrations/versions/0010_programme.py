@@ -1,6 +1,7 @@
 """programme (issue 12): new-complaint alerts (instant or a twice-daily digest) and overdue alerts for staff;
 citizens following a subdistrict or a category; the officer's photo of a status change, kept with its event;
-the secretariat's status and reply on each comment or proposal; polls on candidate agendas (step 1)
+the secretariat's status and reply on each comment or proposal; polls on candidate agendas (step 1); the partner
+sector an invite gives
 
 Revision ID: 0010_programme
 Revises: 0009_privacy
@@ -26,6 +27,13 @@ def upgrade() -> None:
     _add_event_media()
     _feedback_answers()
     _polls()
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("ALTER TABLE invites ADD COLUMN sector_id INTEGER REFERENCES partner_sectors (id)")
+    else:
+        op.add_column("invites", sa.Column("sector_id", sa.Integer(), nullable=True))
+        op.create_foreign_key(
+            op.f("fk_invites_sector_id_partner_sectors"), "invites", "partner_sectors", ["sector_id"], ["id"]
+        )
     # A ticket already overdue today was in the secretariat's digest: no alert for it after the upgrade.
     op.execute("UPDATE complaints SET overdue_alerted_at = escalated_at WHERE escalated_at IS NOT NULL")
     op.create_table(
@@ -127,6 +135,9 @@ def _polls() -> None:
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name != "sqlite":
+        op.drop_constraint(op.f("fk_invites_sector_id_partner_sectors"), "invites", type_="foreignkey")
+    op.drop_column("invites", "sector_id")
     op.drop_table("poll_votes")
     op.drop_index(op.f("ix_poll_options_poll_id"), table_name="poll_options")
     op.drop_table("poll_options")
