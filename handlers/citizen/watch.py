@@ -129,6 +129,6 @@ def register(registry: Registry) -> None:
     registry.add_flow(Flow(name=codes.UNWATCH_FLOW, enter=unwatch_enter, steps={}))
     registry.add_code_prefix(codes.STOP_WATCH.prefix, codes.UNWATCH_FLOW)
     registry.add_menu_entry(
-        MenuEntry(codes.menu(codes.WATCH_FLOW), N_("Local alerts"), 25, roles=frozenset({Role.CITIZEN.value}))
+        MenuEntry(codes.menu(codes.WATCH_FLOW), N_("Local alerts"), 46, roles=frozenset({Role.CITIZEN.value}))
     )
     registry.add_command(codes.menu(codes.WATCH_FLOW), "/alerts", "ติดตามพื้นที่", "ติดตามเรื่องในพื้นที่")
