@@ -13,11 +13,12 @@ row), so two schedulers, or one restarted, send each alert once. The words are t
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any, cast
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Update, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -135,6 +136,23 @@ async def set_alert_mode(person: Person, mode: AlertMode, now: datetime) -> None
     person.alert_mode = mode
 
 
+async def claim(session: AsyncSession, statement: Update) -> bool:
+    """Run a compare-and-set UPDATE of one row: True when this caller changed it, False when another process
+    (a second scheduler, the same one before a restart) had already."""
+    result = await session.execute(statement.execution_options(synchronize_session=False))
+    return cast(CursorResult[Any], result).rowcount == 1
+
+
+async def one_by_one(db: Database, keys: Sequence[int], work: Callable[[AsyncSession, int], Awaitable[int]]) -> int:
+    """`work` for each key in its own transaction (one failure does not hold the rest back); the sum of what
+    each returned."""
+    total = 0
+    for key in keys:
+        async with db.write() as session:
+            total += await work(session, key)
+    return total
+
+
 # ---------------------------------------------------------------- the digest, 08:00 and 16:00
 
 
@@ -163,11 +181,7 @@ async def send_alert_digests(db: Database, now: datetime, digest: AlertDigest) -
                 )
             )
         ).all()
-    sent = 0
-    for person_id in waiting:
-        async with db.write() as session:
-            sent += await _digest_one(session, person_id, slot, digest)
-    return sent
+    return await one_by_one(db, waiting, lambda session, person_id: _digest_one(session, person_id, slot, digest))
 
 
 async def _digest_one(session: AsyncSession, person_id: int, slot: datetime, digest: AlertDigest) -> int:
@@ -177,16 +191,16 @@ async def _digest_one(session: AsyncSession, person_id: int, slot: datetime, dig
     since = person.alerts_digested_until
     if since is not None and since >= slot:
         return 0
-    claimed: CursorResult[tuple[()]] = await session.execute(  # type: ignore[assignment]
+    claimed = await claim(
+        session,
         update(Person)
         .where(
             Person.id == person_id,
             Person.alerts_digested_until.is_(None) if since is None else Person.alerts_digested_until == since,
         )
-        .values(alerts_digested_until=slot)
-        .execution_options(synchronize_session=False)
+        .values(alerts_digested_until=slot),
     )
-    if claimed.rowcount != 1:
+    if not claimed:
         return 0  # another scheduler took this slot
     start = since if since is not None else slot - timedelta(hours=24)
     tickets = (
@@ -223,24 +237,20 @@ async def alert_overdue(db: Database, now: datetime, overdue: Callable[[Notify],
                 .order_by(Complaint.id)
             )
         ).all()
-    alerted = 0
-    for complaint_id in ids:
-        async with db.write() as session:
-            alerted += await _overdue_one(session, complaint_id, now, overdue)
-    return alerted
+    return await one_by_one(db, ids, lambda session, complaint_id: _overdue_one(session, complaint_id, now, overdue))
 
 
 async def _overdue_one(
     session: AsyncSession, complaint_id: int, now: datetime, overdue: Callable[[Notify], Alert]
 ) -> int:
-    claimed: CursorResult[tuple[()]] = await session.execute(  # type: ignore[assignment]
+    claimed = await claim(
+        session,
         update(Complaint)
         .where(Complaint.id == complaint_id, Complaint.overdue_alerted_at.is_(None))
-        .values(overdue_alerted_at=now)
-        .execution_options(synchronize_session=False)
+        .values(overdue_alerted_at=now),
     )
     complaint = await session.get(Complaint, complaint_id)
-    if claimed.rowcount != 1 or complaint is None:
+    if not claimed or complaint is None:
         return 0
     notes = Notifications()
     alert = overdue(notes.notify)

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime, time
 
 from sqlalchemy import ColumnElement, and_, select, update
-from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import outbox
 from bot.core.i18n import BANGKOK
 from bot.core.types import Reply
+from bot.domain.alerts import claim, one_by_one
 from storage.db import Database
 from storage.models import (
     AreaWatch,
@@ -139,11 +139,9 @@ async def send_watch_summaries(db: Database, now: datetime, hour: int, summary: 
         people = (
             await session.scalars(select(AreaWatch.person_id).where(AreaWatch.summarised_until < cutoff).distinct())
         ).all()
-    sent = 0
-    for person_id in sorted(people):
-        async with db.write() as session:
-            sent += await _summarise_for(session, person_id, cutoff, summary)
-    return sent
+    return await one_by_one(
+        db, sorted(people), lambda session, person_id: _summarise_for(session, person_id, cutoff, summary)
+    )
 
 
 async def _summarise_for(session: AsyncSession, person_id: int, cutoff: datetime, summary: WatchSummary) -> int:
@@ -158,13 +156,12 @@ async def _summarise_for(session: AsyncSession, person_id: int, cutoff: datetime
     news = []
     for watch in watches:
         since = watch.summarised_until
-        claimed: CursorResult[tuple[()]] = await session.execute(  # type: ignore[assignment]
+        update_window = (
             update(AreaWatch)
             .where(AreaWatch.id == watch.id, AreaWatch.summarised_until == since)
             .values(summarised_until=cutoff)
-            .execution_options(synchronize_session=False)
         )
-        if claimed.rowcount != 1:
+        if not await claim(session, update_window):
             continue
         found = await _news(session, watch, since, cutoff)
         if found.filed or found.resolved:

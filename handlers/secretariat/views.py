@@ -22,12 +22,12 @@ from bot.domain.feedback import (
     set_feedback_status,
 )
 from handlers import codes, notices
+from handlers.citizen.feedback import KIND_LABELS
 from handlers.replies import forbidden_reply
 from handlers.secretariat.common import working_province
 from storage.models import Agenda, Feedback, FeedbackStatus, Kpi
 
 MAX_AGENDAS = 6
-KIND_LABELS = {"comment": N_("Comment"), "kpi_proposal": N_("New indicator"), "target_proposal": N_("New target")}
 
 
 class Step(StepName):

@@ -64,7 +64,13 @@ async def test_what_is_held_and_withdrawing_a_consent(services: Services) -> Non
     assert summary.startswith("ข้อมูลของท่านที่เราเก็บไว้:\n• ชื่อ: สมศรี มีสุข\n• ช่องทาง: เว็บจำลอง\n• ภาษา: ภาษาไทย")
     assert "• บทบาท: ประชาชน" in summary and "• เรื่องร้องเรียนที่แจ้ง: 0 เรื่อง" in summary
     assert "ความยินยอมของท่าน:" in summary and "ให้ความยินยอม" in summary and "ถอนความยินยอม" in summary
-    assert labels(shown[-1]) == ["ถอนความยินยอม", "ลบข้อมูลของฉัน"]
+    assert labels(shown[-1]) == [
+        "ถอนความยินยอม",
+        "เปลี่ยนจังหวัดของฉัน",
+        "รับข่าวสารของจังหวัด",
+        "ระบุภาคีเครือข่ายของฉัน",
+        "ลบข้อมูลของฉัน",
+    ]
 
     purposes = await chat.press("ถอนความยินยอม")
     assert purposes[0].text == "ท่านต้องการถอนความยินยอมเรื่องใด"
@@ -85,7 +91,8 @@ async def test_what_is_held_and_withdrawing_a_consent(services: Services) -> Non
         ).all()
     assert [r.granted for r in rows] == [True, False]  # the grant stays in the history; the withdrawal is added
     again = await chat.say("ข้อมูลของฉัน")
-    assert labels(again[0]) == ["ลบข้อมูลของฉัน"]  # nothing left to withdraw
+    # Nothing left to withdraw.
+    assert labels(again[0]) == ["เปลี่ยนจังหวัดของฉัน", "รับข่าวสารของจังหวัด", "ระบุภาคีเครือข่ายของฉัน", "ลบข้อมูลของฉัน"]
 
 
 async def test_saying_no_at_either_confirmation_deletes_nothing(services: Services) -> None:

@@ -40,6 +40,17 @@ async def sector(db: Database, code: str) -> int:
     return found
 
 
+async def recipients(db: Database, broadcast_id: int) -> set[str]:
+    """Who a broadcast was made for."""
+    async with db.read() as session:
+        query = (
+            select(Person.platform_user_id)
+            .join(BroadcastRecipient, BroadcastRecipient.person_id == Person.id)
+            .where(BroadcastRecipient.broadcast_id == broadcast_id)
+        )
+        return set((await session.scalars(query)).all())
+
+
 async def news_consents(db: Database, user: str) -> list[bool]:
     who = await person(db, user)
     async with db.read() as session:
@@ -110,15 +121,7 @@ async def test_a_province_broadcast_reaches_its_consenting_citizens_and_staff(se
     async with db.write() as session:
         broadcast = await create_broadcast(session, text="ประกาศจังหวัดเชียงราย", target=target)
         audience = await count_audience(session, target)
-        reached = set(
-            (
-                await session.scalars(
-                    select(Person.platform_user_id)
-                    .join(BroadcastRecipient, BroadcastRecipient.person_id == Person.id)
-                    .where(BroadcastRecipient.broadcast_id == broadcast.id)
-                )
-            ).all()
-        )
+    reached = await recipients(db, broadcast.id)
     assert {"cr-yes", "officer-1", "secretariat-1"} <= reached
     assert not {"cr-no", "kk-yes", "citizen-1"} & reached
     assert audience.total == broadcast.total == len(reached)
@@ -135,13 +138,5 @@ async def test_a_broadcast_by_sector_reaches_that_sector_only(services: Services
             found.sector_id = sector_id
     async with db.write() as session:
         broadcast = await create_broadcast(session, text="เชิญภาคเอกชนร่วมประชุม", target=Target(sector_id=private))
-        reached = set(
-            (
-                await session.scalars(
-                    select(Person.platform_user_id)
-                    .join(BroadcastRecipient, BroadcastRecipient.person_id == Person.id)
-                    .where(BroadcastRecipient.broadcast_id == broadcast.id)
-                )
-            ).all()
-        )
+    reached = await recipients(db, broadcast.id)
     assert reached == {"biz-1", "biz-2"}

@@ -24,16 +24,10 @@ def upgrade() -> None:
     op.add_column("people", sa.Column("alert_mode", sa.String(length=16), server_default="instant", nullable=False))
     op.add_column("people", sa.Column("alerts_digested_until", sa.DateTime(timezone=True), nullable=True))
     op.add_column("complaints", sa.Column("overdue_alerted_at", sa.DateTime(timezone=True), nullable=True))
-    _add_event_media()
+    _add_reference("complaint_events", "media_id", "media", sa.BigInteger(), "SET NULL")
     _feedback_answers()
     _polls()
-    if op.get_bind().dialect.name == "sqlite":
-        op.execute("ALTER TABLE invites ADD COLUMN sector_id INTEGER REFERENCES partner_sectors (id)")
-    else:
-        op.add_column("invites", sa.Column("sector_id", sa.Integer(), nullable=True))
-        op.create_foreign_key(
-            op.f("fk_invites_sector_id_partner_sectors"), "invites", "partner_sectors", ["sector_id"], ["id"]
-        )
+    _add_reference("invites", "sector_id", "partner_sectors", sa.Integer())
     # A ticket already overdue today was in the secretariat's digest: no alert for it after the upgrade.
     op.execute("UPDATE complaints SET overdue_alerted_at = escalated_at WHERE escalated_at IS NOT NULL")
     op.create_table(
@@ -60,29 +54,31 @@ def upgrade() -> None:
     op.create_index(op.f("ix_area_watches_person_id"), "area_watches", ["person_id"], unique=False)
 
 
-def _add_event_media() -> None:
-    """complaint_events.media_id, a foreign key to media: SQLite takes it inline in ADD COLUMN (it cannot add a
-    constraint later), PostgreSQL as a constraint."""
+def _add_reference(
+    table: str, column: str, target: str, kind: sa.types.TypeEngine[int], ondelete: str | None = None
+) -> None:
+    """A nullable column referring to `target`.id: SQLite takes the reference inline in ADD COLUMN (it cannot add
+    a constraint later), PostgreSQL as a named constraint."""
     if op.get_bind().dialect.name == "sqlite":
-        op.execute("ALTER TABLE complaint_events ADD COLUMN media_id INTEGER REFERENCES media (id) ON DELETE SET NULL")
+        action = f" ON DELETE {ondelete}" if ondelete else ""
+        op.execute(f"ALTER TABLE {table} ADD COLUMN {column} INTEGER REFERENCES {target} (id){action}")
         return
-    op.add_column("complaint_events", sa.Column("media_id", sa.BigInteger(), nullable=True))
-    op.create_foreign_key(
-        op.f("fk_complaint_events_media_id_media"), "complaint_events", "media", ["media_id"], ["id"], ondelete="SET NULL"
-    )
+    op.add_column(table, sa.Column(column, kind, nullable=True))
+    name = op.f(f"fk_{table}_{column}_{target}")
+    op.create_foreign_key(name, table, target, [column], ["id"], ondelete=ondelete)
+
+
+def _drop_reference(table: str, column: str, target: str) -> None:
+    if op.get_bind().dialect.name != "sqlite":  # SQLite keeps the reference inline: it goes with the column
+        op.drop_constraint(op.f(f"fk_{table}_{column}_{target}"), table, type_="foreignkey")
+    op.drop_column(table, column)
 
 
 def _feedback_answers() -> None:
     op.add_column("feedback", sa.Column("status", sa.String(length=16), server_default="received", nullable=False))
     op.add_column("feedback", sa.Column("reply", sa.Text(), nullable=True))
     op.add_column("feedback", sa.Column("answered_at", sa.DateTime(timezone=True), nullable=True))
-    if op.get_bind().dialect.name == "sqlite":
-        op.execute("ALTER TABLE feedback ADD COLUMN answered_by_id INTEGER REFERENCES people (id) ON DELETE SET NULL")
-        return
-    op.add_column("feedback", sa.Column("answered_by_id", sa.BigInteger(), nullable=True))
-    op.create_foreign_key(
-        op.f("fk_feedback_answered_by_id_people"), "feedback", "people", ["answered_by_id"], ["id"], ondelete="SET NULL"
-    )
+    _add_reference("feedback", "answered_by_id", "people", sa.BigInteger(), "SET NULL")
 
 
 def _polls() -> None:
@@ -135,24 +131,19 @@ def _polls() -> None:
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name != "sqlite":
-        op.drop_constraint(op.f("fk_invites_sector_id_partner_sectors"), "invites", type_="foreignkey")
-    op.drop_column("invites", "sector_id")
+    _drop_reference("invites", "sector_id", "partner_sectors")
     op.drop_table("poll_votes")
     op.drop_index(op.f("ix_poll_options_poll_id"), table_name="poll_options")
     op.drop_table("poll_options")
     op.drop_index(op.f("ix_polls_province_id"), table_name="polls")
     op.drop_table("polls")
-    if op.get_bind().dialect.name != "sqlite":
-        op.drop_constraint(op.f("fk_feedback_answered_by_id_people"), "feedback", type_="foreignkey")
-    for column in ("answered_by_id", "answered_at", "reply", "status"):
+    _drop_reference("feedback", "answered_by_id", "people")
+    for column in ("answered_at", "reply", "status"):
         op.drop_column("feedback", column)
     op.drop_index(op.f("ix_area_watches_person_id"), table_name="area_watches")
     op.drop_table("area_watches")
     # SQLite 3.35+ drops a column in place; a batch rebuild would cascade deletes (see upgrade).
     op.drop_column("complaints", "overdue_alerted_at")
-    if op.get_bind().dialect.name != "sqlite":  # SQLite keeps a column's REFERENCES inline
-        op.drop_constraint(op.f("fk_complaint_events_media_id_media"), "complaint_events", type_="foreignkey")
-    op.drop_column("complaint_events", "media_id")
+    _drop_reference("complaint_events", "media_id", "media")
     op.drop_column("people", "alerts_digested_until")
     op.drop_column("people", "alert_mode")
