@@ -96,6 +96,8 @@ class Services:
             self.db,
             reminder=notices.reminder,
             digest=notices.overdue_digest,
+            alerts=notices.ALERT_WORDS,
+            watch_summary=notices.watch_summary,
             hour=settings.reminder_hour,
             offsets=settings.reminder_offset_days,
             prune_after_days=settings.prune_after_days,

@@ -4,31 +4,36 @@ from __future__ import annotations
 
 from bot.core.registry import Registry
 from handlers import menu
-from handlers.citizen import agenda, feedback, follow, mydata, rating
+from handlers.citizen import agenda, feedback, follow, mydata, rating, vote, watch
 from handlers.complaints import complain, pdpa
 from handlers.desk import signin as desk_signin
-from handlers.officer import cases, invite, mykpis, register, report
-from handlers.secretariat import broadcast, compare, manage, summary
+from handlers.officer import alerts, cases, invite, mykpis, register, report
+from handlers.secretariat import broadcast, compare, manage, polls, summary, views
 
 CONVERSATIONS = (
     menu,
     pdpa,
     complain,
     follow,
+    watch,
     rating,
     agenda,
     feedback,
+    vote,
     mydata,
     register,
     report,
     mykpis,
     cases,
+    alerts,
     invite,
     broadcast,
     summary,
     manage,
     compare,
     desk_signin,
+    views,
+    polls,
 )
 
 

@@ -12,8 +12,8 @@ from bot.domain.agendas import AgendaLists
 from bot.domain.figures import cap_used, stage_count
 from bot.domain.periods import figures_span
 from bot.domain.progress import kind_label, kpi_value_text
-from bot.domain.tickets import history, status_label, subject_of
-from storage.models import Agency, Complaint, District, Kpi, KpiKind, Province
+from bot.domain.tickets import history, map_link, phone_for_handler, status_label, subject_of
+from storage.models import Agency, Complaint, ContactMode, District, Kpi, KpiKind, Province
 
 
 async def _name(session: AsyncSession, model: type[Province] | type[District] | type[Agency], key: int | None) -> str:
@@ -26,10 +26,16 @@ async def _name(session: AsyncSession, model: type[Province] | type[District] | 
 
 
 async def ticket_card(
-    session: AsyncSession, complaint: Complaint, *, public: bool = False, public_page: str | None = None
+    session: AsyncSession,
+    complaint: Complaint,
+    *,
+    public: bool = False,
+    handler: bool = False,
+    public_page: str | None = None,
 ) -> Card:
-    """The ticket summary. `public` leaves out the description and anything about the complainant; `public_page`,
-    the link to the ticket's public status page, is its footer."""
+    """The ticket summary. `public` leaves out the description and anything about the complainant; `handler` (the
+    officer's or the secretariat's view) adds the location with a map link and how the citizen may be reached;
+    `public_page`, the link to the ticket's public status page, is its footer."""
     fields = [
         CardField(_("Status"), status_label(complaint.status)),
         CardField(_("Province"), await _name(session, Province, complaint.province_id)),
@@ -41,6 +47,8 @@ async def ticket_card(
     ]
     if not public:
         fields.append(CardField(_("Description"), shorten_block(complaint.description, 200)))
+    if handler:
+        fields += handler_fields(complaint)
     if complaint.rating:
         fields.append(CardField(_("Your rating"), "★" * complaint.rating + "☆" * (5 - complaint.rating)))
     return Card(
@@ -50,6 +58,23 @@ async def ticket_card(
         subtitle=status_label(complaint.status),
         footer=public_page,
     )
+
+
+def handler_fields(complaint: Complaint) -> list[CardField]:
+    """Where it is and how to reach the citizen: the phone only if they chose to be called."""
+    fields = []
+    if complaint.latitude is not None and complaint.longitude is not None:
+        point = f"{complaint.latitude:.5f}, {complaint.longitude:.5f}"
+        fields.append(CardField(_("Location"), f"{point}\n{map_link(complaint.latitude, complaint.longitude)}"))
+    phone = phone_for_handler(complaint)
+    if phone is not None:
+        contact = _("Phone {phone} (the citizen asked to be called)", phone=phone)
+    elif complaint.contact_mode == ContactMode.ANONYMOUS:
+        contact = _("Anonymous: no name or contact")
+    else:
+        contact = _("By chat only: answer through the ticket's status and notes")
+    fields.append(CardField(_("Contact"), contact))
+    return fields
 
 
 def kpi_card(kpi: Kpi) -> Card:

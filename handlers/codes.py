@@ -61,6 +61,12 @@ BROADCAST_FLOW = "broadcast"
 SUMMARY_FLOW = "summary"
 MANAGE_FLOW = "manage"
 COMPARE_FLOW = "compare"
+ALERTS_FLOW = "alerts"
+WATCH_FLOW = "watch"
+UNWATCH_FLOW = "unwatch"
+VIEWS_FLOW = "views"
+POLLS_FLOW = "polls"
+VOTE_FLOW = "vote"
 MENU_FLOW = "menu"
 
 # ---------------------------------------------------------------- from anywhere
@@ -78,6 +84,7 @@ REOPEN_TICKET = Prefix("reopen:")  # the complainant reopens it inside the windo
 OPEN_CASE = Prefix("case:")  # an officer opens a ticket for handling
 FEEDBACK_ON_AGENDA = Prefix("fb:")  # "tell the state" about an agenda
 REPORT_ON = Prefix("report:")  # report:k12 reports on KPI 12; report:c34 corrects report 34
+STOP_WATCH = Prefix("unwatch:")  # unwatch:<watch id>: a citizen stops following an area
 
 
 def report_on_kpi(kpi_id: int) -> str:
@@ -124,6 +131,15 @@ MY_DATA_DELETE_SURE = "md:delete-1"
 MY_DATA_DELETE_FINAL = "md:delete-2"
 MY_DATA_KEEP = "md:keep"
 MY_DATA_PURPOSE = Prefix("md:p:")
+MY_DATA_PROVINCE = "md:province"
+MY_DATA_SECTOR = "md:sector"
+MY_DATA_NEWS = "md:news"
+MY_DATA_NEWS_YES = "md:news:yes"
+MY_DATA_NEWS_NO = "md:news:no"
+WATCH_ADD = "w:add"
+WATCH_SUBDISTRICT = "w:sub"
+WATCH_CATEGORY = Prefix("w:c:")  # w:c:<category id>
+VOTE_OPTION = Prefix("vo:")  # vo:<poll option id>
 
 # ---------------------------------------------------------------- officers
 REPORT_AGENDA = Prefix("a:")
@@ -139,6 +155,7 @@ INVITE_ROLE = Prefix("r:")  # r:officer, r:secretariat
 INVITE_AGENCY = Prefix("ag:")
 INVITE_NO_AGENCY = "ag:none"
 INVITE_EXPIRY = Prefix("e:")  # e:<days>
+ALERT_MODE = Prefix("al:")  # al:instant, al:digest
 
 # ---------------------------------------------------------------- the secretariat
 MANAGE_AGENDA = Prefix("mg:a:")
@@ -155,6 +172,16 @@ COMPARE_DIMENSION = Prefix("cp:d:")  # cp:d:<dimension code>
 COMPARE_MECHANISM = Prefix("cp:m:")  # cp:m:<mechanism code>
 COMPARE_EXPORT = "cp:xlsx"
 COMPARE_AGAIN = "cp:again"
+VIEWS_ALL = "fv:all"
+VIEWS_STATUS = Prefix("fv:s:")  # fv:s:received, ... a filter
+VIEWS_AGENDA = Prefix("fv:a:")  # fv:a:<agenda id>
+VIEWS_KPI = Prefix("fv:k:")  # fv:k:<kpi id>
+VIEWS_FILTER = "fv:filter"
+VIEWS_OPEN = Prefix("fv:o:")  # fv:o:<feedback id>
+VIEWS_SET = Prefix("fv:set:")  # fv:set:adopted, ...
+VIEWS_REPLY = "fv:reply"
+POLL_NEW = "po:new"
+POLL_CLOSE = Prefix("po:close:")  # po:close:<poll id>
 BROADCAST_NO_IMAGE = "bc:noimg"
 BROADCAST_ROLE = Prefix("bc:role:")
 BROADCAST_SCOPE = Prefix("bc:scope:")

@@ -12,10 +12,23 @@ from datetime import date
 
 from bot.core.i18n import _, format_date, localized, ngettext
 from bot.core.notify import Notify
+from bot.core.text import shorten
 from bot.core.types import Choice, Reply
+from bot.domain.alerts import Alert, AlertWords, CaseFacts
+from bot.domain.feedback import TellCitizen, feedback_status_label
 from bot.domain.tickets import TellComplainant, status_label
+from bot.domain.watches import WatchNews
 from handlers import codes
-from storage.models import Agency, Complaint, ComplaintEvent, ComplaintStatus, Deadline, Person, Province
+from storage.models import (
+    Agency,
+    Complaint,
+    ComplaintEvent,
+    ComplaintStatus,
+    Deadline,
+    Feedback,
+    Person,
+    Province,
+)
 
 MAX_DIGEST_LISTED = 20
 MAX_DIGEST_BUTTONS = 5
@@ -27,6 +40,7 @@ def tell_complainant(notify: Notify) -> TellComplainant:
 
     def tell(person: Person, complaint: Complaint, event: ComplaintEvent) -> None:
         ticket_no, status, note = complaint.ticket_no, ComplaintStatus(event.status), event.note
+        photo = event.media_id
 
         def build() -> Sequence[Reply]:
             text = _("Update on your ticket {ticket}: {status}.", ticket=ticket_no, status=status_label(status))
@@ -38,7 +52,8 @@ def tell_complainant(notify: Notify) -> TellComplainant:
                     Choice(codes.RATE_TICKET(ticket_no), _("Rate")),
                     Choice(codes.REOPEN_TICKET(ticket_no), _("Not solved: reopen")),
                 ]
-            return [Reply(text, choices=tuple(buttons))]
+            # The officer's photo of the work done comes with the words.
+            return [Reply(text, choices=tuple(buttons), image_media_id=photo)]
 
         notify(person, build, f"ticket:{complaint.id}:event:{event.id}")
 
@@ -124,3 +139,129 @@ def overdue_digest(
     buttons = [Choice(codes.OPEN_CASE(t.ticket_no), t.ticket_no) for t in tickets[:MAX_DIGEST_BUTTONS]]
     buttons.append(Choice(codes.menu(codes.CASES_FLOW), _("Complaints to handle")))
     return [Reply("\n".join(lines), choices=tuple(buttons))]
+
+
+# ---------------------------------------------------------------- alerts to staff (bot/domain/alerts.py)
+
+
+def _open_case(ticket_no: str) -> Choice:
+    return Choice(codes.OPEN_CASE(ticket_no), _("Open ticket {ticket}", ticket=ticket_no))
+
+
+def _case_lines(facts: CaseFacts) -> list[str]:
+    return [
+        _("Subject: {subject}", subject=localized(facts.subject_th, facts.subject_en)),
+        _("Area: {place}", place=localized(facts.place_th, facts.place_en)),
+        _("Answer expected by: {date}", date=format_date(facts.due_on)),
+        facts.summary,
+    ]
+
+
+def new_case_alert(notify: Notify) -> Alert:
+    """A push to the officer or secretariat when a complaint in their scope is filed."""
+
+    def alert(person: Person, facts: CaseFacts) -> None:
+        def build() -> Sequence[Reply]:
+            text = "\n".join([_("New complaint {ticket}", ticket=facts.ticket_no), *_case_lines(facts)])
+            return [Reply(text, choices=(_open_case(facts.ticket_no),))]
+
+        notify(person, build, f"newcase:{facts.ticket_no}:{person.id}")
+
+    return alert
+
+
+def overdue_alert(notify: Notify) -> Alert:
+    """A push to the ticket's handlers when it passes its answer date."""
+
+    def alert(person: Person, facts: CaseFacts) -> None:
+        def build() -> Sequence[Reply]:
+            head = _(
+                "⚠️ Ticket {ticket} is past its answer date ({date}) and is not finished yet.",
+                ticket=facts.ticket_no,
+                date=format_date(facts.due_on),
+            )
+            lines = [head, *_case_lines(facts)[:2], facts.summary]
+            return [Reply("\n".join(lines), choices=(_open_case(facts.ticket_no),))]
+
+        notify(person, build, f"overdue:{facts.ticket_no}:{person.id}")
+
+    return alert
+
+
+def alert_digest(tickets: Sequence[CaseFacts]) -> list[Reply]:
+    """The 08:00 or 16:00 list of new complaints, for those who chose a digest."""
+    lines = [
+        ngettext(
+            "New complaints since the last summary: {n} ticket.",
+            "New complaints since the last summary: {n} tickets.",
+            len(tickets),
+        )
+    ]
+    for facts in tickets[:MAX_DIGEST_LISTED]:
+        subject = localized(facts.subject_th, facts.subject_en)
+        place = localized(facts.place_th, facts.place_en)
+        lines.append(
+            _(
+                "• {ticket}: {subject}, {place}, answer by {date}",
+                ticket=facts.ticket_no,
+                subject=subject,
+                place=place,
+                date=format_date(facts.due_on),
+            )
+        )
+    if len(tickets) > MAX_DIGEST_LISTED:
+        lines.append(_("…and {n} more.", n=len(tickets) - MAX_DIGEST_LISTED))
+    buttons = [Choice(codes.OPEN_CASE(t.ticket_no), t.ticket_no) for t in tickets[:MAX_DIGEST_BUTTONS]]
+    buttons.append(Choice(codes.menu(codes.CASES_FLOW), _("Complaints to handle")))
+    return [Reply("\n".join(lines), choices=tuple(buttons))]
+
+
+ALERT_WORDS = AlertWords(new_case=new_case_alert, overdue=overdue_alert, digest=alert_digest)
+
+
+# ---------------------------------------------------------------- a citizen's daily summary of an area
+
+
+def watch_summary(news: Sequence[WatchNews]) -> list[Reply]:
+    """What was filed and resolved yesterday in the areas a citizen follows, with a way to stop following."""
+    lines = [_("Complaints in the areas you follow, since yesterday's summary:")]
+    for item in news:
+        lines.append("")
+        lines.append(localized(item.watch.name_th, item.watch.name_en))
+        for label, tickets in ((_("New:"), item.filed), (_("Resolved:"), item.resolved)):
+            if tickets:
+                listed = ", ".join(f"{no} ({localized(th, en)})" for no, th, en in tickets)
+                lines.append(f"{label} {listed}")
+    stops = [
+        Choice(
+            codes.STOP_WATCH(item.watch.watch_id),
+            _("Stop: {area}", area=localized(item.watch.name_th, item.watch.name_en)),
+        )
+        for item in news[:MAX_DIGEST_BUTTONS]
+    ]
+    return [Reply("\n".join(lines), choices=tuple(stops))]
+
+
+# ---------------------------------------------------------------- the secretariat's answer to a citizen's view
+
+
+def tell_feedback_author(notify: Notify) -> TellCitizen:
+    """How the secretariat's status or reply reaches the citizen who sent a comment or proposal, in their
+    language (the reply itself is as the secretariat typed it)."""
+
+    def tell(person: Person, feedback: Feedback) -> None:
+        status, reply, said = feedback.status, feedback.reply, shorten(feedback.text, 80)
+        key = f"feedback:{feedback.id}:{status}:{len(reply or '')}:{feedback.answered_at}"
+
+        def build() -> Sequence[Reply]:
+            lines = [
+                _("The secretariat has answered what you sent: “{text}”", text=said),
+                _("Status: {status}", status=feedback_status_label(status)),
+            ]
+            if reply:
+                lines.append(_("Reply: {reply}", reply=reply))
+            return [Reply("\n".join(lines), choices=(Choice(codes.menu(codes.MY_DATA_FLOW), _("My data")),))]
+
+        notify(person, build, key)
+
+    return tell

@@ -113,6 +113,22 @@ class ReportingCycle(enum.StrEnum):
     QUARTERLY = "quarterly"
 
 
+class AlertMode(enum.StrEnum):
+    """How staff hear of new complaints in their scope (migration 0010)."""
+
+    INSTANT = "instant"  # one push per complaint, as it is filed
+    DIGEST = "digest"  # one list at 08:00 and 16:00, Bangkok time
+
+
+class FeedbackStatus(enum.StrEnum):
+    """Where a comment or proposal stands with the secretariat (migration 0010)."""
+
+    RECEIVED = "received"
+    CONSIDERING = "considering"
+    ADOPTED = "adopted"
+    DECLINED = "declined"
+
+
 class InboxStatus(enum.StrEnum):
     PENDING = "pending"
     DONE = "done"
@@ -395,6 +411,10 @@ class Person(Base):
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = utcnow_column()
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # New-complaint alerts (bot/domain/alerts.py, migration 0010): instant or twice-daily digest; the digest
+    # claims its window by moving `alerts_digested_until` forward, so it goes once whoever runs it.
+    alert_mode: Mapped[str] = mapped_column(String(16), default=AlertMode.INSTANT, server_default="instant")
+    alerts_digested_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Consent(Base):
@@ -416,6 +436,7 @@ class Invite(Base):
     province_id: Mapped[int | None] = mapped_column(ForeignKey("provinces.id"))
     district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"))
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
+    sector_id: Mapped[int | None] = mapped_column(ForeignKey("partner_sectors.id"))  # set on who joins (0010)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
@@ -499,6 +520,7 @@ class Complaint(Base):
     # Filed through Open311: the API key, and the token its client may look the ticket up by.
     api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id", ondelete="SET NULL"))
     api_token: Mapped[str | None] = mapped_column(String(40), unique=True)
+    overdue_alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # its one overdue alert (0010)
     created_at: Mapped[datetime] = utcnow_column()
     updated_at: Mapped[datetime] = utcnow_column()
 
@@ -533,6 +555,8 @@ class ComplaintEvent(Base):
     note: Mapped[str | None] = mapped_column(Text)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
+    # The officer's photo of this step (the work done), sent to the citizen with the notice (migration 0010).
+    media_id: Mapped[int | None] = mapped_column(ForeignKey("media.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = utcnow_column()
 
 
@@ -558,9 +582,11 @@ class Feedback(Base):
     text: Mapped[str] = mapped_column(Text)
     sector_id: Mapped[int | None] = mapped_column(ForeignKey("partner_sectors.id"))
     support_count: Mapped[int] = mapped_column(Integer, default=0)
-    # What the desk made of it (bot/domain/feedback_status.py, migration 0010): received, considering, adopted,
-    # declined.
-    status: Mapped[str] = mapped_column(String(16), default="received", server_default="received")
+    # The secretariat's answer (migration 0010): a status the citizen sees under "My data", and a reply.
+    status: Mapped[str] = mapped_column(String(16), default=FeedbackStatus.RECEIVED, server_default="received")
+    reply: Mapped[str | None] = mapped_column(Text)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = utcnow_column()
 
 
@@ -568,6 +594,51 @@ class FeedbackSupport(Base):
     __tablename__ = "feedback_supports"
     feedback_id: Mapped[int] = mapped_column(ForeignKey("feedback.id", ondelete="CASCADE"), primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    created_at: Mapped[datetime] = utcnow_column()
+
+
+class AreaWatch(Base):
+    """A citizen follows a subdistrict, or a complaint category in a province (FixMyStreet's local alerts):
+    a daily summary of what was filed and resolved there (bot/domain/watches.py, migration 0010)."""
+
+    __tablename__ = "area_watches"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"))
+    subdistrict_id: Mapped[int | None] = mapped_column(ForeignKey("subdistricts.id"))
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("complaint_categories.id"))
+    summarised_until: Mapped[datetime] = mapped_column(UTCDateTime())  # the end of the last summary's window
+    created_at: Mapped[datetime] = utcnow_column()
+
+
+class Poll(Base):
+    """Step 1 in the open: the secretariat asks citizens to choose among candidate agendas or pain points."""
+
+    __tablename__ = "polls"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"), index=True)
+    question: Mapped[str] = mapped_column(Text)
+    is_open: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = utcnow_column()
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class PollOption(Base):
+    __tablename__ = "poll_options"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PollVote(Base):
+    """One vote per person and poll: the primary key makes a second impossible."""
+
+    __tablename__ = "poll_votes"
+    poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    option_id: Mapped[int] = mapped_column(ForeignKey("poll_options.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = utcnow_column()
 
 

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cli.common import add_command, add_group, with_database
@@ -16,7 +17,7 @@ from bot.domain.places import find_agency, find_district, find_province
 from bot.domain.values import BadValue
 from bot.settings import Settings
 from storage.db import Database
-from storage.models import Agency, District, Province
+from storage.models import Agency, District, PartnerSector, Province
 
 _DURATION = re.compile(r"^(\d+)\s*([dhm])$")
 _UNITS = {"d": "days", "h": "hours", "m": "minutes"}
@@ -57,6 +58,15 @@ async def _scope(session: AsyncSession, args: argparse.Namespace) -> _Scope:
     return _Scope(province, district, agency)
 
 
+async def _sector_id(session: AsyncSession, code: str | None) -> int | None:
+    if not code:
+        return None
+    found = await session.scalar(select(PartnerSector.id).where(PartnerSector.code == code))
+    if found is None:
+        raise BadValue(f"no partner sector {code!r}")
+    return int(found)
+
+
 @with_database
 async def create(args: argparse.Namespace, db: Database, settings: Settings) -> int:
     expires_at = datetime.now(UTC) + parse_duration(args.expires)
@@ -69,6 +79,7 @@ async def create(args: argparse.Namespace, db: Database, settings: Settings) -> 
             district_id=scope.district.id if scope.district else None,
             agency_id=scope.agency.id if scope.agency else None,
             expires_at=expires_at,
+            sector_id=await _sector_id(session, args.sector),
         )
     print(f"code: {invite.code}")
     print(f"role: {invite.role} ({scope.names})")
@@ -86,5 +97,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     creating.add_argument("--province", required=True, help="Thai or English name, or code (e.g. เชียงราย, CRI)")
     creating.add_argument("--district", help="district name within the province (e.g. เมืองเชียงราย)")
     creating.add_argument("--agency", help="agency kind code (e.g. natural_resources) or agency id")
+    creating.add_argument("--sector", help="the partner sector of who joins, by code (e.g. government)")
     default_days = f"{DEFAULT_EXPIRY.days}d"
     creating.add_argument("--expires", default=default_days, help=f"validity, e.g. 7d, 12h (default {default_days})")

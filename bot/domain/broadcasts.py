@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core import outbox
 from bot.core.i18n import _, use_locale
 from bot.core.types import ChannelName, Reply
+from bot.domain.consents import PROVINCE_NEWS, consented
 from bot.domain.places import find_district
 from bot.domain.values import BadValue
 from storage.db import Database
@@ -34,6 +35,7 @@ from storage.models import (
     Person,
     Province,
     RecipientStatus,
+    Role,
 )
 
 log = logging.getLogger(__name__)
@@ -72,7 +74,10 @@ class Target:
             "sector_id": Person.sector_id,
             "channel": Person.channel,
         }
-        return [columns[key] == value for key, value in self.to_json().items()]
+        conditions = [columns[key] == value for key, value in self.to_json().items()]
+        if self.province_id is not None:  # a province's citizens hear its news only if they asked to (PDPA)
+            conditions.append(or_(Person.role != Role.CITIZEN.value, Person.id.in_(consented(PROVINCE_NEWS))))
+        return conditions
 
 
 async def target_named(

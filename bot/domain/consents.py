@@ -7,19 +7,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Consent, Person
 
 CONTACT_PHONE = "contact_phone"  # the agency may phone the complainant
 PUBLISH_PHOTO = "publish_photo"  # complaint photos may be shown publicly, without a name
-PURPOSE_CODES = (CONTACT_PHONE, PUBLISH_PHOTO)
+PURPOSE_CODES = (CONTACT_PHONE, PUBLISH_PHOTO)  # asked in the first-contact notice
+# Asked on its own under "My data", never with the notice: a citizen gets the province's broadcasts only with it.
+PROVINCE_NEWS = "province_news"
+ALL_PURPOSES = (*PURPOSE_CODES, PROVINCE_NEWS)
 RETENTION_YEARS = 5  # personal data is kept this long after the person's last ticket is closed
 
 
 async def record_consent(session: AsyncSession, person: Person, purpose: str, granted: bool, now: datetime) -> Consent:
-    if purpose not in PURPOSE_CODES:
+    if purpose not in ALL_PURPOSES:
         raise ValueError(f"unknown consent purpose {purpose!r}")
     consent = Consent(person_id=person.id, purpose=purpose, granted=granted, created_at=now)
     session.add(consent)
@@ -34,7 +37,7 @@ async def withdraw_consent(session: AsyncSession, person: Person, purpose: str, 
 
 async def current_consents(session: AsyncSession, person: Person) -> dict[str, bool]:
     """Each purpose's latest answer; a purpose never answered counts as not given."""
-    state = dict.fromkeys(PURPOSE_CODES, False)
+    state = dict.fromkeys(ALL_PURPOSES, False)
     for row in await consent_history(session, person):
         if row.purpose in state:
             state[row.purpose] = row.granted
@@ -52,3 +55,14 @@ async def consent_history(session: AsyncSession, person: Person) -> Sequence[Con
 async def granted_purposes(session: AsyncSession, person: Person) -> list[str]:
     """The purposes the person has agreed to and not withdrawn."""
     return [purpose for purpose, granted in (await current_consents(session, person)).items() if granted]
+
+
+def consented(purpose: str) -> Select[int]:
+    """The ids of the people whose latest answer for `purpose` is a grant (for audience queries)."""
+    latest = (
+        select(Consent.person_id, func.max(Consent.id).label("last_id"))
+        .where(Consent.purpose == purpose)
+        .group_by(Consent.person_id)
+        .subquery()
+    )
+    return select(Consent.person_id).join(latest, Consent.id == latest.c.last_id).where(Consent.granted.is_(True))

@@ -1,10 +1,11 @@
 """Tell the state (บอกเราถึงรัฐ): citizens' comments on a province's agenda, their proposals of a new KPI or a
 target, and the supports proposals gather (one per person). `feedback_counts` gives the secretariat the numbers
-per agenda."""
+per agenda; `list_feedback`, `set_feedback_status` and `answer_feedback` let it read each item and answer it
+(the citizen is told through `tell`, worded by handlers/notices.py, and sees the status under "My data")."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,9 +13,19 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Feedback, FeedbackSupport, Person
+from bot.core.i18n import N_
+from storage.models import Feedback, FeedbackStatus, FeedbackSupport, Person
 
 MAX_PROPOSALS = 10
+MAX_LISTED = 10
+REPLY_MAX = 500
+STATUS_LABELS = {
+    FeedbackStatus.RECEIVED: N_("Received"),
+    FeedbackStatus.CONSIDERING: N_("Under consideration"),
+    FeedbackStatus.ADOPTED: N_("Adopted"),
+    FeedbackStatus.DECLINED: N_("Declined"),
+}
+TellCitizen = Callable[[Person, Feedback], None]
 
 
 class Kind:
@@ -105,3 +116,80 @@ async def feedback_counts(session: AsyncSession, province_id: int) -> dict[int |
             entry.proposals += number
         entry.supports += int(supports)
     return counts
+
+
+# ---------------------------------------------------------------- the secretariat's answer
+
+
+def feedback_status_label(status: str) -> str:
+    return str(STATUS_LABELS.get(FeedbackStatus(status), status))
+
+
+async def list_feedback(
+    session: AsyncSession,
+    province_id: int | None,
+    *,
+    status: FeedbackStatus | None = None,
+    agenda_id: int | None = None,
+    kpi_id: int | None = None,
+    limit: int = MAX_LISTED,
+) -> Sequence[Feedback]:
+    """Comments and proposals of a province (every province when None), newest first, filtered."""
+    query = select(Feedback).order_by(Feedback.created_at.desc(), Feedback.id.desc()).limit(limit)
+    if province_id is not None:
+        query = query.where(Feedback.province_id == province_id)
+    if status is not None:
+        query = query.where(Feedback.status == status)
+    if agenda_id is not None:
+        query = query.where(Feedback.agenda_id == agenda_id)
+    if kpi_id is not None:
+        query = query.where(Feedback.kpi_id == kpi_id)
+    return (await session.scalars(query)).all()
+
+
+async def _tell_author(session: AsyncSession, feedback: Feedback, tell: TellCitizen | None) -> None:
+    author = await session.get(Person, feedback.person_id) if feedback.person_id else None
+    if tell is not None and author is not None and author.deleted_at is None:
+        tell(author, feedback)
+
+
+async def set_feedback_status(
+    session: AsyncSession,
+    feedback: Feedback,
+    status: FeedbackStatus,
+    *,
+    actor: Person,
+    now: datetime,
+    tell: TellCitizen | None,
+) -> bool:
+    """Set the status; the author is told. False when it already had that status (nothing changes)."""
+    if feedback.status == status:
+        return False
+    feedback.status = status
+    feedback.answered_at, feedback.answered_by_id = now, actor.id
+    await _tell_author(session, feedback, tell)
+    return True
+
+
+async def answer_feedback(
+    session: AsyncSession, feedback: Feedback, text: str, *, actor: Person, now: datetime, tell: TellCitizen | None
+) -> None:
+    """Reply to the author (kept with the item; a received item moves to under consideration)."""
+    if not text.strip() or len(text) > REPLY_MAX:
+        raise ValueError("a reply is 1 to REPLY_MAX characters")
+    feedback.reply = text.strip()
+    if feedback.status == FeedbackStatus.RECEIVED:
+        feedback.status = FeedbackStatus.CONSIDERING
+    feedback.answered_at, feedback.answered_by_id = now, actor.id
+    await _tell_author(session, feedback, tell)
+
+
+async def my_feedback(session: AsyncSession, person: Person, limit: int = 5) -> Sequence[Feedback]:
+    """What the person sent, newest first."""
+    query = (
+        select(Feedback)
+        .where(Feedback.person_id == person.id)
+        .order_by(Feedback.created_at.desc(), Feedback.id.desc())
+        .limit(limit)
+    )
+    return (await session.scalars(query)).all()

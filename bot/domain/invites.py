@@ -67,6 +67,7 @@ async def create_invite(
     agency_id: int | None = None,
     expires_at: datetime,
     created_by_id: int | None = None,
+    sector_id: int | None = None,
 ) -> Invite:
     """A new unused code for this role and scope."""
     if role not in INVITE_ROLES:
@@ -82,6 +83,7 @@ async def create_invite(
         agency_id=agency_id,
         expires_at=expires_at,
         created_by_id=created_by_id,
+        sector_id=sector_id,
     )
     session.add(invite)
     await session.flush()
@@ -134,6 +136,8 @@ def apply_invite(person: Person, invite: Invite) -> None:
     person.province_id = invite.province_id
     person.district_id = invite.district_id
     person.agency_id = invite.agency_id
+    if invite.sector_id is not None and person.sector_id is None:  # a sector is declared once
+        person.sector_id = invite.sector_id
 
 
 async def appoint_secretariat(

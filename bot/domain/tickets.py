@@ -23,6 +23,7 @@ from storage.models import (
     ComplaintEvent,
     ComplaintPhoto,
     ComplaintStatus,
+    ContactMode,
     Person,
     PhotoKind,
     Role,
@@ -68,10 +69,15 @@ async def change_status(
     note: str | None = None,
     agency_id: int | None = None,
     actor: Person | None = None,
+    photo: int | None = None,
 ) -> ComplaintEvent:
     """Move a ticket to `status`, record it in the history, and tell the complainant (unless they made the
-    change themselves) through `tell`."""
+    change themselves) through `tell`. `photo`, the officer's picture of the work (a stored media id), is kept
+    with the ticket and the event, and goes to the complainant with the notice."""
+    if photo is not None:
+        add_after_photo(session, complaint, photo)
     event = await record_status(session, complaint, status, note=note, agency_id=agency_id, actor=actor, now=now)
+    event.media_id = photo
     complainant = await session.get(Person, complaint.person_id) if complaint.person_id else None
     if tell is not None and complainant is not None and complainant.id != (actor.id if actor else None):
         tell(complainant, complaint, event)
@@ -244,3 +250,26 @@ async def reject(
 def add_after_photo(session: AsyncSession, complaint: Complaint, media_id: int) -> None:
     """The officer's photo of the work done, shown with the ticket."""
     session.add(ComplaintPhoto(complaint_id=complaint.id, media_id=media_id, kind=PhotoKind.AFTER))
+
+
+# ---------------------------------------------------------------- what the handler sees of the citizen's report
+
+
+def map_link(latitude: float, longitude: float) -> str:
+    """A Google Maps link to a point (opens the app on a phone)."""
+    return f"https://www.google.com/maps/search/?api=1&query={latitude:.6f},{longitude:.6f}"
+
+
+async def photo_ids(session: AsyncSession, complaint: Complaint, kind: PhotoKind = PhotoKind.BEFORE) -> list[int]:
+    """The media ids of the ticket's photos of one kind, in the order they were sent."""
+    query = (
+        select(ComplaintPhoto.media_id)
+        .where(ComplaintPhoto.complaint_id == complaint.id, ComplaintPhoto.kind == kind)
+        .order_by(ComplaintPhoto.id)
+    )
+    return list((await session.scalars(query)).all())
+
+
+def phone_for_handler(complaint: Complaint) -> str | None:
+    """The number the agency may call: only when the citizen chose to be called (PDPA: nothing more)."""
+    return complaint.contact_phone if complaint.contact_mode == ContactMode.PHONE else None

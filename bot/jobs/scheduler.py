@@ -1,5 +1,7 @@
 """The scheduler: queues deadline reminders and, once a day, the digest of overdue complaints, the pruning of
 the inbox and outbox, and the retention of personal data (people erased 5 years after their last ticket).
+Staff alerts (bot/domain/alerts.py): the new-complaint digests at 08:00 and 16:00, and the alert for each ticket
+that passes its answer date; citizens' daily summaries of the areas they follow (bot/domain/watches.py).
 
 It may run in several processes at once: reminders are claimed row by row in the database (see
 bot/domain/reminders.py), and the escalation digest marks what it escalated, so a second scheduler finds nothing
@@ -16,9 +18,11 @@ from datetime import UTC, date, datetime
 
 from bot.core.i18n import BANGKOK
 from bot.core.prune import PAYLOADS_AFTER_HOURS, prune
+from bot.domain.alerts import AlertWords, alert_overdue, send_alert_digests
 from bot.domain.escalation import Digest, escalate_overdue
 from bot.domain.reminders import DEFAULT_OFFSETS, Reminder, ReminderReport, run_reminders
 from bot.domain.retention import enforce_retention
+from bot.domain.watches import WatchSummary, send_watch_summaries
 from bot.jobs import every
 from storage.db import Database
 
@@ -32,6 +36,8 @@ class Scheduler:
     db: Database
     reminder: Reminder  # the words of a reminder (handlers/notices.py)
     digest: Digest  # the words of the overdue digest
+    alerts: AlertWords | None = None  # the words of staff alerts; None sends none
+    watch_summary: WatchSummary | None = None  # the words of a citizen's area summary; None sends none
     hour: int = DEFAULT_HOUR
     offsets: tuple[int, ...] = DEFAULT_OFFSETS
     prune_after_days: int = 7
@@ -42,11 +48,17 @@ class Scheduler:
         """Reminders due today (from the morning hour on); once a day the escalation digest, the pruning and the
         retention."""
         local = now.astimezone(BANGKOK)
+        if self.alerts is not None:  # every tick: each slot's digest is claimed once per person
+            await send_alert_digests(self.db, now, self.alerts.digest)
         if local.hour < self.hour:
             return None
         report = await run_reminders(self.db, local.date(), self.reminder, self.offsets)
+        if self.alerts is not None:  # claimed ticket by ticket: each alert goes once
+            await alert_overdue(self.db, now, self.alerts.overdue)
         if self._daily_done_on != local.date():
             await escalate_overdue(self.db, now, self.digest)
+            if self.watch_summary is not None:
+                await send_watch_summaries(self.db, now, self.hour, self.watch_summary)
             log.info("scheduler: %s", await prune(self.db, now, self.prune_after_days, self.prune_payloads_after_hours))
             log.info("scheduler: %s", await enforce_retention(self.db, now))
             self._daily_done_on = local.date()

@@ -8,13 +8,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.flow import Ctx, Flow, Outcome, StepFn, StepName, finish, goto, stay
 from bot.core.i18n import N_, _, format_datetime, localized
 from bot.core.registry import MenuEntry, Registry
+from bot.core.text import shorten
 from bot.core.types import Choice, Reply
-from bot.domain.consents import consent_history, granted_purposes, withdraw_consent
+from bot.domain.consents import PROVINCE_NEWS, consent_history, granted_purposes, record_consent, withdraw_consent
 from bot.domain.erasure import erase_person
+from bot.domain.feedback import feedback_status_label, my_feedback
+from bot.domain.profile import choose_province, declare_sector
 from handlers import codes
+from handlers.citizen.provinces import picked_province, province_prompt
 from handlers.complaints.pdpa import purpose_button, purpose_label
 from handlers.menu import LANGUAGE_NAMES
-from storage.models import Complaint, Feedback, FeedbackSupport, Person, Province, Role
+from handlers.replies import chosen_sector, sector_question
+from storage.models import Complaint, Feedback, FeedbackSupport, PartnerSector, Person, Province, Role
 
 ROLE_LABELS = {Role.CITIZEN: N_("Citizen"), Role.OFFICER: N_("Officer"), Role.SECRETARIAT: N_("Secretariat")}
 CHANNEL_LABELS = {"line": "LINE", "telegram": "Telegram", "simulator": N_("Web simulator")}
@@ -22,6 +27,9 @@ CHANNEL_LABELS = {"line": "LINE", "telegram": "Telegram", "simulator": N_("Web s
 
 class Step(StepName):
     ACTION = "action"
+    PROVINCE = "province"
+    SECTOR = "sector"
+    NEWS = "news"
     WITHDRAW = "withdraw"
     CONFIRM_FIRST = "confirm1"
     CONFIRM_SECOND = "confirm2"
@@ -45,15 +53,19 @@ async def summary_text(session: AsyncSession, person: Person) -> str:
     province = await session.get(Province, person.province_id) if person.province_id else None
     if province is not None:
         lines.append(_("• Province: {province}", province=localized(province.name_th, province.name_en)))
+    sector = await session.get(PartnerSector, person.sector_id) if person.sector_id else None
+    if sector is not None:
+        lines.append(_("• Partner sector: {sector}", sector=localized(sector.name_th, sector.name_en)))
     lines.append(_("• Complaints filed: {count}", count=await _count(session, Complaint, person)))
     lines.append(_("• Comments and proposals: {count}", count=await _count(session, Feedback, person)))
     lines.append(_("• Proposals you support: {count}", count=await _count(session, FeedbackSupport, person)))
+    lines += await _feedback_lines(session, person)
     history = await consent_history(session, person)
     lines.append(_("Your consents:") if history else _("Your consents: none recorded."))
     ever_given: set[str] = set()
     for row in history:
         lines.append(
-            f"• {purpose_label(row.purpose)}: {_answer(row.granted, row.purpose in ever_given)} "
+            f"• {_purpose_label(row.purpose)}: {_answer(row.granted, row.purpose in ever_given)} "
             f"{format_datetime(row.created_at)}"
         )
         if row.granted:
@@ -68,10 +80,37 @@ def _answer(granted: bool, given_before: bool) -> str:
     return _("withdrawn") if given_before else _("not given")
 
 
+async def _feedback_lines(session: AsyncSession, person: Person) -> list[str]:
+    """What the person told the state lately, with where it stands and the secretariat's reply."""
+    lines = []
+    for item in await my_feedback(session, person):
+        lines.append(
+            _("  – “{text}”: {status}", text=shorten(item.text, 60), status=feedback_status_label(item.status))
+        )
+        if item.reply:
+            lines.append(_("    Reply: {reply}", reply=shorten(item.reply, 200)))
+    return lines
+
+
+def _purpose_label(purpose: str) -> str:
+    return _("Province news") if purpose == PROVINCE_NEWS else purpose_label(purpose)
+
+
+def _purpose_button(purpose: str) -> str:
+    return _("Province news") if purpose == PROVINCE_NEWS else purpose_button(purpose)
+
+
 async def action_reply(ctx: Ctx, lead: str | None = None) -> Reply:
     choices = []
-    if await granted_purposes(ctx.session, ctx.person):
+    granted = await granted_purposes(ctx.session, ctx.person)
+    if granted:
         choices.append(Choice(codes.MY_DATA_WITHDRAW, _("Withdraw a consent")))
+    if ctx.person.role == Role.CITIZEN:
+        choices.append(Choice(codes.MY_DATA_PROVINCE, _("Change my province")))
+        if PROVINCE_NEWS not in granted:
+            choices.append(Choice(codes.MY_DATA_NEWS, _("Receive province news")))
+    if ctx.person.sector_id is None:
+        choices.append(Choice(codes.MY_DATA_SECTOR, _("Declare my partner sector")))
     choices.append(Choice(codes.MY_DATA_DELETE, _("Delete my data")))
     text = await summary_text(ctx.session, ctx.person)
     return Reply("\n\n".join(filter(None, [lead, text])), choices=tuple(choices))
@@ -83,6 +122,12 @@ async def enter(ctx: Ctx) -> Outcome:
 
 
 async def on_action(ctx: Ctx) -> Outcome:
+    if ctx.choice == codes.MY_DATA_PROVINCE and ctx.person.role == Role.CITIZEN:
+        return goto(Step.PROVINCE, await province_prompt(ctx.session, ctx.person))
+    if ctx.choice == codes.MY_DATA_SECTOR and ctx.person.sector_id is None:
+        return goto(Step.SECTOR, await sector_question(ctx.session, skippable=False))
+    if ctx.choice == codes.MY_DATA_NEWS and ctx.person.role == Role.CITIZEN:
+        return goto(Step.NEWS, _news_question())
     if ctx.choice == codes.MY_DATA_WITHDRAW:
         return goto(Step.WITHDRAW, await withdraw_reply(ctx))
     if ctx.choice == codes.MY_DATA_DELETE:
@@ -105,10 +150,47 @@ async def on_action(ctx: Ctx) -> Outcome:
     return stay(ctx, await action_reply(ctx, _("Please choose from the list.")))
 
 
+async def on_province(ctx: Ctx) -> Outcome:
+    picked = await picked_province(ctx)
+    if isinstance(picked, Reply):
+        return stay(ctx, picked)
+    await choose_province(ctx.session, ctx.person, picked.id)
+    name = localized(picked.name_th, picked.name_en)
+    return finish(Reply(_("Your province is now {province}.", province=name)))
+
+
+async def on_sector(ctx: Ctx) -> Outcome:
+    sector = await chosen_sector(ctx.session, ctx.choice)
+    if sector is None or not await declare_sector(ctx.session, ctx.person, sector.id):
+        lead = Reply(_("Please choose one of the buttons."))
+        return stay(ctx, lead, await sector_question(ctx.session, skippable=False))
+    return finish(Reply(_("Recorded: {sector}.", sector=localized(sector.name_th, sector.name_en))))
+
+
+def _news_question() -> Reply:
+    text = _(
+        "Province news: may the provincial office send you its announcements for the whole province (the agenda, "
+        "votes, events) in this chat? This is separate from your complaints, and you can withdraw it any time "
+        "under “My data”."
+    )
+    return Reply(
+        text, choices=(Choice(codes.MY_DATA_NEWS_YES, _("I agree")), Choice(codes.MY_DATA_NEWS_NO, _("No thanks")))
+    )
+
+
+async def on_news(ctx: Ctx) -> Outcome:
+    if ctx.choice == codes.MY_DATA_NEWS_NO:
+        return finish(Reply(_("Nothing was changed.")))
+    if ctx.choice != codes.MY_DATA_NEWS_YES:
+        return stay(ctx, Reply(_("Please choose one of the buttons.")), _news_question())
+    await record_consent(ctx.session, ctx.person, PROVINCE_NEWS, True, ctx.now)
+    return finish(Reply(_("Thank you. You will receive your province's news here.")))
+
+
 async def withdraw_reply(ctx: Ctx, lead: str | None = None) -> Reply:
     purposes = await granted_purposes(ctx.session, ctx.person)
     text = "\n".join(filter(None, [lead, _("Which consent do you want to withdraw?")]))
-    return Reply(text, choices=tuple(Choice(codes.MY_DATA_PURPOSE(p), purpose_button(p)) for p in purposes))
+    return Reply(text, choices=tuple(Choice(codes.MY_DATA_PURPOSE(p), _purpose_button(p)) for p in purposes))
 
 
 async def on_withdraw(ctx: Ctx) -> Outcome:
@@ -121,7 +203,7 @@ async def on_withdraw(ctx: Ctx) -> Outcome:
         Reply(
             _(
                 'Your consent "{purpose}" is withdrawn as of {time}.',
-                purpose=purpose_label(purpose),
+                purpose=_purpose_label(purpose),
                 time=format_datetime(ctx.now),
             )
         )
@@ -164,6 +246,9 @@ def register(registry: Registry) -> None:
         Step.WITHDRAW: on_withdraw,
         Step.CONFIRM_FIRST: on_confirm_first,
         Step.CONFIRM_SECOND: on_confirm_second,
+        Step.PROVINCE: on_province,
+        Step.SECTOR: on_sector,
+        Step.NEWS: on_news,
     }
     registry.add_flow(Flow(name=codes.MY_DATA_FLOW, enter=enter, steps=steps))
     registry.add_menu_entry(MenuEntry(codes.menu(codes.MY_DATA_FLOW), N_("My data"), 80))

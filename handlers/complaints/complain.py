@@ -33,7 +33,7 @@ from bot.domain.places import (
     place_ids,
     search_places,
 )
-from handlers import codes
+from handlers import codes, notices
 from handlers.cards import ticket_card
 from handlers.complaints import questions as q
 from storage.models import (
@@ -484,7 +484,13 @@ async def _file(ctx: Ctx) -> Outcome:
     if earlier is not None:
         return _already_received(earlier)
     complaint = await file_complaint(
-        ctx.session, ctx.person, draft, channel=ctx.inbound.channel, now=ctx.now, settings=ctx.settings
+        ctx.session,
+        ctx.person,
+        draft,
+        channel=ctx.inbound.channel,
+        now=ctx.now,
+        settings=ctx.settings,
+        alert=notices.new_case_alert(ctx.notify),
     )
     agency = await ctx.session.get(Agency, complaint.agency_id) if complaint.agency_id else None
     text = _(

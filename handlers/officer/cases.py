@@ -20,11 +20,11 @@ from bot.domain.progress import local_today
 from bot.domain.tickets import (
     OPEN_STATUSES,
     TellComplainant,
-    add_after_photo,
     change_status,
     find_ticket,
     forward,
     mark_duplicate,
+    photo_ids,
     reject,
     status_label,
 )
@@ -32,7 +32,7 @@ from handlers import codes, notices
 from handlers.cards import history_text, ticket_card
 from handlers.labels import agency_label, agency_name, legend
 from handlers.replies import forbidden_reply
-from storage.models import Agency, Complaint, ComplaintStatus
+from storage.models import Agency, Complaint, ComplaintStatus, PhotoKind
 
 MAX_LISTED = 10
 MAX_NOTE = 500
@@ -123,14 +123,16 @@ async def case_enter(ctx: Ctx) -> Outcome:
 
 
 async def _show_case(ctx: Ctx, complaint: Complaint) -> Outcome:
-    card = Reply(card=await ticket_card(ctx.session, complaint))
+    card = Reply(card=await ticket_card(ctx.session, complaint, handler=True))
+    photos = [Reply(image_media_id=m) for m in await photo_ids(ctx.session, complaint, PhotoKind.BEFORE)]
     history = await history_text(ctx.session, complaint)
     actions = ACTIONS.get(ComplaintStatus(complaint.status), ())
     text = _("History:") + "\n" + history if history else _("No history yet.")
     if not actions:
-        return finish(card, Reply(text + "\n" + _("This ticket is finished: no further action is possible.")))
+        finished = _("This ticket is finished: no further action is possible.")
+        return finish(card, *photos, Reply(text + "\n" + finished))
     buttons = tuple(Choice(codes.CASE_ACTION(a), str(ACTION_LABELS[a])) for a in actions)
-    return goto(Step.ACTION, card, Reply(text + "\n\n" + _("What would you like to do?"), choices=buttons))
+    return goto(Step.ACTION, card, *photos, Reply(text + "\n\n" + _("What would you like to do?"), choices=buttons))
 
 
 async def _complaint_in_scope(ctx: Ctx) -> Complaint | None:
@@ -217,10 +219,15 @@ async def _apply_note_action(ctx: Ctx) -> Outcome:
     status = WITH_NOTE[ctx.data["action"]]
     if ctx.data["action"] not in ACTIONS.get(ComplaintStatus(complaint.status), ()):
         return await _show_case(ctx, complaint)
-    if ctx.data.get("photo"):
-        add_after_photo(ctx.session, complaint, ctx.data["photo"])
     await change_status(
-        ctx.session, complaint, status, now=ctx.now, tell=_tell(ctx), note=ctx.data.get("note"), actor=ctx.person
+        ctx.session,
+        complaint,
+        status,
+        now=ctx.now,
+        tell=_tell(ctx),
+        note=ctx.data.get("note"),
+        actor=ctx.person,
+        photo=ctx.data.get("photo"),
     )
     return _done(complaint)
 

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.flow import Ctx, Flow, Outcome, StepName, finish, goto, stay
+from bot.core.flow import Ctx, Flow, Outcome, StepFn, StepName, finish, goto, stay
 from bot.core.i18n import _, format_datetime, localized
 from bot.core.registry import Registry
 from bot.core.types import Reply
 from bot.domain.invites import REGISTER_WORD, RedeemResult, RedeemStatus, redeem
+from bot.domain.profile import declare_sector
 from handlers import codes
-from storage.models import Agency, District, Person, Province
+from handlers.replies import chosen_sector, sector_question
+from storage.models import Agency, District, Person, Province, Role
 
 
 class Step(StepName):
     CODE = "code"
+    SECTOR = "sector"
 
 
 async def enter(ctx: Ctx) -> Outcome:
@@ -34,8 +37,22 @@ async def answer_code(ctx: Ctx) -> Outcome:
 async def _use_code(ctx: Ctx, typed: str) -> Outcome:
     result = await redeem(ctx.session, ctx.person, typed, ctx.now)
     if result.status is RedeemStatus.JOINED:
-        return finish(Reply(await welcome_text(ctx.session, ctx.person)))
+        welcome = Reply(await welcome_text(ctx.session, ctx.person))
+        if ctx.person.sector_id is None and ctx.person.role == Role.OFFICER:  # the invite did not say: ask
+            return goto(Step.SECTOR, welcome, await sector_question(ctx.session, skippable=True))
+        return finish(welcome)
     return finish(Reply(refusal_text(result)))
+
+
+async def answer_sector(ctx: Ctx) -> Outcome:
+    if ctx.choice == codes.SKIP:
+        return finish(Reply(_("You can declare your sector later under “My data”.")))
+    sector = await chosen_sector(ctx.session, ctx.choice)
+    if sector is None or not await declare_sector(ctx.session, ctx.person, sector.id):
+        return stay(
+            ctx, Reply(_("Please choose one of the buttons.")), await sector_question(ctx.session, skippable=True)
+        )
+    return finish(Reply(_("Recorded: {sector}.", sector=localized(sector.name_th, sector.name_en))))
 
 
 def refusal_text(result: RedeemResult) -> str:
@@ -74,5 +91,6 @@ async def scope_text(session: AsyncSession, person: Person) -> str:
 
 
 def register(registry: Registry) -> None:
-    registry.add_flow(Flow(name=codes.REGISTER_FLOW, enter=enter, steps={Step.CODE: answer_code}))
+    steps: dict[str, StepFn] = {Step.CODE: answer_code, Step.SECTOR: answer_sector}
+    registry.add_flow(Flow(name=codes.REGISTER_FLOW, enter=enter, steps=steps))
     registry.add_command(codes.menu(codes.REGISTER_FLOW), "/register", REGISTER_WORD, "ลงทะเบียน")

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.domain.consents import CONTACT_PHONE, PUBLISH_PHOTO, current_consents, withdraw_consent
+from bot.domain.consents import CONTACT_PHONE, PROVINCE_NEWS, PUBLISH_PHOTO, current_consents, withdraw_consent
 from storage.models import Consent, Person
 from tests.complaints.support import NO, YES, all_text, last
 from tests.support.chat import Chat, labels
@@ -81,10 +81,18 @@ async def test_withdrawing_a_consent_adds_a_row_and_keeps_the_history(chat: Chat
     await chat.press(YES)
     person = await _person(chat)
     async with chat.services.db.write() as session:
-        assert await current_consents(session, person) == {CONTACT_PHONE: True, PUBLISH_PHOTO: True}
+        assert await current_consents(session, person) == {
+            CONTACT_PHONE: True,
+            PUBLISH_PHOTO: True,
+            PROVINCE_NEWS: False,
+        }
         assert person.pdpa_notice_at is not None
         await withdraw_consent(session, person, PUBLISH_PHOTO, person.pdpa_notice_at + timedelta(days=3))
     async with chat.services.db.read() as session:
-        assert await current_consents(session, person) == {CONTACT_PHONE: True, PUBLISH_PHOTO: False}
+        assert await current_consents(session, person) == {
+            CONTACT_PHONE: True,
+            PUBLISH_PHOTO: False,
+            PROVINCE_NEWS: False,  # asked separately under "My data", never answered here
+        }
     history = [(c.purpose, c.granted) for c in sorted(await _consents(chat), key=lambda c: c.id)]
     assert history == [(CONTACT_PHONE, True), (PUBLISH_PHOTO, True), (PUBLISH_PHOTO, False)]

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from bot.core.media import store_media
 from bot.core.types import Reply
 from bot.services import Services
-from storage.models import ComplaintEvent, ComplaintPhoto
+from storage.models import Complaint, ComplaintEvent, ComplaintPhoto
 from tests.officer.helpers import (
     agency_id,
     codes_of,
@@ -97,8 +97,9 @@ async def test_lifecycle_accept_progress_resolve_close_with_the_citizen_told(ser
     after = await store_media(services.db, b"\xff\xd8 after", "image/jpeg")
     replies = await somsri.send_photo(after)
     assert "กำลังดำเนินการ" in replies[0].text
-    told = citizen.new_replies()[0].text
-    assert told == f"ความคืบหน้าเรื่องเลขที่ {ticket}: กำลังดำเนินการ\nหมายเหตุ: ส่งทีมดับไฟเข้าพื้นที่แล้ว"
+    [told] = citizen.new_replies()
+    assert told.text == f"ความคืบหน้าเรื่องเลขที่ {ticket}: กำลังดำเนินการ\nหมายเหตุ: ส่งทีมดับไฟเข้าพื้นที่แล้ว"
+    assert told.image_media_id == after  # the officer's photo of the work reaches the citizen with the note
 
     await open_case(somsri, ticket)
     await somsri.press("ดำเนินการเสร็จสิ้น")
@@ -229,3 +230,44 @@ async def test_the_secretariat_opens_tickets_of_their_province_only(services: Se
     wipa = Chat(services, user="secretariat-1")
     assert "ส่งต่อหน่วยงานอื่น" in labels_of(await open_case(wipa, ours))
     assert (await wipa.press_code(f"case:{theirs}"))[0].text == FORBIDDEN  # forged: another province's
+
+
+async def with_what_the_citizen_sent(services: Services, ticket: str, *, contact: str, phone: str | None) -> list[int]:
+    """The ticket as the filing flow leaves it when the citizen shared a location and two photos."""
+    photos = [await store_media(services.db, f"\xff\xd8 before {n}".encode(), "image/jpeg") for n in range(2)]
+    found = await complaint(services.db, ticket)
+    async with services.db.write() as session:
+        row = await session.get(Complaint, found.id)
+        assert row is not None
+        row.latitude, row.longitude = 19.9105, 99.8406
+        row.contact_mode, row.contact_phone = contact, phone
+        session.add_all(ComplaintPhoto(complaint_id=row.id, media_id=m, kind="before") for m in photos)
+    return photos
+
+
+async def test_the_case_shows_photos_the_map_and_the_phone_the_citizen_chose(services: Services, somsri: Chat) -> None:
+    ticket = await routed_to_somsri(services)
+    photos = await with_what_the_citizen_sent(services, ticket, contact="phone", phone="0812345678")
+    replies = await open_case(somsri, ticket)
+    card = replies[0].card
+    assert card is not None
+    fields = {f.label: f.value for f in card.fields}
+    assert fields["ตำแหน่ง"] == "19.91050, 99.84060\nhttps://www.google.com/maps/search/?api=1&query=19.910500,99.840600"
+    assert fields["การติดต่อกลับ"] == "โทร 0812345678 (ผู้ร้องเรียนขอให้โทรกลับ)"
+    assert [r.image_media_id for r in replies[1:3]] == photos
+
+
+async def test_the_case_hides_a_phone_the_citizen_did_not_ask_to_be_called_on(services: Services, somsri: Chat) -> None:
+    chat_only = await routed_to_somsri(services, citizen="citizen-chat")
+    await with_what_the_citizen_sent(services, chat_only, contact="chat", phone="0899999999")
+    anonymous = await routed_to_somsri(services, citizen="citizen-anon")
+    await with_what_the_citizen_sent(services, anonymous, contact="anonymous", phone="0899999999")
+    for ticket, shown in (
+        (chat_only, "ทางแชตเท่านั้น: ตอบผ่านสถานะและหมายเหตุของเรื่อง"),
+        (anonymous, "ไม่ประสงค์ออกนาม: ไม่แสดงชื่อและช่องทางติดต่อ"),
+    ):
+        replies = await open_case(somsri, ticket)
+        assert "0899999999" not in joined(replies)
+        card = replies[0].card
+        assert card is not None and {f.label: f.value for f in card.fields}["การติดต่อกลับ"] == shown
+        await somsri.say("ยกเลิก")

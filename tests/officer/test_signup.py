@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 
 from bot.domain.invites import ALPHABET, CODE_LENGTH, RedeemStatus, create_invite, redeem
 from bot.services import Services
-from storage.models import FailedAttempt, Invite, Person
+from storage.models import FailedAttempt, Invite, PartnerSector, Person
 from tests.officer.helpers import (
     agency_id,
     invite_row,
@@ -57,6 +57,9 @@ async def test_officer_joins_with_a_good_code_typed_in_lower_case(services: Serv
     replies = await somsak.say(f"ลงทะเบียน {code.lower()}")
     assert replies[0].text.startswith(WELCOME)
     assert "สำนักงานทรัพยากรธรรมชาติและสิ่งแวดล้อมจังหวัดเชียงราย" in replies[0].text
+    assert replies[1].text.startswith("ท่านอยู่ในภาคีเครือข่ายใด")  # declared once, here or under "My data"
+    replies = await somsak.press("ข้าม")
+    assert replies[0].text == "ท่านระบุภาคีเครือข่ายภายหลังได้ที่เมนู “ข้อมูลของฉัน”"
     menu = labels_of(replies)
     assert {REPORT, CASES, MY_KPIS} <= set(menu) and INVITE not in menu
     officer = await person(services.db, "somsak")
@@ -203,3 +206,32 @@ async def test_national_secretariat_invites_a_provincial_secretariat(services: S
     assert INVITE in labels_of(replies)
     staff = await person(services.db, "buriram-staff")
     assert staff.role == "secretariat" and staff.province_id == await province_id(services.db, "บุรีรัมย์")
+
+
+async def test_an_officer_declares_their_sector_at_registration_once(services: Services) -> None:
+    code = await new_invite(services)
+    nid = await newcomer(services, "nid")
+    await nid.say(f"ลงทะเบียน {code}")
+    replies = await nid.say("ราชการ")  # typed, not a button
+    assert replies[0].text == "กรุณาเลือกจากปุ่มที่แสดง"
+    assert (await person(services.db, "nid")).sector_id is None
+    question = replies[-1]
+    replies = await nid.press("ภาคราชการ")
+    assert replies[0].text == "บันทึกแล้ว: ภาคราชการ"
+    sector = (await person(services.db, "nid")).sector_id
+    assert sector is not None
+    await nid.press("ภาคเอกชน", on=question)  # the old question again: the sector is declared once
+    assert (await person(services.db, "nid")).sector_id == sector
+
+
+async def test_an_invite_can_set_the_sector(services: Services) -> None:
+    pid = await province_id(services.db)
+    async with services.db.write() as session:
+        media = await session.scalar(select(PartnerSector.id).where(PartnerSector.code == "media"))
+        invite = await create_invite(
+            session, role="officer", province_id=pid, expires_at=now() + timedelta(days=1), sector_id=media
+        )
+        code = invite.code
+    replies = await (await newcomer(services, "reporter")).say(f"ลงทะเบียน {code}")
+    assert replies[0].text.startswith(WELCOME) and "ภาคีเครือข่ายใด" not in "".join(r.text for r in replies)
+    assert (await person(services.db, "reporter")).sector_id == media

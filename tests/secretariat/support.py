@@ -5,10 +5,12 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.consents import PROVINCE_NEWS
 from storage.db import Database
-from storage.models import Agency, Deadline, FiscalYear, OutboxMessage, Person, ProgrammeStep, Province
+from storage.models import Agency, Consent, Deadline, FiscalYear, OutboxMessage, Person, ProgrammeStep, Province
 
 _ids = itertools.count(1)
 
@@ -85,3 +87,10 @@ async def outbox_rows(db: Database, prefix: str) -> list[OutboxMessage]:
             select(OutboxMessage).where(OutboxMessage.idempotency_key.like(f"{prefix}%")).order_by(OutboxMessage.id)
         )
         return list(rows.all())
+
+
+async def grant_province_news(session: AsyncSession, users: list[str]) -> None:
+    """These people asked for their province's news (a province's citizens get its broadcasts only then)."""
+    added = select(Person.id).where(Person.platform_user_id.in_(users))
+    rows = [{"person_id": pid, "purpose": PROVINCE_NEWS, "granted": True} for pid in await session.scalars(added)]
+    await session.execute(insert(Consent), rows)

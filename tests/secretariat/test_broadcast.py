@@ -26,7 +26,7 @@ from bot.domain.broadcasts import (
 )
 from storage.db import Database
 from storage.models import Broadcast, BroadcastRecipient, OutboxMessage, Person
-from tests.secretariat.support import add_person, province_id
+from tests.secretariat.support import add_person, grant_province_news, province_id
 from tests.support.chat import RecordingChannel
 
 PROVINCE = "แพร่"  # no seeded people live there
@@ -56,6 +56,7 @@ async def add_citizens(db: Database, channel: str, count: int, *, reachable: boo
     ]
     async with db.write() as session:
         await session.execute(insert(Person), rows)
+        await grant_province_news(session, [str(row["platform_user_id"]) for row in rows])
 
 
 async def new_broadcast(db: Database, status_chat: StatusChat | None = None) -> int:

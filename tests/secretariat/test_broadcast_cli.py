@@ -13,7 +13,7 @@ from bot.cli import main as cli_main
 from bot.settings import get_settings
 from storage.db import Database
 from storage.models import Broadcast, OutboxMessage, Person
-from tests.secretariat.support import province_id
+from tests.secretariat.support import grant_province_news, province_id
 
 PROVINCE = "แพร่"  # no seeded people live there
 
@@ -36,6 +36,7 @@ async def add_simulator_citizens(url: str, reachable: int, unreachable: int) -> 
         ]
         async with db.write() as session:
             await session.execute(insert(Person), rows)
+            await grant_province_news(session, [str(row["platform_user_id"]) for row in rows])
     finally:
         await db.close()
 

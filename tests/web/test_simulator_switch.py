@@ -14,14 +14,14 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from bot.app import create_app
 from bot.core.platforms import SIMULATOR_WARNING
 from bot.settings import Settings
 from storage.db import Database
 from storage.migrate import upgrade
-from storage.models import Person, PlatformInUse, Province, Role
+from storage.models import Person, PlatformInUse, Province
 from tests.conftest import make_settings
 from tests.support.cli import hpp_bot
 
@@ -107,8 +107,13 @@ def test_the_migration_counts_a_platform_a_database_already_has_people_from(tmp_
     async def add_a_line_citizen() -> None:
         db = Database(url)
         try:
-            async with db.write() as session:
-                session.add(Person(channel="line", platform_user_id="U1", chat_id="U1", role=Role.CITIZEN))
+            async with db.write() as session:  # in SQL: the models have columns this old schema lacks
+                await session.execute(
+                    text(
+                        "INSERT INTO people (channel, platform_user_id, chat_id, locale, role, is_reachable)"
+                        " VALUES ('line', 'U1', 'U1', 'th', 'citizen', true)"
+                    )
+                )
         finally:
             await db.close()
 

@@ -18,6 +18,7 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.i18n import BANGKOK
+from bot.domain.alerts import Alert, alert_new_complaint
 from bot.domain.complaints.answers import description_hash
 from bot.domain.complaints.numbering import allocate_ticket_no
 from bot.domain.complaints.routing import route_agency
@@ -32,6 +33,7 @@ from storage.models import (
     Person,
     PhotoKind,
     Province,
+    Role,
 )
 
 
@@ -79,10 +81,18 @@ def due_date(province: Province, now: datetime, settings: Settings) -> date:
 
 
 async def file_complaint(
-    session: AsyncSession, person: Person | None, draft: Draft, *, channel: str, now: datetime, settings: Settings
+    session: AsyncSession,
+    person: Person | None,
+    draft: Draft,
+    *,
+    channel: str,
+    now: datetime,
+    settings: Settings,
+    alert: Alert | None = None,
 ) -> Complaint:
     """Write the complaint and everything that belongs to it; raises if the draft is incomplete. `person` is None
-    for a request an Open311 client posted: no chat identity follows it."""
+    for a request an Open311 client posted: no chat identity follows it. `alert` tells the staff who handle it
+    (bot/domain/alerts.py; the instant-mode ones at once)."""
     if draft.province_id is None or draft.description is None:
         raise ValueError("a complaint needs a province and a description")
     province = await session.get(Province, draft.province_id)
@@ -120,9 +130,13 @@ async def file_complaint(
     session.add(complaint)
     await session.flush()
     session.add_all(ComplaintPhoto(complaint_id=complaint.id, media_id=m, kind=PhotoKind.BEFORE) for m in draft.photos)
-    if (
-        draft.photos and person is not None
-    ):  # the photos are the person's data: "my data" finds and deletes them by owner
+    if draft.photos and person is not None:  # the photos are the person's data: "my data" finds them by owner
         await session.execute(update(Media).where(Media.id.in_(draft.photos)).values(owner_id=person.id))
     await record_status(session, complaint, ComplaintStatus.RECEIVED, actor=person, now=now)
+    if (
+        person is not None and person.role == Role.CITIZEN
+    ):  # a citizen's province is the one they last filed in (they may change it)
+        person.province_id = province.id
+    if alert is not None:
+        await alert_new_complaint(session, complaint, alert, filed_by=person)
     return complaint
