@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.alerts import Alert
 from bot.domain.complaints.answers import description_problem, normalise_phone
 from bot.domain.complaints.filing import Draft, file_complaint
 from bot.domain.places import LocationProblem, find_district, locate, located_ids
@@ -135,8 +136,10 @@ async def file_request(
     *,
     now: datetime,
     settings: Settings,
+    alert: Alert | None = None,
 ) -> Complaint:
-    """File a posted request as a complaint; raises RequestProblem for what cannot be filed."""
+    """File a posted request as a complaint; raises RequestProblem for what cannot be filed. `alert` tells the
+    staff who handle it, as for a complaint filed in chat."""
     service = await find_service(session, posted.service_code, province)
     if service is None:
         raise RequestProblem(f"unknown service_code {posted.service_code!r} in {province.code}")
@@ -147,7 +150,7 @@ async def file_request(
     await _place(session, draft, province, posted)
     await _subject(session, draft, service)
     await _answers(session, draft, posted)
-    complaint = await file_complaint(session, None, draft, channel=CHANNEL, now=now, settings=settings)
+    complaint = await file_complaint(session, None, draft, channel=CHANNEL, now=now, settings=settings, alert=alert)
     complaint.publish_consent = _said_yes(posted, PUBLISH)
     complaint.api_key_id = key.id
     complaint.api_token = secrets.token_urlsafe(16)

@@ -15,12 +15,14 @@ from starlette.responses import Response
 
 from bot.core.i18n import BANGKOK, format_date
 from bot.core.media import PAGE_LINK_LIFETIME
+from bot.core.notify import Notifications
 from bot.domain import open311
 from bot.domain.apikeys import active_key
 from bot.domain.publication import PublicComplaint, end_of_day, find_jurisdiction
 from bot.services import Services
 from bot.web.open311.formats import FORMATS, answer, error
 from bot.web.open311.limits import RateLimits
+from handlers.notices import new_case_alert
 from storage.models import Province
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -333,7 +335,11 @@ async def post_request(request: Request, fmt: str) -> Response:
                 raise BadParameter(403, "api_key is missing, unknown or revoked")
             if key.province_id is not None and key.province_id != province.id:
                 raise BadParameter(403, f"this api_key may not post to {province.code}")
-            complaint = await open311.file_request(session, key, province, posted, now=now, settings=services.settings)
+            staff = Notifications()  # the officers and secretariat who handle it hear of it, as from chat
+            complaint = await open311.file_request(
+                session, key, province, posted, now=now, settings=services.settings, alert=new_case_alert(staff.notify)
+            )
+            await staff.queue(session)
             ticket, due, api_token = complaint.ticket_no, complaint.due_on, complaint.api_token
     except open311.RequestProblem as problem:
         raise BadParameter(400, str(problem)) from None

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from bot.domain.tickets import change_status, find_ticket
 from bot.services import Services
 from bot.web.open311.limits import RateLimits, TokenBuckets
-from storage.models import Complaint, ComplaintStatus
+from storage.models import Complaint, ComplaintStatus, OutboxMessage, Person, Role
 from tests.officer.helpers import mark_notice_seen
 from tests.officer.test_cases import case_list
 from tests.support.chat import Chat
@@ -118,3 +118,16 @@ async def test_rate_limits_per_ip_and_per_key_answer_429_with_retry_after(api: A
     refused = await api.post()
     assert refused.status_code == 429 and refused.headers["retry-after"] == "2"
     assert (await api.get("services.json")).status_code == 200  # the IP itself is not limited yet
+
+
+async def test_staff_are_alerted_of_a_posted_request_as_of_one_filed_in_chat(api: Api, services: Services) -> None:
+    ticket = await posted(api)
+    async with services.db.read() as session:
+        keys = list(
+            await session.scalars(
+                select(OutboxMessage.idempotency_key).where(OutboxMessage.idempotency_key.like(f"n:newcase:{ticket}:%"))
+            )
+        )
+        people = list(await session.scalars(select(Person).where(Person.role == Role.SECRETARIAT)))
+    told = {int(key.rsplit(":", 1)[1]) for key in keys}
+    assert keys != [] and any(person.id in told for person in people)  # Chiang Rai's secretariat, at least
