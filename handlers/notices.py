@@ -12,7 +12,7 @@ from datetime import date
 
 from bot.core.i18n import _, format_date, localized, ngettext
 from bot.core.notify import Notify
-from bot.core.text import shorten
+from bot.core.text import button_label, shorten
 from bot.core.types import Choice, Reply
 from bot.domain.alerts import Alert, AlertWords, CaseFacts
 from bot.domain.feedback import TellCitizen, feedback_status_label
@@ -235,7 +235,7 @@ def watch_summary(news: Sequence[WatchNews]) -> list[Reply]:
     stops = [
         Choice(
             codes.STOP_WATCH(item.watch.watch_id),
-            _("Stop: {area}", area=localized(item.watch.name_th, item.watch.name_en)),
+            button_label(_("Stop: {area}", area=localized(item.watch.name_th, item.watch.name_en))),
         )
         for item in news[:MAX_DIGEST_BUTTONS]
     ]

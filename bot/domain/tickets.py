@@ -30,7 +30,7 @@ from storage.models import (
 )
 
 STATUS_LABELS = {
-    ComplaintStatus.RECEIVED: N_("Received"),
+    ComplaintStatus.RECEIVED: N_("Awaiting acceptance"),
     ComplaintStatus.ACCEPTED: N_("Accepted by the agency"),
     ComplaintStatus.IN_PROGRESS: N_("In progress"),
     ComplaintStatus.FORWARDED: N_("Forwarded"),

@@ -3,11 +3,14 @@ agendas or pain points (bot/domain/polls.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import select
 
 from bot.core.flow import Ctx, Flow, Outcome, StepFn, StepName, finish, goto, stay
 from bot.core.i18n import N_, _, localized
 from bot.core.registry import MenuEntry, Registry
+from bot.core.text import button_label
 from bot.core.types import Choice, Reply
 from bot.domain.places import home_province_id
 from bot.domain.polls import open_polls, options_of, vote
@@ -52,7 +55,12 @@ async def _next_poll(ctx: Ctx, province_id: int) -> Outcome:
     ctx.data["poll_id"] = poll.id
     options = await options_of(ctx.session, poll)
     text = _("{province} asks: {question}\nChoose one; you can vote once.", province=name, question=poll.question)
-    return goto(Step.VOTE, Reply(text, choices=tuple(Choice(codes.VOTE_OPTION(o.id), o.text) for o in options)))
+    return goto(Step.VOTE, Reply(text, choices=_ballot(options)))
+
+
+def _ballot(options: Sequence[PollOption]) -> tuple[Choice, ...]:
+    """A button per option, cut to LINE's 20 characters where it must be (the thanks names the option in full)."""
+    return tuple(Choice(codes.VOTE_OPTION(option.id), button_label(option.text)) for option in options)
 
 
 async def on_vote(ctx: Ctx) -> Outcome:
@@ -62,8 +70,7 @@ async def on_vote(ctx: Ctx) -> Outcome:
         return finish(Reply(_("This vote has closed. Thank you for your interest.")))
     if option is None or option.poll_id != poll.id:
         options = await options_of(ctx.session, poll)
-        buttons = tuple(Choice(codes.VOTE_OPTION(o.id), o.text) for o in options)
-        return stay(ctx, Reply(_("Please choose one of the buttons."), choices=buttons))
+        return stay(ctx, Reply(_("Please choose one of the buttons."), choices=_ballot(options)))
     if not await vote(ctx.session, poll, option.id, ctx.person, ctx.now):
         return finish(Reply(_("You have already voted in this vote. Each person votes once.")))
     return finish(Reply(_("Thank you. Your vote for “{choice}” is recorded.", choice=option.text)))

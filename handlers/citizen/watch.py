@@ -9,6 +9,7 @@ from sqlalchemy import select
 from bot.core.flow import Ctx, Flow, Outcome, StepFn, StepName, choices, finish, goto, stay
 from bot.core.i18n import N_, _, localized
 from bot.core.registry import MenuEntry, Registry
+from bot.core.text import button_label
 from bot.core.types import Ask, Choice, InboundKind, Reply
 from bot.domain.places import LocationProblem, locate, located_ids
 from bot.domain.watches import MAX_WATCHES, WatchProblem, add_watch, stop_watch, watch_name, watches_of
@@ -23,7 +24,7 @@ class Step(StepName):
 
 
 def _stop_label(name: str) -> str:
-    return _("Stop: {area}", area=name)
+    return button_label(_("Stop: {area}", area=name))
 
 
 async def enter(ctx: Ctx) -> Outcome:
@@ -78,8 +79,8 @@ async def _what_question(ctx: Ctx) -> Reply:
     categories = (await ctx.session.scalars(select(ComplaintCategory).order_by(ComplaintCategory.position))).all()
     place = sub.name_th if sub else "-"
     province_name = localized(province.name_th, province.name_en) if province else "-"
-    buttons = [Choice(codes.WATCH_SUBDISTRICT, _("Everything in {place}", place=place))]
-    buttons += [Choice(codes.WATCH_CATEGORY(c.id), localized(c.name_th, c.name_en)) for c in categories]
+    buttons = [Choice(codes.WATCH_SUBDISTRICT, button_label(_("Everything in {place}", place=place)))]
+    buttons += [Choice(codes.WATCH_CATEGORY(c.id), button_label(localized(c.name_th, c.name_en))) for c in categories]
     text = _(
         "What would you like to follow? Everything in subdistrict {place}, or one kind of problem anywhere in "
         "{province}.",

@@ -63,4 +63,4 @@ def register(registry: Registry) -> None:
     registry.add_menu_entry(
         MenuEntry(codes.menu(codes.ALERTS_FLOW), N_("Complaint alerts"), 53, roles=scope.STAFF_ROLES)
     )
-    registry.add_command(codes.menu(codes.ALERTS_FLOW), "การแจ้งเตือนเรื่องร้องเรียน", "/alertmode")
+    registry.add_command(codes.menu(codes.ALERTS_FLOW), "การแจ้งเตือน", "การแจ้งเตือนเรื่องร้องเรียน", "/alertmode")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from bot.core.flow import Ctx, Flow, Outcome, StepFn, StepName, finish, goto, stay
 from bot.core.i18n import N_, _, ngettext
 from bot.core.registry import MenuEntry, Registry
-from bot.core.text import shorten
+from bot.core.text import button_label
 from bot.core.types import Choice, Reply
 from bot.domain import scope
 from bot.domain.places import find_province
@@ -69,7 +69,7 @@ async def _show(ctx: Ctx) -> Outcome:
         lines += [f"• {text}: {count}" for text, count in result.counts]
         if poll.is_open:
             buttons.append(
-                Choice(codes.POLL_CLOSE(poll.id), _("Close: {question}", question=shorten(poll.question, 30)))
+                Choice(codes.POLL_CLOSE(poll.id), button_label(_("Close: {question}", question=poll.question)))
             )
     text = "\n".join(lines) if lines else _("There is no vote yet. Open one on candidate agendas or pain points.")
     return goto(Step.LIST, Reply(text, choices=tuple(buttons)))

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.core.flow import Ctx, Flow, Outcome, StepFn, StepName, finish, goto, stay
 from bot.core.i18n import N_, _, format_date, localized
 from bot.core.registry import MenuEntry, Registry
-from bot.core.text import shorten
+from bot.core.text import button_label, shorten
 from bot.core.types import Choice, Reply
 from bot.domain import scope
 from bot.domain.agendas import agenda_kpis
@@ -23,6 +23,7 @@ from bot.domain.feedback import (
 )
 from handlers import codes, notices
 from handlers.citizen.feedback import KIND_LABELS
+from handlers.labels import agenda_label
 from handlers.replies import forbidden_reply
 from handlers.secretariat.common import working_province
 from storage.models import Agenda, Feedback, FeedbackStatus, Kpi
@@ -52,7 +53,7 @@ async def _filter_question(ctx: Ctx) -> Reply:
     agendas = (await ctx.session.scalars(query)).all()
     buttons = [Choice(codes.VIEWS_ALL, _("All"))]
     buttons += [Choice(codes.VIEWS_STATUS(s.value), feedback_status_label(s)) for s in FeedbackStatus]
-    buttons += [Choice(codes.VIEWS_AGENDA(a.id), shorten(localized(a.title_th, a.title_en), 40)) for a in agendas]
+    buttons += [Choice(codes.VIEWS_AGENDA(a.id), agenda_label(a)) for a in agendas]
     return Reply(_("Citizens' comments and proposals: which would you like to see?"), choices=tuple(buttons))
 
 
@@ -96,7 +97,7 @@ async def _show_list(ctx: Ctx) -> Outcome:
     buttons = [Choice(codes.VIEWS_OPEN(f.id), f"#{f.id}") for f in items]
     if chosen.get("agenda_id") and not chosen.get("kpi_id"):
         kpis = await agenda_kpis(ctx.session, chosen["agenda_id"])
-        buttons += [Choice(codes.VIEWS_KPI(k.id), shorten(localized(k.name_th, k.name_en), 40)) for k in kpis[:4]]
+        buttons += [Choice(codes.VIEWS_KPI(k.id), button_label(localized(k.name_th, k.name_en))) for k in kpis[:4]]
     buttons.append(Choice(codes.VIEWS_FILTER, _("Change the filter")))
     if not items:
         return goto(Step.LIST, Reply(_("Nothing matches this filter."), choices=tuple(buttons)))
@@ -208,4 +209,4 @@ def register(registry: Registry) -> None:
     registry.add_menu_entry(
         MenuEntry(codes.menu(codes.VIEWS_FLOW), N_("Citizens' views"), 63, roles=scope.SECRETARIAT_ONLY)
     )
-    registry.add_command(codes.menu(codes.VIEWS_FLOW), "ความคิดเห็นจากประชาชน", "/views")
+    registry.add_command(codes.menu(codes.VIEWS_FLOW), "ความเห็นประชาชน", "ความคิดเห็นจากประชาชน", "/views")

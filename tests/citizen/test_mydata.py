@@ -70,7 +70,7 @@ async def test_what_is_held_and_withdrawing_a_consent(services: Services) -> Non
         "ถอนความยินยอม",
         "เปลี่ยนจังหวัดของฉัน",
         "รับข่าวสารของจังหวัด",
-        "ระบุภาคีเครือข่ายของฉัน",
+        "ระบุภาคีเครือข่าย",
         "ลบข้อมูลของฉัน",
     ]
 
@@ -94,7 +94,7 @@ async def test_what_is_held_and_withdrawing_a_consent(services: Services) -> Non
     assert [r.granted for r in rows] == [True, False]  # the grant stays in the history; the withdrawal is added
     again = await chat.say("ข้อมูลของฉัน")
     # Nothing left to withdraw.
-    assert labels(again[0]) == ["เปลี่ยนจังหวัดของฉัน", "รับข่าวสารของจังหวัด", "ระบุภาคีเครือข่ายของฉัน", "ลบข้อมูลของฉัน"]
+    assert labels(again[0]) == ["เปลี่ยนจังหวัดของฉัน", "รับข่าวสารของจังหวัด", "ระบุภาคีเครือข่าย", "ลบข้อมูลของฉัน"]
 
 
 async def test_saying_no_at_either_confirmation_deletes_nothing(services: Services) -> None:

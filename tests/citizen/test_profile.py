@@ -78,14 +78,14 @@ async def test_province_sector_and_news_under_my_data(services: Services) -> Non
     assert (await person(db, "nok")).province_id == await province(db, "KKN")
 
     await nok.say(MY_DATA)
-    await nok.press("ระบุภาคีเครือข่ายของฉัน")
+    await nok.press("ระบุภาคีเครือข่าย")
     replies = await nok.say("เอกชน")
     assert replies[0].text == "กรุณาเลือกจากปุ่มที่แสดง" and (await person(db, "nok")).sector_id is None
     replies = await nok.press("ภาคเอกชน")
     assert replies[0].text == "บันทึกแล้ว: ภาคเอกชน"
     replies = await nok.say(MY_DATA)
     assert "• ภาคีเครือข่าย: ภาคเอกชน" in replies[0].text
-    assert "ระบุภาคีเครือข่ายของฉัน" not in [c.label for c in replies[0].choices]  # once only
+    assert "ระบุภาคีเครือข่าย" not in [c.label for c in replies[0].choices]  # once only
 
     await nok.press("รับข่าวสารของจังหวัด")
     replies = await nok.say("ได้")

@@ -16,7 +16,7 @@ from tests.complaints.support import accept_pdpa, file_by_location
 from tests.officer.helpers import agency_id, complaint, make_complaint, make_person, outbox_rows
 from tests.support.chat import Chat, pump
 
-ALERTS = "การแจ้งเตือนเรื่องร้องเรียน"  # the staff's menu entry
+ALERTS = "การแจ้งเตือน"  # the staff's menu entry
 
 
 async def alert_mode(db: Database, user: str) -> str:
@@ -45,21 +45,21 @@ async def test_a_new_complaint_reaches_its_officer_and_the_secretariat_at_once(s
     health = Chat(services, user="officer-health")
     citizen = Chat(services, user="citizen-alert")
     await accept_pdpa(citizen)
-    await file_by_location(citizen, subject="ขยะ", description="ขยะกองหน้าตลาดส่งกลิ่นเหม็นมาสามวันแล้ว")
+    await file_by_location(citizen, subject="ฝุ่นควัน/มลพิษอากาศ", description="ควันจากการเผาขยะหน้าตลาดทุกเย็นมาสามวันแล้ว")
     ticket = await latest_ticket(services.db)
 
     for staff in (somsri, wipada):
         [alert] = staff.new_replies()
         lines = alert.text.split("\n")
         assert lines[0] == f"เรื่องร้องเรียนใหม่ {ticket}"
-        assert lines[1] == "เรื่อง: ขยะ"
+        assert lines[1] == "เรื่อง: ฝุ่นควัน/มลพิษอากาศ"
         assert lines[2].startswith("พื้นที่: ") and lines[2].endswith("เชียงราย")
         assert lines[3].startswith("กำหนดแจ้งผลภายใน: ")
-        assert lines[4] == "ขยะกองหน้าตลาดส่งกลิ่นเหม็นมาสามวันแล้ว"
-        assert [c.label for c in alert.choices] == [f"เปิดเรื่อง {ticket}"]
+        assert lines[4] == "ควันจากการเผาขยะหน้าตลาดทุกเย็นมาสามวันแล้ว"
+        assert [c.label for c in alert.choices] == [f"เปิด {ticket}"]
     assert health.new_replies() == []  # another agency's officer hears nothing
 
-    replies = await somsri.press(f"เปิดเรื่อง {ticket}")
+    replies = await somsri.press(f"เปิด {ticket}")
     assert replies[0].card is not None and replies[0].card.title.endswith(ticket)
 
 
@@ -71,7 +71,7 @@ async def test_staff_choose_a_digest_and_a_bad_answer_changes_nothing(services: 
     replies = await somsri.say("ส่งมาตอนเย็นก็ได้")
     assert replies[0].text == "กรุณาเลือกจากปุ่มที่แสดง"
     assert await alert_mode(services.db, "officer-1") == "instant"
-    replies = await somsri.press("สรุปเวลา 08:00 และ 16:00 น.")
+    replies = await somsri.press("สรุป 08:00 และ 16:00")
     assert replies[0].text == "เรียบร้อย เรื่องร้องเรียนใหม่จะส่งถึงท่านเป็นสรุปเวลา 08:00 และ 16:00 น."
     assert await alert_mode(services.db, "officer-1") == "digest"
 
@@ -112,7 +112,7 @@ async def test_the_digest_goes_once_per_slot_even_from_two_schedulers(services_a
     [digest] = Chat(services_any, user="officer-1").new_replies()
     lines = digest.text.split("\n")
     assert lines[0] == "เรื่องร้องเรียนใหม่ตั้งแต่สรุปครั้งก่อน: 2 เรื่อง"
-    assert lines[1].startswith(f"• {mine[0]}: ฝุ่นควัน/มลพิษทางอากาศ เชียงราย กำหนดตอบ ")
+    assert lines[1].startswith(f"• {mine[0]}: ฝุ่นควัน/มลพิษอากาศ เชียงราย กำหนดตอบ ")
     assert others not in digest.text
     assert [c.code for c in digest.choices] == [f"case:{mine[0]}", f"case:{mine[1]}", "m:cases"]
 
@@ -151,5 +151,5 @@ async def test_an_overdue_ticket_is_alerted_once_to_its_handlers(services_any: S
         [alert] = Chat(services_any, user=user).new_replies()
         assert alert.text.startswith(f"⚠️ เรื่องเลขที่ {late} เลยกำหนดแจ้งผล (")
         assert [c.code for c in alert.choices] == [f"case:{late}"]
-    replies = await Chat(services_any, user="officer-1", seen=1).press(f"เปิดเรื่อง {late}")
+    replies = await Chat(services_any, user="officer-1", seen=1).press(f"เปิด {late}")
     assert replies[0].card is not None and replies[0].card.title.endswith(late)

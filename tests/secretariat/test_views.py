@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
+from bot.core.text import button_label
 from bot.domain.feedback import add_feedback
 from bot.services import Services
 from storage.db import Database
@@ -15,7 +16,7 @@ from storage.models import Agenda, Feedback, Kpi, Person, Poll, PollVote, Provin
 from tests.officer.helpers import make_person
 from tests.support.chat import Chat
 
-VIEWS = "ความคิดเห็นจากประชาชน"
+VIEWS = "ความเห็นประชาชน"
 VOTES = "โหวตเลือกประเด็น"
 
 
@@ -62,10 +63,10 @@ async def test_the_secretariat_answers_and_the_citizen_sees_it(services: Service
     replies = await wipada.press("ทั้งหมด")
     lines = replies[0].text.split("\n")
     assert lines[0] == "ความคิดเห็นและข้อเสนอ (ล่าสุดก่อน):"
-    assert lines[1].startswith(f"#{first} [รับเรื่องแล้ว] แสดงความคิดเห็น: อยากให้มีจุดตรวจวัดฝุ่น")
+    assert lines[1].startswith(f"#{first} [รับเรื่อง] แสดงความคิดเห็น: อยากให้มีจุดตรวจวัดฝุ่น")
 
     replies = await wipada.press(f"#{first}")
-    assert "สถานะ: รับเรื่องแล้ว" in replies[0].text
+    assert "สถานะ: รับเรื่อง" in replies[0].text
     replies = await wipada.press("อยู่ระหว่างพิจารณา")
     assert replies[0].text == f"บันทึกแล้ว: #{first} สถานะ อยู่ระหว่างพิจารณา แจ้งผู้เสนอแล้ว"
     [told] = malee.new_replies()
@@ -168,5 +169,5 @@ async def test_a_vote_on_candidate_agendas_one_vote_each(services: Services) -> 
     replies = await wipada.say(VOTES)
     assert "“ปีหน้าจังหวัดควรแก้ปัญหาใดก่อน” (เปิดอยู่, 1 เสียง):" in replies[0].text
     assert "• ขยะตกค้าง: 1" in replies[0].text and "• หนี้นอกระบบ: 0" in replies[0].text
-    replies = await wipada.press("ปิดโหวต: ปีหน้าจังหวัดควรแก้ปัญหาใดก่อน")
+    replies = await wipada.press(button_label("ปิดโหวต: ปีหน้าจังหวัดควรแก้ปัญหาใดก่อน"))
     assert "(ปิดแล้ว, 1 เสียง)" in replies[0].text
