@@ -41,6 +41,7 @@ import argparse
 import asyncio
 import base64
 import contextlib
+import functools
 import hashlib
 import hmac
 import itertools
@@ -62,10 +63,11 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qs
 
 ROOT = Path(__file__).resolve().parents[1]
+T = TypeVar("T")
 LINE_SECRET = "bench-line-channel-secret"
 LINE_ACCESS_TOKEN = "bench-line-access-token"
 TELEGRAM_TOKEN = "123:ABC"  # what tests/fakes/telegram_api.py accepts
@@ -1408,26 +1410,49 @@ async def run_all(args: argparse.Namespace, folder: Path) -> None:
                 print(f"PostgreSQL at {args.postgres_url} is unreachable ({problem}): its set-ups are skipped")
         say(options, f"databases ready in {time.monotonic() - started:.0f} s")
         rows: list[Row] = []
+        runs: list[tuple[str, Callable[[], Awaitable[Row]]]] = []
         for setup in setups:
             if setup.backend not in options.databases:
                 continue
             for platform in platforms:
                 for kind in kinds:
-                    rows.append(await run_bot_load(setup, Load(kind, platform, options.users), options))
+                    load = Load(kind, platform, options.users)
+                    runs.append(
+                        (f"{setup.key} {platform} {kind}", functools.partial(run_bot_load, setup, load, options))
+                    )
         if "telegram" in platforms:
             for peer in peers:
                 for kind in kinds if peer.answers else kinds[:1]:
-                    rows.append(await run_peer_load(peer, Load(kind, "telegram", options.users), options))
-        bursts = [
-            await run_burst(BOT_SETUPS[key], options)
-            for key in burst_keys
-            if BOT_SETUPS[key].backend in options.databases
-        ]
+                    load = Load(kind, "telegram", options.users)
+                    runs.append((f"{peer.key} telegram {kind}", functools.partial(run_peer_load, peer, load, options)))
+        for name, run in runs:
+            row = await kept(options, name, run)
+            if row is not None:
+                rows.append(row)
+                say(options, f"{name}: " + "; ".join(f"{h} {c}" for h, c in zip(ROW_HEADERS, row.cells(), strict=True)))
+        bursts = []
+        for key in burst_keys:
+            if BOT_SETUPS[key].backend in options.databases:
+                burst = await kept(options, f"{key} burst", functools.partial(run_burst, BOT_SETUPS[key], options))
+                if burst is not None:
+                    bursts.append(burst)
+                    cells = zip(BURST_HEADERS, burst.cells(), strict=True)
+                    say(options, f"{key} burst: " + "; ".join(f"{h} {c}" for h, c in cells))
     finally:
         for db in options.databases.values():
             await db.close()
     machine = f"{os.cpu_count()} CPUs, load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after"
     print_report(args, rows, bursts, time.monotonic() - started, machine)
+
+
+async def kept(options: Options, name: str, run: Callable[[], Awaitable[T]]) -> T | None:
+    """One load's figures, said as soon as they are known; a load that fails is said and skipped, so a long run
+    keeps the figures it has."""
+    try:
+        return await run()
+    except RuntimeError as exc:
+        say(options, f"{name}: FAILED: {exc}")
+        return None
 
 
 def print_report(
