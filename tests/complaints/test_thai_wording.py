@@ -28,7 +28,7 @@ async def test_a_consent_never_given_reads_as_such_and_offers_no_withdrawal(chat
     await chat.press(NO)
     replies = await chat.say("ข้อมูลของฉัน")
     assert "ไม่ให้ความยินยอม" in last(replies).text and "ถอนความยินยอม" not in last(replies).text
-    assert labels(last(replies)) == ["ลบข้อมูลของฉัน"]
+    assert labels(last(replies)) == ["เปลี่ยนจังหวัดของฉัน", "รับข่าวสารของจังหวัด", "ระบุภาคีเครือข่าย", "ลบข้อมูลของฉัน"]
 
 
 async def test_a_receipt_names_the_responsible_agency_the_answer_date_and_the_controller(chat: Chat) -> None:

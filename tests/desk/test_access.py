@@ -176,7 +176,7 @@ async def test_the_filtered_list_exports_to_xlsx_and_the_export_is_audited(desk:
     sheet = load_workbook(io.BytesIO(exported.content)).active
     assert sheet is not None
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:3] == ("เลขที่เรื่อง", "รับเรื่องแล้ว", "สถานะ")
+    assert rows[0][:3] == ("เลขที่เรื่อง", "รับเรื่อง", "สถานะ")
     assert [row[0] for row in rows[1:]] == [own.ticket_no]
     async with desk.services.db.read() as session:
         entry = (await session.scalars(select(AuditEntry).where(AuditEntry.action == "export_xlsx"))).one()

@@ -178,7 +178,7 @@ async def test_breakdowns_by_agency_category_and_district(seeded: tuple[Database
     assert counted == {places.agency_x: (3, 2, 1), places.agency_y: (3, 1, 1)}
     assert {line.name_th: (line.received, line.open, line.overdue) for line in categories} == {
         "ถนน/ทางเท้า": (3, 2, 1),
-        "น้ำประปา/น้ำท่วม": (3, 1, 1),
+        "น้ำประปา": (3, 1, 1),
     }
     assert {line.id: line.received for line in districts} == {places.district_1: 3, places.district_2: 3}
 
@@ -219,7 +219,7 @@ async def test_the_list_filters_searches_sorts_and_pages(seeded: tuple[Database,
         first_days = await stats.complaint_page(session, scope, november, NOW)
     assert _numbers(overdue) == ["CRI-69-00006", "CRI-69-00004"]
     assert _numbers(flooded) == ["CRI-69-00004"]
-    assert (flooded.rows[0].category_th, flooded.rows[0].province_th) == ("น้ำประปา/น้ำท่วม", "เชียงราย")
+    assert (flooded.rows[0].category_th, flooded.rows[0].province_th) == ("น้ำประปา", "เชียงราย")
     assert sorted(_numbers(by_subject)) == ["CRI-69-00003", "CRI-69-00004", "CRI-69-00008"]
     assert by_number.total == 7  # Chiang Rai's, not Phetchaburi's PBI-69-00007
     assert wildcard.total == 0  # a typed % is a character, not a wildcard
