@@ -4,21 +4,12 @@ as for tickets: handlers/desk/notices.py)."""
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import scope
-from storage.models import Feedback, Person
-
-
-class FeedbackStatus(enum.StrEnum):
-    RECEIVED = "received"
-    CONSIDERING = "considering"
-    ADOPTED = "adopted"
-    DECLINED = "declined"
-
+from storage.models import Feedback, FeedbackStatus, Person
 
 TellAuthor = Callable[[Person, Feedback, str | None], None]
 

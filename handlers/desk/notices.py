@@ -4,23 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.core.i18n import N_, _
+from bot.core.i18n import _
 from bot.core.notify import Notify
 from bot.core.types import Reply
-from bot.domain.feedback_status import FeedbackStatus, TellAuthor
+from bot.domain.feedback import feedback_status_label
+from bot.domain.feedback_status import TellAuthor
 from storage.models import Feedback, Person
 
 EXCERPT = 60
-FEEDBACK_STATUS_LABELS = {
-    FeedbackStatus.RECEIVED: N_("Received"),
-    FeedbackStatus.CONSIDERING: N_("Under consideration"),
-    FeedbackStatus.ADOPTED: N_("Adopted"),
-    FeedbackStatus.DECLINED: N_("Declined"),
-}
-
-
-def feedback_status_label(status: str) -> str:
-    return str(FEEDBACK_STATUS_LABELS[FeedbackStatus(status)])
 
 
 def tell_feedback_author(notify: Notify, key: str) -> TellAuthor:

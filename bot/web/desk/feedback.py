@@ -10,12 +10,13 @@ from starlette.responses import RedirectResponse, Response
 
 from bot.core.notify import Notifications
 from bot.domain import scope, signin
-from bot.domain.feedback_status import FeedbackStatus, answer, may_answer
+from bot.domain.feedback import STATUS_LABELS as FEEDBACK_STATUS_LABELS
+from bot.domain.feedback_status import answer, may_answer
 from bot.web.desk.auth import Desk, action, page
 from bot.web.desk.render import render
 from bot.web.desk.ticket import MAX_NOTE, not_found
-from handlers.desk.notices import FEEDBACK_STATUS_LABELS, tell_feedback_author
-from storage.models import Agenda, Feedback, Kpi, Province
+from handlers.desk.notices import tell_feedback_author
+from storage.models import Agenda, Feedback, FeedbackStatus, Kpi, Province
 
 MAX_LISTED = 200
 
