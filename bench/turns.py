@@ -911,6 +911,23 @@ class PostgresDatabases(Databases):
 # ---------------------------------------------------------------- what runs: hpp-bot set-ups and peers
 
 
+def bot_env(url: str, port: int, line_url: str, telegram_url: str, **extra: str) -> dict[str, str]:
+    """The environment of an `hpp-bot` process serving on `port`, talking to fake LINE and Telegram APIs."""
+    return quiet_env(
+        DATABASE_URL=url,
+        PORT=str(port),
+        PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
+        LINE_CHANNEL_SECRET=LINE_SECRET,
+        LINE_CHANNEL_ACCESS_TOKEN=LINE_ACCESS_TOKEN,
+        LINE_API_BASE_URL=line_url,
+        TELEGRAM_BOT_TOKEN=TELEGRAM_TOKEN,
+        TELEGRAM_WEBHOOK_SECRET=TELEGRAM_SECRET,
+        TELEGRAM_API_BASE_URL=telegram_url,
+        SIMULATOR="off",
+        **extra,
+    )
+
+
 @dataclass(frozen=True)
 class BotSetup:
     key: str
@@ -919,19 +936,7 @@ class BotSetup:
     workers: int  # 0: the workers run in the web process
 
     def bot_env(self, url: str, port: int, fakes: Fakes, log_level: str) -> dict[str, str]:
-        return quiet_env(
-            DATABASE_URL=url,
-            PORT=str(port),
-            PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
-            LINE_CHANNEL_SECRET=LINE_SECRET,
-            LINE_CHANNEL_ACCESS_TOKEN=LINE_ACCESS_TOKEN,
-            LINE_API_BASE_URL=fakes.line_url,
-            TELEGRAM_BOT_TOKEN=TELEGRAM_TOKEN,
-            TELEGRAM_WEBHOOK_SECRET=TELEGRAM_SECRET,
-            TELEGRAM_API_BASE_URL=fakes.telegram_url,
-            SIMULATOR="off",
-            LOG_LEVEL=log_level,
-        )
+        return bot_env(url, port, fakes.line_url, fakes.telegram_url, LOG_LEVEL=log_level)
 
     def start(self, url: str, port: int, fakes: Fakes, folder: Path, log_level: str) -> list[Process]:
         env = self.bot_env(url, port, fakes, log_level)

@@ -21,18 +21,15 @@ import pytest
 from sqlalchemy import func, select
 
 from bench.turns import (
-    LINE_ACCESS_TOKEN,
-    LINE_SECRET,
-    TELEGRAM_SECRET,
     TELEGRAM_TOKEN,
     HttpConnection,
     Process,
     Webhook,
+    bot_env,
     free_port,
     healthy,
     hpp_bot_command,
     line_webhook,
-    quiet_env,
     telegram_webhook,
     user_of_token,
 )
@@ -140,20 +137,7 @@ def fakes() -> Iterator[tuple[FakeLineApi, FakeTelegramApi]]:
 
 def deployment(url: str, folder: Path, line: FakeLineApi, telegram: FakeTelegramApi) -> Deployment:
     port = free_port()
-    env = quiet_env(
-        DATABASE_URL=url,
-        PORT=str(port),
-        PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
-        LINE_CHANNEL_SECRET=LINE_SECRET,
-        LINE_CHANNEL_ACCESS_TOKEN=LINE_ACCESS_TOKEN,
-        LINE_API_BASE_URL=line.url,
-        TELEGRAM_BOT_TOKEN=TELEGRAM_TOKEN,
-        TELEGRAM_WEBHOOK_SECRET=TELEGRAM_SECRET,
-        TELEGRAM_API_BASE_URL=telegram.url,
-        SIMULATOR="off",
-        LOG_LEVEL="WARNING",
-        SCHEDULER_TICK_SECONDS="3600",
-    )
+    env = bot_env(url, port, line.url, telegram.url, LOG_LEVEL="WARNING", SCHEDULER_TICK_SECONDS="3600")
     return Deployment(url, folder, env, port, split=url.startswith("postgresql"))
 
 
