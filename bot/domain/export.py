@@ -9,7 +9,7 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from bot.core.i18n import _, format_date, format_datetime, localized
+from bot.core.i18n import _, buddhist_year, format_date, format_datetime, get_locale, localized
 from bot.domain.agendas import AgendaLists
 from bot.domain.comparison import Comparison, PilotGroup, ProvinceFigures
 from bot.domain.periods import figures_span, period_label, shown_fiscal_year
@@ -134,7 +134,14 @@ def summary_workbook(summary: ProvinceSummary) -> bytes:
 
 
 def export_filename(summary: ProvinceSummary) -> str:
-    return f"summary-{summary.province_en.lower().replace(' ', '-')}-{summary.today.isoformat()}.xlsx"
+    """The name people see in their downloads, in their language: สรุป-เชียงราย-2569-11-29.xlsx (a Buddhist Era
+    date in Thai), summary-chiang-rai-2026-11-29.xlsx in English."""
+    today = summary.today
+    if get_locale() == "th":
+        province, year = summary.province_th, buddhist_year(today)
+    else:
+        province, year = summary.province_en.lower().replace(" ", "-"), today.year
+    return _("summary-{province}-{date}.xlsx", province=province, date=f"{year}-{today:%m-%d}")
 
 
 # ---------------------------------------------------------------- the comparison of provinces

@@ -32,9 +32,9 @@ from bot.core.cleaning import valid_text
 from bot.core.i18n import N_, SUPPORTED, _, normalise_locale, use_locale
 from bot.core.media import PAGE_LINK_LIFETIME, MediaLinks, store_media
 from bot.core.numbers import parse_id
+from bot.core.text import as_line_shows
 from bot.core.types import ChannelName, Inbound, InboundKind, Location, Reply
 from bot.services import Services
-from bot.core.text import as_line_shows
 from storage.models import OutboxMessage, OutboxStatus, Person, Province, Role
 
 CHANNEL = ChannelName.SIMULATOR.value
