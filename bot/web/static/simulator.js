@@ -239,7 +239,13 @@ function renderMessages(messages) {
     if (reply.menu) changeMenu(reply);
     else addItem(renderReply(reply));
   }
-  if (answers) setAsk(shown[shown.length - 1].ask || "");
+  if (answers) {
+    // As on LINE, only the latest buttons are live: earlier messages of the same batch (the history) keep theirs
+    // greyed.
+    const live = document.querySelectorAll(".choices.current");
+    live.forEach((group, index) => group.classList.toggle("current", index === live.length - 1));
+    setAsk(shown[shown.length - 1].ask || "");
+  }
 }
 
 function setAsk(ask) {
