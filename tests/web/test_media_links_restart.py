@@ -122,3 +122,18 @@ async def test_an_exported_summary_downloads_under_its_thai_name_after_a_restart
             assert response.status == 200
             disposition = response.headers["content-disposition"]
             assert disposition.endswith(f"filename*=UTF-8''{quote(readable_name(), safe='')}")
+
+
+async def test_a_file_name_cannot_break_the_download_header(sqlite_url: str) -> None:
+    """A sender chooses a photo's file name: quotes and line breaks in it stay inside the encoded name."""
+    settings = no_secret(sqlite_url)
+    app = create_app(settings, run_workers=False)
+    async with app.router.lifespan_context(app):
+        db = app.state.services.db
+        media_id = await store_media(db, b"GIF89a", "image/gif", filename='ถนน"\r\nX-Evil: 1.gif')
+        link = app.state.services.links.path(media_id)
+    response = await get(settings, link)
+    assert response.status_code == 200 and "x-evil" not in response.headers
+    assert response.headers["content-disposition"] == (
+        "inline; filename=\"X-Evil-1.gif\"; filename*=UTF-8''%E0%B8%96%E0%B8%99%E0%B8%99%22%0D%0AX-Evil%3A%201.gif"
+    )
