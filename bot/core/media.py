@@ -24,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
@@ -77,8 +78,12 @@ class MediaLinks:
 
     async def use_stored_key(self, db: Database) -> None:
         """Sign with the installation's stored key when no secret is configured (at start-up, before serving)."""
-        if self.stored_key:
+        if not self.stored_key:
+            return
+        try:
             self.key = await installation_key(db, MEDIA_KEY_NAME)
+        except (OSError, DBAPIError) as exc:  # the app starts anyway (/healthz says why); links last until a restart
+            log.warning("database unreachable at start-up: media links use a temporary key (%s)", type(exc).__name__)
 
     def signature(self, media_id: int, expires: int) -> str:
         return hmac.new(self.key, f"media:{media_id}:{expires}".encode(), hashlib.sha256).hexdigest()[:32]
