@@ -222,7 +222,8 @@ async def person(request: Request) -> JSONResponse:
                 )
             ).first()
         if row is None:
-            shown: dict[str, Any] = {"identity": identity, "role": Role.CITIZEN, "role_label": _("Citizen")}
+            shown: dict[str, Any] = {"identity": identity, "role": Role.CITIZEN}
+            shown["role_label"] = str(ROLE_LABELS[Role.CITIZEN])
             shown |= {"display_name": None, "province": None, "locale": None}
         else:
             shown = person_json(row[0], row[1], locale)
