@@ -76,6 +76,7 @@ class Services:
 
     async def open(self) -> None:
         await self.db.check_schema()
+        await self.links.use_stored_key(self.db)  # links made before a restart still work after it
         await record_platforms(self.db, self.settings, datetime.now(UTC))  # keeps SIMULATOR=auto off from now on
         for channel in self.channels.values():
             await channel.start()

@@ -748,6 +748,17 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+class InstallationSecret(Base):
+    """A random key the installation made for itself (migration 0015_sim): the media links' key when SECRET_KEY,
+    the LINE secret and the Telegram token are all unset, so links and desk forms outlive a restart and every
+    process signs alike. Written once, by whichever process starts first; never logged."""
+
+    __tablename__ = "installation_secrets"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = utcnow_column()
+
+
 class PlatformInUse(Base):
     """A platform (LINE, Telegram) a process of this installation has run with, recorded at start-up (migration
     0008). While any is recorded, SIMULATOR=auto keeps the web simulator off, also in a process started without

@@ -15,6 +15,7 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import create_app
 
     port = args.port or settings.port
+    settings = settings.model_copy(update={"port": port})  # download links name the port really served
     app = create_app(settings, run_workers=not args.no_workers)
     print(f"hpp-bot: serving on http://{settings.host}:{port} (simulator: http://{settings.host}:{port}/simulator)")
     # log_config=None: uvicorn's own lines go through our handler too, in LOG_FORMAT (bot/core/logs.py).

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot.domain.comparison import ComparisonFilter, PilotGroup, compare_provinces
+from bot.domain.periods import local_day
 from bot.domain.progress import refresh_latest
 from bot.services import Services
 from storage.db import Database
@@ -113,7 +114,11 @@ async def test_the_national_secretariat_compares_provinces_in_chat_and_as_xlsx(s
     export = (await chat.press("ส่งออกเป็น XLSX"))[0]
     async with services.db.read() as session:
         media = await session.get(Media, export.document_media_id)
-    assert media is not None and media.filename is not None and media.filename.startswith("provinces-ceo2024-")
+    assert (
+        media is not None
+        and media.filename is not None
+        and media.filename == f"เปรียบเทียบจังหวัด-ceo2024-{file_day()}.xlsx"
+    )
     book = load_workbook(io.BytesIO(media.data))
     header, *rows = list(book["Provinces"].iter_rows(values_only=True))
     first = dict(zip(header, rows[0], strict=True))
@@ -155,3 +160,9 @@ async def test_a_provincial_secretariat_is_offered_no_comparison_and_is_refused_
     assert COMPARE not in labels((await chat.say("เมนู"))[-1])
     refused = await chat.press_code("m:compare")  # forged: the button is not theirs
     assert refused[0].text == "การเปรียบเทียบจังหวัดใช้ได้เฉพาะฝ่ายเลขานุการส่วนกลาง"
+
+
+def file_day() -> str:
+    """Today in Bangkok as an export's name says it: 2569-11-29."""
+    today = local_day(datetime.now(UTC))
+    return f"{today.year + 543}-{today:%m-%d}"
