@@ -47,6 +47,26 @@ class DeskClient:
         async with self.services.db.write() as session:
             return await signin.new_link(session, person, made or datetime.now(UTC))
 
+    async def staff(self, user: str, *, role: str = "secretariat", province: str | None = None) -> Person:
+        """A staff member on the simulator: of `province` (Thai name), or the national team without one."""
+        async with self.services.db.write() as session:
+            province_id = await session.scalar(select(Province.id).where(Province.name_th == province))
+            person = Person(
+                channel="simulator",
+                platform_user_id=user,
+                chat_id=user,
+                display_name=f"{user} ทดสอบ",
+                role=role,
+                province_id=province_id,
+                pdpa_notice_at=datetime.now(UTC),
+            )
+            session.add(person)
+        return person
+
+    async def audited(self, action: str) -> list[AuditEntry]:
+        async with self.services.db.read() as session:
+            return list((await session.scalars(select(AuditEntry).where(AuditEntry.action == action))).all())
+
     async def sign_in(self, user: str) -> httpx.Response:
         token = await self.link_for(user)
         return await self.http.post(f"/desk/signin/{token}")
