@@ -78,7 +78,13 @@ async def test_a_scheduled_broadcast_waits_for_its_time(desk: DeskClient) -> Non
     at = (datetime.now(BANGKOK) + timedelta(days=2)).replace(tzinfo=None, second=0, microsecond=0)
     sent = await desk.http.post(
         "/desk/broadcasts",
-        data={"csrf": csrf, "text": MESSAGE, "role": "officer", "when": "later", "at": at.isoformat(timespec="minutes")},
+        data={
+            "csrf": csrf,
+            "text": MESSAGE,
+            "role": "officer",
+            "when": "later",
+            "at": at.isoformat(timespec="minutes"),
+        },
     )
     assert sent.status_code == 303
     shown = await desk.http.get(sent.headers["location"])

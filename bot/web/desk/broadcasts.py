@@ -32,6 +32,7 @@ from bot.web.desk.places import (
     agency_in,
     area_choices,
     district_in,
+    form_province,
     number,
     picked_province,
     province_choices,
@@ -68,10 +69,9 @@ class Draft:
 async def read_target(session: AsyncSession, person: Person, values: QueryParams | FormData) -> Target:
     """The audience the form asks for, within the person's scope; OutOfScope for a province, district or agency
     that is not theirs (and for a sector that does not exist)."""
-    province_id = picked_province(person, values)
-    asked = number(values.get("province"))
-    if not scope.runs_province(person, province_id) or asked not in (None, province_id):
-        raise OutOfScope(asked)
+    province_id = form_province(person, values)
+    if not scope.runs_province(person, province_id):
+        raise OutOfScope(province_id)
     role = str(values.get("role", ""))
     sector_id = number(values.get("sector"))
     if sector_id is not None and await session.get(PartnerSector, sector_id) is None:

@@ -21,6 +21,7 @@ from bot.web.desk.places import (
     agency_in,
     area_choices,
     district_in,
+    form_province,
     number,
     picked_province,
     province_choices,
@@ -83,11 +84,17 @@ async def people(request: Request, desk: Desk) -> Response:
 
 @action
 async def new_invite(request: Request, desk: Desk, form: FormData) -> Response:
-    province_id = picked_province(desk.person, form)
+    try:
+        province_id = form_province(desk.person, form)
+    except OutOfScope:
+        return not_found(desk)
     role = str(form.get("role", ""))
     days = number(form.get("days")) or 7
     if not scope.can_invite_to(desk.person, province_id):
         return not_found(desk)
+    if role == Role.OFFICER and province_id is None:
+        error = _("An officer serves one province: please pick the province first.")
+        return await people_page(desk, province_id, error=error, status=400)
     if role not in INVITE_ROLES or days not in EXPIRY_DAYS:
         return await people_page(
             desk, province_id, error=_("Please choose the role and how long the code lasts."), status=400

@@ -31,6 +31,15 @@ def picked_province(person: Person, params: QueryParams | FormData) -> int | Non
     return person.province_id
 
 
+def form_province(person: Person, values: QueryParams | FormData) -> int | None:
+    """The province a form acts for, as `picked_province`; a provincial person naming another is OutOfScope."""
+    province_id = picked_province(person, values)
+    asked = number(values.get("province"))
+    if asked not in (None, province_id):
+        raise OutOfScope(asked)
+    return province_id
+
+
 def complaints_where(person: Person, province_id: int | None) -> ColumnElement[bool]:
     """The person's complaints, narrowed to the picked province for the national team."""
     handled = scope.handled_by(person)
