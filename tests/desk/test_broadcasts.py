@@ -19,8 +19,8 @@ MESSAGE = "ขอเชิญเจ้าหน้าที่ทุกท่า
 
 
 @pytest.fixture
-async def desk(sqlite_url: str) -> AsyncIterator[DeskClient]:
-    async for client in desk_client(sqlite_url):
+async def desk(any_database_url: str) -> AsyncIterator[DeskClient]:
+    async for client in desk_client(any_database_url):
         yield client
 
 

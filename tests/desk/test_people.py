@@ -17,8 +17,10 @@ INVITE_PAGE = re.compile(r"/desk/invites/(\d+)$")
 
 
 @pytest.fixture
-async def desk(sqlite_url: str) -> AsyncIterator[DeskClient]:
-    async for client in desk_client(sqlite_url, telegram_bot_username="hpp_test_bot", line_bot_basic_id="@123abcde"):
+async def desk(any_database_url: str) -> AsyncIterator[DeskClient]:
+    async for client in desk_client(
+        any_database_url, telegram_bot_username="hpp_test_bot", line_bot_basic_id="@123abcde"
+    ):
         yield client
 
 

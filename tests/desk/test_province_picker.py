@@ -14,8 +14,8 @@ from tests.desk.support import DeskClient, desk_client
 
 
 @pytest.fixture
-async def desk(sqlite_url: str) -> AsyncIterator[DeskClient]:
-    async for client in desk_client(sqlite_url):
+async def desk(any_database_url: str) -> AsyncIterator[DeskClient]:
+    async for client in desk_client(any_database_url):
         yield client
 
 
