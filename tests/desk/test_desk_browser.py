@@ -10,7 +10,7 @@ import httpx
 import pytest
 from playwright.async_api import Page, async_playwright, expect
 
-from tests.desk.browser import Live, sign_in_link
+from tests.desk.browser import PHONE, Live, sign_in_link, signed_in_desk
 from tests.web.conftest import SimulatorClient
 from tests.web.test_simulator_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS
 
@@ -45,22 +45,12 @@ async def file_in_chat(chat: SimulatorClient) -> str:
 
 async def test_a_complaint_filed_in_chat_is_handled_on_the_desk_and_the_citizen_is_told(live: Live) -> None:
     async with httpx.AsyncClient(base_url=live.url, timeout=30) as http:
-        chat = SimulatorClient(http, live.app)
-        ticket = await file_in_chat(chat)
-        link = await sign_in_link(SimulatorClient(http, live.app))
+        ticket = await file_in_chat(SimulatorClient(http, live.app))
     ARTIFACTS.mkdir(exist_ok=True)
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = await browser.new_context(viewport={"width": 412, "height": 900}, locale="th-TH")
-        desk = await context.new_page()
-        desk.set_default_timeout(TIMEOUT_MS)
-        errors: list[str] = []
-        desk.on("pageerror", lambda error: errors.append(str(error)))
-        desk.on("console", lambda message: errors.append(message.text) if "Content Security" in message.text else None)
-
-        await desk.goto(live.url + link)
-        await desk.locator("#sign-in").click()
-        await expect(desk.locator("h1")).to_contain_text("ภาพรวม: เชียงราย")
+        context = await browser.new_context(viewport=PHONE, locale="th-TH")
+        desk, errors = await signed_in_desk(live, context)
         await expect(desk.locator("#open-count")).to_have_text("1")
         await expect(desk.locator("#trend-chart")).to_be_visible()
         await expect(desk.locator("#map .leaflet-interactive")).to_have_count(1)  # the complaint's marker

@@ -6,35 +6,16 @@ through the outbox. Screenshots go to test-artifacts/."""
 
 from __future__ import annotations
 
-import httpx
 import pytest
 from playwright.async_api import BrowserContext, Page, async_playwright, expect
 
-from tests.desk.browser import Live, sign_in_link
+from tests.desk.browser import PHONE, Live, signed_in_desk
 from tests.desk.support import owed_monthly_kpi
-from tests.web.conftest import SimulatorClient
 from tests.web.test_simulator_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS
 
 pytestmark = pytest.mark.browser
 
 MESSAGE = "ขอเชิญเจ้าหน้าที่ทุกท่านร่วมประชุมติดตามประเด็นนโยบายสำคัญ วันศุกร์นี้ 09:00 น."
-PHONE = {"width": 412, "height": 900}
-
-
-async def signed_in_desk(live: Live, context: BrowserContext) -> tuple[Page, list[str]]:
-    """A phone-sized page signed in as secretariat-1 through the link the chat gives; the page errors and CSP
-    reports it meets are collected."""
-    async with httpx.AsyncClient(base_url=live.url, timeout=30) as http:
-        link = await sign_in_link(SimulatorClient(http, live.app))
-    desk = await context.new_page()
-    desk.set_default_timeout(TIMEOUT_MS)
-    errors: list[str] = []
-    desk.on("pageerror", lambda error: errors.append(str(error)))
-    desk.on("console", lambda message: errors.append(message.text) if "Content Security" in message.text else None)
-    await desk.goto(live.url + link)
-    await desk.locator("#sign-in").click()
-    await expect(desk.locator("h1")).to_contain_text("ภาพรวม: เชียงราย")
-    return desk, errors
 
 
 async def officer_chat(live: Live, context: BrowserContext) -> Page:

@@ -30,13 +30,11 @@ from bot.web.desk.auth import Desk, action, page
 from bot.web.desk.places import (
     OutOfScope,
     agency_in,
-    area_choices,
     district_in,
+    form_context,
     form_province,
     number,
     picked_province,
-    province_choices,
-    province_name,
 )
 from bot.web.desk.render import render
 from bot.web.desk.ticket import not_found
@@ -110,18 +108,13 @@ def check_text(draft: Draft) -> None:
 async def compose_page(desk: Desk, draft: Draft, *, status: int = 200) -> Response:
     province_id = draft.target.province_id
     async with desk.services.db.read() as session:
-        choices = await area_choices(session, province_id)
-        provinces = await province_choices(session) if scope.is_national(desk.person) else []
-        area = await province_name(session, province_id)
+        shown = await form_context(session, desk.person, province_id)
         listed = await recent_broadcasts(session, None if scope.is_national(desk.person) else province_id)
     return render(
         "broadcasts.html",
         desk.context(
             draft=draft,
-            province_id=province_id,
-            area=area,
-            provinces=provinces,
-            choices=choices,
+            **shown,
             roles=role_labels(),
             listed=listed,
             max_text=MAX_TEXT,

@@ -19,13 +19,11 @@ from bot.web.desk.auth import Desk, action, page
 from bot.web.desk.places import (
     OutOfScope,
     agency_in,
-    area_choices,
     district_in,
+    form_context,
     form_province,
     number,
     picked_province,
-    province_choices,
-    province_name,
 )
 from bot.web.desk.render import render
 from bot.web.desk.ticket import not_found
@@ -53,18 +51,13 @@ async def people_page(desk: Desk, province_id: int | None, *, error: str | None 
     async with desk.services.db.read() as session:
         staff = await staff_of(session, province_id)
         invites = await invites_of(session, province_id)
-        choices = await area_choices(session, province_id)
-        provinces = await province_choices(session) if scope.is_national(desk.person) else []
-        area = await province_name(session, province_id)
+        shown = await form_context(session, desk.person, province_id)
     return render(
         "people.html",
         desk.context(
             staff=staff,
             invites=[(invite, invite_state(invite, now)) for invite in invites],
-            choices=choices,
-            provinces=provinces,
-            province_id=province_id,
-            area=area,
+            **shown,
             roles=role_names(),
             invite_roles=INVITE_ROLES,
             expiry_days=EXPIRY_DAYS,

@@ -85,6 +85,17 @@ async def area_choices(session: AsyncSession, province_id: int | None) -> AreaCh
     )
 
 
+async def form_context(session: AsyncSession, person: Person, province_id: int | None) -> dict[str, object]:
+    """What a page with a province's forms shows: its name, the choices of its forms, and the national team's
+    province picker."""
+    return {
+        "province_id": province_id,
+        "area": await province_name(session, province_id),
+        "choices": await area_choices(session, province_id),
+        "provinces": await province_choices(session) if scope.is_national(person) else [],
+    }
+
+
 class OutOfScope(LookupError):
     """A district, agency or province that is not the person's to choose: answered 404 like a missing page."""
 
