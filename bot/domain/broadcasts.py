@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, insert, literal, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, delete, exists, func, insert, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import outbox
@@ -197,6 +197,18 @@ async def create_broadcast(
 def schedule_allowed(at: datetime, now: datetime) -> bool:
     """A scheduled time is in the coming year, after now."""
     return now < at <= now + SCHEDULE_AHEAD
+
+
+async def cancel_scheduled(session: AsyncSession, broadcast_id: int) -> bool:
+    """Take back a broadcast that has not started: it and its recipients are gone. False once it is sending (the
+    worker's start and this delete cannot both win: each changes the row only while it is still scheduled)."""
+    deleted = await session.execute(
+        delete(Broadcast).where(Broadcast.id == broadcast_id, Broadcast.status == BroadcastStatus.SCHEDULED)
+    )
+    if not deleted.rowcount:  # type: ignore[attr-defined]
+        return False
+    await session.execute(delete(BroadcastRecipient).where(BroadcastRecipient.broadcast_id == broadcast_id))
+    return True
 
 
 async def recent_broadcasts(session: AsyncSession, province_id: int | None, limit: int = 20) -> list[Broadcast]:

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.core.i18n import BANGKOK
-from storage.models import Agency, Broadcast, District, Province
+from storage.models import Agency, Broadcast, BroadcastRecipient, District, Province
 from tests.desk.support import DeskClient, desk_client
 
 MESSAGE = "ขอเชิญเจ้าหน้าที่ทุกท่านร่วมประชุมติดตามประเด็นนโยบายสำคัญ วันศุกร์นี้ 09:00 น."
@@ -93,6 +93,27 @@ async def test_a_scheduled_broadcast_waits_for_its_time(desk: DeskClient) -> Non
         broadcast = await session.scalar(select(Broadcast))
     assert broadcast is not None and broadcast.status == "scheduled"
     assert broadcast.scheduled_at is not None and broadcast.scheduled_at.astimezone(BANGKOK).replace(tzinfo=None) == at
+
+    path = sent.headers["location"]
+    assert (await desk.http.post(f"{path}/cancel", data={})).status_code == 403  # no token: still scheduled
+    assert await broadcasts(desk) == 1
+    cancelled = await desk.http.post(f"{path}/cancel", data={"csrf": csrf, "from": path})
+    assert cancelled.headers["location"] == "/desk/broadcasts?cancelled=1"
+    assert "ยกเลิกประกาศที่ตั้งเวลาไว้แล้ว" in (await desk.http.get(cancelled.headers["location"])).text
+    assert await broadcasts(desk) == 0 and len(await desk.audited("broadcast_cancel")) == 1
+    async with desk.services.db.read() as session:
+        assert await session.scalar(select(func.count()).select_from(BroadcastRecipient)) == 0
+
+
+async def test_a_broadcast_that_has_started_cannot_be_cancelled(desk: DeskClient) -> None:
+    await desk.sign_in("secretariat-1")
+    csrf = await desk.csrf("/desk/broadcasts")
+    sent = await desk.http.post("/desk/broadcasts", data={"csrf": csrf, "text": MESSAGE, "role": "officer"})
+    path = sent.headers["location"]
+    await final_report(desk, path)
+    refused = await desk.http.post(f"{path}/cancel", data={"csrf": csrf})
+    assert refused.headers["location"] == path
+    assert await broadcasts(desk) == 1 and await desk.audited("broadcast_cancel") == []
 
 
 @pytest.mark.parametrize(

@@ -38,6 +38,7 @@ def routes() -> list[BaseRoute]:
                 Route("/broadcasts/preview", broadcasts.audience_preview),
                 Route("/broadcasts/{broadcast_id:int}", broadcasts.broadcast_page),
                 Route("/broadcasts/{broadcast_id:int}/progress", broadcasts.broadcast_progress),
+                Route("/broadcasts/{broadcast_id:int}/cancel", broadcasts.cancel, methods=["POST"]),
                 Route("/people", people.people),
                 Route("/people/{person_id:int}/role", people.role_change, methods=["POST"]),
                 Route("/invites", people.new_invite, methods=["POST"]),

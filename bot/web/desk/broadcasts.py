@@ -21,6 +21,7 @@ from bot.domain.broadcasts import (
     StatusChat,
     Target,
     broadcast_report,
+    cancel_scheduled,
     count_audience,
     create_broadcast,
     recent_broadcasts,
@@ -105,7 +106,7 @@ def check_text(draft: Draft) -> None:
         draft.errors.append(_("The message is too long: at most {n} characters.", n=format(MAX_TEXT, ",")))
 
 
-async def compose_page(desk: Desk, draft: Draft, *, status: int = 200) -> Response:
+async def compose_page(desk: Desk, draft: Draft, *, status: int = 200, cancelled: bool = False) -> Response:
     province_id = draft.target.province_id
     async with desk.services.db.read() as session:
         shown = await form_context(session, desk.person, province_id)
@@ -118,6 +119,7 @@ async def compose_page(desk: Desk, draft: Draft, *, status: int = 200) -> Respon
             roles=role_labels(),
             listed=listed,
             max_text=MAX_TEXT,
+            cancelled=cancelled,
         ),
         status=status,
     )
@@ -128,7 +130,8 @@ async def broadcasts_page(request: Request, desk: Desk) -> Response:
     if not scope.is_secretariat(desk.person):
         return not_found(desk)
     province_id = picked_province(desk.person, request.query_params)
-    return await compose_page(desk, Draft(target=Target(province_id=province_id)))
+    cancelled = "cancelled" in request.query_params
+    return await compose_page(desk, Draft(target=Target(province_id=province_id)), cancelled=cancelled)
 
 
 @page
@@ -214,3 +217,21 @@ async def broadcast_page(request: Request, desk: Desk) -> Response:
 async def broadcast_progress(request: Request, desk: Desk) -> Response:
     found = await progress_context(desk, request.path_params["broadcast_id"])
     return render("broadcast_progress.html", found) if found else not_found(desk)
+
+
+@action
+async def cancel(request: Request, desk: Desk, form: FormData) -> Response:
+    """Take back a scheduled broadcast before it starts; once it is sending, the page just shows its progress."""
+    now = desk.now()
+    async with desk.services.db.write() as session:
+        broadcast = await broadcast_in_scope(session, desk.person, request.path_params["broadcast_id"])
+        if broadcast is None:
+            return not_found(desk)
+        cancelled = await cancel_scheduled(session, broadcast.id)
+        if cancelled:
+            signin.audit(
+                session, desk.person, "broadcast_cancel", f"broadcast:{broadcast.id}", page=desk.page(form), now=now
+            )
+    if not cancelled:
+        return RedirectResponse(f"/desk/broadcasts/{broadcast.id}", status_code=303)
+    return RedirectResponse("/desk/broadcasts?cancelled=1", status_code=303)
