@@ -64,6 +64,7 @@ async def test_a_broadcast_to_the_provinces_officers_is_counted_previewed_sent_a
     path = sent.headers["location"]
     report = await final_report(desk, path)
     assert '<strong id="report-sent">1</strong>' in report and '<strong id="report-failed">0</strong>' in report
+    assert "hx-trigger" not in report  # the page stops polling at the final report
     replies = await desk.simulator.replies_until(MESSAGE, identity="officer-1")
     assert any(reply["text"] == MESSAGE for reply in replies)
     [entry] = await desk.audited("broadcast_create")
@@ -89,6 +90,7 @@ async def test_a_scheduled_broadcast_waits_for_its_time(desk: DeskClient) -> Non
     assert sent.status_code == 303
     shown = await desk.http.get(sent.headers["location"])
     assert "กำหนดส่ง" in shown.text and 'id="final-report"' not in shown.text
+    assert 'hx-trigger="every 1s"' in shown.text  # it polls its progress until the final report
     async with desk.services.db.read() as session:
         broadcast = await session.scalar(select(Broadcast))
     assert broadcast is not None and broadcast.status == "scheduled"
