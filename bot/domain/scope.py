@@ -98,8 +98,21 @@ def can_invite(person: Person) -> bool:
 def can_invite_to(person: Person, province_id: int | None) -> bool:
     """Issue a code for this province: a provincial secretariat for their own, a national one for any.
     A code without a province (a national secretariat member) only comes from the national team."""
-    if not can_invite(person):
+    return runs_province(person, province_id)
+
+
+def runs_province(person: Person, province_id: int | None) -> bool:
+    """Act for a province as its secretariat (invite, broadcast, edit its agendas' KPIs and deadlines): a
+    provincial secretariat for their own, a national one for any; the whole country (None) is the national team's."""
+    if not is_secretariat(person):
         return False
     if province_id is None:
         return is_national(person)
     return serves_province(person, province_id)
+
+
+def can_manage(actor: Person, person: Person) -> bool:
+    """Change a staff member's role: the secretariat of their province (the national team: anyone), not oneself."""
+    if actor.id == person.id or person.role not in STAFF_ROLES or person.deleted_at is not None:
+        return False
+    return is_national(actor) or runs_province(actor, person.province_id)

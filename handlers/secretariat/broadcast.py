@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
 from sqlalchemy import select
 
@@ -12,7 +12,7 @@ from bot.core.numbers import parse_int
 from bot.core.registry import MenuEntry, Registry
 from bot.core.types import Ask, Choice, Reply
 from bot.domain import scope
-from bot.domain.broadcasts import StatusChat, Target, count_audience, create_broadcast
+from bot.domain.broadcasts import StatusChat, Target, count_audience, create_broadcast, schedule_allowed
 from bot.domain.places import find_district, find_province
 from bot.domain.values import BadValue, parse_date
 from handlers import codes
@@ -247,7 +247,7 @@ async def on_when(ctx: Ctx) -> Outcome:
         at = parse_when(ctx.text)
     except BadValue:
         return stay(ctx, Reply(_("Please type a date and time such as 5/1/2570 09:00.")))
-    if at <= ctx.now or at > ctx.now + timedelta(days=366):
+    if not schedule_allowed(at, ctx.now):
         return stay(ctx, Reply(_("Please choose a time in the coming year, after now.")))
     return await _create(ctx, at)
 
