@@ -15,15 +15,17 @@ Everything but open and overdue counts the complaints received in the window.
 from __future__ import annotations
 
 import enum
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from bot.core.i18n import BANGKOK
+from bot.domain import tallies
 from bot.domain.periods import local_day
 from bot.domain.sqltime import bangkok_day, bangkok_week, days_between
 from bot.domain.tickets import OPEN_STATUSES
@@ -37,8 +39,9 @@ PER_PAGE = 25
 
 
 def province_scope(province_id: int | None) -> ColumnElement[bool]:
-    """One province's complaints, or every province's (None: the national team)."""
-    return true() if province_id is None else Complaint.province_id == province_id
+    """One province's complaints, or every province's (None: the national team): the figures of these come from
+    the tallies (bot/domain/tallies.py); of any other scope, from the complaints themselves."""
+    return tallies.province_scope(province_id)
 
 
 # ---------------------------------------------------------------- windows of days
@@ -152,6 +155,11 @@ async def overview(
     today = local_day(now)
     figures = Overview(today, window or fiscal_year_to_date(today))
     year, month = fiscal_year_to_date(today), month_to_date(today)
+    area = tallies.area_of(scope)
+    if area is not None:
+        await _tallied_overview(session, area, figures, year, month)
+        figures.open, figures.overdue = await _open_and_overdue(session, scope, today)
+        return figures
     counted = (
         await session.execute(
             select(
@@ -173,6 +181,25 @@ async def overview(
     median = (await session.execute(_medians(scope, figures.window, None))).first()
     figures.median_days = float(median[1]) if median is not None and median[1] is not None else None
     return figures
+
+
+async def _tallied_overview(
+    session: AsyncSession, area: tallies.Area, figures: Overview, year: Window, month: Window
+) -> None:
+    window = figures.window
+    total = (await tallies.counts(session, area, window.first, window.last)).get(0, tallies.Counts())
+    figures.received, figures.answered, figures.answered_on_time = total.received, total.answered, total.on_time
+    figures.mean_rating, figures.ratings = total.mean_rating, total.ratings
+    for other in (year, month):
+        received = total.received
+        if other != window:
+            received = (await tallies.counts(session, area, other.first, other.last)).get(0, tallies.Counts()).received
+        if other is year:
+            figures.received_year = received
+        else:
+            figures.received_month = received
+    histogram = await tallies.answer_days(session, area, window.first, window.last)
+    figures.median_days = tallies.median(histogram.get(0, Counter()))
 
 
 async def _open_and_overdue(session: AsyncSession, scope: ColumnElement[bool], today: date) -> tuple[int, int]:
@@ -200,13 +227,23 @@ async def weekly_trend(
     today = local_day(now)
     monday = today - timedelta(days=today.weekday())
     first = monday - timedelta(weeks=weeks - 1)
+    found = await _weeks(session, scope, first, today)
+    mondays = [first + timedelta(weeks=n) for n in range(weeks)]
+    return [Week(day, *found.get(day, (0, 0))) for day in mondays]
+
+
+async def _weeks(
+    session: AsyncSession, scope: ColumnElement[bool], first: date, today: date
+) -> dict[date, tuple[int, int]]:
+    area = tallies.area_of(scope)
+    if area is not None:
+        counted = await tallies.weeks(session, area, first, today)
+        return {day: (c.received, c.answered) for day, c in counted.items()}
     week = bangkok_week(Complaint.created_at)
     rows = await session.execute(
         select(week, func.count(), _count_if(_is_answered())).where(scope, Window(first, today).holds()).group_by(week)
     )
-    found = {_as_date(day): (int(received), int(answered)) for day, received, answered in rows.all()}
-    mondays = [first + timedelta(weeks=n) for n in range(weeks)]
-    return [Week(day, *found.get(day, (0, 0))) for day in mondays]
+    return {_as_date(day): (int(received), int(answered)) for day, received, answered in rows.all()}
 
 
 def _as_date(value: date | str) -> date:
@@ -250,6 +287,9 @@ async def breakdown(
     today = local_day(now)
     window = window or fiscal_year_to_date(today)
     key, model = _KEYS[by]
+    area = tallies.area_of(scope)
+    if area is not None:
+        return await _tallied_breakdown(session, area, scope, today, window, by)
     received = _count_if(window.holds())
     rows = await session.execute(
         select(key, received, _count_if(_is_open()), _count_if(_overdue(today)))
@@ -260,6 +300,38 @@ async def breakdown(
     counted = rows.all()
     names = await _names(session, model, [row[0] for row in counted if row[0] is not None])
     return [Slice(k, *names.get(k, ("-", "-")), int(r), int(o), int(d)) for k, r, o, d in counted]
+
+
+_TALLIED: dict[By, str] = {
+    By.CATEGORY: tallies.CATEGORY,
+    By.DISTRICT: tallies.DISTRICT,
+    By.AGENCY: tallies.AGENCY,
+    By.PROVINCE: tallies.PROVINCE,
+}
+
+
+def _none_as_zero(key: int | None) -> int:
+    return 0 if key is None else int(key)
+
+
+def _zero_as_none(key: int) -> int | None:
+    return None if key == 0 else key  # the tallies count "none" (no district, not yet routed) under 0
+
+
+async def _tallied_breakdown(
+    session: AsyncSession, area: tallies.Area, scope: ColumnElement[bool], today: date, window: Window, by: By
+) -> list[Slice]:
+    key, model = _KEYS[by]
+    received = await tallies.counts(session, area, window.first, window.last, _TALLIED[by])
+    rows = await session.execute(
+        select(key, func.count(), _count_if(Complaint.due_on < today)).where(scope, _is_open()).group_by(key)
+    )
+    opened = {_none_as_zero(k): (int(o), int(d)) for k, o, d in rows.all()}
+    keys = {k for k, c in received.items() if c.received} | set(opened)
+    counted = [(_zero_as_none(k), received.get(k, tallies.Counts()).received, *opened.get(k, (0, 0))) for k in keys]
+    counted.sort(key=lambda row: (-row[1], row[0] is None, row[0] or 0))
+    names = await _names(session, model, [row[0] for row in counted if row[0] is not None])
+    return [Slice(k, *names.get(k, ("-", "-")), r, o, d) for k, r, o, d in counted]
 
 
 async def _names(session: AsyncSession, model: Any, ids: list[int]) -> dict[int, tuple[str, str]]:
@@ -293,6 +365,9 @@ async def agency_league(
     """The agencies that received complaints in the window: the best share answered on time first, then the
     shortest median, then the most answered."""
     window = window or fiscal_year_to_date(local_day(now))
+    area = tallies.area_of(scope)
+    if area is not None:
+        return await _tallied_league(session, area, window)
     rows = await session.execute(
         select(
             Complaint.agency_id,
@@ -321,6 +396,27 @@ async def agency_league(
             int(ratings),
         )
         for agency, received, answered, on_time, rating, ratings in counted
+    ]
+    return sorted(lines, key=_league_order)
+
+
+async def _tallied_league(session: AsyncSession, area: tallies.Area, window: Window) -> list[AgencyLine]:
+    counted = await tallies.counts(session, area, window.first, window.last, tallies.AGENCY)
+    histograms = await tallies.answer_days(session, area, window.first, window.last, tallies.AGENCY)
+    received = {k: c for k, c in counted.items() if c.received}
+    names = await _names(session, Agency, [k for k in received if k != 0])
+    lines = [
+        AgencyLine(
+            _zero_as_none(k),
+            *names.get(k, ("-", "-")),
+            c.received,
+            c.answered,
+            c.on_time,
+            tallies.median(histograms.get(k, Counter())),
+            c.mean_rating,
+            c.ratings,
+        )
+        for k, c in received.items()
     ]
     return sorted(lines, key=_league_order)
 
