@@ -7,7 +7,8 @@ condition on `Complaint` (a province: `province_scope`; a person's: `bot.domain.
 - Open: received, accepted, in progress or forwarded, whenever filed. Overdue: open past its answer date.
 - Answered: resolved or closed. On time: answered (resolved, or closed without a resolution: last changed) on or
   before its answer date, in Bangkok: as in bot/domain/comparison.py.
-- Days to answer: from filing to that answer, with fractions; the median of the answered complaints.
+- Days to answer: from filing to that answer, rounded half up to whole days; the median of the answered
+  complaints (the tallies keep a histogram of whole days: bot/domain/tallies.py).
 - Satisfaction: the mean rating (1-5) of the rated complaints.
 Everything but open and overdue counts the complaints received in the window.
 """
@@ -27,7 +28,7 @@ from sqlalchemy.orm import aliased
 from bot.core.i18n import BANGKOK
 from bot.domain import tallies
 from bot.domain.periods import local_day
-from bot.domain.sqltime import bangkok_day, bangkok_week, days_between
+from bot.domain.sqltime import bangkok_day, bangkok_week, whole_days
 from bot.domain.tickets import OPEN_STATUSES
 from storage.models import Agency, Agenda, Complaint, ComplaintCategory, ComplaintStatus, District, Province
 from storage.seed import fiscal_year_bounds, fiscal_year_of
@@ -109,7 +110,7 @@ def _percent(part: int, whole: int) -> float | None:
 
 def _medians(scope: ColumnElement[bool], window: Window, key: Any = None) -> Select[Any, Any]:
     """The median days to answer per `key` (or overall), by ranking the answered complaints in SQL."""
-    days = days_between(Complaint.created_at, _answered_at())
+    days = whole_days(Complaint.created_at, _answered_at())  # as the tallies count them: whole days, half up
     group = key if key is not None else literal(0)
     ranked = (
         select(
@@ -295,11 +296,10 @@ async def breakdown(
         select(key, received, _count_if(_is_open()), _count_if(_overdue(today)))
         .where(scope, or_(window.holds(), _is_open()))
         .group_by(key)
-        .order_by(received.desc(), key)
     )
-    counted = rows.all()
+    counted = sorted(((k, int(r), int(o), int(d)) for k, r, o, d in rows.all()), key=_slice_order)
     names = await _names(session, model, [row[0] for row in counted if row[0] is not None])
-    return [Slice(k, *names.get(k, ("-", "-")), int(r), int(o), int(d)) for k, r, o, d in counted]
+    return [Slice(k, *names.get(k, ("-", "-")), r, o, d) for k, r, o, d in counted]
 
 
 _TALLIED: dict[By, str] = {
@@ -329,9 +329,15 @@ async def _tallied_breakdown(
     opened = {_none_as_zero(k): (int(o), int(d)) for k, o, d in rows.all()}
     keys = {k for k, c in received.items() if c.received} | set(opened)
     counted = [(_zero_as_none(k), received.get(k, tallies.Counts()).received, *opened.get(k, (0, 0))) for k in keys]
-    counted.sort(key=lambda row: (-row[1], row[0] is None, row[0] or 0))
+    counted.sort(key=_slice_order)
     names = await _names(session, model, [row[0] for row in counted if row[0] is not None])
     return [Slice(k, *names.get(k, ("-", "-")), r, o, d) for k, r, o, d in counted]
+
+
+def _slice_order(row: tuple[int | None, int, int, int]) -> tuple[int, bool, int]:
+    """The most received first; on equal counts by id, "none" last (the same on SQLite and PostgreSQL)."""
+    key, received = row[0], row[1]
+    return (-received, key is None, key or 0)
 
 
 async def _names(session: AsyncSession, model: Any, ids: list[int]) -> dict[int, tuple[str, str]]:
