@@ -5,16 +5,19 @@ figure of the desk and the public pages read from them equals the same figure co
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import ColumnElement, delete, select, true
 
+from bot.cli import main as cli_main
 from bot.core.i18n import BANGKOK
 from bot.domain import stats, tallies
 from bot.domain.complaints.filing import Draft, file_complaint
 from bot.domain.tickets import change_status, forward
+from bot.settings import get_settings
 from storage.db import Database
 from storage.models import (
     Agency,
@@ -48,9 +51,15 @@ async def _snapshot(db: Database) -> tuple[set[tuple[object, ...]], set[tuple[ob
 
 @pytest.fixture
 async def handled(any_database_url: str) -> AsyncIterator[tuple[Database, int]]:
-    """Chiang Rai's complaints over three months, filed and then handled as a desk would."""
     db = Database(any_database_url)
-    settings = make_settings(any_database_url)
+    province_id = await _file_and_handle(db, any_database_url)
+    yield db, province_id
+    await db.close()
+
+
+async def _file_and_handle(db: Database, url: str) -> int:
+    """Chiang Rai's complaints over three months, filed and then handled as a desk would."""
+    settings = make_settings(url)
     async with db.write() as session:
         province = await session.scalar(select(Province).where(Province.code == "CRI"))
         assert province is not None
@@ -85,8 +94,7 @@ async def handled(any_database_url: str) -> AsyncIterator[tuple[Database, int]]:
                 await change_status(session, complaint, ComplaintStatus.REJECTED, now=later, tell=None)
         await session.flush()
         await session.execute(delete(Complaint).where(Complaint.id == filed[7].id))  # erased
-    yield db, province.id
-    await db.close()
+    return province.id
 
 
 async def test_the_tallies_equal_a_recount_after_filing_and_handling(handled: tuple[Database, int]) -> None:
@@ -97,6 +105,32 @@ async def test_the_tallies_equal_a_recount_after_filing_and_handling(handled: tu
     recounted = await _snapshot(db)
     assert kept[0] and kept[1]
     assert kept == recounted
+
+
+def test_the_command_recounts_lost_tallies(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    get_settings.cache_clear()
+    db = Database(sqlite_url)
+
+    async def handle_then_lose_the_tallies() -> tuple[set[tuple[object, ...]], set[tuple[object, ...]]]:
+        await _file_and_handle(db, sqlite_url)
+        kept = await _snapshot(db)
+        async with db.write() as session:
+            await session.execute(delete(ComplaintTally))
+            await session.execute(delete(ComplaintAnswerDays))
+        return kept
+
+    try:
+        kept = asyncio.run(handle_then_lose_the_tallies())
+        assert kept[0] and kept[1]
+        assert cli_main(["tallies", "rebuild"]) == 0
+        assert "tallies rebuilt:" in capsys.readouterr().out
+        assert asyncio.run(_snapshot(db)) == kept
+    finally:
+        asyncio.run(db.close())
+        get_settings.cache_clear()
 
 
 def _direct(province_id: int | None) -> ColumnElement[bool]:
