@@ -28,6 +28,7 @@ from sqlalchemy.orm import aliased
 from bot.core.i18n import BANGKOK
 from bot.domain import tallies
 from bot.domain.periods import local_day
+from bot.domain.search import description_contains, like_pattern
 from bot.domain.sqltime import bangkok_day, bangkok_week, whole_days
 from bot.domain.tickets import OPEN_STATUSES
 from storage.models import Agency, Agenda, Complaint, ComplaintCategory, ComplaintStatus, District, Province
@@ -480,12 +481,29 @@ class ComplaintPage:
         self.pages = max(1, -(-self.total // self.per_page))
 
 
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+@dataclass(frozen=True)
+class _Subjects:
+    """The categories and agendas whose Thai name holds the searched text (looked up first: small tables)."""
+
+    categories: tuple[int, ...] = ()
+    agendas: tuple[int, ...] = ()
 
 
-def _conditions(scope: ColumnElement[bool], chosen: ComplaintFilter, today: date) -> list[ColumnElement[bool]]:
+async def _subjects(session: AsyncSession, chosen: ComplaintFilter) -> _Subjects:
+    text = chosen.text.strip()
+    if not text:
+        return _Subjects()
+    pattern = like_pattern(text)
+    categories = await session.scalars(
+        select(ComplaintCategory.id).where(ComplaintCategory.name_th.like(pattern, escape="\\"))
+    )
+    agendas = await session.scalars(select(Agenda.id).where(Agenda.title_th.like(pattern, escape="\\")))
+    return _Subjects(tuple(categories.all()), tuple(agendas.all()))
+
+
+def _conditions(
+    scope: ColumnElement[bool], chosen: ComplaintFilter, today: date, subjects: _Subjects
+) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [scope]
     if chosen.statuses:
         conditions.append(Complaint.status.in_(chosen.statuses))
@@ -504,25 +522,21 @@ def _conditions(scope: ColumnElement[bool], chosen: ComplaintFilter, today: date
     if chosen.received_to is not None:
         conditions.append(Complaint.created_at < Window(chosen.received_to, chosen.received_to).ends)
     if chosen.text.strip():
-        conditions.append(_text_matches(chosen.text.strip()))
+        conditions.append(_text_matches(chosen.text.strip(), subjects))
     return conditions
 
 
-def _text_matches(text: str) -> ColumnElement[bool]:
-    """LIKE over the description, the ticket number and the subject (the agenda's or the category's name):
-    Thai has no spaces between words, so a substring is what a person types to find one."""
-    pattern = _like(text)
-    subjects = or_(
-        select(ComplaintCategory.id)
-        .where(ComplaintCategory.id == Complaint.category_id, ComplaintCategory.name_th.like(pattern, escape="\\"))
-        .exists(),
-        select(Agenda.id).where(Agenda.id == Complaint.agenda_id, Agenda.title_th.like(pattern, escape="\\")).exists(),
-    )
-    return or_(
-        Complaint.description.like(pattern, escape="\\"),
-        Complaint.ticket_no.like(_like(text.upper()), escape="\\"),
-        subjects,
-    )
+def _text_matches(text: str, subjects: _Subjects) -> ColumnElement[bool]:
+    """The description (through the trigram index: bot/domain/search.py), the ticket number or the subject (the
+    agenda's or the category's name): Thai has no spaces between words, so a substring is what a person types."""
+    matches = [description_contains(text)]
+    if text.isascii():  # a ticket number is Latin letters, digits and dashes
+        matches.append(Complaint.ticket_no.like(like_pattern(text.upper()), escape="\\"))
+    if subjects.categories:
+        matches.append(Complaint.category_id.in_(subjects.categories))
+    if subjects.agendas:
+        matches.append(Complaint.agenda_id.in_(subjects.agendas))
+    return or_(*matches)
 
 
 _ORDER = {
@@ -532,7 +546,9 @@ _ORDER = {
 }
 
 
-def _listing(scope: ColumnElement[bool], chosen: ComplaintFilter, today: date) -> Select[*tuple[Any, ...]]:
+def _listing(
+    scope: ColumnElement[bool], chosen: ComplaintFilter, today: date, subjects: _Subjects
+) -> Select[*tuple[Any, ...]]:
     category, agency, district, agenda = (
         aliased(ComplaintCategory),
         aliased(Agency),
@@ -555,7 +571,7 @@ def _listing(scope: ColumnElement[bool], chosen: ComplaintFilter, today: date) -
         .outerjoin(agenda, agenda.id == Complaint.agenda_id)
         .outerjoin(agency, agency.id == Complaint.agency_id)
         .outerjoin(district, district.id == Complaint.district_id)
-        .where(*_conditions(scope, chosen, today))
+        .where(*_conditions(scope, chosen, today, subjects))
         .order_by(*_ORDER[chosen.sort])
     )
 
@@ -571,10 +587,12 @@ async def complaint_page(
 ) -> ComplaintPage:
     """One page of the complaints in scope that match the filter, and how many match in all."""
     today = local_day(now)
-    total = await session.scalar(select(func.count()).select_from(Complaint).where(*_conditions(scope, chosen, today)))
+    subjects = await _subjects(session, chosen)
+    conditions = _conditions(scope, chosen, today, subjects)
+    total = await session.scalar(select(func.count()).select_from(Complaint).where(*conditions))
     listed = ComplaintPage([], int(total or 0), max(1, page), per_page)
     listed.page = min(listed.page, listed.pages)
-    query = _listing(scope, chosen, today).limit(per_page).offset((listed.page - 1) * per_page)
+    query = _listing(scope, chosen, today, subjects).limit(per_page).offset((listed.page - 1) * per_page)
     listed.rows = [ComplaintRow(*row) for row in (await session.execute(query)).all()]
     return listed
 
@@ -583,7 +601,7 @@ async def complaint_rows(
     session: AsyncSession, scope: ColumnElement[bool], chosen: ComplaintFilter, now: datetime, *, limit: int
 ) -> list[ComplaintRow]:
     """Every matching complaint up to `limit`, in the list's order (for an export)."""
-    query = _listing(scope, chosen, local_day(now)).limit(limit)
+    query = _listing(scope, chosen, local_day(now), await _subjects(session, chosen)).limit(limit)
     return [ComplaintRow(*row) for row in (await session.execute(query)).all()]
 
 

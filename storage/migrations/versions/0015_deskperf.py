@@ -1,5 +1,6 @@
 """deskperf (issues 13 and 14): complaint tallies kept by the database, so that the desk's overview and the public
-pages read a few thousand rows instead of a million complaints; an index for open complaints; text search indexes.
+pages read a few thousand rows instead of a million complaints; an index for open complaints; text search indexes
+(PostgreSQL: pg_trgm's GIN index of the descriptions; SQLite: an FTS5 trigram table).
 
 - `complaint_tallies`: per province, Bangkok month of filing and dimension (every complaint, or per category,
   district or agency), how many were received, answered, answered on time and rated (with the ratings' sum); and
@@ -54,6 +55,8 @@ def upgrade() -> None:
         op.execute("CREATE INDEX ix_complaints_description_trgm ON complaints USING gin (description gin_trgm_ops)")
     else:
         _sqlite_triggers()
+        for statement in SQLITE_SEARCH:
+            op.execute(statement)
     _fill()
 
 
@@ -89,6 +92,22 @@ def _tables() -> None:
 
 
 # ---------------------------------------------------------------- SQLite
+
+# Thai has no spaces between words: a person searches for a part of a word, so the index is of trigrams (FTS5's
+# trigram tokenizer, SQLite 3.34+), kept by triggers, of the descriptions (an external-content table: no copy).
+SQLITE_SEARCH = (
+    "CREATE VIRTUAL TABLE complaint_search USING fts5("
+    "description, content='complaints', content_rowid='id', tokenize='trigram')",
+    "CREATE TRIGGER complaints_search_insert AFTER INSERT ON complaints BEGIN"
+    " INSERT INTO complaint_search (rowid, description) VALUES (NEW.id, NEW.description); END",
+    "CREATE TRIGGER complaints_search_delete AFTER DELETE ON complaints BEGIN"
+    " INSERT INTO complaint_search (complaint_search, rowid, description) VALUES ('delete', OLD.id, OLD.description);"
+    " END",
+    "CREATE TRIGGER complaints_search_update AFTER UPDATE OF description ON complaints BEGIN"
+    " INSERT INTO complaint_search (complaint_search, rowid, description) VALUES ('delete', OLD.id, OLD.description);"
+    " INSERT INTO complaint_search (rowid, description) VALUES (NEW.id, NEW.description); END",
+    "INSERT INTO complaint_search (complaint_search) VALUES ('rebuild')",
+)
 
 
 def _sqlite_row(row: str, sign: int) -> str:
@@ -246,6 +265,8 @@ def downgrade() -> None:
     else:
         for event in ("insert", "update", "delete"):
             op.execute(f"DROP TRIGGER complaints_tally_{event}")
+            op.execute(f"DROP TRIGGER complaints_search_{event}")
+        op.execute("DROP TABLE complaint_search")
     op.drop_index("ix_complaints_open", table_name="complaints")
     op.drop_table("complaint_answer_days")
     op.drop_table("complaint_tallies")
