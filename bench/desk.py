@@ -109,9 +109,10 @@ async def _fill(url: str, count: int) -> float:
         await db.close()
 
 
-async def _run(url: str, label: str, count: int, repeat: int) -> None:
-    seconds = await _fill(url, count)
-    print(f"{label}: {count} complaints inserted in {seconds:.0f} s", flush=True)
+async def _run(url: str, label: str, count: int, repeat: int, *, filled: bool = False) -> None:
+    if not filled:
+        seconds = await _fill(url, count)
+        print(f"{label}: {count} complaints inserted in {seconds:.0f} s", flush=True)
     db = Database(url)
     try:
         if url.startswith("postgresql"):
@@ -152,7 +153,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--complaints", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--setups", default="sqlite,postgresql")
+    parser.add_argument("--url", help="measure this database, already filled (hpp-bot demo-data), instead")
     args = parser.parse_args(argv or [])
+    if args.url:
+        asyncio.run(_run(args.url, args.url.split(":", 1)[0], args.complaints, args.repeat, filled=True))
+        return
     setups = args.setups.split(",")
     if "sqlite" in setups:
         with tempfile.TemporaryDirectory() as folder:

@@ -92,11 +92,20 @@ async def _run(count: int, repeat: int) -> None:
         await _measure(url, await _consent(url), repeat)
 
 
+async def _existing(url: str, repeat: int) -> None:
+    print(f"{url.split(':', 1)[0]}: a database already filled", flush=True)
+    await _measure(url, await _consent(url), repeat)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.public")
     parser.add_argument("--complaints", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--url", help="measure this database, already filled (hpp-bot demo-data), instead")
     args = parser.parse_args(argv)
+    if args.url:
+        asyncio.run(_existing(args.url, args.repeat))
+        return
     asyncio.run(_run(args.complaints, args.repeat))
 
 

@@ -44,16 +44,16 @@ def _bind(compiler: SQLCompiler, value: str, **kw: Any) -> str:
 @compiles(description_contains, "postgresql")
 def _contains_postgres(element: description_contains, compiler: SQLCompiler, **kw: Any) -> str:
     # Backslash is already PostgreSQL's LIKE escape: no ESCAPE clause is needed.
-    column = compiler.process(Complaint.description, **kw)
+    column = compiler.process(Complaint.description.expression, **kw)
     return f"{column} LIKE {_bind(compiler, like_pattern(element.text), **kw)}"
 
 
 @compiles(description_contains, "sqlite")
 def _contains_sqlite(element: description_contains, compiler: SQLCompiler, **kw: Any) -> str:
     if len(element.text) < TRIGRAM:
-        column = compiler.process(Complaint.description, **kw)
+        column = compiler.process(Complaint.description.expression, **kw)
         return f"{column} LIKE {_bind(compiler, like_pattern(element.text), **kw)} ESCAPE '\\'"
     phrase = '"' + element.text.replace('"', '""') + '"'
-    identity = compiler.process(Complaint.id, **kw)
+    identity = compiler.process(Complaint.id.expression, **kw)
     matching = f"SELECT rowid FROM complaint_search WHERE complaint_search MATCH {_bind(compiler, phrase, **kw)}"
     return f"{identity} IN ({matching})"

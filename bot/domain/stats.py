@@ -332,7 +332,7 @@ async def _tallied_breakdown(
     counted = [(_zero_as_none(k), received.get(k, tallies.Counts()).received, *opened.get(k, (0, 0))) for k in keys]
     counted.sort(key=_slice_order)
     names = await _names(session, model, [row[0] for row in counted if row[0] is not None])
-    return [Slice(k, *names.get(k, ("-", "-")), r, o, d) for k, r, o, d in counted]
+    return [Slice(k, *names.get(k or 0, ("-", "-")), r, o, d) for k, r, o, d in counted]
 
 
 def _slice_order(row: tuple[int | None, int, int, int]) -> tuple[int, bool, int]:
@@ -529,7 +529,7 @@ def _conditions(
 def _text_matches(text: str, subjects: _Subjects) -> ColumnElement[bool]:
     """The description (through the trigram index: bot/domain/search.py), the ticket number or the subject (the
     agenda's or the category's name): Thai has no spaces between words, so a substring is what a person types."""
-    matches = [description_contains(text)]
+    matches: list[ColumnElement[Any]] = [description_contains(text)]
     if text.isascii():  # a ticket number is Latin letters, digits and dashes
         matches.append(Complaint.ticket_no.like(like_pattern(text.upper()), escape="\\"))
     if subjects.categories:

@@ -102,7 +102,7 @@ def _measures() -> tuple[ColumnElement[Any], ...]:
     )
 
 
-_KEYS: dict[str, ColumnElement[Any]] = {
+_KEYS: dict[str, Any] = {  # column expressions
     ALL: literal(0),
     CATEGORY: func.coalesce(Complaint.category_id, 0),
     DISTRICT: func.coalesce(Complaint.district_id, 0),
@@ -112,7 +112,7 @@ _KEYS: dict[str, ColumnElement[Any]] = {
 }
 
 
-def _grouped(query: Select[Any], *keys: ColumnElement[Any]) -> Select[Any]:
+def _grouped(query: Select[Any], *keys: Any) -> Select[Any]:
     """GROUP BY the keys that are columns (a constant key needs no group, and a literal would be read as a
     column's position)."""
     constants = (_KEYS[ALL], _KEYS[WEEK])
@@ -196,16 +196,14 @@ async def counts(session: AsyncSession, area: Area, first: date, last: date, by:
             )
             .group_by(key)
         )
-        for row in rows.all():
-            found.setdefault(int(row[0]), Counts()).add(Counts(*(int(v or 0) for v in row[1:])))
+        for tallied in rows.all():
+            found.setdefault(int(tallied[0]), Counts()).add(Counts(*(int(v or 0) for v in tallied[1:])))
     for ranges, sign in ((split.add, 1), (split.subtract, -1)):
         for begins, beyond in ranges:
-            key = _KEYS[by]
-            direct = await session.execute(
-                _grouped(select(key, *_measures()).where(*_filed(area, begins, beyond)), key)
-            )
-            for row in direct.all():
-                found.setdefault(int(row[0]), Counts()).add(Counts(*(int(v or 0) for v in row[1:])), sign)
+            grouping = _KEYS[by]
+            query = select(grouping, *_measures()).where(*_filed(area, begins, beyond))
+            for counted in (await session.execute(_grouped(query, grouping))).all():
+                found.setdefault(int(counted[0]), Counts()).add(Counts(*(int(v or 0) for v in counted[1:])), sign)
     return found
 
 
@@ -226,17 +224,14 @@ async def answer_days(
             )
             .group_by(ComplaintAnswerDays.dim_id, ComplaintAnswerDays.days)
         )
-        for key, days, answered in rows.all():
-            found.setdefault(int(key), Counter())[int(days)] += int(answered or 0)
-    days = whole_days(Complaint.created_at, _answered_at())
+        for dim_id, days, answered in rows.all():
+            found.setdefault(int(dim_id), Counter())[int(days)] += int(answered or 0)
+    took_days: Any = whole_days(Complaint.created_at, _answered_at())
     for ranges, sign in ((split.add, 1), (split.subtract, -1)):
         for begins, beyond in ranges:
-            key = _KEYS[by]
-            direct = await session.execute(
-                _grouped(
-                    select(key, days, func.count()).where(*_filed(area, begins, beyond), _is_answered()), key, days
-                )
-            )
+            grouping = _KEYS[by]
+            query = select(grouping, took_days, func.count()).where(*_filed(area, begins, beyond), _is_answered())
+            direct = await session.execute(_grouped(query, grouping, took_days))
             for key_value, took, answered in direct.all():
                 found.setdefault(int(key_value), Counter())[int(took)] += sign * int(answered)
     return found
