@@ -547,8 +547,11 @@ _ORDER = {
 
 
 def _listing(
-    scope: ColumnElement[bool], chosen: ComplaintFilter, today: date, subjects: _Subjects
+    conditions: list[ColumnElement[bool]], sort: Sort, limit: int, offset: int = 0
 ) -> Select[*tuple[Any, ...]]:
+    """The matching complaints with their names, in the list's order: the page's ids are chosen from the complaints
+    (and their indexes) alone, and only those rows are joined to their names."""
+    chosen = select(Complaint.id).where(*conditions).order_by(*_ORDER[sort]).limit(limit).offset(offset)
     category, agency, district, agenda = (
         aliased(ComplaintCategory),
         aliased(Agency),
@@ -571,8 +574,8 @@ def _listing(
         .outerjoin(agenda, agenda.id == Complaint.agenda_id)
         .outerjoin(agency, agency.id == Complaint.agency_id)
         .outerjoin(district, district.id == Complaint.district_id)
-        .where(*_conditions(scope, chosen, today, subjects))
-        .order_by(*_ORDER[chosen.sort])
+        .where(Complaint.id.in_(chosen.scalar_subquery()))
+        .order_by(*_ORDER[sort])
     )
 
 
@@ -592,7 +595,7 @@ async def complaint_page(
     total = await session.scalar(select(func.count()).select_from(Complaint).where(*conditions))
     listed = ComplaintPage([], int(total or 0), max(1, page), per_page)
     listed.page = min(listed.page, listed.pages)
-    query = _listing(scope, chosen, today, subjects).limit(per_page).offset((listed.page - 1) * per_page)
+    query = _listing(conditions, chosen.sort, per_page, (listed.page - 1) * per_page)
     listed.rows = [ComplaintRow(*row) for row in (await session.execute(query)).all()]
     return listed
 
@@ -601,7 +604,8 @@ async def complaint_rows(
     session: AsyncSession, scope: ColumnElement[bool], chosen: ComplaintFilter, now: datetime, *, limit: int
 ) -> list[ComplaintRow]:
     """Every matching complaint up to `limit`, in the list's order (for an export)."""
-    query = _listing(scope, chosen, local_day(now), await _subjects(session, chosen)).limit(limit)
+    conditions = _conditions(scope, chosen, local_day(now), await _subjects(session, chosen))
+    query = _listing(conditions, chosen.sort, limit)
     return [ComplaintRow(*row) for row in (await session.execute(query)).all()]
 
 
