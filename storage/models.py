@@ -489,6 +489,9 @@ class Complaint(Base):
         Index("ix_complaints_district_created", "district_id", "created_at"),
         # Open and overdue counts per category, district and agency read this index alone (migration 0015).
         Index("ix_complaints_open", "status", "province_id", "due_on", "category_id", "district_id", "agency_id"),
+        # A province's public page: the latest resolved and the newest published complaints (migration 0015).
+        Index("ix_complaints_published_resolved", "province_id", "publish_consent", "resolved_at"),
+        Index("ix_complaints_published_created", "province_id", "publish_consent", "created_at"),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     ticket_no: Mapped[str] = mapped_column(String(20), unique=True)  # e.g. CRI-69-00042

@@ -42,6 +42,13 @@ WATCHED = (
 )
 
 
+# A province's public page: its latest resolved complaints, and the newest for the map, among those published.
+PUBLISHED_INDEXES = {
+    "ix_complaints_published_resolved": ["province_id", "publish_consent", "resolved_at"],
+    "ix_complaints_published_created": ["province_id", "publish_consent", "created_at"],
+}
+
+
 def upgrade() -> None:
     _tables()
     op.create_index(
@@ -49,6 +56,8 @@ def upgrade() -> None:
         "complaints",
         ["status", "province_id", "due_on", "category_id", "district_id", "agency_id"],
     )
+    for name, columns in PUBLISHED_INDEXES.items():
+        op.create_index(name, "complaints", columns)
     if op.get_bind().dialect.name == "postgresql":
         _postgres_triggers()
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
@@ -268,5 +277,7 @@ def downgrade() -> None:
             op.execute(f"DROP TRIGGER complaints_search_{event}")
         op.execute("DROP TABLE complaint_search")
     op.drop_index("ix_complaints_open", table_name="complaints")
+    for name in PUBLISHED_INDEXES:
+        op.drop_index(name, table_name="complaints")
     op.drop_table("complaint_answer_days")
     op.drop_table("complaint_tallies")
