@@ -38,6 +38,9 @@ ANSWERED = (ComplaintStatus.RESOLVED.value, ComplaintStatus.CLOSED.value)
 OPEN = tuple(sorted(status.value for status in OPEN_STATUSES))
 TREND_WEEKS = 12
 PER_PAGE = 25
+# A list counts its matches up to this many and says "more than" beyond: a search matching 40,000 of a million
+# complaints is answered from the first page's rows, not by reading all 40,000.
+COUNT_LIMIT = 1000
 
 
 def province_scope(province_id: int | None) -> ColumnElement[bool]:
@@ -472,13 +475,16 @@ class ComplaintRow:
 @dataclass
 class ComplaintPage:
     rows: list[ComplaintRow]
-    total: int
+    total: int  # at most COUNT_LIMIT: see `more`
     page: int
     per_page: int
+    more: bool = False  # more than `total` match: counting stopped there
     pages: int = field(init=False)
 
     def __post_init__(self) -> None:
         self.pages = max(1, -(-self.total // self.per_page))
+        if self.more:  # how many pages there are is not known: there is always a next one
+            self.pages = max(self.pages, self.page + 1)
 
 
 @dataclass(frozen=True)
@@ -592,8 +598,9 @@ async def complaint_page(
     today = local_day(now)
     subjects = await _subjects(session, chosen)
     conditions = _conditions(scope, chosen, today, subjects)
-    total = await session.scalar(select(func.count()).select_from(Complaint).where(*conditions))
-    listed = ComplaintPage([], int(total or 0), max(1, page), per_page)
+    matching = select(Complaint.id).where(*conditions).limit(COUNT_LIMIT + 1).subquery()
+    total = int(await session.scalar(select(func.count()).select_from(matching)) or 0)
+    listed = ComplaintPage([], min(total, COUNT_LIMIT), max(1, page), per_page, more=total > COUNT_LIMIT)
     listed.page = min(listed.page, listed.pages)
     query = _listing(conditions, chosen.sort, per_page, (listed.page - 1) * per_page)
     listed.rows = [ComplaintRow(*row) for row in (await session.execute(query)).all()]
