@@ -536,7 +536,12 @@ class ComplaintTally(Base):
     'agency' (dim_id 0: none), or 'week' (`period` is then the week's Monday, dim_id 0)."""
 
     __tablename__ = "complaint_tallies"
-    __table_args__ = (Index("ix_complaint_tallies_dim_period", "dim", "period", "province_id"),)
+    __table_args__ = (  # covering: every province's figures of a period are read from the index alone
+        Index(
+            "ix_complaint_tallies_dim_period",
+            *("dim", "period", "province_id", "dim_id", "received", "answered", "on_time", "rating_sum", "ratings"),
+        ),
+    )
     province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"), primary_key=True)
     period: Mapped[date] = mapped_column(Date, primary_key=True)
     dim: Mapped[str] = mapped_column(String(8), primary_key=True)
@@ -553,7 +558,9 @@ class ComplaintAnswerDays(Base):
     ('all' or 'agency'), kept by triggers like `ComplaintTally`: the medians read these histograms."""
 
     __tablename__ = "complaint_answer_days"
-    __table_args__ = (Index("ix_complaint_answer_days_dim_period", "dim", "period", "province_id"),)
+    __table_args__ = (
+        Index("ix_complaint_answer_days_dim_period", "dim", "period", "province_id", "dim_id", "days", "answered"),
+    )
     province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"), primary_key=True)
     period: Mapped[date] = mapped_column(Date, primary_key=True)
     dim: Mapped[str] = mapped_column(String(8), primary_key=True)

@@ -16,7 +16,6 @@ Everything but open and overdue counts the complaints received in the window.
 from __future__ import annotations
 
 import enum
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -203,8 +202,7 @@ async def _tallied_overview(
             figures.received_year = received
         else:
             figures.received_month = received
-    histogram = await tallies.answer_days(session, area, window.first, window.last)
-    figures.median_days = tallies.median(histogram.get(0, Counter()))
+    figures.median_days = (await tallies.medians(session, area, window.first, window.last)).get(0)
 
 
 async def _open_and_overdue(session: AsyncSession, scope: ColumnElement[bool], today: date) -> tuple[int, int]:
@@ -412,7 +410,7 @@ async def agency_league(
 
 async def _tallied_league(session: AsyncSession, area: tallies.Area, window: Window) -> list[AgencyLine]:
     counted = await tallies.counts(session, area, window.first, window.last, tallies.AGENCY)
-    histograms = await tallies.answer_days(session, area, window.first, window.last, tallies.AGENCY)
+    medians = await tallies.medians(session, area, window.first, window.last, tallies.AGENCY)
     received = {k: c for k, c in counted.items() if c.received}
     names = await _names(session, Agency, [k for k in received if k != 0])
     lines = [
@@ -422,7 +420,7 @@ async def _tallied_league(session: AsyncSession, area: tallies.Area, window: Win
             c.received,
             c.answered,
             c.on_time,
-            tallies.median(histograms.get(k, Counter())),
+            medians.get(k),
             c.mean_rating,
             c.ratings,
         )

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, delete, func, insert, literal, select, true
+from sqlalchemy import ColumnElement, Integer, Select, and_, case, cast, delete, func, insert, literal, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.i18n import BANGKOK
@@ -262,6 +262,49 @@ async def weeks(session: AsyncSession, area: Area, first_monday: date, last: dat
 def _as_date(value: date | str) -> date:
     # SQLite hands back the text of a computed date when the driver cannot tell its type.
     return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+async def medians(session: AsyncSession, area: Area, first: date, last: date, by: str = ALL) -> dict[int, float]:
+    """The median days to answer of the complaints filed from `first` to `last`, per key of `by` (ALL or AGENCY).
+    Worked out by the database from the histograms (one row per key comes back, not the histograms) unless the
+    window's edge days hold answered complaints, whose days must be added to the histograms first."""
+    split = _split_months(first, last)
+    if split.periods is None or await _edges_answered(session, area, split):
+        histograms = await answer_days(session, area, first, last, by)
+        return {k: m for k, h in histograms.items() if (m := median(h)) is not None}
+    counted = (
+        select(ComplaintAnswerDays.dim_id, ComplaintAnswerDays.days, func.sum(ComplaintAnswerDays.answered).label("n"))
+        .where(
+            ComplaintAnswerDays.dim == by,
+            ComplaintAnswerDays.period.between(*split.periods),
+            _in_area(ComplaintAnswerDays, area),
+        )
+        .group_by(ComplaintAnswerDays.dim_id, ComplaintAnswerDays.days)
+        .subquery()
+    )
+    running = select(
+        counted.c.dim_id,
+        counted.c.days,
+        func.sum(counted.c.n).over(partition_by=counted.c.dim_id, order_by=counted.c.days).label("upto"),
+        # An integer on both (PostgreSQL sums bigints to numeric): the middle ranks below divide it by two.
+        cast(func.sum(counted.c.n).over(partition_by=counted.c.dim_id), Integer).label("total"),
+    ).subquery()
+    # The middle ranks (1-based): one for an odd total, two for an even one; each is the first value reaching it.
+    lower, upper = (running.c.total + 1) // 2, running.c.total // 2 + 1
+    middle = (
+        func.min(case((running.c.upto >= lower, running.c.days)))
+        + func.min(case((running.c.upto >= upper, running.c.days)))
+    ) / 2.0
+    rows = await session.execute(select(running.c.dim_id, middle).where(running.c.total > 0).group_by(running.c.dim_id))
+    return {int(k): float(m) for k, m in rows.all() if m is not None}
+
+
+async def _edges_answered(session: AsyncSession, area: Area, split: _Split) -> bool:
+    for begins, beyond in (*split.add, *split.subtract):
+        found = await session.scalar(select(Complaint.id).where(*_filed(area, begins, beyond), _is_answered()).limit(1))
+        if found is not None:
+            return True
+    return False
 
 
 def median(histogram: Counter[int]) -> float | None:
