@@ -484,7 +484,7 @@ class Complaint(Base):
         Index("ix_complaints_created", "created_at"),
         Index("ix_complaints_province_created", "province_id", "created_at"),
         Index("ix_complaints_province_status_due", "province_id", "status", "due_on"),
-        Index("ix_complaints_status_due", "status", "due_on"),
+        Index("ix_complaints_status_due", "status", "due_on", "id"),  # id: the list's page from the index (0015)
         Index("ix_complaints_agency_created", "agency_id", "created_at"),
         Index("ix_complaints_district_created", "district_id", "created_at"),
         # Open and overdue counts per category, district and agency read this index alone (migration 0015).

@@ -509,8 +509,12 @@ def _conditions(
     scope: ColumnElement[bool], chosen: ComplaintFilter, today: date, subjects: _Subjects
 ) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [scope]
-    if chosen.statuses:
-        conditions.append(Complaint.status.in_(chosen.statuses))
+    statuses = chosen.statuses
+    if chosen.overdue:  # open and past due: one list of statuses, so that the planner reads one index
+        statuses = tuple(status for status in statuses or OPEN if status in OPEN) or ("-",)
+        conditions.append(Complaint.due_on < today)
+    if statuses:
+        conditions.append(Complaint.status.in_(statuses))
     for column, value in (
         (Complaint.category_id, chosen.category_id),
         (Complaint.agency_id, chosen.agency_id),
@@ -519,8 +523,6 @@ def _conditions(
     ):
         if value is not None:
             conditions.append(column == value)
-    if chosen.overdue:
-        conditions.append(_overdue(today))
     if chosen.received_from is not None:
         conditions.append(Complaint.created_at >= Window(chosen.received_from, chosen.received_from).begins)
     if chosen.received_to is not None:

@@ -60,6 +60,9 @@ def upgrade() -> None:
     )
     for name, columns in PUBLISHED_INDEXES.items():
         op.create_index(name, "complaints", columns)
+    # The list of open complaints by answer date, every province's: the page's ids from the index alone.
+    op.drop_index("ix_complaints_status_due", table_name="complaints")
+    op.create_index("ix_complaints_status_due", "complaints", ["status", "due_on", "id"])
     if op.get_bind().dialect.name == "postgresql":
         _postgres_triggers()
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
@@ -280,6 +283,8 @@ def downgrade() -> None:
             op.execute(f"DROP TRIGGER complaints_search_{event}")
         op.execute("DROP TABLE complaint_search")
     op.drop_index("ix_complaints_open", table_name="complaints")
+    op.drop_index("ix_complaints_status_due", table_name="complaints")
+    op.create_index("ix_complaints_status_due", "complaints", ["status", "due_on"])
     for name in PUBLISHED_INDEXES:
         op.drop_index(name, table_name="complaints")
     op.drop_table("complaint_answer_days")
