@@ -7,6 +7,17 @@ then marked as consented to publication, so that the map and the latest resolved
 
     python -m bench.public --complaints 1000000 --repeat 20     # the issue's figure (the fill takes many minutes)
     python -m bench.public --complaints 100000                  # a quicker look
+    python -m bench.public --url postgresql+asyncpg://…/db       # a database filled already (SQLite or PostgreSQL)
+
+Measured 29 Nov 2026, 1,000,000 complaints, 20 requests each, load average 10-16 on the shared 2-core machine;
+rendered in full (the memory emptied before each request), p50 / p95 in ms:
+                          SQLite          PostgreSQL
+  /p/CRI                  48 /  72       110 / 266  (65 / 90 in the run before, at load 13)
+  /p                       5 /   5        23 /  41
+  /p?group=pilot2021       4 /   4        13 /  26
+  /p/t/{ticket}          2.6 / 3.0        20 /  67
+  /p/data/provinces.json  99 / 249        67 / 155  (a download: exempt, but small)
+Served again from the 20-second memory, every page answers in under 10 ms at p95.
 """
 
 from __future__ import annotations
