@@ -154,6 +154,10 @@ async def test_the_figures_from_the_tallies_equal_those_counted_directly(
             )
         assert await stats.overview(session, tallied, NOW, window) == await stats.overview(session, direct, NOW, window)
         assert await stats.weekly_trend(session, tallied, NOW) == await stats.weekly_trend(session, direct, NOW)
+        places = stats.By.PROVINCE if national else stats.By.DISTRICT
+        assert await stats.dashboard(session, tallied, NOW, window, places=places) == await stats.dashboard(
+            session, direct, NOW, window, places=places
+        )
         league = await stats.agency_league(session, tallied, NOW, window)
         assert league == await stats.agency_league(session, direct, NOW, window)
     assert sum(line.received for line in league) > 0
