@@ -12,20 +12,20 @@ figures are the domain calls' times, as the desk's pages make them (no HTTP, no 
 PostgreSQL needs TEST_POSTGRES_URL (a server URL; a database is created for the run and dropped after).
 
 Measured 29 Nov 2026 on the shared 2-core machine, 1,000,000 complaints (`hpp-bot demo-data`), 20 runs each, with
-the load average at 9-16 (other engineers' test runs), p50 / p95 in ms:
+the load average at 11-13 (other engineers' test runs, and this branch's test suite at nice 10), p50 / p95 in ms:
                        SQLite                          PostgreSQL
-  province overview       18 /  91                        50 / 103
-  province open+overdue    8 /  40                        24 /  49
-  province text search    72 / 193                        58 /  98
-  national overview      237 / 613                       238 / 662
-  national open+overdue   12 /  45                        43 /  62
-  national text search    50 / 179                        40 /  73
+  province overview       35 /  87                        18 /  61
+  province open+overdue   14 /  28                        17 /  26
+  province text search    82 / 131                        65 /  82
+  national overview      196 / 304                       147 / 265
+  national open+overdue   13 /  30                        17 /  34
+  national text search    84 / 173                        23 /  44
 At 200,000 complaints before the tallies (migration 0015) the same were: SQLite province / national overview
 2,096 / 30,149, PostgreSQL 202 / 897; a national text search 7,771 and 3,464. The overviews now read the tallies
 (bot/domain/tallies.py); the national overview's cost is mostly the league of 1,075 agencies (their medians from
 some 23,000 histogram rows in November, growing with the months of the fiscal year: 70 ms of SQLite's ~110 ms
-when measured alone) and the open and overdue counts of ~42,000 open complaints, read three times. Its p95 misses
-200 ms under this load; its median is near it. Inserting the million (the triggers keeping the tallies) took
+when measured alone) and the open and overdue counts of ~42,000 open complaints (read once). Its p95 misses 200 ms
+under this load; its median meets it. Inserting the million (the triggers keeping the tallies) took
 1,502 s on SQLite and 1,583 s on PostgreSQL, both at once under that load; SQLite's search index, built after
 from the filled table, 17 s more.
 """
