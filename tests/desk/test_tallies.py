@@ -8,17 +8,20 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
-from sqlalchemy import ColumnElement, delete, select, true
+from sqlalchemy import ColumnElement, delete, func, select, true
 
 from bot.cli import main as cli_main
+from bot.cli.demo import generate
 from bot.core.i18n import BANGKOK
 from bot.domain import stats, tallies
 from bot.domain.complaints.filing import Draft, file_complaint
 from bot.domain.tickets import change_status, forward
 from bot.settings import get_settings
 from storage.db import Database
+from storage.migrate import upgrade
 from storage.models import (
     Agency,
     Complaint,
@@ -29,6 +32,7 @@ from storage.models import (
     District,
     Province,
 )
+from storage.seed import seed
 from tests.conftest import make_settings
 
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=BANGKOK)
@@ -171,3 +175,28 @@ def test_the_median_of_a_histogram_is_the_middle_value_or_the_mean_of_the_middle
     assert tallies.median(Counter({2: 2, 4: 1, 14: 1, 15: 1})) == 4  # 2, 2, 4, 14, 15
     assert tallies.median(Counter({4: 1, 15: 1})) == 9.5
     assert tallies.median(Counter({1: 3, 9: 1})) == 1
+
+
+async def test_the_migration_tallies_the_complaints_already_there(tmp_path: Path) -> None:
+    """An installation with complaints before migration 0015 gets its tallies (and search index) on upgrade."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'before.db'}"
+    await asyncio.to_thread(upgrade, url, "0014_programme")
+    db = Database(url)
+    try:
+        await seed(db)
+        await generate(db, make_settings(url), 300, now=NOW)
+        await db.close()
+        await asyncio.to_thread(upgrade, url)
+        upgraded = await _snapshot(db)
+        async with db.write() as session:
+            await tallies.rebuild(session)
+        assert upgraded[0] and upgraded == await _snapshot(db)
+        async with db.read() as session:
+            wanted = stats.ComplaintFilter(text="ท่วมขัง")
+            found = await stats.complaint_page(session, stats.province_scope(None), wanted, NOW)
+            direct = await session.scalar(
+                select(func.count()).select_from(Complaint).where(Complaint.description.like("%ท่วมขัง%"))
+            )
+        assert found.total == direct and direct
+    finally:
+        await db.close()
