@@ -484,9 +484,14 @@ class Complaint(Base):
         Index("ix_complaints_created", "created_at"),
         Index("ix_complaints_province_created", "province_id", "created_at"),
         Index("ix_complaints_province_status_due", "province_id", "status", "due_on"),
-        Index("ix_complaints_status_due", "status", "due_on"),
+        Index("ix_complaints_status_due", "status", "due_on", "id"),  # id: the list's page from the index (0016)
         Index("ix_complaints_agency_created", "agency_id", "created_at"),
         Index("ix_complaints_district_created", "district_id", "created_at"),
+        # Open and overdue counts per category, district and agency read this index alone (migration 0016).
+        Index("ix_complaints_open", "status", "province_id", "due_on", "category_id", "district_id", "agency_id"),
+        # A province's public page: the latest resolved and the newest published complaints (migration 0016).
+        Index("ix_complaints_published_resolved", "province_id", "publish_consent", "resolved_at"),
+        Index("ix_complaints_published_created", "province_id", "publish_consent", "created_at"),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     ticket_no: Mapped[str] = mapped_column(String(20), unique=True)  # e.g. CRI-69-00042
@@ -523,6 +528,45 @@ class Complaint(Base):
     overdue_alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # its one overdue alert (0010)
     created_at: Mapped[datetime] = utcnow_column()
     updated_at: Mapped[datetime] = utcnow_column()
+
+
+class ComplaintTally(Base):
+    """Counts of complaints per province, Bangkok month of filing and dimension, kept by triggers on `complaints`
+    (migration 0016; the rules: bot/domain/tallies.py). `dim` is 'all' (dim_id 0), 'category', 'district' or
+    'agency' (dim_id 0: none), or 'week' (`period` is then the week's Monday, dim_id 0)."""
+
+    __tablename__ = "complaint_tallies"
+    __table_args__ = (  # covering: every province's figures of a period are read from the index alone
+        Index(
+            "ix_complaint_tallies_dim_period",
+            *("dim", "period", "province_id", "dim_id", "received", "answered", "on_time", "rating_sum", "ratings"),
+        ),
+    )
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"), primary_key=True)
+    period: Mapped[date] = mapped_column(Date, primary_key=True)
+    dim: Mapped[str] = mapped_column(String(8), primary_key=True)
+    dim_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    received: Mapped[int] = mapped_column(Integer, server_default="0")
+    answered: Mapped[int] = mapped_column(Integer, server_default="0")
+    on_time: Mapped[int] = mapped_column(Integer, server_default="0")
+    rating_sum: Mapped[int] = mapped_column(Integer, server_default="0")
+    ratings: Mapped[int] = mapped_column(Integer, server_default="0")
+
+
+class ComplaintAnswerDays(Base):
+    """How many answered complaints took each whole number of days, per province, month of filing and dimension
+    ('all' or 'agency'), kept by triggers like `ComplaintTally`: the medians read these histograms."""
+
+    __tablename__ = "complaint_answer_days"
+    __table_args__ = (
+        Index("ix_complaint_answer_days_dim_period", "dim", "period", "province_id", "dim_id", "days", "answered"),
+    )
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"), primary_key=True)
+    period: Mapped[date] = mapped_column(Date, primary_key=True)
+    dim: Mapped[str] = mapped_column(String(8), primary_key=True)
+    dim_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    days: Mapped[int] = mapped_column(Integer, primary_key=True)
+    answered: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
 class ApiKey(Base):

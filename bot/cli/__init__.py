@@ -25,6 +25,7 @@ from bot.cli import (
     reminders,
     serve,
     summary,
+    tallies,
     telegram,
 )
 from bot.cli.common import USAGE_ERROR
@@ -48,6 +49,7 @@ GROUPS: tuple[ModuleType, ...] = (
     summary,
     dashboard,
     demo,
+    tallies,
     apikeys,
 )
 

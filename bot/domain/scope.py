@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, and_, false, true
 
+from bot.domain.tallies import province_scope
 from storage.models import Agenda, Complaint, Person, Role
 
 STAFF_ROLES = frozenset({Role.OFFICER.value, Role.SECRETARIAT.value})
@@ -68,12 +69,12 @@ def can_handle(person: Person, complaint: Complaint) -> bool:
 def handled_by(person: Person) -> ColumnElement[bool]:
     """The SQL condition matching exactly the complaints `can_handle` allows (for lists and counts)."""
     if is_national(person):
-        return true()
+        return province_scope(None)  # marked: the figures of a whole province read the tallies
     if not (is_officer(person) or is_secretariat(person)) or person.province_id is None:
         return false()
     in_province = Complaint.province_id == person.province_id
     if is_secretariat(person):
-        return in_province
+        return province_scope(person.province_id)
     if person.agency_id is not None:
         return and_(in_province, Complaint.agency_id == person.agency_id)
     if person.district_id is not None:
