@@ -174,7 +174,7 @@ class GroupWriter:
             if self._connection is None:
                 self._connection = await self.engine.connect()
             raw = await self._connection.get_raw_connection()
-            return raw.driver_connection.checkpoint("TRUNCATE")  # type: ignore[union-attr,no-any-return]
+            return raw.driver_connection.checkpoint("TRUNCATE")  # type: ignore[union-attr]
 
     async def close(self) -> None:
         async with self._turn:

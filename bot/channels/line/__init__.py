@@ -5,6 +5,7 @@
 - `channel.py`: `LineChannel.deliver` (reply token first, push with X-Line-Retry-Key), `fetch_media`.
 - `richmenu.py`: the citizens' and officers' rich menus, with the conversations' buttons; the channel links a
   person's menu when it delivers a `Reply(menu_role=...)`.
+- `lazy_sdk.py`: the SDK's packages load only the classes that are used (about 17 MB less per process).
 """
 
 from __future__ import annotations
