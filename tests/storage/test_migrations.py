@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import inspect, text
 
+from storage import migrate, revisions
 from storage.db import make_engine
 from storage.migrate import downgrade, upgrade
 
@@ -137,3 +138,26 @@ def test_kpi_kinds_migrate_existing_kpis_and_reports(database_url: str) -> None:
         database_url, "SELECT period_on FROM progress_reports WHERE kpi_id = :kpi ORDER BY created_at", kpi=plain
     )
     assert [str(row[0])[:10] for row in periods] == ["2026-11-01", "2026-12-01"]
+
+
+def test_the_start_up_check_reads_the_missing_migrations_as_alembic_does(database_url: str) -> None:
+    """`hpp-bot serve` checks the schema without loading Alembic (storage/revisions.py): the same answer."""
+
+    def missing(url: str) -> tuple[set[str], set[str]]:
+        async def read() -> tuple[set[str], set[str]]:
+            engine = make_engine(url, immediate=False)
+            try:
+                async with engine.connect() as conn:
+                    light = await conn.run_sync(revisions.missing_revisions)
+                    return light, await conn.run_sync(migrate.missing_revisions)
+            finally:
+                await engine.dispose()
+
+        return asyncio.run(read())
+
+    assert missing(database_url) == (set(), set())
+    downgrade(database_url, "0012_thai_labels")
+    light, alembic = missing(database_url)
+    assert light == alembic and light != set()
+    upgrade(database_url)
+    assert missing(database_url) == (set(), set())
