@@ -38,7 +38,7 @@ def _role_prompt(person: Person) -> Reply:
         (codes.INVITE_ROLE(Role.SECRETARIAT), _("A secretariat member")),
     ]
     if scope.is_national(person):  # the working groups advise provinces for the central team
-        roles.append((codes.INVITE_ROLE(Role.WORKING_GROUP), _("A working-group member")))
+        roles.append((codes.INVITE_ROLE(Role.WORKING_GROUP), _("Working group member")))
     return Reply(_("Whom would you like to invite?"), choices=choices(*roles))
 
 

@@ -162,5 +162,5 @@ def register(registry: Registry) -> None:
     }
     registry.add_flow(Flow(name=codes.MANAGE_FLOW, enter=enter, steps=steps, roles=scope.SECRETARIAT_ONLY))
     registry.add_menu_entry(
-        MenuEntry(codes.menu(codes.MANAGE_FLOW), N_("Edit agendas and KPIs"), 62, roles=scope.SECRETARIAT_ONLY)
+        MenuEntry(codes.menu(codes.MANAGE_FLOW), N_("Edit agendas, KPIs"), 62, roles=scope.SECRETARIAT_ONLY)
     )

@@ -18,7 +18,7 @@ def step_choices(person_is_national: bool) -> tuple[Choice, ...]:
     every province's and enters the deadlines."""
     provincial = (
         Choice(codes.menu(codes.HANDIN_FLOW), _("Hand in step 2 or 4")),
-        Choice(codes.menu(codes.REVIEW_FLOW), _("Record a joint review")),
+        Choice(codes.menu(codes.REVIEW_FLOW), _("Record a review")),
     )
     shared = (
         Choice(codes.menu(codes.HANDED_IN_FLOW), _("What was handed in")),
