@@ -9,7 +9,6 @@ from sqlalchemy import select
 from bot.core.flow import Ctx, Flow, Outcome, StepFn, StepName, finish, goto, stay
 from bot.core.i18n import _, format_date, localized
 from bot.core.registry import Registry
-from bot.core.text import button_label
 from bot.core.types import Choice, Reply
 from bot.domain import scope
 from bot.domain.periods import local_day
@@ -81,10 +80,10 @@ async def on_shown(ctx: Ctx) -> Outcome:
 
 async def _step_prompt(ctx: Ctx) -> Reply:
     steps = (await ctx.session.scalars(select(ProgrammeStep).order_by(ProgrammeStep.position, ProgrammeStep.id))).all()
-    return Reply(
-        _("Which step of the programme is the deadline for?"),
-        choices=tuple(Choice(codes.STEP_CODE(s.code), button_label(localized(s.name_th, s.name_en))) for s in steps),
-    )
+    lines = [_("Which step of the programme is the deadline for?")]
+    lines += [f"{number}. {localized(s.name_th, s.name_en)}" for number, s in enumerate(steps, start=1)]
+    buttons = tuple(Choice(codes.STEP_CODE(s.code), _("Step {n}", n=n)) for n, s in enumerate(steps, start=1))
+    return Reply("\n".join(lines), choices=buttons)
 
 
 async def on_step(ctx: Ctx) -> Outcome:
