@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import Agenda, JointReview, JointReviewNote, Kpi, Person
 from storage.seed import FIRST_FISCAL_YEAR, fiscal_year_bounds
 
-PARTICIPANTS_MAX = 1000
-DECISIONS_MAX = 2000
+PARTICIPANTS_MAX = 500
+DECISIONS_MAX = 1000  # a chat message is at most 1,000 characters (settings.max_text_length)
 NOTE_MAX = 500
 MAX_LISTED = 5
 MAX_KPIS = 12  # KPIs asked about in one review (a province has a handful)

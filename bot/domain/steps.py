@@ -32,7 +32,7 @@ from storage.models import (
 from storage.seed import fiscal_year_bounds
 
 HANDIN_STEPS = ("submit_proposal", "report_results")  # steps 2 and 4: something is handed in
-NOTE_MAX = 1000
+NOTE_MAX = 500
 OPEN_FOR = timedelta(days=365)  # a deadline stays open to hand-ins this long after it passed (late is better)
 MAX_LISTED = 10
 # A step's deadline lies within its fiscal year or the one after it (step 4 reports after the year ends).

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Agenda, Kpi, KpiAdvice, Person, Province, Role, WorkingGroup
 
-ADVICE_MAX = 1000
+ADVICE_MAX = 800
 MAX_LISTED = 12
 
 

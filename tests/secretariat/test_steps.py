@@ -152,7 +152,7 @@ async def test_step_2_is_handed_in_from_the_reminder_with_a_photo_and_a_note(ser
     photo = await store_media(services.db, PNG, "image/png", owner_id=None)
     noted = (await chat.send_photo(photo))[-1]
     assert labels(noted) == ["ไม่มีหมายเหตุ"]
-    assert "ไม่เกิน 1000 ตัวอักษร" in texts(await chat.say("ก" * 1001))[0]
+    assert texts(await chat.say("ก" * 501))[0] == "ข้อความยาวเกินไป กรุณาพิมพ์ไม่เกิน 500 ตัวอักษร"
     assert await count(services.db, StepHandIn) == 0  # nothing kept until the hand-in is complete
     done = texts(await chat.say("ข้อเสนอฉบับที่ผ่านคณะกรรมการจังหวัด"))[0]
     assert done.startswith("ส่งงานแล้ว: “จัดส่งข้อเสนอประเด็นนโยบายสำคัญ")
