@@ -84,8 +84,8 @@ async def test_a_working_group_member_advises_a_kpi_and_the_provinces_secretaria
     assert len(rows) == 2  # the seeded demo secretariat of Chiang Rai is told too
     assert all(ADVICE in replies_from_json(row.payload)[0].text for row in rows)
 
-    cards = await chiang_rai.press("ดูตัวชี้วัด")
-    pm25 = next(reply.card for reply in cards if reply.card is not None and reply.card.title == PM25)
+    replies = await chiang_rai.press("ดูตัวชี้วัด")
+    pm25 = next(reply.card for reply in replies if reply.card is not None and reply.card.title == PM25)
     advice = [field for field in pm25.fields if field.label.startswith("คำแนะนำ")]
     assert len(advice) == 1 and advice[0].value == f"คณะทำงานด้านทรัพยากรธรรมชาติและสิ่งแวดล้อม: {ADVICE}"
 
