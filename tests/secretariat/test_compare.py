@@ -138,6 +138,17 @@ async def test_the_national_secretariat_compares_provinces_in_chat_and_as_xlsx(s
     assert about["สิ่งที่เปรียบเทียบ"] == CEO_PILOTS
 
 
+async def test_issue_12_a_year_without_entered_step_deadlines_says_so(services: Services) -> None:
+    """Later fiscal years used to carry FY 2565's dates as if official; now a year shows 0/0 and says why."""
+    chat = await national_chat(services)
+    await chat.say("เมนู")
+    await chat.press(COMPARE)
+    lines = (await chat.press(CEO_PILOTS))[-1].text.splitlines()
+    year = fiscal_year_of(date.today())
+    assert lines[2] == f"ยังไม่มีการกำหนดวันส่งงานตามขั้นตอนของปีงบประมาณ พ.ศ. {year} จึงยังไม่นับขั้นตอนใด"
+    assert "ส่งขั้นตอนแล้ว 0/0" in lines[3]
+
+
 async def test_by_dimension_and_by_mechanism_only_provinces_with_such_an_agenda(services: Services) -> None:
     await this_years_deadlines_entered(services.db)
     chat = await national_chat(services)
