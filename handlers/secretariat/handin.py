@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import select
 
+from bot.core.documents import document_id
 from bot.core.flow import Ctx, Flow, Outcome, StepFn, StepName, finish, goto, stay, switch
 from bot.core.i18n import _, format_date, format_datetime, localized
 from bot.core.numbers import parse_id
@@ -123,11 +124,13 @@ def _ask_file(ctx: Ctx, deadline: Deadline) -> Outcome:
 
 
 async def on_file(ctx: Ctx) -> Outcome:
-    if ctx.inbound.media_id is None:
+    """A document (PDF, Word, Excel) or a photo of it."""
+    media_id = ctx.inbound.media_id or document_id(ctx.inbound)
+    if media_id is None:
         if ctx.inbound.extra.get("media_error"):
             return stay(ctx, Reply(_("Sorry, that file could not be used.")), _file_prompt())
         return stay(ctx, Reply(_("Nothing has been handed in yet.")), _file_prompt())
-    ctx.data["media_id"] = ctx.inbound.media_id
+    ctx.data["media_id"] = media_id
     return goto(Step.NOTE, _note_prompt())
 
 
