@@ -11,6 +11,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.refusals import Refused
 from storage.models import Agenda, JointReview, JointReviewNote, Kpi, Person
 from storage.seed import FIRST_FISCAL_YEAR, fiscal_year_bounds
 
@@ -29,10 +30,8 @@ class ReviewProblem(enum.StrEnum):
     NOT_THIS_PROVINCE = "not_this_province"  # a note on another province's KPI
 
 
-class ReviewRefused(ValueError):
-    def __init__(self, problem: ReviewProblem) -> None:
-        super().__init__(problem.value)
-        self.problem = problem
+class ReviewRefused(Refused[ReviewProblem]):
+    """A refused review: nothing was stored."""
 
 
 def check_held_on(held_on: date, today: date) -> None:

@@ -18,6 +18,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.agendas import add_step_deadline
+from bot.domain.refusals import Refused
 from storage.db import insert_ignore
 from storage.models import (
     Deadline,
@@ -46,10 +47,8 @@ class HandInProblem(enum.StrEnum):
     NOTE_TOO_LONG = "note_too_long"
 
 
-class HandInRefused(ValueError):
-    def __init__(self, problem: HandInProblem) -> None:
-        super().__init__(problem.value)
-        self.problem = problem
+class HandInRefused(Refused[HandInProblem]):
+    """A refused hand-in: nothing was stored."""
 
 
 class DeadlineProblem(enum.StrEnum):
@@ -59,10 +58,8 @@ class DeadlineProblem(enum.StrEnum):
     PAST = "past"
 
 
-class DeadlineRefused(ValueError):
-    def __init__(self, problem: DeadlineProblem) -> None:
-        super().__init__(problem.value)
-        self.problem = problem
+class DeadlineRefused(Refused[DeadlineProblem]):
+    """A refused deadline: nothing was stored."""
 
 
 def applies_to(province_id: int) -> object:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.refusals import Refused
 from storage.models import Agenda, Kpi, KpiAdvice, Person, Province, Role, WorkingGroup
 
 ADVICE_MAX = 800
@@ -26,10 +27,8 @@ class AdviceProblem(enum.StrEnum):
     TOO_LONG = "too_long"
 
 
-class AdviceRefused(ValueError):
-    def __init__(self, problem: AdviceProblem) -> None:
-        super().__init__(problem.value)
-        self.problem = problem
+class AdviceRefused(Refused[AdviceProblem]):
+    """A refused advice: nothing was stored."""
 
 
 def is_member(person: Person) -> bool:

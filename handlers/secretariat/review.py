@@ -79,20 +79,27 @@ def _too_long(limit: int) -> Reply:
     return Reply(_("That is too long: please keep it under {limit} characters.", limit=limit))
 
 
-async def on_participants(ctx: Ctx) -> Outcome:
+def _unusable(ctx: Ctx, limit: int, ask_again: str) -> Outcome | None:
+    """The step again when the answer is not text or is over `limit` characters; None when it is usable."""
     if not ctx.text:
-        return stay(ctx, Reply(_("Please type who took part, as text.")))
-    if len(ctx.text) > PARTICIPANTS_MAX:
-        return stay(ctx, _too_long(PARTICIPANTS_MAX))
+        return stay(ctx, Reply(ask_again))
+    if len(ctx.text) > limit:
+        return stay(ctx, _too_long(limit))
+    return None
+
+
+async def on_participants(ctx: Ctx) -> Outcome:
+    refused = _unusable(ctx, PARTICIPANTS_MAX, _("Please type who took part, as text."))
+    if refused is not None:
+        return refused
     ctx.data["participants"] = ctx.text
     return goto(Step.DECISIONS, Reply(_("What was decided? Type the decisions, in one message.")))
 
 
 async def on_decisions(ctx: Ctx) -> Outcome:
-    if not ctx.text:
-        return stay(ctx, Reply(_("Please type what was decided, as text.")))
-    if len(ctx.text) > DECISIONS_MAX:
-        return stay(ctx, _too_long(DECISIONS_MAX))
+    refused = _unusable(ctx, DECISIONS_MAX, _("Please type what was decided, as text."))
+    if refused is not None:
+        return refused
     ctx.data["decisions"] = ctx.text
     ctx.data["notes"] = {}
     kpis = await review_kpis(ctx.session, _province(ctx))
@@ -134,10 +141,9 @@ async def on_kpi_note(ctx: Ctx) -> Outcome:
     if ctx.choice == codes.REVIEW_SKIP_KPI:
         ctx.data["skipped"] = int(ctx.data.get("skipped", 0)) + 1
         return await _next_kpi(ctx)
-    if not ctx.text:
-        return stay(ctx, Reply(_("Please type the note as text, or skip.")))
-    if len(ctx.text) > NOTE_MAX:
-        return stay(ctx, _too_long(NOTE_MAX))
+    refused = _unusable(ctx, NOTE_MAX, _("Please type the note as text, or skip."))
+    if refused is not None:
+        return refused
     asked = len(ctx.data["notes"]) + int(ctx.data.get("skipped", 0))
     ctx.data["notes"][str(ctx.data["kpi_ids"][asked])] = ctx.text
     return await _next_kpi(ctx)

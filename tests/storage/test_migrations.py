@@ -45,6 +45,19 @@ def schema(url: str) -> tuple[set[str], set[str]]:
     return asyncio.run(read())
 
 
+def new_province(url: str, tag: str) -> int:
+    """A province of its own for a test (the module's database is shared)."""
+    return int(
+        run_sql(
+            url,
+            "INSERT INTO provinces (code, name_th, name_en, is_pilot_2021, is_ceo_pilot_2024)"
+            " VALUES (:code, :name, :name, false, false) RETURNING id",
+            code=tag[:3].upper(),
+            name=f"จังหวัด{tag}",
+        )[0][0]
+    )
+
+
 def test_channel_state_migrates_down_and_up_keeping_the_outbox(database_url: str) -> None:
     tables, outbox = schema(database_url)
     assert "chat_flags" in tables and "parts_done" in outbox
@@ -72,13 +85,7 @@ def test_kpi_kinds_migrate_existing_kpis_and_reports(database_url: str) -> None:
     rest are level KPIs but for the seeded ones (cumulative hotspots, flagged as examples); reports get periods."""
     downgrade(database_url, "0007_channel_state")
     tag = uuid.uuid4().hex[:6]
-    province = run_sql(
-        database_url,
-        "INSERT INTO provinces (code, name_th, name_en, is_pilot_2021, is_ceo_pilot_2024)"
-        " VALUES (:code, :name, :name, false, false) RETURNING id",
-        code=tag[:3].upper(),
-        name=f"จังหวัด{tag}",
-    )[0][0]
+    province = new_province(database_url, tag)
     year = run_sql(
         database_url,
         "INSERT INTO fiscal_years (year_be, starts_on, ends_on) VALUES (:year, '2026-10-01', '2027-09-30')"
@@ -145,13 +152,7 @@ def test_0015_removes_the_step_deadlines_the_seed_copied_into_later_years(databa
     downgrade(database_url, "0014_programme")
     tag = uuid.uuid4().hex[:6]
     number = int(tag[:4], 16)
-    province = run_sql(
-        database_url,
-        "INSERT INTO provinces (code, name_th, name_en, is_pilot_2021, is_ceo_pilot_2024)"
-        " VALUES (:code, :name, :name, false, false) RETURNING id",
-        code=tag[:3].upper(),
-        name=f"จังหวัด{tag}",
-    )[0][0]
+    province = new_province(database_url, tag)
     step = run_sql(
         database_url,
         "INSERT INTO programme_steps (code, name_th, name_en, position) VALUES (:code, 'ขั้น', 'step', 2) RETURNING id",
