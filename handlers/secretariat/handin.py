@@ -76,8 +76,8 @@ def _province(ctx: Ctx) -> int:
 async def _from_reminder(ctx: Ctx, deadline_id: int) -> Outcome:
     """A reminder's button: steps 2 and 4 are handed in here; step 3 is a joint review, step 1 a vote."""
     deadline = await ctx.session.get(Deadline, deadline_id)
-    if deadline is None or deadline.province_id not in (None, _province(ctx)):
-        return finish(Reply(_("That deadline is no longer open.")))
+    if deadline is None or deadline.step_id is None or deadline.province_id not in (None, _province(ctx)):
+        return finish(Reply(_("That deadline is no longer open.")))  # a KPI's reporting deadline is not a step
     if await is_handin_deadline(ctx.session, deadline):
         return _ask_file(ctx, deadline)
     step = await ctx.session.scalar(select(ProgrammeStep.code).where(ProgrammeStep.id == deadline.step_id))

@@ -197,6 +197,10 @@ async def test_a_hand_in_for_another_provinces_deadline_is_refused(services: Ser
     replies = await chat.press_code(f"hi:{lampang_only.id}")
     assert texts(replies)[0] == "กำหนดส่งนี้ปิดรับแล้ว"
     assert texts(await chat.press_code("hi:999999"))[0] == "กำหนดส่งนี้ปิดรับแล้ว"
+    async with services.db.write() as session:
+        kpi_deadline = Deadline(kpi_id=1, title_th="รายงานตัวชี้วัด", due_on=date.today() + timedelta(days=5))
+        session.add(kpi_deadline)
+    assert texts(await chat.press_code(f"hi:{kpi_deadline.id}"))[0] == "กำหนดส่งนี้ปิดรับแล้ว"  # not a step
     assert await count(services.db, StepHandIn) == 0
 
 
