@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from bot.core.media import store_media
 from bot.core.types import InboundKind
 from bot.domain.reminders import run_reminders
+from bot.domain.steps import enter_year_deadline
 from bot.services import Services
 from handlers import notices
 from storage.db import Database
@@ -210,4 +211,22 @@ async def test_an_officer_cannot_hand_in_a_step(services: Services) -> None:
     assert STEPS not in labels(officer.recorder.replies_to("off-cri")[-1])
     replies = await officer.press_code("hi:1")
     assert texts(replies)[0] == "บริการนี้ยังไม่เปิดให้บัญชีของท่านใช้งาน"
+    assert await count(services.db, StepHandIn) == 0
+
+
+async def test_with_two_open_deadlines_the_secretariat_chooses_which_it_hands_in_for(services: Services) -> None:
+    year = this_year()
+    last_day = fiscal_year_bounds(year)[1]
+    async with services.db.write() as session:
+        for step, due_on in (("submit_proposal", last_day - timedelta(days=30)), ("report_results", last_day)):
+            await enter_year_deadline(session, step_code=step, year_be=year, due_on=due_on, today=date.today())
+    chat = await staff_chat(services, "secretariat", "เชียงราย", "sec-cri")
+    await chat.say("เมนู")
+    await chat.press(STEPS)
+    choose = (await chat.press(HAND_IN))[-1]
+    assert choose.text.splitlines()[0] == "ท่านส่งงานสำหรับกำหนดส่งใด"
+    assert "• รายงานผลการดำเนินงาน ปีงบประมาณ พ.ศ." in choose.text and len(choose.choices) == 2
+    assert texts(await chat.say("อันที่สอง"))[0] == "กรุณาเลือกจากปุ่มที่แสดง"
+    asked = await chat.press(labels(choose)[1])
+    assert asked[0].text.startswith(f"ส่งงาน “รายงานผลการดำเนินงาน ปีงบประมาณ พ.ศ. {year}”")
     assert await count(services.db, StepHandIn) == 0
