@@ -57,7 +57,7 @@ async def test_issue_12_a_step_reminder_goes_only_to_the_secretariat_of_a_provin
 
 async def test_no_one_is_reminded_twice_after_a_restart_or_with_two_workers(any_database_url: str) -> None:
     first, second = Database(any_database_url), Database(any_database_url)
-    officers = [await add_person(first, "secretariat", "ลำปาง") for _ in range(5)]
+    members = [await add_person(first, "secretariat", "ลำปาง") for _ in range(5)]
     deadline = await add_step_deadline(first, DUE, province="ลำปาง")
     today = DUE - timedelta(days=3)
 
@@ -75,8 +75,8 @@ async def test_no_one_is_reminded_twice_after_a_restart_or_with_two_workers(any_
     finally:
         await restarted.close()
     assert again.queued == 0
-    assert sorted(int(row.person_id or 0) for row in rows) == sorted(o.id for o in officers)
-    assert marks == len(officers)
+    assert sorted(int(row.person_id or 0) for row in rows) == sorted(m.id for m in members)
+    assert marks == len(members)
 
 
 def test_the_last_reminder_point_reached_is_the_one_due() -> None:
@@ -92,7 +92,7 @@ def test_the_last_reminder_point_reached_is_the_one_due() -> None:
 
 
 async def test_each_offset_once_then_overdue_once(db: Database) -> None:
-    officer = await add_person(db, "secretariat", "ลำปาง")
+    member = await add_person(db, "secretariat", "ลำปาง")
     deadline = await add_step_deadline(db, DUE, province="ลำปาง")
     sent_by_day = {}
     for days_left in (20, 14, 13, 10, 7, 6, 3, 1, 0, -1, -2, -30):
@@ -103,7 +103,7 @@ async def test_each_offset_once_then_overdue_once(db: Database) -> None:
     texts = [replies_from_json(r.payload)[0].text for r in await outbox_rows(db, f"reminder:{deadline.id}:")]
     assert "วันนี้" in texts[-2]  # due today
     assert "เลยกำหนด" in texts[-1]  # overdue
-    assert {r.person_id for r in await outbox_rows(db, f"reminder:{deadline.id}:")} == {officer.id}
+    assert {r.person_id for r in await outbox_rows(db, f"reminder:{deadline.id}:")} == {member.id}
 
 
 def test_offsets_come_from_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -179,7 +179,7 @@ async def test_the_scheduler_waits_for_the_morning_and_escalates_once_a_day(
         calls.append(now)
 
     monkeypatch.setattr(scheduler_module, "escalate_overdue", escalate)
-    officer = await add_person(db, "secretariat", "ลำปาง")
+    member = await add_person(db, "secretariat", "ลำปาง")
     deadline = await add_step_deadline(db, DUE, province="ลำปาง")
     scheduler = Scheduler(db, reminder=notices.reminder, digest=notices.overdue_digest, hour=8)
     night = datetime(2027, 6, 14, 20, 0, tzinfo=UTC)  # 03:00 in Bangkok on the 15th
@@ -188,4 +188,4 @@ async def test_the_scheduler_waits_for_the_morning_and_escalates_once_a_day(
     await scheduler.tick(morning)
     await scheduler.tick(morning + timedelta(minutes=1))
     assert calls == [morning]
-    assert [r.person_id for r in await outbox_rows(db, f"reminder:{deadline.id}:")] == [officer.id]
+    assert [r.person_id for r in await outbox_rows(db, f"reminder:{deadline.id}:")] == [member.id]
