@@ -81,6 +81,7 @@ class Role(enum.StrEnum):
     CITIZEN = "citizen"
     OFFICER = "officer"
     SECRETARIAT = "secretariat"
+    WORKING_GROUP = "working_group"  # advises the provinces whose agendas its working group follows (0017)
 
 
 class ComplaintStatus(enum.StrEnum):
@@ -386,6 +387,57 @@ class DeadlineSubmission(Base):
     submitted_at: Mapped[datetime] = utcnow_column()
 
 
+class StepHandIn(Base):
+    """What a province handed in for a programme step's deadline (step 2's proposal, step 4's report): a file
+    or photo and a note, with who and when. Every hand-in is kept; the first also records the DeadlineSubmission
+    that stops the reminders (migration 0017)."""
+
+    __tablename__ = "step_handins"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    deadline_id: Mapped[int] = mapped_column(ForeignKey("deadlines.id", ondelete="CASCADE"), index=True)
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"), index=True)
+    media_id: Mapped[int | None] = mapped_column(ForeignKey("media.id", ondelete="SET NULL"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    handed_in_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = utcnow_column()
+
+
+class JointReview(Base):
+    """Step 3: a meeting at which a province's agenda and KPIs were reviewed together (migration 0017)."""
+
+    __tablename__ = "joint_reviews"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"), index=True)
+    held_on: Mapped[date] = mapped_column(Date)
+    participants: Mapped[str] = mapped_column(Text)
+    decisions: Mapped[str] = mapped_column(Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = utcnow_column()
+
+
+class JointReviewNote(Base):
+    """What a joint review said about one KPI."""
+
+    __tablename__ = "joint_review_notes"
+    __table_args__ = (UniqueConstraint("review_id", "kpi_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("joint_reviews.id", ondelete="CASCADE"), index=True)
+    kpi_id: Mapped[int] = mapped_column(ForeignKey("kpis.id", ondelete="CASCADE"), index=True)
+    note: Mapped[str] = mapped_column(Text)
+
+
+class KpiAdvice(Base):
+    """A working group's advice on a KPI, for the province's secretariat (migration 0017)."""
+
+    __tablename__ = "kpi_advice"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    kpi_id: Mapped[int] = mapped_column(ForeignKey("kpis.id", ondelete="CASCADE"), index=True)
+    working_group_id: Mapped[int | None] = mapped_column(ForeignKey("working_groups.id"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = utcnow_column()
+
+
 # ---------------------------------------------------------------- people
 
 
@@ -405,6 +457,7 @@ class Person(Base):
     district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"))
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
     sector_id: Mapped[int | None] = mapped_column(ForeignKey("partner_sectors.id"))
+    working_group_id: Mapped[int | None] = mapped_column(ForeignKey("working_groups.id"))  # role working_group
     phone: Mapped[str | None] = mapped_column(String(20))
     is_reachable: Mapped[bool] = mapped_column(Boolean, default=True)
     pdpa_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -437,6 +490,7 @@ class Invite(Base):
     district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"))
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
     sector_id: Mapped[int | None] = mapped_column(ForeignKey("partner_sectors.id"))  # set on who joins (0010)
+    working_group_id: Mapped[int | None] = mapped_column(ForeignKey("working_groups.id"))  # (0017)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
