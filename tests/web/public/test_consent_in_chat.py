@@ -17,9 +17,7 @@ from tests.web.public.conftest import PNG, Site
 DESCRIPTION = "ไฟส่องสว่างริมถนนหน้าศาลากลางดับทั้งแนว มืดมากตอนกลางคืน"
 
 
-async def file_with_photo(
-    chat: Chat, *, publish: str, photos: str | None, notice: bool = True
-) -> tuple[str, int]:
+async def file_with_photo(chat: Chat, *, publish: str, photos: str | None, notice: bool = True) -> tuple[str, int]:
     """A complaint with one photo, answering the two public-page questions (and first the notice, unless
     `notice` is False); its ticket and photo."""
     if notice:
@@ -77,7 +75,10 @@ async def test_consented_in_chat_then_photos_then_the_complaint_withdrawn_from_i
     shown = await public_answers(site, ticket)
     assert DESCRIPTION in shown and f"/p/photos/{media}" in shown
     [api] = (await site.http.get(f"/open311/v2/requests/{ticket}.json")).json()
-    assert api["media_url"] == f"http://127.0.0.1:8000/p/photos/{media}" and (api["lat"], api["long"]) == (19.91, 99.841)
+    assert api["media_url"] == f"http://127.0.0.1:8000/p/photos/{media}" and (api["lat"], api["long"]) == (
+        19.91,
+        99.841,
+    )
     photo = await site.http.get(f"/p/photos/{media}")
     assert photo.status_code == 200 and photo.content == PNG + chat.user.encode()
     assert photo.headers["cache-control"] == "public, max-age=60"
