@@ -90,8 +90,9 @@ async def _post_with_phone(api: Api, phone: str) -> str:
 
 
 async def test_retention_removes_a_reporters_phone_and_photo_address_after_their_last_request_closed(
-    api: Api,
+    api_on_any_database: Api,
 ) -> None:
+    api = api_on_any_database
     expired = await _post_with_phone(api, "081-111-2222")
     await _age(api, expired, status=ComplaintStatus.CLOSED, years=RETENTION_YEARS + 0.5)
     recent = await _post_with_phone(api, "089-333-4444")
@@ -113,11 +114,14 @@ async def test_retention_removes_a_reporters_phone_and_photo_address_after_their
         assert (complaint.contact_phone, complaint.media_url) == (phone, PHOTO), kept
 
 
-async def test_erasure_on_request_removes_a_reporters_phone_from_every_request(api: Api, sqlite_url: str) -> None:
+async def test_erasure_on_request_removes_a_reporters_phone_from_every_request(
+    api_on_any_database: Api, any_database_url: str
+) -> None:
+    api = api_on_any_database
     first = await _post_with_phone(api, "081-777-8888")
     second = await _post_with_phone(api, "0817778888")
     other = await _post_with_phone(api, "089-999-0000")
-    printed = await run_cli(sqlite_url, "api-key", "forget-reporter", "--phone", "081 777 8888")
+    printed = await run_cli(any_database_url, "api-key", "forget-reporter", "--phone", "081 777 8888")
     assert "reporter data removed from 2 Open311 requests" in printed
     for ticket in (first, second):
         complaint = await stored(api, ticket)
