@@ -1,8 +1,9 @@
 """File a complaint (แจ้งเรื่องร้องเรียน), step by step.
 
 Place (a shared location, or a province and district by list or typed name), subject (the province's agendas
-first, then the general categories), description, up to three photos, contact (chat, phone or anonymous) and
-the partner sector, then a summary to confirm or change. The answers stay in the flow's state until the person
+first, then the general categories), description, up to three photos, contact (chat, phone or anonymous), the
+partner sector, and whether the complaint (then its photos) may be shown on the province's public page (PDPA
+consents, no unless the person says yes; never asked for an anonymous one), then a summary to confirm or change. The answers stay in the flow's state until the person
 confirms, so a cancel at any step leaves nothing behind; the filing itself is one transaction (`filing.py`).
 """
 
