@@ -3,8 +3,9 @@
 Place (a shared location, or a province and district by list or typed name), subject (the province's agendas
 first, then the general categories), description, up to three photos, contact (chat, phone or anonymous), the
 partner sector, and whether the complaint (then its photos) may be shown on the province's public page (PDPA
-consents, no unless the person says yes; never asked for an anonymous one), then a summary to confirm or change. The answers stay in the flow's state until the person
-confirms, so a cancel at any step leaves nothing behind; the filing itself is one transaction (`filing.py`).
+consents, no unless the person says yes; never asked for an anonymous one), then a summary to confirm or change.
+The answers stay in the flow's state until the person confirms, so a cancel at any step leaves nothing behind; the
+filing itself is one transaction (`filing.py`).
 """
 
 from __future__ import annotations
