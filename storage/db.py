@@ -16,11 +16,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Insert, event, text
+from sqlalchemy import Insert, Table, bindparam, event, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
@@ -65,11 +65,30 @@ def make_engine(url: str, *, immediate: bool = True, inline: bool = False, echo:
     return create_async_engine(url, echo=echo, pool_size=10, max_overflow=10, pool_pre_ping=True)
 
 
+def table_of(model: type[DeclarativeBase]) -> Table:
+    """A mapped model's table, for Core statements on the hot path."""
+    return cast(Table, model.__table__)
+
+
 def insert_ignore(session: AsyncSession, model: type[DeclarativeBase], *unique: str) -> Insert:
-    """An INSERT that leaves a row alone when one with the same `unique` columns exists (on either database)."""
+    """An INSERT that leaves a row alone when one with the same `unique` columns exists (on either database).
+    A Core statement on the model's table: the ORM's bulk-insert machinery cost more than the insert itself on the
+    hot path (py-spy, docs/scaling.md "Profile"), and it adds nothing to a plain INSERT."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(model).on_conflict_do_nothing(index_elements=list(unique))
+    return insert(table_of(model)).on_conflict_do_nothing(index_elements=list(unique))
+
+
+async def update_by_id(session: AsyncSession, model: type[DeclarativeBase], rows: Sequence[dict[str, Any]]) -> None:
+    """Set each row's columns (the keys of its dict; "id" says which row) in one executemany per set of keys:
+    Core, since the ORM's bulk UPDATE by primary key spent more time preparing than SQLite spent updating."""
+    table = table_of(model)
+    by_keys: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        values = {key: value for key, value in row.items() if key != "id"}
+        by_keys.setdefault(tuple(sorted(values)), []).append({"row_id": row["id"], **values})
+    for params in by_keys.values():  # the SET clause is the parameters' other keys
+        await session.execute(update(table).where(table.c.id == bindparam("row_id")), params)
 
 
 class GroupWriter:

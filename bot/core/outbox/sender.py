@@ -6,7 +6,7 @@ import asyncio
 import enum
 import json
 import logging
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -90,14 +90,6 @@ def _forget_delivery(deliveries: set[asyncio.Task[None]]) -> Callable[[asyncio.T
     return done
 
 
-def _fits(room: dict[str, int], channel: str) -> bool:
-    """Counts a candidate against its channel's room; False once the channel is full."""
-    if room.get(channel, 0) <= 0:
-        return False
-    room[channel] -= 1
-    return True
-
-
 class OutboxSender:
     """Delivers due outbox rows through their channels until stopped."""
 
@@ -116,12 +108,14 @@ class OutboxSender:
         self.wakeup = wakeup or asyncio.Event()
         self.poll_seconds = poll_seconds
         self.batch_size = batch_size
-        self._limit = asyncio.Semaphore(concurrency)
+        # Slots per channel: Telegram rows waiting for their turn in its throttle must not hold up LINE's replies,
+        # whose reply tokens expire (a shared pool let a Telegram backlog starve LINE: 48% of replies by token).
+        self._slots: defaultdict[str, asyncio.Semaphore] = defaultdict(lambda: asyncio.Semaphore(concurrency))
         # The next batch is claimed once this few rows are left in hand: enough to keep every concurrent slot
         # busy while the claim runs, few enough that a claimed row starts well within its lease.
         self._refill_at = concurrency
-        self._in_hand = 0  # rows claimed by this sender and not yet recorded
-        self._in_hand_on: Counter[str] = Counter()  # the same, per channel
+        self._in_hand_on: Counter[str] = Counter()  # rows claimed by this sender and not yet recorded, per channel
+        self._sendable: set[str] = set(channels)  # the channels this process sent on at its last claim
         self.rights = SendingRights(db, channels)
         self._row_done = asyncio.Event()
         self._stopping = asyncio.Event()
@@ -138,7 +132,7 @@ class OutboxSender:
         deliveries: set[asyncio.Task[None]] = set()
         try:
             while not self._stopping.is_set():
-                if self._in_hand > self._refill_at:
+                if not self._wants_more():
                     await self._wait_for_work(poll=None)  # enough in hand: claim more once some is done
                 elif await self._claim_and_start(deliveries) == 0:
                     await self._wait_for_work(poll=self.poll_seconds)
@@ -196,8 +190,17 @@ class OutboxSender:
         return len(claim.rows) + claim.skipped
 
     def _take(self, rows: list[OutboxMessage]) -> None:
-        self._in_hand += len(rows)
         self._in_hand_on.update(row.channel for row in rows)
+
+    def _wants_more(self) -> bool:
+        """Whether some channel is short of rows in hand: an unpaced one has at most a slot's worth left, a paced
+        one at most CLAIM_AHEAD_SECONDS / 2 of sending (a claim for every row done would be churn)."""
+        for name in self._sendable:
+            pace = pace_of(self.channels[name])
+            low = self._refill_at if pace is None else int(pace * CLAIM_AHEAD_SECONDS / 2)
+            if self._in_hand_on[name] <= low:
+                return True
+        return False
 
     def _room(self, channels: set[str]) -> dict[str, int]:
         """How many more rows each channel can use now. A paced channel takes only what it can send in the next
@@ -214,27 +217,29 @@ class OutboxSender:
         checks each row is still free. SQLite has one writer: a claim that searched inside its write held up
         the recording of messages already sent, and a worker killed meanwhile sent them again."""
         now = _now()
-        room = self._room(await self.rights.channels())
+        self._sendable = await self.rights.channels()
+        room = self._room(self._sendable)
         if not room:
             return Claim([], {})
-        async with self.db.read() as session:
-            found = (await session.execute(due_rows(now, self.batch_size, sorted(room)))).all()
-        candidates = [row for row in found if _fits(room, row.channel)]
-        if not candidates:
+        async with self.db.read() as session:  # each channel its own share: one cannot crowd out another
+            found = [
+                row for name, free in sorted(room.items()) for row in await session.execute(due_rows(now, free, [name]))
+            ]
+        if not found:
             return Claim([], {})
-        unreachable = [row.id for row in candidates if row.is_reachable is False]
-        wanted = [row.id for row in candidates if row.is_reachable is not False]
+        unreachable = [row.id for row in found if row.is_reachable is False]
+        wanted = [row.id for row in found if row.is_reachable is not False]
         async with self.db.write() as session:
             # Someone who blocked the bot gets nothing more: their messages are skipped, not attempted.
             await set_free_rows(session, unreachable, now, status=OutboxStatus.SKIPPED, last_error="unreachable")
             claimed = await set_free_rows(
                 session, wanted, now, status=OutboxStatus.SENDING, claimed_until=lease_until(now)
             )
-        people = {row.person_id: (row.locale, row.deleted_at) for row in candidates if row.person_id}
+        people = {row.person_id: (row.locale, row.deleted_at) for row in found if row.person_id}
         self._erased |= {person for person, (_locale, deleted) in people.items() if deleted is not None}
         locales = {person: locale for person, (locale, _deleted) in people.items() if locale is not None}
         mine = {row.id for row in claimed}
-        self._retaken |= {row.id for row in candidates if row.status == OutboxStatus.SENDING and row.id in mine}
+        self._retaken |= {row.id for row in found if row.status == OutboxStatus.SENDING and row.id in mine}
         return Claim(sorted(claimed, key=sending_order), locales, skipped=len(unreachable))
 
     async def _deliver_chat(self, rows: list[OutboxMessage], locales: dict[int, str]) -> None:
@@ -250,7 +255,6 @@ class OutboxSender:
                 if then is not _Then.NEXT:
                     break
         finally:
-            self._in_hand -= len(rows)
             self._in_hand_on.subtract(row.channel for row in rows)
             self._row_done.set()
 
@@ -258,7 +262,7 @@ class OutboxSender:
         """Deliver and record one row; says whether the chat's next row may follow."""
         # What a channel adds itself (button captions, "type the number") speaks the person's language.
         locale = locales.get(row.person_id) if row.person_id is not None else None
-        async with self._limit:
+        async with self._slots[row.channel]:
             if self._stopping.is_set():
                 return _Then.STOP
             if not lease_allows_sending(row):
