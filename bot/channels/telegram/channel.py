@@ -32,6 +32,7 @@ from telegram.error import (
     TimedOut,
 )
 
+from bot.channels.telegram.http import AiohttpRequest
 from bot.channels.telegram.parse import BOT_API_DOWNLOAD_LIMIT, PressedButton, bot_id_from_token
 from bot.channels.telegram.render import Outgoing, SendKind, render_replies
 from bot.channels.telegram.throttle import BOT_INTERVAL, Throttle
@@ -66,7 +67,13 @@ _IMAGE_SIGNATURES = (
 def make_bot(settings: Settings) -> Bot:
     assert settings.telegram_bot_token is not None
     base = settings.telegram_api_base_url
-    return Bot(settings.telegram_bot_token.get_secret_value(), base_url=f"{base}/bot", base_file_url=f"{base}/file/bot")
+    return Bot(
+        settings.telegram_bot_token.get_secret_value(),
+        base_url=f"{base}/bot",
+        base_file_url=f"{base}/file/bot",
+        request=AiohttpRequest(),
+        get_updates_request=AiohttpRequest(connections=1),
+    )
 
 
 def sniff_content_type(data: bytes, path: str | None) -> str:
