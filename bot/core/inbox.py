@@ -19,7 +19,7 @@ from bot.core.engine import Applied, Engine, Pending
 from bot.core.failures import chat_ref, describe, kind_of
 from bot.core.i18n import _, use_locale
 from bot.core.media import store_media
-from bot.core.types import Channel, Inbound, Reply
+from bot.core.types import AnswersApplied, Channel, Inbound, Reply
 from bot.settings import Settings
 from storage.db import Database, insert_ignore
 from storage.models import InboxEvent, InboxStatus, Person
@@ -166,10 +166,19 @@ class InboxWorker:
             batch, events = events[: self.batch_size], events[self.batch_size :]
             result = await self.engine.apply(batch)
             self._resize(result)
+            applied = set(result.applied)
+            self._after_applied([event for event in batch if event.inbox_id in applied])
             metrics.turns_applied([rows[inbox_id].received_at for inbox_id in result.applied])
             for event, error in result.failed:
                 await self._record_failure(rows[event.inbox_id], error, event.inbound)
             await asyncio.sleep(0)  # the webhooks that came in meanwhile get on with their inserts
+
+    def _after_applied(self, events: list[Pending]) -> None:
+        """The platforms' own follow-ups (a pressed Telegram button's spinner), out of the webhook's request."""
+        for event in events:
+            channel = self.channels.get(event.inbound.channel)
+            if isinstance(channel, AnswersApplied):
+                channel.after_applied(event.inbound)
 
     def _resize(self, result: Applied) -> None:
         handled = len(result.applied) + len(result.failed)

@@ -40,7 +40,7 @@ from bot.core import metrics
 from bot.core.chatflags import ChatFlags
 from bot.core.failures import chat_ref, describe
 from bot.core.media import MediaStore
-from bot.core.types import ChannelName, DeliveryResult, DeliveryStatus, OutboundMessage
+from bot.core.types import ChannelName, DeliveryResult, DeliveryStatus, Inbound, OutboundMessage
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -62,6 +62,14 @@ _IMAGE_SIGNATURES = (
     (b"\x89PNG\r\n\x1a\n", "image/png"),
     (b"GIF8", "image/gif"),
 )
+
+
+PRESS = "telegram_press"  # Inbound.extra: the pressed button's [query id, chat id, message id]
+
+
+def with_press(inbound: Inbound, pressed: PressedButton) -> Inbound:
+    """The event with its button press, to be answered once it is applied."""
+    return replace(inbound, extra={**inbound.extra, PRESS: [pressed.query_id, pressed.chat_id, pressed.message_id]})
 
 
 def make_bot(settings: Settings) -> Bot:
@@ -136,6 +144,13 @@ class TelegramChannel:
             await asyncio.gather(*list(self._side_calls), return_exceptions=True)
 
     # ------------------------------------------------------------ inbound side calls
+
+    def after_applied(self, inbound: Inbound) -> None:
+        """The press is applied: stop the button's spinner and take its keyboard away."""
+        press = inbound.extra.get(PRESS)
+        if press:
+            query_id, chat_id, message_id = press
+            self.answer_press(PressedButton(query_id, chat_id, message_id))
 
     def answer_press(self, pressed: PressedButton) -> None:
         """Stop the button's spinner and take the old keyboard away, without holding up the webhook."""
