@@ -6,6 +6,7 @@ import asyncio
 import enum
 import json
 import logging
+import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -116,6 +117,7 @@ class OutboxSender:
         self._refill_at = concurrency
         self._in_hand_on: Counter[str] = Counter()  # rows claimed by this sender and not yet recorded, per channel
         self._sendable: set[str] = set(channels)  # the channels this process sent on at its last claim
+        self._found_all: dict[str, float] = {}  # channel -> when a claim last found fewer due rows than it had room for
         self.rights = SendingRights(db, channels)
         self._row_done = asyncio.Event()
         self._stopping = asyncio.Event()
@@ -133,7 +135,9 @@ class OutboxSender:
         try:
             while not self._stopping.is_set():
                 if not self._wants_more():
-                    await self._wait_for_work(poll=None)  # enough in hand: claim more once some is done
+                    # Enough in hand, or nothing more due: claim again once some is done, new rows are queued,
+                    # or rows come due (the poll).
+                    await self._wait_for_work(poll=self.poll_seconds)
                 elif await self._claim_and_start(deliveries) == 0:
                     await self._wait_for_work(poll=self.poll_seconds)
             # Stopped (SIGTERM on a deploy): what is on its way finishes and is recorded; what has not started
@@ -184,6 +188,7 @@ class OutboxSender:
 
     async def run_once(self) -> int:
         """Claim the due rows (the first pending row of each chat) and deliver them. Returns rows handled."""
+        self._found_all.clear()
         claim = await self._claim()
         self._take(claim.rows)
         await asyncio.gather(*(self._deliver_chat(rows, claim.locales) for rows in by_chat(claim.rows)))
@@ -193,21 +198,27 @@ class OutboxSender:
         self._in_hand_on.update(row.channel for row in rows)
 
     def _wants_more(self) -> bool:
-        """Whether some channel is short of rows in hand: an unpaced one has at most a slot's worth left, a paced
-        one at most CLAIM_AHEAD_SECONDS / 2 of sending (a claim for every row done would be churn)."""
-        for name in self._sendable:
-            pace = pace_of(self.channels[name])
-            low = self._refill_at if pace is None else int(pace * CLAIM_AHEAD_SECONDS / 2)
-            if self._in_hand_on[name] <= low:
-                return True
-        return False
+        return any(self._short_of_rows(name) for name in self._sendable)
+
+    def _short_of_rows(self, name: str) -> bool:
+        """Whether a claim should look for more of the channel's rows: it has at most a slot's worth in hand
+        (unpaced) or CLAIM_AHEAD_SECONDS / 2 of sending (paced), and its last claim did not find all there was,
+        unless rows were queued since (wakeup) or a poll has passed. Under a burst a claim for every row done
+        cost more than the turns: each read scanned Telegram's backlog (py-spy, docs/scaling.md)."""
+        if self.wakeup.is_set():
+            self._found_all.clear()
+        pace = pace_of(self.channels[name])
+        low = self._refill_at if pace is None else int(pace * CLAIM_AHEAD_SECONDS / 2)
+        found_all_at = self._found_all.get(name)
+        found_all = found_all_at is not None and time.monotonic() - found_all_at < self.poll_seconds
+        return self._in_hand_on[name] <= low and not found_all
 
     def _room(self, channels: set[str]) -> dict[str, int]:
-        """How many more rows each channel can use now. A paced channel takes only what it can send in the next
-        CLAIM_AHEAD_SECONDS: rows claimed beyond that would only wait, their leases running, and every claim for
-        them would be a read and a write for nothing."""
+        """How many more rows each channel short of rows can use now. A paced channel takes only what it can send
+        in the next CLAIM_AHEAD_SECONDS: rows claimed beyond that would only wait, their leases running, and every
+        claim for them would be a read and a write for nothing."""
         room = {}
-        for name in channels:
+        for name in filter(self._short_of_rows, channels):
             pace = pace_of(self.channels[name])
             room[name] = self.batch_size if pace is None else int(pace * CLAIM_AHEAD_SECONDS) - self._in_hand_on[name]
         return {name: free for name, free in room.items() if free > 0}
@@ -226,6 +237,8 @@ class OutboxSender:
         shares = [select(due_rows(now, free, [name]).subquery()) for name, free in sorted(room.items())]
         async with self.db.read() as session:
             found = (await session.execute(union_all(*shares) if len(shares) > 1 else shares[0])).all()
+        per_channel = Counter(row.channel for row in found)
+        self._found_all |= {name: time.monotonic() for name, free in room.items() if per_channel[name] < free}
         if not found:
             return Claim([], {})
         unreachable = [row.id for row in found if row.is_reachable is False]
