@@ -32,10 +32,10 @@ RETRY_SECONDS = 2.0  # the default of INBOX_RETRY_SECONDS
 MAX_RETRY_SECONDS = 300.0
 HEADS_PER_ROUND = 500  # chats looked at in one round
 FIRST_BATCH = 32
-MIN_BATCH, MAX_BATCH = 4, 256
+MIN_BATCH, MAX_BATCH = 8, 256
 # Aim for batches this long (see InboxWorker._apply): a batch runs without letting the event loop go, and a
 # webhook's ack may wait for one; the ack's p99 is to stay under 20 ms at 200 events a second.
-BATCH_SECONDS = 0.005
+BATCH_SECONDS = 0.008
 
 
 def chat_key(inbound: Inbound) -> str:
