@@ -1005,11 +1005,14 @@ class Cpu:
 
     processes: float = 0.0
     database: float = 0.0
+    each: list[float] = field(default_factory=list)  # per process (web, workers), when there are several
 
     def cell(self, events: int) -> str:
         if not events:
             return "–"
         own = f"{1000 * self.processes / events:.1f}"
+        if len(self.each) > 1:
+            own += " (" + "+".join(f"{1000 * seconds / events:.1f}" for seconds in self.each) + ")"
         return own if not self.database else f"{own} +{1000 * self.database / events:.1f} db"
 
 
@@ -1018,17 +1021,18 @@ class CpuMeter:
     procs: Sequence[Process]
     db: Databases | None = None
     url: str = ""
-    _procs: float = 0.0
+    _procs: list[float] = field(default_factory=list)
     _db: dict[int, float] = field(default_factory=dict)
 
     async def start(self) -> None:
-        self._procs = sum(p.cpu_seconds() for p in self.procs)
+        self._procs = [p.cpu_seconds() for p in self.procs]
         self._db = await self.db.server_cpu(self.url) if self.db else {}
 
     async def read(self) -> Cpu:
         now = await self.db.server_cpu(self.url) if self.db else {}
         database = sum(max(0.0, seconds - self._db.get(pid, 0.0)) for pid, seconds in now.items())
-        return Cpu(sum(p.cpu_seconds() for p in self.procs) - self._procs, database)
+        each = [p.cpu_seconds() - before for p, before in zip(self.procs, self._procs, strict=True)]
+        return Cpu(sum(each), database, each)
 
 
 @dataclass
