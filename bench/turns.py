@@ -59,7 +59,7 @@ import threading
 import time
 import warnings
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -1005,11 +1005,14 @@ class Cpu:
 
     processes: float = 0.0
     database: float = 0.0
+    each: list[float] = field(default_factory=list)  # per process (web, workers), when there are several
 
     def cell(self, events: int) -> str:
         if not events:
             return "–"
         own = f"{1000 * self.processes / events:.1f}"
+        if len(self.each) > 1:
+            own += " (" + "+".join(f"{1000 * seconds / events:.1f}" for seconds in self.each) + ")"
         return own if not self.database else f"{own} +{1000 * self.database / events:.1f} db"
 
 
@@ -1018,17 +1021,18 @@ class CpuMeter:
     procs: Sequence[Process]
     db: Databases | None = None
     url: str = ""
-    _procs: float = 0.0
+    _procs: list[float] = field(default_factory=list)
     _db: dict[int, float] = field(default_factory=dict)
 
     async def start(self) -> None:
-        self._procs = sum(p.cpu_seconds() for p in self.procs)
+        self._procs = [p.cpu_seconds() for p in self.procs]
         self._db = await self.db.server_cpu(self.url) if self.db else {}
 
     async def read(self) -> Cpu:
         now = await self.db.server_cpu(self.url) if self.db else {}
         database = sum(max(0.0, seconds - self._db.get(pid, 0.0)) for pid, seconds in now.items())
-        return Cpu(sum(p.cpu_seconds() for p in self.procs) - self._procs, database)
+        each = [p.cpu_seconds() - before for p, before in zip(self.procs, self._procs, strict=True)]
+        return Cpu(sum(each), database, each)
 
 
 @dataclass
@@ -1168,6 +1172,7 @@ class Options:
     burst_seconds: float
     verbose: bool = True
     databases: dict[str, Databases] = field(default_factory=dict)
+    profile: Path | None = None  # py-spy's collapsed stacks of each served process go here
 
 
 def say(options: Options, text: str) -> None:
@@ -1197,7 +1202,34 @@ async def bot_running(setup: BotSetup, url: str, fakes: Fakes, options: Options)
             return sum(1 for s in await fakes.seen() if s.call == "getMe") >= len(procs)
 
         await wait_until(telegram_started, 60, f"{setup.key} to start its Telegram channel", procs)
-        yield BotProcesses(procs, port)
+        with profiled(procs, options.profile):
+            yield BotProcesses(procs, port)
+
+
+@contextlib.contextmanager
+def profiled(procs: Sequence[Process], folder: Path | None) -> Iterator[None]:
+    """With a folder, py-spy samples each process while the block runs and writes its collapsed stacks there
+    (one file a process; `py-spy` must be installed beside this Python)."""
+    if folder is None:
+        yield
+        return
+    py_spy = Path(sys.executable).with_name("py-spy")
+    folder.mkdir(parents=True, exist_ok=True)
+    spies = [
+        subprocess.Popen(
+            [str(py_spy), "record", "--pid", str(p.popen.pid), "--rate", "250", "--format", "raw", "--nonblocking",
+             "--output", str(folder / f"{p.log_path.stem}.txt")],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        for p in procs
+    ]  # fmt: skip
+    try:
+        yield
+    finally:
+        for spy in spies:
+            spy.send_signal(signal.SIGINT)  # py-spy writes its output when interrupted
+        for spy in spies:
+            spy.wait(timeout=60)
 
 
 @dataclass(frozen=True)
@@ -1361,6 +1393,7 @@ def build_parser() -> argparse.ArgumentParser:
         "(default BENCH_POSTGRES_URL, TEST_POSTGRES_URL, or the local test database)",
     )
     parser.add_argument("--log-level", default="WARNING", help="the bot's LOG_LEVEL (default WARNING)")
+    parser.add_argument("--profile", metavar="DIR", help="sample the bot's processes with py-spy into DIR")
     parser.add_argument("--keep", metavar="DIR", help="keep databases' logs and the processes' logs in DIR")
     parser.add_argument("--serve", choices=("fakes", "ptb", "bare"), help=argparse.SUPPRESS)
     parser.add_argument("--concurrent", action="store_true", help=argparse.SUPPRESS)
@@ -1397,6 +1430,7 @@ async def run_all(args: argparse.Namespace, folder: Path) -> None:
         folder=folder,
         burst_rate=args.burst_rate,
         burst_seconds=args.burst_seconds,
+        profile=Path(args.profile) if args.profile else None,
     )
     backends = {s.backend for s in setups} | {BOT_SETUPS[k].backend for k in burst_keys}
     started, load_before = time.monotonic(), os.getloadavg()[0]

@@ -16,12 +16,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections import deque
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Insert, event, text
+from sqlalchemy import Insert, Table, bindparam, event, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
@@ -74,11 +75,75 @@ def make_engine(url: str, *, immediate: bool = True, inline: bool = False, echo:
     return create_async_engine(url, echo=echo, pool_size=10, max_overflow=10, pool_pre_ping=True)
 
 
+def table_of(model: type[DeclarativeBase]) -> Table:
+    """A mapped model's table, for Core statements on the hot path."""
+    return cast(Table, model.__table__)
+
+
 def insert_ignore(session: AsyncSession, model: type[DeclarativeBase], *unique: str) -> Insert:
-    """An INSERT that leaves a row alone when one with the same `unique` columns exists (on either database)."""
+    """An INSERT that leaves a row alone when one with the same `unique` columns exists (on either database).
+    A Core statement on the model's table: the ORM's bulk-insert machinery cost more than the insert itself on the
+    hot path (py-spy, docs/scaling.md "Profile"), and it adds nothing to a plain INSERT."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(model).on_conflict_do_nothing(index_elements=list(unique))
+    return insert(table_of(model)).on_conflict_do_nothing(index_elements=list(unique))
+
+
+async def update_by_id(session: AsyncSession, model: type[DeclarativeBase], rows: Sequence[dict[str, Any]]) -> None:
+    """Set each row's columns (the keys of its dict; "id" says which row) in one executemany per set of keys:
+    Core, since the ORM's bulk UPDATE by primary key spent more time preparing than SQLite spent updating."""
+    table = table_of(model)
+    by_keys: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        values = {key: value for key, value in row.items() if key != "id"}
+        by_keys.setdefault(tuple(sorted(values)), []).append({"row_id": row["id"], **values})
+    for params in by_keys.values():  # the SET clause is the parameters' other keys
+        await session.execute(update(table).where(table.c.id == bindparam("row_id")), params)
+
+
+class WriterTurns:
+    """Whose turn it is at the writer: a lock that serves waiting urgent writers (the webhooks' inbox inserts)
+    before the others (a batch of turns, the sender's claims), each kind in arrival order. A webhook then waits at
+    most for the write under way, not for every batch queued before it (the ack's p99 under a burst)."""
+
+    def __init__(self) -> None:
+        self._held = False
+        self._urgent: deque[asyncio.Future[None]] = deque()
+        self._normal: deque[asyncio.Future[None]] = deque()
+
+    async def acquire(self, *, urgent: bool = False) -> None:
+        if not self._held and not self._urgent and not self._normal:
+            self._held = True
+            return
+        waiting = asyncio.get_running_loop().create_future()
+        queue = self._urgent if urgent else self._normal
+        queue.append(waiting)
+        try:
+            await waiting
+        except asyncio.CancelledError:
+            if waiting.done() and not waiting.cancelled():
+                self.release()  # the turn was handed over just as this writer was cancelled: pass it on
+            else:
+                queue.remove(waiting)
+            raise
+
+    def release(self) -> None:
+        """Hand the turn to the next writer, urgent ones first; it stays held meanwhile."""
+        for queue in (self._urgent, self._normal):
+            while queue:
+                waiting = queue.popleft()
+                if not waiting.done():
+                    waiting.set_result(None)
+                    return
+        self._held = False
+
+    @asynccontextmanager
+    async def held(self) -> AsyncIterator[None]:
+        await self.acquire()
+        try:
+            yield
+        finally:
+            self.release()
 
 
 class GroupWriter:
@@ -87,7 +152,7 @@ class GroupWriter:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
-        self._turn = asyncio.Lock()
+        self._turn = WriterTurns()
         self._queued = 0  # writers waiting for their turn
         self._connection: AsyncConnection | None = None
         self._group: asyncio.Future[None] | None = None  # resolved when the open transaction commits
@@ -97,12 +162,12 @@ class GroupWriter:
         self.writes = 0
 
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[AsyncSession]:
+    async def write(self, *, urgent: bool = False) -> AsyncIterator[AsyncSession]:
         """A write in its own savepoint of the shared transaction; returns once that transaction is committed,
-        and raises if the body failed (its writes undone) or the commit did."""
+        and raises if the body failed (its writes undone) or the commit did. `urgent` writes go first."""
         self._queued += 1
         try:
-            await self._turn.acquire()
+            await self._turn.acquire(urgent=urgent)
         finally:
             self._queued -= 1
         try:
@@ -138,7 +203,7 @@ class GroupWriter:
         this commits it after them."""
 
         async def commit_if_still_open() -> None:
-            async with self._turn:
+            async with self._turn.held():
                 if self._group is group:
                     await self._commit()
 
@@ -171,7 +236,7 @@ class GroupWriter:
     async def checkpoint(self) -> tuple[int, int, int]:
         """Copy the WAL into the database and truncate it, between two groups (the writer is idle meanwhile):
         (busy, WAL pages, pages copied), see `InlineConnection.checkpoint`."""
-        async with self._turn:
+        async with self._turn.held():
             if self._group is not None:
                 await self._commit()
             if self._connection is None:
@@ -180,7 +245,7 @@ class GroupWriter:
             return raw.driver_connection.checkpoint("TRUNCATE")  # type: ignore[union-attr]
 
     async def close(self) -> None:
-        async with self._turn:
+        async with self._turn.held():
             if self._group is not None:
                 await self._commit()
             await self._reset()
@@ -203,10 +268,11 @@ class Database:
         self.writer = GroupWriter(self.engine) if self.is_sqlite else None
 
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[AsyncSession]:
-        """A write transaction: committed on success, rolled back on any error."""
+    async def write(self, *, urgent: bool = False) -> AsyncIterator[AsyncSession]:
+        """A write transaction: committed on success, rolled back on any error. `urgent`: an acknowledgement
+        waits for it (a webhook's insert), so on SQLite it goes before the writes already queued."""
         if self.writer is not None:
-            async with self.writer.write() as session:
+            async with self.writer.write(urgent=urgent) as session:
                 yield session
             return
         async with self._write_sessions() as session, session.begin():

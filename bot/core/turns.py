@@ -18,6 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.core.i18n import normalise_locale
 from bot.core.types import Inbound
+from storage.db import table_of, update_by_id
 from storage.models import Conversation, Person, Role
 
 ChatKey = tuple[str, str]  # (channel, platform user id)
@@ -130,11 +131,9 @@ async def save_turns(
 ) -> None:
     """The batch's conversations and when its people were last seen: two statements."""
     if saved:
-        await session.execute(update(Conversation), list(saved))
+        await update_by_id(session, Conversation, saved)
     if people:
+        people_table = table_of(Person)
         await session.execute(
-            update(Person)
-            .where(Person.id.in_([person.id for person in people]))
-            .values(last_seen_at=now)
-            .execution_options(synchronize_session=False)
+            update(people_table).where(people_table.c.id.in_([person.id for person in people])).values(last_seen_at=now)
         )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 
 class ChannelName(enum.StrEnum):
@@ -223,6 +223,16 @@ class OutboundMessage:
     recipients: tuple[str, ...] = ()  # a multicast batch (LINE broadcasts); empty for a single chat
     parts_done: int = 0  # parts (platform calls) an earlier attempt delivered: not to be sent again
     retaken: bool = False  # an earlier sender died while sending it: some of it may be out, unrecorded
+
+
+@runtime_checkable
+class AnswersApplied(Protocol):
+    """A channel with something to tell its platform once an event is applied (Telegram: stop a pressed button's
+    spinner). The inbox worker does it, so that the webhook's request only stores the event."""
+
+    def after_applied(self, inbound: Inbound) -> None:
+        """Start the platform calls in the background; never raise."""
+        ...
 
 
 class Channel(Protocol):

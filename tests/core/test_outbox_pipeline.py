@@ -241,3 +241,40 @@ async def test_a_retry_hands_back_the_chats_later_messages_instead_of_holding_th
     for _round in range(3):
         await sender.run_once()
     assert [reply.text for reply in channel.replies_to("somchai")] == ["ข้อ 1", "ข้อ 2", "ข้อ 3"]
+
+
+class PacedGatedChannel(GatedChannel):
+    """A platform with a bot-wide limit (like Telegram) whose sends are all still waiting for their turn."""
+
+    messages_per_second = 10
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.name = "paced"
+
+
+async def test_a_paced_channels_backlog_does_not_hold_up_another_channels_replies(db: Database) -> None:
+    """Regression (bench burst): Telegram rows waiting in its throttle took every sending slot and kept the
+    sender from claiming more, so LINE replies waited until their reply tokens had expired."""
+    async with db.write() as session:
+        for n in range(40):
+            await enqueue(session, channel="paced", recipient=f"tg-{n}", replies=[Reply("ประกาศ")], key=f"p{n}")
+        for n in range(30):
+            await enqueue(session, channel="simulator", recipient=f"line-{n}", replies=[Reply("ตอบ")], key=f"s{n}")
+    paced, other = PacedGatedChannel(), RecordingChannel()
+    sender = OutboxSender(db, {"paced": paced, "simulator": other}, batch_size=10, concurrency=4, poll_seconds=0.05)
+    running = asyncio.create_task(sender.run())
+
+    async def the_others_all_sent() -> bool:
+        return len(other.delivered) == 30
+
+    await until(the_others_all_sent)
+    assert paced.delivered == []  # still waiting for their turn meanwhile
+    paced.gate.set()
+
+    async def everything_sent() -> bool:
+        return await statuses(db) == {"sent": 70}
+
+    await until(everything_sent)
+    sender.stop()
+    await running

@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import urllib.parse
+import urllib.request
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
@@ -58,6 +60,26 @@ def data_api_base(settings: Settings) -> str:
     if settings.line_data_api_base_url:
         return settings.line_data_api_base_url
     return settings.line_api_base_url if settings.line_api_base_url != LINE_API else LINE_DATA_API
+
+
+def env_proxy(url: str) -> str | None:
+    """The proxy the environment (HTTPS_PROXY, NO_PROXY) names for this URL, if any."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.hostname is None or urllib.request.proxy_bypass(parts.hostname):
+        return None
+    return urllib.request.getproxies().get(parts.scheme)
+
+
+def api_client(config: Configuration) -> AsyncApiClient:
+    """The SDK's client with its aiohttp session's `trust_env` off. With it on, aiohttp reads ~/.netrc and the
+    proxy variables in a thread on every request: two thread hand-offs a message (py-spy under load). The
+    environment's proxy is read once here instead."""
+    config.proxy = config.proxy or env_proxy(config.host)
+    client = AsyncApiClient(config)
+    sdk_session = client.rest_client.pool_manager
+    client.rest_client.pool_manager = aiohttp.ClientSession(connector=sdk_session.connector, trust_env=False)
+    sdk_session.detach()  # its connector now belongs to the new session
+    return client
 
 
 class LineError(Exception):
@@ -131,8 +153,8 @@ class LineChannel:
 
     async def start(self) -> None:
         if self._client is None:
-            self._client = AsyncApiClient(self._config)
-            self._data_client = AsyncApiClient(self._data_config)
+            self._client = api_client(self._config)
+            self._data_client = api_client(self._data_config)
 
     async def close(self) -> None:
         for client in (self._client, self._data_client):

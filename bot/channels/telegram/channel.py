@@ -32,6 +32,7 @@ from telegram.error import (
     TimedOut,
 )
 
+from bot.channels.telegram.http import AiohttpRequest
 from bot.channels.telegram.parse import BOT_API_DOWNLOAD_LIMIT, PressedButton, bot_id_from_token
 from bot.channels.telegram.render import Outgoing, SendKind, render_replies
 from bot.channels.telegram.throttle import BOT_INTERVAL, Throttle
@@ -39,7 +40,7 @@ from bot.core import metrics
 from bot.core.chatflags import ChatFlags
 from bot.core.failures import chat_ref, describe
 from bot.core.media import MediaStore
-from bot.core.types import ChannelName, DeliveryResult, DeliveryStatus, OutboundMessage
+from bot.core.types import ChannelName, DeliveryResult, DeliveryStatus, Inbound, OutboundMessage
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -63,10 +64,24 @@ _IMAGE_SIGNATURES = (
 )
 
 
+PRESS = "telegram_press"  # Inbound.extra: the pressed button's [query id, chat id, message id]
+
+
+def with_press(inbound: Inbound, pressed: PressedButton) -> Inbound:
+    """The event with its button press, to be answered once it is applied."""
+    return replace(inbound, extra={**inbound.extra, PRESS: [pressed.query_id, pressed.chat_id, pressed.message_id]})
+
+
 def make_bot(settings: Settings) -> Bot:
     assert settings.telegram_bot_token is not None
     base = settings.telegram_api_base_url
-    return Bot(settings.telegram_bot_token.get_secret_value(), base_url=f"{base}/bot", base_file_url=f"{base}/file/bot")
+    return Bot(
+        settings.telegram_bot_token.get_secret_value(),
+        base_url=f"{base}/bot",
+        base_file_url=f"{base}/file/bot",
+        request=AiohttpRequest(),
+        get_updates_request=AiohttpRequest(connections=1),
+    )
 
 
 def sniff_content_type(data: bytes, path: str | None) -> str:
@@ -129,6 +144,13 @@ class TelegramChannel:
             await asyncio.gather(*list(self._side_calls), return_exceptions=True)
 
     # ------------------------------------------------------------ inbound side calls
+
+    def after_applied(self, inbound: Inbound) -> None:
+        """The press is applied: stop the button's spinner and take its keyboard away."""
+        press = inbound.extra.get(PRESS)
+        if press:
+            query_id, chat_id, message_id = press
+            self.answer_press(PressedButton(query_id, chat_id, message_id))
 
     def answer_press(self, pressed: PressedButton) -> None:
         """Stop the button's spinner and take the old keyboard away, without holding up the webhook."""

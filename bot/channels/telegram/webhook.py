@@ -15,7 +15,7 @@ from pydantic import SecretStr
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from bot.channels.telegram.channel import TelegramChannel
+from bot.channels.telegram.channel import TelegramChannel, with_press
 from bot.channels.telegram.parse import CHANNEL, parse_update
 from bot.core.inbox import Receiving
 from bot.core.malformed import Malformed, count_dropped, load_json
@@ -39,19 +39,20 @@ def secret_matches(given: str | None, expected: SecretStr | None) -> bool:
 
 
 async def receive_update(services: Receiving, channel: TelegramChannel, data: Any) -> int:
-    """Store one update (once: the inbox is unique on the update id) and answer a button press.
+    """Store one update (once: the inbox is unique on the update id). A button press is answered by the worker
+    once the press is applied (`TelegramChannel.after_applied`); a press that stores nothing is answered here.
 
     Returns how many events were newly stored; an update that is not usable is counted and stores nothing.
     """
     parsed = parse_update(
         data, bot=channel.bot, bot_id=channel.bot_id, max_image_bytes=services.settings.max_image_bytes
     )
-    stored = 0
-    if parsed.inbound is not None:
-        stored = await services.inbox.receive([parsed.inbound])
-    if parsed.pressed is not None and (stored or parsed.inbound is None):
-        channel.answer_press(parsed.pressed)
-    return stored
+    if parsed.inbound is None:
+        if parsed.pressed is not None:
+            channel.answer_press(parsed.pressed)
+        return 0
+    inbound = parsed.inbound if parsed.pressed is None else with_press(parsed.inbound, parsed.pressed)
+    return await services.inbox.receive([inbound])
 
 
 async def telegram_webhook(request: Request) -> JSONResponse:

@@ -14,7 +14,7 @@ from sqlalchemy.exc import OperationalError
 
 from bot.core.failures import describe, storable
 from bot.core.types import DeliveryResult, DeliveryStatus
-from storage.db import Database
+from storage.db import Database, update_by_id
 from storage.models import OutboxMessage, OutboxStatus, Person
 
 log = logging.getLogger(__name__)
@@ -97,10 +97,9 @@ class OutcomeRecorder:
         for attempt in range(RECORD_ATTEMPTS):
             try:
                 async with self.db.write() as session:
+                    await update_by_id(session, OutboxMessage, [{"id": o.row.id, **o.values} for o in batch])
                     for outcome in batch:
                         row = outcome.row
-                        changes = update(OutboxMessage).where(OutboxMessage.id == row.id).values(**outcome.values)
-                        await session.execute(changes)
                         if outcome.result.status is DeliveryStatus.UNREACHABLE and row.person_id is not None:
                             reachable = update(Person).where(Person.id == row.person_id).values(is_reachable=False)
                             await session.execute(reachable)

@@ -6,11 +6,12 @@ import asyncio
 import enum
 import json
 import logging
-from collections import Counter
+import time
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import update
+from sqlalchemy import select, union_all, update
 
 from bot.core.failures import ascii_safe, describe
 from bot.core.i18n import use_locale
@@ -90,14 +91,6 @@ def _forget_delivery(deliveries: set[asyncio.Task[None]]) -> Callable[[asyncio.T
     return done
 
 
-def _fits(room: dict[str, int], channel: str) -> bool:
-    """Counts a candidate against its channel's room; False once the channel is full."""
-    if room.get(channel, 0) <= 0:
-        return False
-    room[channel] -= 1
-    return True
-
-
 class OutboxSender:
     """Delivers due outbox rows through their channels until stopped."""
 
@@ -116,12 +109,15 @@ class OutboxSender:
         self.wakeup = wakeup or asyncio.Event()
         self.poll_seconds = poll_seconds
         self.batch_size = batch_size
-        self._limit = asyncio.Semaphore(concurrency)
+        # Slots per channel: Telegram rows waiting for their turn in its throttle must not hold up LINE's replies,
+        # whose reply tokens expire (a shared pool let a Telegram backlog starve LINE: 48% of replies by token).
+        self._slots: defaultdict[str, asyncio.Semaphore] = defaultdict(lambda: asyncio.Semaphore(concurrency))
         # The next batch is claimed once this few rows are left in hand: enough to keep every concurrent slot
         # busy while the claim runs, few enough that a claimed row starts well within its lease.
         self._refill_at = concurrency
-        self._in_hand = 0  # rows claimed by this sender and not yet recorded
-        self._in_hand_on: Counter[str] = Counter()  # the same, per channel
+        self._in_hand_on: Counter[str] = Counter()  # rows claimed by this sender and not yet recorded, per channel
+        self._sendable: set[str] = set(channels)  # the channels this process sent on at its last claim
+        self._found_all: dict[str, float] = {}  # channel -> when a claim last found fewer due rows than it had room for
         self.rights = SendingRights(db, channels)
         self._row_done = asyncio.Event()
         self._stopping = asyncio.Event()
@@ -138,8 +134,10 @@ class OutboxSender:
         deliveries: set[asyncio.Task[None]] = set()
         try:
             while not self._stopping.is_set():
-                if self._in_hand > self._refill_at:
-                    await self._wait_for_work(poll=None)  # enough in hand: claim more once some is done
+                if not self._wants_more():
+                    # Enough in hand, or nothing more due: claim again once some is done, new rows are queued,
+                    # or rows come due (the poll).
+                    await self._wait_for_work(poll=self.poll_seconds)
                 elif await self._claim_and_start(deliveries) == 0:
                     await self._wait_for_work(poll=self.poll_seconds)
             # Stopped (SIGTERM on a deploy): what is on its way finishes and is recorded; what has not started
@@ -190,21 +188,37 @@ class OutboxSender:
 
     async def run_once(self) -> int:
         """Claim the due rows (the first pending row of each chat) and deliver them. Returns rows handled."""
+        self._found_all.clear()
         claim = await self._claim()
         self._take(claim.rows)
         await asyncio.gather(*(self._deliver_chat(rows, claim.locales) for rows in by_chat(claim.rows)))
         return len(claim.rows) + claim.skipped
 
     def _take(self, rows: list[OutboxMessage]) -> None:
-        self._in_hand += len(rows)
         self._in_hand_on.update(row.channel for row in rows)
 
+    def _wants_more(self) -> bool:
+        return any(self._short_of_rows(name) for name in self._sendable)
+
+    def _short_of_rows(self, name: str) -> bool:
+        """Whether a claim should look for more of the channel's rows: it has at most a slot's worth in hand
+        (unpaced) or CLAIM_AHEAD_SECONDS / 2 of sending (paced), and its last claim did not find all there was,
+        unless rows were queued since (wakeup) or a poll has passed. Under a burst a claim for every row done
+        cost more than the turns: each read scanned Telegram's backlog (py-spy, docs/scaling.md)."""
+        if self.wakeup.is_set():
+            self._found_all.clear()
+        pace = pace_of(self.channels[name])
+        low = self._refill_at if pace is None else int(pace * CLAIM_AHEAD_SECONDS / 2)
+        found_all_at = self._found_all.get(name)
+        found_all = found_all_at is not None and time.monotonic() - found_all_at < self.poll_seconds
+        return self._in_hand_on[name] <= low and not found_all
+
     def _room(self, channels: set[str]) -> dict[str, int]:
-        """How many more rows each channel can use now. A paced channel takes only what it can send in the next
-        CLAIM_AHEAD_SECONDS: rows claimed beyond that would only wait, their leases running, and every claim for
-        them would be a read and a write for nothing."""
+        """How many more rows each channel short of rows can use now. A paced channel takes only what it can send
+        in the next CLAIM_AHEAD_SECONDS: rows claimed beyond that would only wait, their leases running, and every
+        claim for them would be a read and a write for nothing."""
         room = {}
-        for name in channels:
+        for name in filter(self._short_of_rows, channels):
             pace = pace_of(self.channels[name])
             room[name] = self.batch_size if pace is None else int(pace * CLAIM_AHEAD_SECONDS) - self._in_hand_on[name]
         return {name: free for name, free in room.items() if free > 0}
@@ -214,27 +228,32 @@ class OutboxSender:
         checks each row is still free. SQLite has one writer: a claim that searched inside its write held up
         the recording of messages already sent, and a worker killed meanwhile sent them again."""
         now = _now()
-        room = self._room(await self.rights.channels())
+        self._sendable = await self.rights.channels()
+        room = self._room(self._sendable)
         if not room:
             return Claim([], {})
+        # Each channel its own share, so that one cannot crowd out another; in one read (each is a few thread
+        # hand-offs on SQLite).
+        shares = [select(due_rows(now, free, [name]).subquery()) for name, free in sorted(room.items())]
         async with self.db.read() as session:
-            found = (await session.execute(due_rows(now, self.batch_size, sorted(room)))).all()
-        candidates = [row for row in found if _fits(room, row.channel)]
-        if not candidates:
+            found = (await session.execute(union_all(*shares) if len(shares) > 1 else shares[0])).all()
+        per_channel = Counter(row.channel for row in found)
+        self._found_all |= {name: time.monotonic() for name, free in room.items() if per_channel[name] < free}
+        if not found:
             return Claim([], {})
-        unreachable = [row.id for row in candidates if row.is_reachable is False]
-        wanted = [row.id for row in candidates if row.is_reachable is not False]
+        unreachable = [row.id for row in found if row.is_reachable is False]
+        wanted = [row.id for row in found if row.is_reachable is not False]
         async with self.db.write() as session:
             # Someone who blocked the bot gets nothing more: their messages are skipped, not attempted.
             await set_free_rows(session, unreachable, now, status=OutboxStatus.SKIPPED, last_error="unreachable")
             claimed = await set_free_rows(
                 session, wanted, now, status=OutboxStatus.SENDING, claimed_until=lease_until(now)
             )
-        people = {row.person_id: (row.locale, row.deleted_at) for row in candidates if row.person_id}
+        people = {row.person_id: (row.locale, row.deleted_at) for row in found if row.person_id}
         self._erased |= {person for person, (_locale, deleted) in people.items() if deleted is not None}
         locales = {person: locale for person, (locale, _deleted) in people.items() if locale is not None}
         mine = {row.id for row in claimed}
-        self._retaken |= {row.id for row in candidates if row.status == OutboxStatus.SENDING and row.id in mine}
+        self._retaken |= {row.id for row in found if row.status == OutboxStatus.SENDING and row.id in mine}
         return Claim(sorted(claimed, key=sending_order), locales, skipped=len(unreachable))
 
     async def _deliver_chat(self, rows: list[OutboxMessage], locales: dict[int, str]) -> None:
@@ -250,7 +269,6 @@ class OutboxSender:
                 if then is not _Then.NEXT:
                     break
         finally:
-            self._in_hand -= len(rows)
             self._in_hand_on.subtract(row.channel for row in rows)
             self._row_done.set()
 
@@ -258,7 +276,7 @@ class OutboxSender:
         """Deliver and record one row; says whether the chat's next row may follow."""
         # What a channel adds itself (button captions, "type the number") speaks the person's language.
         locale = locales.get(row.person_id) if row.person_id is not None else None
-        async with self._limit:
+        async with self._slots[row.channel]:
             if self._stopping.is_set():
                 return _Then.STOP
             if not lease_allows_sending(row):
