@@ -280,6 +280,13 @@ async def test_soak_every_event_once_every_reply_delivered_duplicates_only_from_
                     ).all()
                 )
             )
+            failures = (
+                await session.execute(
+                    select(OutboxMessage.channel, OutboxMessage.attempts, OutboxMessage.last_error).where(
+                        OutboxMessage.status != OutboxStatus.SENT
+                    )
+                )
+            ).all()
     finally:
         await db.close()
 
@@ -297,7 +304,7 @@ async def test_soak_every_event_once_every_reply_delivered_duplicates_only_from_
     assert [status for status in answers if status >= 500] == []
     assert set(answers) <= {0, 200}  # 0: refused while the server was down, then posted again
     assert inbox == Counter({InboxStatus.DONE: total})  # every event applied, once (one row per event id)
-    assert outbox[OutboxStatus.SENT] > 0 and set(outbox) == {OutboxStatus.SENT}  # every reply delivered
+    assert outbox[OutboxStatus.SENT] > 0 and set(outbox) == {OutboxStatus.SENT}, failures  # every reply delivered
     assert line_short == [] and telegram_short == []  # no user missed a reply
     assert len(kills) == 2
     assert line_extra + telegram_extra <= on_wire  # duplicates only what was on the wire at the kills
