@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.core.registry import Registry
 from handlers import menu
 from handlers.citizen import agenda, feedback, follow, mydata, rating, vote, watch
-from handlers.complaints import complain, pdpa
+from handlers.complaints import complain, pdpa, typed
 from handlers.desk import signin as desk_signin
 from handlers.officer import alerts, cases, invite, mykpis, register, report
 from handlers.secretariat import broadcast, compare, manage, polls, summary, views
@@ -14,6 +14,7 @@ CONVERSATIONS = (
     menu,
     pdpa,
     complain,
+    typed,
     follow,
     watch,
     rating,

@@ -68,6 +68,7 @@ VIEWS_FLOW = "views"
 POLLS_FLOW = "polls"
 VOTE_FLOW = "vote"
 MENU_FLOW = "menu"
+TYPED_FLOW = "typed"  # text typed at the main menu, offered as a complaint
 
 # ---------------------------------------------------------------- from anywhere
 START = "g:start"
@@ -113,6 +114,8 @@ NO_SECTOR = "sc:none"
 CONFIRM_COMPLAINT = "cf:ok"
 CHANGE_COMPLAINT = "cf:edit"
 CHANGE_PART = Prefix("ed:")  # ed:place, ed:subject, ...
+FILE_TYPED = "ty:file"  # file what was typed at the main menu as a complaint
+NOT_A_COMPLAINT = "ty:no"
 
 # ---------------------------------------------------------------- citizens
 PROVINCE = Prefix("p:")  # p:<province id>

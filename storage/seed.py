@@ -24,6 +24,7 @@ from storage.data.fixed_lists import (
     BANGKOK,
     BANGKOK_AGENCIES,
     BANGKOK_ROUTES,
+    CATEGORY_KEYWORDS,
     COMPLAINT_CATEGORIES,
     DIMENSIONS,
     DISTRICT_OFFICE,
@@ -47,6 +48,7 @@ from storage.models import (
     AgencyRoute,
     Agenda,
     AgendaMechanism,
+    CategoryKeyword,
     ComplaintCategory,
     Deadline,
     Dimension,
@@ -99,6 +101,7 @@ class SeedReport:
     working_groups: int = 0
     programme_steps: int = 0
     complaint_categories: int = 0
+    category_keywords: int = 0
     fiscal_years: int = 0
     deadlines: int = 0
     agencies: int = 0
@@ -342,6 +345,20 @@ async def seed_fixed_lists(session: AsyncSession, report: SeedReport) -> None:
     report.working_groups += await _seed_listed(session, WorkingGroup, WORKING_GROUPS)
     report.programme_steps += await _seed_listed(session, ProgrammeStep, PROGRAMME_STEPS)
     report.complaint_categories += await _seed_listed(session, ComplaintCategory, COMPLAINT_CATEGORIES)
+    report.category_keywords += await _seed_keywords(session)
+
+
+async def _seed_keywords(session: AsyncSession) -> int:
+    """The shipped keywords that are not stored yet (one the secretariat filed under another category stays)."""
+    categories = await _codes(session, ComplaintCategory)
+    stored = set(await session.scalars(select(CategoryKeyword.word)))
+    rows: list[Row] = []
+    for code, words in CATEGORY_KEYWORDS.items():
+        for word in dict.fromkeys(CategoryKeyword.normal(word) for word in words):
+            if word not in stored and code in categories:
+                rows.append({"category_id": categories[code], "word": word, "shipped": True})
+                stored.add(word)
+    return await _bulk_insert(session, CategoryKeyword, rows)
 
 
 async def seed_fiscal_years(session: AsyncSession, report: SeedReport, current: int) -> dict[int, int]:

@@ -25,6 +25,7 @@ from bot.domain.complaints.answers import (
     normalise_phone,
 )
 from bot.domain.complaints.filing import Draft, file_complaint
+from bot.domain.complaints.keywords import suggest_for_text
 from bot.domain.places import (
     LocationProblem,
     PlaceName,
@@ -92,7 +93,7 @@ async def question(ctx: Ctx, step: Step) -> list[Reply]:
             return [await q.district_question(session, draft.province_id)]
         case Step.SUBJECT:
             assert draft.province_id is not None
-            return [await q.subject_question(session, draft.province_id)]
+            return [await q.subject_question(session, draft.province_id, suggested=ctx.data.get("suggested"))]
         case Step.DESCRIPTION:
             return [q.description_question()]
         case Step.PHOTOS:
@@ -115,7 +116,10 @@ async def advance(ctx: Ctx, done: Step, *lead: Reply) -> Outcome:
     draft = Draft.from_data(ctx.data)
     if ctx.data.get("editing") and draft.has_place and draft.has_subject and draft.description:
         return await ask(ctx, Step.CONFIRM, *lead)
-    return await ask(ctx, ORDER[ORDER.index(done) + 1], *lead)
+    following = ORDER[ORDER.index(done) + 1]
+    if following is Step.DESCRIPTION and draft.description:  # typed before the flow began (`_keep_typed_text`)
+        following = Step.PHOTOS
+    return await ask(ctx, following, *lead)
 
 
 def _update(ctx: Ctx, **changes: object) -> Draft:
@@ -136,7 +140,35 @@ async def enter(ctx: Ctx) -> Outcome:
         return finish(limit_reached)
     Draft().save(ctx.data)
     intro = Reply(_('File a complaint: a few short questions. Type "cancel" at any time to stop; nothing is kept.'))
+    if ctx.args:
+        intro = await _keep_typed_text(ctx, ctx.args)
     return await ask(ctx, Step.PLACE, intro)
+
+
+async def _keep_typed_text(ctx: Ctx, text: str) -> Reply:
+    """Words typed before the flow began ("แจ้งเรื่อง ถนนพัง…", or a problem typed at the main menu) become the
+    description, and the category they suggest is offered first at the subject question."""
+    problem = description_problem(text)
+    if problem is DescriptionProblem.TOO_LONG:
+        return Reply(
+            _(
+                "File a complaint. What you wrote is longer than a description may be ({limit} characters): you "
+                'will be asked for a shorter one. Type "cancel" at any time to stop; nothing is kept.',
+                limit=DESCRIPTION_MAX,
+            )
+        )
+    if problem is not None:  # too short to describe anything: ask for the description as usual
+        return Reply(_('File a complaint: a few short questions. Type "cancel" at any time to stop; nothing is kept.'))
+    _update(ctx, description=text)
+    suggested = await suggest_for_text(ctx.session, text)
+    if suggested is not None:
+        ctx.data["suggested"] = suggested.code
+    return Reply(
+        _(
+            "File a complaint. What you wrote is kept as its description; you can change it before sending. "
+            'A few short questions follow. Type "cancel" at any time to stop; nothing is kept.'
+        )
+    )
 
 
 async def _over_daily_limit(ctx: Ctx) -> Reply | None:

@@ -1,0 +1,40 @@
+"""thaichat (issue 15): keywords that suggest a complaint category from typed text; KPI short names for buttons
+
+Revision ID: 0015_thaichat
+Revises: 0014_programme
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0015_thaichat"
+down_revision: str | Sequence[str] | None = "0014_programme"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "category_keywords",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("category_id", sa.Integer(), nullable=False),
+        sa.Column("word", sa.String(length=60), nullable=False),
+        sa.Column("shipped", sa.Boolean(), server_default=sa.false(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
+        sa.ForeignKeyConstraint(["category_id"], ["complaint_categories.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("word"),
+    )
+    op.create_index("ix_category_keywords_category_id", "category_keywords", ["category_id"])
+    # Plain ADD COLUMN, not SQLite's batch mode (see 0014): a rebuild of `kpis` would cascade to its reports.
+    op.add_column("kpis", sa.Column("short_name_th", sa.String(length=20), nullable=True))
+    op.add_column("kpis", sa.Column("short_name_en", sa.String(length=20), nullable=True))
+
+
+def downgrade() -> None:
+    op.drop_column("kpis", "short_name_en")
+    op.drop_column("kpis", "short_name_th")
+    op.drop_index("ix_category_keywords_category_id", table_name="category_keywords")
+    op.drop_table("category_keywords")
