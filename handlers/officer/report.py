@@ -178,11 +178,24 @@ def _value_prompt(kpi: Kpi) -> Reply:
         buttons = tuple(Choice(codes.REPORT_STAGE(n), _("Stage {n}", n=n)) for n in range(1, stages + 1))
         prompt = _("Which stage of {n} has been reached? Choose it, or type it with a note.", n=stages)
         return Reply(prompt, choices=buttons)
+    # Each prompt says what may be typed: the bot reads commas, a unit word and Thai digits (bot/core/numbers.py).
     if kpi.unit == KpiUnit.PERCENT:
-        return Reply(_("Type the current percentage (0–100)."))
+        return Reply(_('Type the current percentage (0–100): "45", "45%" and Thai digits such as "๔๕" are all fine.'))
     if kpi.kind == KpiKind.CUMULATIVE:
-        return Reply(_("Type the amount in {unit} (a number).", unit=unit))
-    return Reply(_("Type the current value in {unit} (a number).", unit=unit))
+        return Reply(
+            _(
+                'Type the amount in {unit} as a number: commas, the unit and Thai digits are fine, e.g. "1,250 {unit}" '
+                'or "๑๒๕๐".',
+                unit=unit,
+            )
+        )
+    return Reply(
+        _(
+            'Type the current value in {unit} as a number: commas, the unit and Thai digits are fine, e.g. "1,250 '
+            '{unit}" or "๑๒๕๐".',
+            unit=unit,
+        )
+    )
 
 
 def _chosen_value(kpi: Kpi, ctx: Ctx) -> ReportedValue:
