@@ -554,6 +554,8 @@ def _kpi_row(agenda_id: int, spec: KpiSpec, year_be: int) -> Row:
         "agenda_id": agenda_id,
         "name_th": spec.name_th,
         "name_en": spec.name_en,
+        "short_name_th": spec.short_th,
+        "short_name_en": spec.short_en,
         "kind": spec.kind,
         "unit": spec.unit,
         "stages": spec.stages,
@@ -621,6 +623,13 @@ async def _seed_agenda_parts(
     ]
     names = set((await session.execute(select(Kpi.name_th).where(Kpi.agenda_id == agenda_id))).scalars())
     kpis = [_kpi_row(agenda_id, kpi, year_be) for kpi in spec.kpis if kpi.name_th not in names]
+    for kpi in spec.kpis:  # KPIs seeded before they had short names get them; one staff gave stays
+        if kpi.name_th in names and kpi.short_th:
+            await session.execute(
+                update(Kpi)
+                .where(Kpi.agenda_id == agenda_id, Kpi.name_th == kpi.name_th, Kpi.short_name_th.is_(None))
+                .values(short_name_th=kpi.short_th, short_name_en=kpi.short_en)
+            )
     return await _bulk_insert(session, AgendaMechanism, links), await _bulk_insert(session, Kpi, kpis)
 
 

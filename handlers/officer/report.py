@@ -30,7 +30,7 @@ from bot.domain.progress import (
 )
 from handlers import codes
 from handlers.cards import kpi_card
-from handlers.labels import agenda_label, legend, numbered
+from handlers.labels import agenda_label, legend, listed_kpis
 from handlers.replies import forbidden_reply
 from storage.models import Agenda, Kpi, KpiKind, KpiUnit, ProgressReport, ReportingCycle
 
@@ -93,7 +93,7 @@ async def _ask_kpi(ctx: Ctx) -> Outcome:
     kpis = (await ctx.session.scalars(select(Kpi).where(Kpi.agenda_id == ctx.data["agenda_id"]).order_by(Kpi.id))).all()
     if not kpis:
         return finish(Reply(_("This agenda has no KPIs yet. Please ask the secretariat to add them.")))
-    names, labels = numbered([localized(k.name_th, k.name_en) for k in kpis[:12]])
+    names, labels = listed_kpis(kpis[:12])
     buttons = tuple(Choice(codes.REPORT_KPI(k.id), label) for k, label in zip(kpis, labels, strict=False))
     return goto(Step.KPI, Reply(_("Which KPI are you reporting on?") + "\n" + names, choices=buttons))
 

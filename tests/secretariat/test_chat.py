@@ -23,7 +23,7 @@ BROADCAST, MANAGE = "ส่งประกาศ", "แก้ประเด็�
 GREEN_CHIANG_RAI = "เชียงรายเมืองสีเขียว อากาศสะอาด"
 GREEN_SHORT = "อากาศสะอาด"  # its button: the short title
 PM25_DAYS = "จำนวนวันที่ค่าฝุ่นละออง PM2.5 เกินค่ามาตรฐาน"
-PM25_BUTTON = "จำนวนวันที่ค่าฝุ่นล…"  # its name cut short to fit a LINE button
+PM25_BUTTON = "วันฝุ่น PM2.5 เกิน"  # its designed short name on its button; the full name in the text (issue 15)
 
 
 async def pm25_id(services: Services) -> int:
