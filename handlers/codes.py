@@ -193,3 +193,5 @@ BROADCAST_SECTOR = Prefix("bc:sector:")
 BROADCAST_ALL_PROVINCES = "bc:allprov"
 BROADCAST_SEND = "bc:send"
 BROADCAST_LATER = "bc:later"
+BROADCAST_SCHEDULED = "bc:list"  # the scheduled broadcasts, to see or cancel
+BROADCAST_CANCEL = Prefix("bc:cancel:")  # bc:cancel:<broadcast id>

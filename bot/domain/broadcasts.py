@@ -424,6 +424,38 @@ async def tell_progress(db: Database, broadcast_id: int) -> BroadcastReport:
     return report
 
 
+def _scheduled_visible_to(person: Person | None) -> ColumnElement[bool]:
+    """Scheduled broadcasts a secretariat member may see and cancel: their province's and their own; the national
+    team (no province) and the command line (no person) all of them."""
+    scheduled = and_(Broadcast.status == BroadcastStatus.SCHEDULED, Broadcast.scheduled_at.is_not(None))
+    if person is None or person.province_id is None:
+        return scheduled
+    province = Broadcast.target["province_id"].as_integer()
+    return and_(scheduled, or_(province == person.province_id, Broadcast.created_by_id == person.id))
+
+
+async def scheduled_broadcasts(session: AsyncSession, person: Person | None) -> list[Broadcast]:
+    """The broadcasts waiting for their time, soonest first."""
+    query = select(Broadcast).where(_scheduled_visible_to(person)).order_by(Broadcast.scheduled_at, Broadcast.id)
+    return list((await session.scalars(query)).all())
+
+
+async def cancel_scheduled(session: AsyncSession, broadcast_id: int, person: Person | None) -> Broadcast | None:
+    """Call off a scheduled broadcast before its time; None when there is no such one (already started, done,
+    cancelled, or not the person's to cancel). The row is locked, so the worker cannot start it meanwhile."""
+    query = select(Broadcast).where(Broadcast.id == broadcast_id, _scheduled_visible_to(person)).with_for_update()
+    broadcast = await session.scalar(query)
+    if broadcast is None:
+        return None
+    broadcast.status = BroadcastStatus.CANCELLED
+    await session.execute(
+        update(BroadcastRecipient)
+        .where(BroadcastRecipient.broadcast_id == broadcast.id, BroadcastRecipient.status == RecipientStatus.PENDING)
+        .values(status=RecipientStatus.SKIPPED)
+    )
+    return broadcast
+
+
 async def start_due(db: Database, now: datetime) -> list[int]:
     """Scheduled broadcasts whose time has come start sending; returns their ids."""
     is_due = and_(

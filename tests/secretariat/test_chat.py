@@ -79,8 +79,8 @@ async def test_a_broadcast_can_be_scheduled_and_a_bad_time_is_refused(services: 
     await chat.press("ทุกคน")
     await chat.press("ทั้งจังหวัด")
     await chat.press("ตั้งเวลาส่ง")
-    assert "เช่น 5/1/2570 09:00" in texts(await chat.say("พรุ่งนี้เช้า"))[0]
-    assert "หลังจากนี้" in texts(await chat.say("1/1/2560 09:00"))[0]
+    assert "ไม่เข้าใจเวลา" in texts(await chat.say("เร็ว ๆ นี้"))[0]
+    assert "ผ่านไปแล้ว" in texts(await chat.say("1/1/2560 09:00"))[0]
     when = (datetime.now(UTC) + timedelta(days=3)).date()
     reply = texts(await chat.say(f"{when.day}/{when.month}/{when.year + 543} 09:00"))[0]
     assert "ตั้งเวลาส่งประกาศ" in reply
