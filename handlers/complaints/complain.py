@@ -342,7 +342,24 @@ async def on_subject(ctx: Ctx) -> Outcome:
         if category is not None:
             _update(ctx, category_id=category.id, agenda_id=None)
             return await advance(ctx, Step.SUBJECT)
+    if ctx.kind is InboundKind.TEXT and ctx.text and ctx.choice is None:
+        return await _subject_from_words(ctx, draft)
     return await again(ctx, _("Please choose a subject from the list."))
+
+
+async def _subject_from_words(ctx: Ctx, draft: Draft) -> Outcome:
+    """Words typed instead of a subject button: the subject they suggest is offered first, and words enough to
+    describe the problem are kept as the description (not asked for again)."""
+    kept = not draft.description and description_problem(ctx.text) is None
+    if kept:
+        _update(ctx, description=ctx.text)
+    suggested = await suggest_for_text(ctx.session, ctx.text)
+    if suggested is not None:
+        ctx.data["suggested"] = suggested.code
+    lead = [Reply(_("What you wrote is kept as the description."))] if kept else []
+    if suggested is None:
+        lead.append(Reply(_("Please choose the subject that fits best from the buttons below.")))
+    return stay(ctx, *lead, *await question(ctx, Step.SUBJECT))
 
 
 async def on_description(ctx: Ctx) -> Outcome:
@@ -424,7 +441,13 @@ async def on_contact(ctx: Ctx) -> Outcome:
     if mode in (ContactMode.CHAT, ContactMode.ANONYMOUS):
         _update(ctx, contact_mode=mode, phone=None)
         return await advance(ctx, Step.CONTACT)
-    return await again(ctx, _("Please choose how the agency may reach you."))
+    phone = normalise_phone(ctx.text) if ctx.kind is InboundKind.TEXT and ctx.choice is None else None
+    if phone is not None:  # a phone number typed instead of pressing "Phone": that is the answer
+        _update(ctx, contact_mode=ContactMode.PHONE, phone=phone)
+        return await advance(ctx, Step.CONTACT)
+    return await again(
+        ctx, _('Please choose one of the buttons: "Chat only", "Phone" or "Anonymous". A phone number may be typed.')
+    )
 
 
 async def on_phone(ctx: Ctx) -> Outcome:

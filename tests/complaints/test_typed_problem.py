@@ -122,3 +122,37 @@ async def test_an_english_problem_is_suggested_its_category(chat: Chat) -> None:
     assert flooded is not None and flooded.code == "flood"
     assert electricity is None  # "ไฟ" is not a word of "ไฟฟ้า"
     assert smoke is not None and smoke.code == "air"
+
+
+async def test_words_typed_at_the_subject_question_suggest_the_subject_and_become_the_description(
+    chat: Chat,
+) -> None:
+    """Issue 15: a comment typed where a subject button is expected is taken, not refused."""
+    await accept_pdpa(chat)
+    await chat.say("แจ้งเรื่อง")
+    await chat.share_location(*CHIANG_RAI_CITY_HALL)
+    subject = await chat.say(WASTE)
+    assert subject[0].text == "ระบบเก็บข้อความที่ท่านพิมพ์ไว้เป็นรายละเอียดของเรื่องแล้ว"
+    assert '"ขยะ"' in last(subject).text and labels(last(subject))[0] == "ขยะ"
+    unknown = await chat.say("ไม่แน่ใจ")  # no subject in these words, and too short to describe anything
+    assert unknown[0].text == "กรุณาเลือกเรื่องที่ใกล้เคียงที่สุดจากปุ่มด้านล่าง"
+    await chat.press("ขยะ")
+    contact = await chat.press("ข้าม")  # no photo; the description is not asked for again
+    assert "ทางแชตเท่านั้น" in labels(last(contact))
+    await chat.say("081-234-5678")  # a phone number typed instead of pressing "Phone"
+    await chat.press("ข้าม")
+    await chat.press("ยืนยันและส่งเรื่อง")
+    complaint = await _only_complaint(chat)
+    assert complaint.description == WASTE and complaint.contact_phone == "0812345678"
+    assert await _category_code(chat, complaint.category_id) == "waste"
+
+
+async def test_other_words_at_the_contact_question_say_which_buttons_and_store_nothing(chat: Chat) -> None:
+    await accept_pdpa(chat)
+    await chat.say("แจ้งเรื่อง " + POTHOLE)
+    subject = await chat.share_location(*CHIANG_RAI_CITY_HALL)
+    await chat.press(labels(last(subject))[0])
+    await chat.press("ข้าม")
+    refused = await chat.say("โทรมาได้ตลอด")
+    assert refused[0].text.startswith('กรุณาเลือกปุ่ม "ทางแชตเท่านั้น" "โทรศัพท์" หรือ "ไม่ประสงค์ออกนาม"')
+    assert await complaint_count(chat) == 0
