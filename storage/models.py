@@ -293,6 +293,18 @@ class Agency(Base):
     district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"), index=True)
 
 
+class LocalGovernmentArea(Base):
+    """Which local government (เทศบาล or อบต., an agency of code "local_government") serves a subdistrict: they
+    repair local roads and collect waste there. Recorded by the secretariat (`hpp-bot agency add-local`); the
+    project ships no such list, so a subdistrict without one is routed as before (the district, then the อบจ.)."""
+
+    __tablename__ = "local_government_areas"
+    __table_args__ = (UniqueConstraint("subdistrict_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"), index=True)
+    subdistrict_id: Mapped[int] = mapped_column(ForeignKey("subdistricts.id"))
+
+
 class AgencyRoute(Base):
     """Which agency takes a complaint of a category in a province (district-specific first)."""
 

@@ -10,6 +10,7 @@ from types import ModuleType
 
 from bot.cli import (
     admin,
+    agencies,
     agendas,
     apikeys,
     broadcast,
@@ -44,6 +45,7 @@ GROUPS: tuple[ModuleType, ...] = (
     categories,
     agendas,
     kpis,
+    agencies,
     deadlines,
     reminders,
     broadcast,

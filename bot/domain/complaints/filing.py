@@ -104,6 +104,7 @@ async def file_complaint(
         district_id=draft.district_id,
         category_id=draft.category_id,
         agenda_id=draft.agenda_id,
+        subdistrict_id=draft.subdistrict_id,
     )
     complaint = Complaint(
         ticket_no=await allocate_ticket_no(session, province, bangkok_today(now)),
