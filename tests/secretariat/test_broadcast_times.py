@@ -16,7 +16,8 @@ from bot.domain.values import BadValue
 from bot.domain.when import PastTime, parse_when
 from bot.services import Services
 from storage.db import Database
-from storage.models import Broadcast, Person
+from storage.models import Broadcast
+from tests.secretariat.test_chat import secretariat_chat
 from tests.support.chat import Chat, labels
 from tests.support.cli import hpp_bot
 from tests.support.clock import Clock
@@ -67,14 +68,6 @@ def test_what_is_not_a_time(typed: str) -> None:
         parse_when(typed, SUNDAY_EVENING)
 
 
-async def secretariat(services: Services) -> Chat:
-    async with services.db.write() as session:
-        person = await session.scalar(select(Person).where(Person.platform_user_id == "secretariat-1"))
-        assert person is not None
-        person.pdpa_notice_at = datetime.now(UTC)
-    return Chat(services, user="secretariat-1")
-
-
 async def compose_to_schedule(chat: Chat, text: str) -> None:
     await chat.say("เมนู")
     await chat.press("ส่งประกาศ")
@@ -93,7 +86,7 @@ async def scheduled(db: Database) -> list[Broadcast]:
 
 async def test_a_broadcast_is_scheduled_in_words_and_a_past_time_is_refused(services: Services, clock: Clock) -> None:
     now = clock.set(date(2026, 11, 29), hour=15)  # a Sunday, 15:00 in Bangkok
-    chat = await secretariat(services)
+    chat = await secretariat_chat(services)
     await compose_to_schedule(chat, "ขอเชิญประชุมติดตามตัวชี้วัด")
     past = await chat.say("บ่ายสองโมง")
     with use_locale("th"):
@@ -111,7 +104,7 @@ async def test_a_broadcast_is_scheduled_in_words_and_a_past_time_is_refused(serv
 
 
 async def test_scheduled_broadcasts_are_listed_and_one_is_cancelled_in_chat(services: Services) -> None:
-    chat = await secretariat(services)
+    chat = await secretariat_chat(services)
     await compose_to_schedule(chat, "แจ้งปิดระบบชั่วคราวคืนวันเสาร์")
     await chat.say("พรุ่งนี้ 9:00")
     [broadcast] = await scheduled(services.db)
