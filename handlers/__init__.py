@@ -14,7 +14,6 @@ CONVERSATIONS = (
     menu,
     pdpa,
     complain,
-    typed,
     follow,
     watch,
     rating,
@@ -35,6 +34,7 @@ CONVERSATIONS = (
     desk_signin,
     views,
     polls,
+    typed,  # last: its pattern takes typed text no other conversation recognised
 )
 
 

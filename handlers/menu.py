@@ -10,7 +10,6 @@ from bot.core.flow import Ctx, Flow, Outcome, finish, stay
 from bot.core.i18n import N_, _, use_locale
 from bot.core.registry import MENU_PREFIX, MenuButton, MenuEntry, Registry, Replies
 from bot.core.types import Choice, Reply
-from bot.domain.complaints.answers import looks_like_a_problem
 from handlers import codes
 from storage.models import Person, Role
 
@@ -181,8 +180,6 @@ async def idle_outcome(ctx: Ctx) -> Outcome:
         return finish(Reply(_("You are welcome. Anything else? Choose from the menu.")))
     if ctx.inbound.location is not None or ctx.inbound.media_id is not None:
         return finish(Reply(_('Thank you. To report a problem, choose "File a complaint" first.')))
-    if looks_like_a_problem(ctx.text) and codes.TYPED_FLOW in ctx.registry.flows:
-        return Outcome(start=codes.TYPED_FLOW, start_args=ctx.text)
     return finish(Reply(_("Hello! I did not quite get that.")))
 
 

@@ -52,5 +52,12 @@ async def on_offer(ctx: Ctx) -> Outcome:
     return stay(ctx, Reply(hint), offer(str(ctx.data.get("text", ""))))
 
 
+def _problem(text: str) -> str | None:
+    return text if looks_like_a_problem(text) else None
+
+
 def register(registry: Registry) -> None:
+    """Registered after every other conversation: their typed patterns (a ticket number) come first. Through the
+    pattern, a problem typed before the first-contact notice is kept and offered right after it."""
     registry.add_flow(Flow(name=codes.TYPED_FLOW, enter=enter, steps={Step.OFFER: on_offer}))
+    registry.add_text_pattern(_problem, codes.TYPED_FLOW)

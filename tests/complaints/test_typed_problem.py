@@ -156,3 +156,22 @@ async def test_other_words_at_the_contact_question_say_which_buttons_and_store_n
     refused = await chat.say("โทรมาได้ตลอด")
     assert refused[0].text.startswith('กรุณาเลือกปุ่ม "ทางแชตเท่านั้น" "โทรศัพท์" หรือ "ไม่ประสงค์ออกนาม"')
     assert await complaint_count(chat) == 0
+
+
+async def test_a_problem_typed_before_the_privacy_notice_is_offered_right_after_it(chat: Chat) -> None:
+    """The first thing a new citizen types is their problem: it waits through the notice, then is offered."""
+    notice = await chat.say(POTHOLE)
+    assert "PDPA" in all_text(notice)
+    await chat.press("ยินยอม")
+    after = await chat.press("ไม่ยินยอม")
+    assert POTHOLE in last(after).text and labels(last(after)) == ["แจ้งเรื่องนี้", "ไม่ใช่ ดูเมนูหลัก"]
+    await chat.press("แจ้งเรื่องนี้")
+    subject = await chat.share_location(*CHIANG_RAI_CITY_HALL)
+    assert labels(last(subject))[0] == "ถนน/ทางเท้า"
+
+
+async def test_a_ticket_number_or_a_thank_you_is_not_offered_as_a_complaint(chat: Chat) -> None:
+    await accept_pdpa(chat)
+    for text in ("CRI-69-99999", "ขอบคุณมากครับ 🙏"):
+        replies = await chat.say(text)
+        assert "แจ้งเรื่องนี้" not in labels(last(replies)), text
