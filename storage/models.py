@@ -149,7 +149,6 @@ class BroadcastStatus(enum.StrEnum):
     SCHEDULED = "scheduled"
     SENDING = "sending"
     DONE = "done"
-    CANCELLED = "cancelled"  # a scheduled one called off before its time: nobody received it
 
 
 class RecipientStatus(enum.StrEnum):

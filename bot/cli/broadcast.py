@@ -84,9 +84,9 @@ async def _list_scheduled(db: Database) -> int:
 
 async def _cancel(db: Database, broadcast_id: int) -> int:
     async with db.write() as session:
-        cancelled = await cancel_scheduled(session, broadcast_id, None)
-    if cancelled is None:
-        return refuse(f"broadcast #{broadcast_id} is not waiting to be sent (started, done, cancelled or missing)")
+        cancelled = await cancel_scheduled(session, broadcast_id)
+    if not cancelled:
+        return refuse(f"broadcast #{broadcast_id} is not waiting to be sent (started, done or cancelled)")
     print(f"broadcast #{broadcast_id} cancelled: nobody received it")
     return 0
 

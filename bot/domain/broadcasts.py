@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, insert, literal, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, delete, exists, func, insert, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import outbox
@@ -440,20 +440,16 @@ async def scheduled_broadcasts(session: AsyncSession, person: Person | None) -> 
     return list((await session.scalars(query)).all())
 
 
-async def cancel_scheduled(session: AsyncSession, broadcast_id: int, person: Person | None) -> Broadcast | None:
-    """Call off a scheduled broadcast before its time; None when there is no such one (already started, done,
-    cancelled, or not the person's to cancel). The row is locked, so the worker cannot start it meanwhile."""
-    query = select(Broadcast).where(Broadcast.id == broadcast_id, _scheduled_visible_to(person)).with_for_update()
-    broadcast = await session.scalar(query)
-    if broadcast is None:
-        return None
-    broadcast.status = BroadcastStatus.CANCELLED
-    await session.execute(
-        update(BroadcastRecipient)
-        .where(BroadcastRecipient.broadcast_id == broadcast.id, BroadcastRecipient.status == RecipientStatus.PENDING)
-        .values(status=RecipientStatus.SKIPPED)
+async def cancel_scheduled(session: AsyncSession, broadcast_id: int) -> bool:
+    """Take back a broadcast that has not started: it and its recipients are gone. False once it is sending (the
+    worker's start and this delete cannot both win: each changes the row only while it is still scheduled)."""
+    deleted = await session.execute(
+        delete(Broadcast).where(Broadcast.id == broadcast_id, Broadcast.status == BroadcastStatus.SCHEDULED)
     )
-    return broadcast
+    if not deleted.rowcount:  # type: ignore[attr-defined]
+        return False
+    await session.execute(delete(BroadcastRecipient).where(BroadcastRecipient.broadcast_id == broadcast_id))
+    return True
 
 
 async def start_due(db: Database, now: datetime) -> list[int]:

@@ -303,12 +303,12 @@ async def on_scheduled(ctx: Ctx) -> Outcome:
     broadcast_id = codes.BROADCAST_CANCEL.number(ctx.choice)
     if broadcast_id is None:
         return stay(ctx, Reply(_('Please choose the broadcast to cancel, or type "menu".')))
-    cancelled = await cancel_scheduled(ctx.session, broadcast_id, ctx.person)
-    if cancelled is None:
+    waiting = {b.id for b in await scheduled_broadcasts(ctx.session, ctx.person)}
+    if broadcast_id not in waiting or not await cancel_scheduled(ctx.session, broadcast_id):
         return finish(
             Reply(_("Broadcast #{id} is no longer waiting: it has started or was cancelled.", id=broadcast_id))
         )
-    return finish(Reply(_("Broadcast #{id} is cancelled. Nobody received it.", id=cancelled.id)))
+    return finish(Reply(_("Broadcast #{id} is cancelled. Nobody received it.", id=broadcast_id)))
 
 
 async def _create(ctx: Ctx, at: datetime | None) -> Outcome:
