@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from urllib.parse import quote
 
 from sqlalchemy import select
 from starlette.applications import Starlette
@@ -51,8 +53,20 @@ async def media(request: Request) -> Response:
         row = await session.scalar(select(Media).where(Media.id == media_id))
     if row is None:
         return JSONResponse({"error": "not found"}, status_code=404)
-    cache = f"private, max-age={min(3600, seconds_left)}"  # no cache keeps it past the link's expiry
-    return Response(row.data, media_type=row.content_type, headers={"Cache-Control": cache})
+    headers = {"Cache-Control": f"private, max-age={min(3600, seconds_left)}"}  # no cache past the link's expiry
+    if row.filename:
+        headers["Content-Disposition"] = content_disposition(row.filename, row.content_type)
+    return Response(row.data, media_type=row.content_type, headers=headers)
+
+
+def content_disposition(filename: str, content_type: str) -> str:
+    """RFC 6266: a picture is shown, a file downloaded, under its own name. The name is given twice: in UTF-8
+    (RFC 5987 `filename*`, a Thai name such as สรุป-เชียงราย-2569-11-29.xlsx) and as ASCII for old clients."""
+    kind = "inline" if content_type.startswith("image/") else "attachment"
+    stem, dot, suffix = filename.rpartition(".")
+    ascii_stem = re.sub(r"[^A-Za-z0-9_-]+", "-", stem if dot else filename).strip("-")
+    fallback = f"{ascii_stem or 'download'}{dot}{re.sub(r'[^A-Za-z0-9]', '', suffix) if dot else ''}"
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 async def index(request: Request) -> Response:

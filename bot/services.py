@@ -23,7 +23,9 @@ from bot.core.platforms import record_platforms
 from bot.core.registry import Registry
 from bot.core.types import Channel
 from bot.jobs.broadcasts import run_broadcast_worker
+from bot.jobs.memory import run_memory_trim
 from bot.jobs.scheduler import Scheduler, run_scheduler
+from bot.jobs.wal import run_wal_checkpoints
 from bot.settings import Settings, log_channels
 from handlers import build_registry, notices
 from storage.db import Database
@@ -76,6 +78,7 @@ class Services:
 
     async def open(self) -> None:
         await self.db.check_schema()
+        await self.links.use_stored_key(self.db)  # links made before a restart still work after it
         await record_platforms(self.db, self.settings, datetime.now(UTC))  # keeps SIMULATOR=auto off from now on
         for channel in self.channels.values():
             await channel.start()
@@ -90,7 +93,7 @@ class Services:
         ]
 
     def _job_tasks(self) -> list[asyncio.Task[None]]:
-        """The reminder scheduler and the broadcast worker."""
+        """The reminder scheduler, the broadcast worker, the memory trim and, on SQLite, the WAL checkpoints."""
         settings, wake_sender, stop = self.settings, self.outbox_wakeup.set, self._jobs_stop
         scheduler = Scheduler(
             self.db,
@@ -104,10 +107,14 @@ class Services:
             prune_payloads_after_hours=settings.prune_payloads_after_hours,
         )
         tick = settings.scheduler_tick_seconds
-        return [
+        jobs = [
             asyncio.create_task(run_scheduler(scheduler, tick, wake_sender, stop), name="scheduler"),
             asyncio.create_task(run_broadcast_worker(self.db, wake_sender, stop), name="broadcast-worker"),
+            asyncio.create_task(run_memory_trim(stop), name="memory-trim"),
         ]
+        if self.db.is_sqlite:
+            jobs.append(asyncio.create_task(run_wal_checkpoints(self.db, stop), name="wal-checkpoint"))
+        return jobs
 
     async def stop_workers(self) -> None:
         """Stop gracefully: the inbox worker ends its event, the outbox sender finishes and records what is on

@@ -147,6 +147,13 @@ class Settings(BaseSettings):
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
+    @property
+    def served_url(self) -> str:
+        """Where people reach this installation: PUBLIC_BASE_URL, else the address `hpp-bot serve` listens on
+        (development: the simulator's download links work in the same browser)."""
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::") else self.host
+        return self.public_base_url or f"http://{host}:{self.port}"
+
 
 class SettingsError(SystemExit):
     """A bad configuration value: stops start-up with one clear line."""

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from bot.core.registry import Registry
-from handlers import menu
+from handlers import menu, workgroup
 from handlers.citizen import agenda, feedback, follow, mydata, rating, vote, watch
 from handlers.complaints import complain, pdpa, typed
 from handlers.desk import signin as desk_signin
 from handlers.officer import alerts, cases, invite, mykpis, register, report
-from handlers.secretariat import broadcast, compare, manage, polls, summary, views
+from handlers.secretariat import broadcast, compare, deadlines, handin, manage, polls, review, steps, summary, views
 
 CONVERSATIONS = (
     menu,
@@ -34,6 +34,11 @@ CONVERSATIONS = (
     desk_signin,
     views,
     polls,
+    steps,
+    handin,
+    review,
+    deadlines,
+    workgroup,
     typed,  # last: its pattern takes typed text no other conversation recognised
 )
 

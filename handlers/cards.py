@@ -3,6 +3,8 @@ filed under."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.i18n import _, format_date, format_datetime, localized
@@ -12,8 +14,12 @@ from bot.domain.agendas import AgendaLists
 from bot.domain.figures import cap_used, stage_count
 from bot.domain.periods import figures_span
 from bot.domain.progress import kind_label, kpi_value_text
+from bot.domain.reviews import latest_note
 from bot.domain.tickets import history, map_link, phone_for_handler, status_label, subject_of
+from bot.domain.working_groups import latest_advice
 from storage.models import Agency, Complaint, ContactMode, District, Kpi, KpiKind, Province
+
+NOTE_LENGTH = 300  # of advice or a review note on a card; the full text is in the lists
 
 
 async def _name(session: AsyncSession, model: type[Province] | type[District] | type[Agency], key: int | None) -> str:
@@ -77,8 +83,9 @@ def handler_fields(complaint: Complaint) -> list[CardField]:
     return fields
 
 
-def kpi_card(kpi: Kpi) -> Card:
-    """A KPI's progress (bot/domain/figures.py): its figure, target, baseline and the period they are for."""
+def kpi_card(kpi: Kpi, notes: Sequence[CardField] = ()) -> Card:
+    """A KPI's progress (bot/domain/figures.py): its figure, target, baseline and the period they are for; then
+    `notes` (a working group's advice, a joint review's note: `staff_kpi_card`)."""
     name = localized(kpi.name_th, kpi.name_en)
     percent = kpi.latest_percent
     fields = [CardField(_("Kind"), kind_label(kpi)), *_figure_fields(kpi)]
@@ -95,6 +102,7 @@ def kpi_card(kpi: Kpi) -> Card:
             format_date(kpi.latest_reported_at) if kpi.latest_reported_at else _("not reported yet"),
         )
     )
+    fields.extend(notes)
     progress = _("Progress {percent} %", percent=f"{percent:.0f}") if percent is not None else _("no report yet")
     return Card(
         title=name,
@@ -104,6 +112,22 @@ def kpi_card(kpi: Kpi) -> Card:
         progress_percent=percent,
         footer=_("Example figures") if kpi.is_example else None,
     )
+
+
+async def staff_kpi_card(session: AsyncSession, kpi: Kpi) -> Card:
+    """The KPI card staff and working groups see: with the latest working-group advice and joint-review note."""
+    notes = []
+    advice = await latest_advice(session, kpi.id)
+    if advice is not None:
+        given, group = advice
+        who = localized(group.name_th, group.name_en) if group is not None else _("Working group")
+        text = shorten_block(given.text, NOTE_LENGTH)
+        notes.append(CardField(_("Advice ({date})", date=format_date(given.created_at)), f"{who}: {text}"))
+    note = await latest_note(session, kpi.id)
+    if note is not None:
+        held_on, text = note
+        notes.append(CardField(_("Joint review ({date})", date=format_date(held_on)), shorten_block(text, NOTE_LENGTH)))
+    return kpi_card(kpi, notes)
 
 
 def _figure_fields(kpi: Kpi) -> list[CardField]:

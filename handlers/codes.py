@@ -67,6 +67,13 @@ UNWATCH_FLOW = "unwatch"
 VIEWS_FLOW = "views"
 POLLS_FLOW = "polls"
 VOTE_FLOW = "vote"
+STEPS_FLOW = "steps"
+HANDIN_FLOW = "handin"
+HANDED_IN_FLOW = "handedin"
+REVIEW_FLOW = "review"
+REVIEWS_FLOW = "reviews"
+YEAR_DEADLINES_FLOW = "yeardeadlines"
+ADVISE_FLOW = "advise"
 MENU_FLOW = "menu"
 TYPED_FLOW = "typed"  # text typed at the main menu, offered as a complaint
 
@@ -86,6 +93,7 @@ OPEN_CASE = Prefix("case:")  # an officer opens a ticket for handling
 FEEDBACK_ON_AGENDA = Prefix("fb:")  # "tell the state" about an agenda
 REPORT_ON = Prefix("report:")  # report:k12 reports on KPI 12; report:c34 corrects report 34
 STOP_WATCH = Prefix("unwatch:")  # unwatch:<watch id>: a citizen stops following an area
+HAND_IN = Prefix("hi:")  # hi:<deadline id>: a step reminder's button opens the hand-in for that deadline
 
 
 def report_on_kpi(kpi_id: int) -> str:
@@ -163,8 +171,6 @@ ALERT_MODE = Prefix("al:")  # al:instant, al:digest
 # ---------------------------------------------------------------- the secretariat
 MANAGE_AGENDA = Prefix("mg:a:")
 MANAGE_KPI = Prefix("mg:k:")
-MANAGE_STEP = Prefix("mg:s:")
-MANAGE_NEW_DEADLINE = "mg:deadline"
 MANAGE_TARGET = "mg:target"
 MANAGE_DUE = "mg:due"
 SUMMARY_EXPORT = "sm:xlsx"
@@ -185,6 +191,16 @@ VIEWS_SET = Prefix("fv:set:")  # fv:set:adopted, ...
 VIEWS_REPLY = "fv:reply"
 POLL_NEW = "po:new"
 POLL_CLOSE = Prefix("po:close:")  # po:close:<poll id>
+HANDIN_DEADLINE = Prefix("hd:")  # hd:<deadline id>, in the hand-in flow
+HANDIN_NO_NOTE = "hd:nonote"
+REVIEW_SKIP_KPI = "rv:skip"
+REVIEW_SAVE = "rv:save"
+STEP_CODE = Prefix("st:")  # st:<programme step code>, entering a fiscal year's deadline
+FISCAL_YEAR = Prefix("fy:")  # fy:2570
+ENTER_DEADLINE = "fy:enter"
+ADVISE_PROVINCE = Prefix("wg:p:")  # wg:p:<province id>
+ADVISE_KPI = Prefix("wg:k:")  # wg:k:<kpi id>
+INVITE_GROUP = Prefix("wg:")  # wg:<working group code>, in the invite flow
 BROADCAST_NO_IMAGE = "bc:noimg"
 BROADCAST_ROLE = Prefix("bc:role:")
 BROADCAST_SCOPE = Prefix("bc:scope:")

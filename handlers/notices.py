@@ -106,9 +106,10 @@ def reminder(deadline: Deadline, days_left: int) -> list[Reply]:
         text = _("Reminder: “{title}” is due today, {due}.", title=title, due=due)
     else:
         text = _("Overdue: “{title}” was due on {due}. Please send it as soon as you can.", title=title, due=due)
-    # A KPI's reporting deadline opens the report on that very KPI; a programme step, the report menu.
-    start = codes.REPORT_ON(f"k{deadline.kpi_id}") if deadline.kpi_id is not None else codes.menu(codes.REPORT_FLOW)
-    return [Reply(text, choices=(Choice(start, _("Start the report")),))]
+    # A KPI's reporting deadline opens the report on that very KPI; a programme step, the hand-in for it.
+    if deadline.kpi_id is not None:
+        return [Reply(text, choices=(Choice(codes.REPORT_ON(f"k{deadline.kpi_id}"), _("Start the report")),))]
+    return [Reply(text, choices=(Choice(codes.HAND_IN(deadline.id), _("Hand it in")),))]
 
 
 def overdue_digest(

@@ -18,6 +18,7 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Insert, event, text
@@ -29,6 +30,9 @@ from sqlalchemy.orm import DeclarativeBase
 
 from storage.sqlite_inline import inline_creator
 
+WAL_AUTOCHECKPOINT_PAGES = 1000  # SQLite's default, said aloud: a commit past ~4 MB of WAL copies it back
+WAL_KEEP_BYTES = 4 * 2**20  # once checkpointed, the WAL file is cut back to this (journal_size_limit)
+READER_CACHE_KB = 1024  # SQLite's page cache of each pooled read connection
 SQLITE_BUSY_TIMEOUT_MS = 30_000  # another process's writer (a CLI command, a test's second worker) is waited for
 GROUP_MAX_SECONDS = 0.05  # a group commits at the latest after this long, even with writers still queued
 log = logging.getLogger(__name__)
@@ -45,6 +49,11 @@ def _sqlite_hooks(engine: AsyncEngine, *, immediate: bool, inline: bool) -> None
             cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Without a limit the WAL file keeps the size of its largest burst for ever (issue 16).
+        cursor.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT_PAGES}")
+        cursor.execute(f"PRAGMA journal_size_limit={WAL_KEEP_BYTES}")
+        if not immediate:  # a reader: its pages are in the OS's file cache anyway (SQLite's default is 2 MB each)
+            cursor.execute(f"PRAGMA cache_size=-{READER_CACHE_KB}")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
@@ -159,6 +168,17 @@ class GroupWriter:
             except Exception:  # it is being thrown away anyway
                 log.debug("closing the writer's connection failed", exc_info=True)
 
+    async def checkpoint(self) -> tuple[int, int, int]:
+        """Copy the WAL into the database and truncate it, between two groups (the writer is idle meanwhile):
+        (busy, WAL pages, pages copied), see `InlineConnection.checkpoint`."""
+        async with self._turn:
+            if self._group is not None:
+                await self._commit()
+            if self._connection is None:
+                self._connection = await self.engine.connect()
+            raw = await self._connection.get_raw_connection()
+            return raw.driver_connection.checkpoint("TRUNCATE")  # type: ignore[union-attr]
+
     async def close(self) -> None:
         async with self._turn:
             if self._group is not None:
@@ -197,13 +217,28 @@ class Database:
         async with self._read_sessions() as session, session.begin():
             yield session
 
+    def wal_bytes(self) -> int:
+        """The size of SQLite's WAL file (0 on PostgreSQL, or before the first write)."""
+        if not self.is_sqlite:
+            return 0
+        wal = Path(str(make_url(self.url).database) + "-wal")
+        return wal.stat().st_size if wal.exists() else 0
+
+    async def checkpoint(self) -> None:
+        """SQLite: the WAL copied into the database and its file truncated, where no reader holds an older
+        snapshot (else what can be copied is, and the next call does the rest). PostgreSQL: nothing to do."""
+        if self.writer is None:
+            return
+        busy, pages, copied = await self.writer.checkpoint()
+        log.debug("WAL checkpoint: %s of %s pages copied%s", copied, pages, " (readers busy)" if busy else "")
+
     async def ping(self) -> None:
         async with self.read_engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
 
     async def check_schema(self) -> None:
         """Refuse to run on a database the migrations have not reached, with one clear line."""
-        from storage.migrate import missing_revisions
+        from storage.revisions import missing_revisions  # without Alembic: it would stay loaded (revisions.py)
 
         try:
             async with self.read_engine.connect() as conn:

@@ -82,6 +82,7 @@ class Role(enum.StrEnum):
     CITIZEN = "citizen"
     OFFICER = "officer"
     SECRETARIAT = "secretariat"
+    WORKING_GROUP = "working_group"  # advises the provinces whose agendas its working group follows (0017)
 
 
 class ComplaintStatus(enum.StrEnum):
@@ -419,6 +420,57 @@ class DeadlineSubmission(Base):
     submitted_at: Mapped[datetime] = utcnow_column()
 
 
+class StepHandIn(Base):
+    """What a province handed in for a programme step's deadline (step 2's proposal, step 4's report): a file
+    or photo and a note, with who and when. Every hand-in is kept; the first also records the DeadlineSubmission
+    that stops the reminders (migration 0017)."""
+
+    __tablename__ = "step_handins"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    deadline_id: Mapped[int] = mapped_column(ForeignKey("deadlines.id", ondelete="CASCADE"), index=True)
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"), index=True)
+    media_id: Mapped[int | None] = mapped_column(ForeignKey("media.id", ondelete="SET NULL"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    handed_in_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = utcnow_column()
+
+
+class JointReview(Base):
+    """Step 3: a meeting at which a province's agenda and KPIs were reviewed together (migration 0017)."""
+
+    __tablename__ = "joint_reviews"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"), index=True)
+    held_on: Mapped[date] = mapped_column(Date)
+    participants: Mapped[str] = mapped_column(Text)
+    decisions: Mapped[str] = mapped_column(Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = utcnow_column()
+
+
+class JointReviewNote(Base):
+    """What a joint review said about one KPI."""
+
+    __tablename__ = "joint_review_notes"
+    __table_args__ = (UniqueConstraint("review_id", "kpi_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("joint_reviews.id", ondelete="CASCADE"), index=True)
+    kpi_id: Mapped[int] = mapped_column(ForeignKey("kpis.id", ondelete="CASCADE"), index=True)
+    note: Mapped[str] = mapped_column(Text)
+
+
+class KpiAdvice(Base):
+    """A working group's advice on a KPI, for the province's secretariat (migration 0017)."""
+
+    __tablename__ = "kpi_advice"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    kpi_id: Mapped[int] = mapped_column(ForeignKey("kpis.id", ondelete="CASCADE"), index=True)
+    working_group_id: Mapped[int | None] = mapped_column(ForeignKey("working_groups.id"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = utcnow_column()
+
+
 # ---------------------------------------------------------------- people
 
 
@@ -438,6 +490,7 @@ class Person(Base):
     district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"))
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
     sector_id: Mapped[int | None] = mapped_column(ForeignKey("partner_sectors.id"))
+    working_group_id: Mapped[int | None] = mapped_column(ForeignKey("working_groups.id"))  # role working_group
     phone: Mapped[str | None] = mapped_column(String(20))
     is_reachable: Mapped[bool] = mapped_column(Boolean, default=True)
     pdpa_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -470,6 +523,7 @@ class Invite(Base):
     district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"))
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
     sector_id: Mapped[int | None] = mapped_column(ForeignKey("partner_sectors.id"))  # set on who joins (0010)
+    working_group_id: Mapped[int | None] = mapped_column(ForeignKey("working_groups.id"))  # (0017)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
@@ -517,9 +571,14 @@ class Complaint(Base):
         Index("ix_complaints_created", "created_at"),
         Index("ix_complaints_province_created", "province_id", "created_at"),
         Index("ix_complaints_province_status_due", "province_id", "status", "due_on"),
-        Index("ix_complaints_status_due", "status", "due_on"),
+        Index("ix_complaints_status_due", "status", "due_on", "id"),  # id: the list's page from the index (0016)
         Index("ix_complaints_agency_created", "agency_id", "created_at"),
         Index("ix_complaints_district_created", "district_id", "created_at"),
+        # Open and overdue counts per category, district and agency read this index alone (migration 0016).
+        Index("ix_complaints_open", "status", "province_id", "due_on", "category_id", "district_id", "agency_id"),
+        # A province's public page: the latest resolved and the newest published complaints (migration 0016).
+        Index("ix_complaints_published_resolved", "province_id", "publish_consent", "resolved_at"),
+        Index("ix_complaints_published_created", "province_id", "publish_consent", "created_at"),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     ticket_no: Mapped[str] = mapped_column(String(20), unique=True)  # e.g. CRI-69-00042
@@ -556,6 +615,45 @@ class Complaint(Base):
     overdue_alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # its one overdue alert (0010)
     created_at: Mapped[datetime] = utcnow_column()
     updated_at: Mapped[datetime] = utcnow_column()
+
+
+class ComplaintTally(Base):
+    """Counts of complaints per province, Bangkok month of filing and dimension, kept by triggers on `complaints`
+    (migration 0016; the rules: bot/domain/tallies.py). `dim` is 'all' (dim_id 0), 'category', 'district' or
+    'agency' (dim_id 0: none), or 'week' (`period` is then the week's Monday, dim_id 0)."""
+
+    __tablename__ = "complaint_tallies"
+    __table_args__ = (  # covering: every province's figures of a period are read from the index alone
+        Index(
+            "ix_complaint_tallies_dim_period",
+            *("dim", "period", "province_id", "dim_id", "received", "answered", "on_time", "rating_sum", "ratings"),
+        ),
+    )
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"), primary_key=True)
+    period: Mapped[date] = mapped_column(Date, primary_key=True)
+    dim: Mapped[str] = mapped_column(String(8), primary_key=True)
+    dim_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    received: Mapped[int] = mapped_column(Integer, server_default="0")
+    answered: Mapped[int] = mapped_column(Integer, server_default="0")
+    on_time: Mapped[int] = mapped_column(Integer, server_default="0")
+    rating_sum: Mapped[int] = mapped_column(Integer, server_default="0")
+    ratings: Mapped[int] = mapped_column(Integer, server_default="0")
+
+
+class ComplaintAnswerDays(Base):
+    """How many answered complaints took each whole number of days, per province, month of filing and dimension
+    ('all' or 'agency'), kept by triggers like `ComplaintTally`: the medians read these histograms."""
+
+    __tablename__ = "complaint_answer_days"
+    __table_args__ = (
+        Index("ix_complaint_answer_days_dim_period", "dim", "period", "province_id", "dim_id", "days", "answered"),
+    )
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"), primary_key=True)
+    period: Mapped[date] = mapped_column(Date, primary_key=True)
+    dim: Mapped[str] = mapped_column(String(8), primary_key=True)
+    dim_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    days: Mapped[int] = mapped_column(Integer, primary_key=True)
+    answered: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
 class ApiKey(Base):
@@ -779,6 +877,17 @@ class OutboxMessage(Base):
     broadcast_id: Mapped[int | None] = mapped_column(ForeignKey("broadcasts.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = utcnow_column()
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class InstallationSecret(Base):
+    """A random key the installation made for itself (migration 0015_sim): the media links' key when SECRET_KEY,
+    the LINE secret and the Telegram token are all unset, so links and desk forms outlive a restart and every
+    process signs alike. Written once, by whichever process starts first; never logged."""
+
+    __tablename__ = "installation_secrets"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = utcnow_column()
 
 
 class PlatformInUse(Base):

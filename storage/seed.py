@@ -396,22 +396,23 @@ def programme_deadlines(year_be: int) -> list[tuple[str, date, str, str]]:
     ]
 
 
-async def seed_deadlines(session: AsyncSession, report: SeedReport, fiscal_years: dict[int, int], current: int) -> None:
-    """Programme-step deadlines for every province, FY 2565 and the current fiscal year."""
+async def seed_deadlines(session: AsyncSession, report: SeedReport, fiscal_years: dict[int, int]) -> None:
+    """FY 2565's programme-step deadlines for every province: the dates the articles give. Later years' are entered
+    by the national secretariat (`hpp-bot deadline add`, or in chat): copying 2565's would pass them off as
+    official."""
     steps = await _codes(session, ProgrammeStep)
     query = select(Deadline.fiscal_year_id, Deadline.step_id).where(
         Deadline.province_id.is_(None), Deadline.kpi_id.is_(None)
     )
     existing = await _keys(session, query)
     rows = []
-    for year in sorted({FIRST_FISCAL_YEAR, current}):
-        for step, due_on, title_th, title_en in programme_deadlines(year):
-            key = (fiscal_years[year], steps[step])
-            if key not in existing:
-                rows.append(
-                    {"fiscal_year_id": key[0], "step_id": key[1], "province_id": None, "kpi_id": None}
-                    | {"title_th": title_th, "title_en": title_en, "due_on": due_on}
-                )
+    for step, due_on, title_th, title_en in programme_deadlines(FIRST_FISCAL_YEAR):
+        key = (fiscal_years[FIRST_FISCAL_YEAR], steps[step])
+        if key not in existing:
+            rows.append(
+                {"fiscal_year_id": key[0], "step_id": key[1], "province_id": None, "kpi_id": None}
+                | {"title_th": title_th, "title_en": title_en, "due_on": due_on}
+            )
     report.deadlines += await _bulk_insert(session, Deadline, rows)
 
 
@@ -701,7 +702,7 @@ async def seed(db: Database, *, today: date | None = None, demo: bool = False) -
         await seed_admin_areas(session, report)
         await seed_fixed_lists(session, report)
         fiscal_years = await seed_fiscal_years(session, report, current)
-        await seed_deadlines(session, report, fiscal_years, current)
+        await seed_deadlines(session, report, fiscal_years)
         await seed_agencies(session, report)
         await seed_routes(session, report)
         await seed_ceo_agendas(session, report, fiscal_years[current], current)

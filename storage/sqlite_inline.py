@@ -124,6 +124,12 @@ class InlineConnection:
     def stop(self) -> None:
         self._conn.close()
 
+    def checkpoint(self, mode: str) -> tuple[int, int, int]:
+        """`PRAGMA wal_checkpoint(mode)` outside any transaction: (busy, WAL pages, pages copied). Without a busy
+        handler it never waits: a reader on an older snapshot makes it copy what it can and answer busy."""
+        busy, pages, copied = self._conn.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()
+        return int(busy), int(pages), int(copied)
+
     async def create_function(self, *args: Any, **kwargs: Any) -> None:
         self._conn.create_function(*args, **kwargs)
 

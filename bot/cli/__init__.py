@@ -27,6 +27,7 @@ from bot.cli import (
     reminders,
     serve,
     summary,
+    tallies,
     telegram,
 )
 from bot.cli.common import USAGE_ERROR
@@ -52,6 +53,7 @@ GROUPS: tuple[ModuleType, ...] = (
     summary,
     dashboard,
     demo,
+    tallies,
     apikeys,
 )
 

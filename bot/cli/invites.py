@@ -1,4 +1,5 @@
-"""`hpp-bot invite create`: a single-use invite code for an officer or a secretariat member, with deep links."""
+"""`hpp-bot invite create`: a single-use invite code for an officer, a secretariat member or a working-group member,
+with deep links."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from bot.domain.places import find_agency, find_district, find_province
 from bot.domain.values import BadValue
 from bot.settings import Settings
 from storage.db import Database
-from storage.models import Agency, District, PartnerSector, Province
+from storage.models import Agency, District, PartnerSector, Province, Role, WorkingGroup
 
 _DURATION = re.compile(r"^(\d+)\s*([dhm])$")
 _UNITS = {"d": "days", "h": "hours", "m": "minutes"}
@@ -67,22 +68,41 @@ async def _sector_id(session: AsyncSession, code: str | None) -> int | None:
     return int(found)
 
 
+async def _working_group_id(session: AsyncSession, args: argparse.Namespace) -> int | None:
+    """The working group of a working-group invite (given by --group, with no province); None for other roles."""
+    if args.role != Role.WORKING_GROUP:
+        if args.group:
+            raise BadValue("--group goes with --role working_group only")
+        return None
+    if args.province or args.district or args.agency:
+        raise BadValue("a working-group member has no province: give --group only")
+    found = await session.scalar(select(WorkingGroup.id).where(WorkingGroup.code == (args.group or "")))
+    if found is None:
+        codes = ", ".join((await session.scalars(select(WorkingGroup.code).order_by(WorkingGroup.position))).all())
+        raise BadValue(f"give --group, one of {codes}")
+    return int(found)
+
+
 @with_database
 async def create(args: argparse.Namespace, db: Database, settings: Settings) -> int:
     expires_at = datetime.now(UTC) + parse_duration(args.expires)
     async with db.write() as session:
-        scope = await _scope(session, args)
+        group_id = await _working_group_id(session, args)
+        if group_id is None and not args.province:
+            raise BadValue("give --province (Thai name, English name or code, e.g. เชียงราย or CRI)")
+        scope = await _scope(session, args) if group_id is None else None
         invite = await create_invite(
             session,
             role=args.role,
-            province_id=scope.province.id,
-            district_id=scope.district.id if scope.district else None,
-            agency_id=scope.agency.id if scope.agency else None,
+            province_id=scope.province.id if scope else None,
+            district_id=scope.district.id if scope and scope.district else None,
+            agency_id=scope.agency.id if scope and scope.agency else None,
             expires_at=expires_at,
             sector_id=await _sector_id(session, args.sector),
+            working_group_id=group_id,
         )
     print(f"code: {invite.code}")
-    print(f"role: {invite.role} ({scope.names})")
+    print(f"role: {invite.role} ({scope.names if scope else args.group})")
     print(f"expires: {format_datetime(invite.expires_at, locale='th')}")
     print(f'in chat: send "ลงทะเบียน {invite.code}" (or /register {invite.code}) to the bot')
     for link in invite_links(invite.code, settings):
@@ -94,7 +114,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     invite_sub = add_group(subparsers, "invite", "invite codes for officers and secretariat members")
     creating = add_command(invite_sub, "create", "create a single-use invite code and print it with deep links", create)
     creating.add_argument("--role", choices=INVITE_ROLES, default="officer")
-    creating.add_argument("--province", required=True, help="Thai or English name, or code (e.g. เชียงราย, CRI)")
+    creating.add_argument(
+        "--province", help="Thai or English name, or code (e.g. เชียงราย, CRI); not for a working group"
+    )
+    creating.add_argument("--group", help="the working group of a working_group invite (economy, society_security, …)")
     creating.add_argument("--district", help="district name within the province (e.g. เมืองเชียงราย)")
     creating.add_argument("--agency", help="agency kind code (e.g. natural_resources) or agency id")
     creating.add_argument("--sector", help="the partner sector of who joins, by code (e.g. government)")

@@ -8,7 +8,6 @@ import asyncio
 from sqlalchemy import select
 
 from bot.channels.line.channel import LineChannel, LineError
-from bot.channels.line.richmenu import setup_rich_menus
 from bot.cli.common import add_command, add_group, open_database
 from bot.settings import Settings
 from handlers import build_registry
@@ -36,6 +35,8 @@ async def run_setup(settings: Settings, *, regenerate: bool = False, link_office
     channel = _channel(settings)
     if channel is None:
         return 2
+    from bot.channels.line.richmenu import setup_rich_menus  # Pillow draws the menus: not loaded by `serve`
+
     officers = await officer_line_ids(settings) if link_officers else []
     try:
         menus = build_registry().persistent_menus

@@ -13,8 +13,11 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn  # the web server and the app load only for the command that serves them
 
     from bot.app import create_app
+    from bot.jobs.memory import limit_malloc_arenas
 
+    limit_malloc_arenas()
     port = args.port or settings.port
+    settings = settings.model_copy(update={"port": port})  # download links name the port really served
     app = create_app(settings, run_workers=not args.no_workers)
     print(f"hpp-bot: serving on http://{settings.host}:{port} (simulator: http://{settings.host}:{port}/simulator)")
     # log_config=None: uvicorn's own lines go through our handler too, in LOG_FORMAT (bot/core/logs.py).
@@ -32,6 +35,9 @@ async def run_workers(settings: Settings) -> None:
 
 
 def worker(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.jobs.memory import limit_malloc_arenas
+
+    limit_malloc_arenas()
     print("hpp-bot: workers running (inbox, outbox, scheduler); Ctrl-C to stop")
     asyncio.run(run_workers(settings))
     return 0

@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from bot.core.documents import DOCUMENT_ID
 from bot.core.malformed import Malformed
 from bot.core.types import Inbound, InboundKind, Location
 
@@ -79,7 +80,7 @@ def usable(inbound: Inbound, *, max_text: int) -> Inbound:
         raise Malformed("unknown kind of event")
     if inbound.received_at is not None and not isinstance(inbound.received_at, datetime):
         raise Malformed("received_at is not a time")
-    if inbound.media_id is not None:
+    if inbound.media_id is not None or DOCUMENT_ID in inbound.extra:
         raise Malformed("a platform cannot name stored media")
     return replace(
         inbound,

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import outbox
 from bot.core.courtesy import is_thanks
-from bot.core.flow import Ctx, Flow, Outcome
+from bot.core.flow import Ctx, Flow, Outcome, finish
 from bot.core.i18n import _, use_locale
 from bot.core.media import MediaLinks
 from bot.core.notify import notification_rows
@@ -251,8 +251,12 @@ class Engine:
         step = self.registry.flows[gate.flow].steps.get(turn.step or "")
         outcome = await step(ctx) if step is not None else Outcome(start=gate.flow)
         replies = await self._run(ctx, turn, outcome)
-        if turn.flow is None and gate.passed(ctx.person) and turn.deferred:
-            replies = [replace(reply, choices=()) for reply in replies] + await self._replay(ctx, turn)
+        if turn.flow is None and gate.passed(ctx.person):
+            replies = [replace(reply, choices=()) for reply in replies]
+            if turn.deferred:
+                return replies + await self._replay(ctx, turn)
+            with use_locale(ctx.person.locale):
+                return await self._run(ctx, turn, finish(*replies, gate.welcome()))
         return replies
 
     async def _replay(self, ctx: Ctx, turn: Turn) -> list[Reply]:

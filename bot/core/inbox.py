@@ -15,11 +15,12 @@ from typing import Protocol, TypeVar
 from sqlalchemy import func, or_, select, update
 
 from bot.core import metrics, outbox
+from bot.core.documents import DOCUMENT_ID, document_content_type, document_id
 from bot.core.engine import Applied, Engine, Pending
 from bot.core.failures import chat_ref, describe, kind_of
 from bot.core.i18n import _, use_locale
 from bot.core.media import store_media
-from bot.core.types import Channel, Inbound, Reply
+from bot.core.types import Channel, Inbound, InboundKind, Reply
 from bot.settings import Settings
 from storage.db import Database, insert_ignore
 from storage.models import InboxEvent, InboxStatus, Person
@@ -209,7 +210,7 @@ class InboxWorker:
 
     async def _fetch_image(self, inbound: Inbound) -> Inbound:
         """Download the user's photo before the transaction, so no network wait holds the write lock."""
-        if not inbound.image_ref or inbound.media_id is not None:
+        if not inbound.image_ref or inbound.media_id is not None or document_id(inbound) is not None:
             return inbound
         channel = self.channels.get(inbound.channel)
         if channel is None:
@@ -221,11 +222,24 @@ class InboxWorker:
             return replace(inbound, extra={**inbound.extra, "media_error": "unavailable"})
         if len(data) > self.max_image_bytes:
             return replace(inbound, extra={**inbound.extra, "media_error": "too_large", "media_size": len(data)})
+        if inbound.kind is InboundKind.FILE:
+            return await self._store_document(inbound, data)
         if not content_type.startswith("image/"):
             return replace(inbound, extra={**inbound.extra, "media_error": "not_image"})
         ref, sender = f"{inbound.channel}:{inbound.image_ref}", (inbound.channel, inbound.user)
         media_id = await store_media(self.db, data, content_type, ref=ref, sent_by=sender)  # owned: erasure finds it
         return replace(inbound, media_id=media_id)
+
+    async def _store_document(self, inbound: Inbound, data: bytes) -> Inbound:
+        """Keep a document whose content matches its name (bot/core/documents.py); the platforms' own content
+        types are not trusted (LINE calls every file application/octet-stream)."""
+        name = str(inbound.extra.get("file_name") or "")
+        content_type = document_content_type(data, name)
+        if content_type is None:
+            return replace(inbound, extra={**inbound.extra, "media_error": "not_document"})
+        ref, sender = f"{inbound.channel}:{inbound.image_ref}", (inbound.channel, inbound.user)
+        media_id = await store_media(self.db, data, content_type, ref=ref, filename=name, sent_by=sender)
+        return replace(inbound, extra={**inbound.extra, DOCUMENT_ID: media_id})
 
     async def _record_failure(self, row: InboxEvent, error: Exception, inbound: Inbound | None) -> None:
         """The step's transaction was rolled back. Only the attempt count, the failure's kind and when to try

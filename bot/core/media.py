@@ -2,7 +2,8 @@
 
 A photo a citizen sends is personal data; LINE still needs a public URL to show it. Each link carries its expiry
 and an HMAC of the media id and that expiry, keyed by a secret every process of one installation shares
-(SECRET_KEY, else the LINE channel secret or the Telegram token): ids cannot be walked, and a link that leaks
+(SECRET_KEY, else the LINE channel secret or the Telegram token, else a random key the installation makes on its
+first run and keeps in the database, so links outlive a restart): ids cannot be walked, and a link that leaks
 (a forwarded message, a log) stops working within days. Channels read media through a `MediaStore` handed to
 them, never through a database pool of their own.
 
@@ -23,11 +24,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
-from storage.db import Database
-from storage.models import Media, Person
+from storage.db import Database, insert_ignore
+from storage.models import InstallationSecret, Media, Person
 
 log = logging.getLogger(__name__)
 
@@ -43,26 +45,45 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass(frozen=True)
+MEDIA_KEY_NAME = "media-links"
+
+
+@dataclass
 class MediaLinks:
-    """Signed links to stored media that expire; `public_base_url` makes them absolute (LINE images, downloads).
+    """Signed links to stored media that expire; `public_base_url` makes them absolute (LINE images), and a link
+    in a message's text is absolute on `served_url` when no public URL is set (the simulator's downloads).
 
     A link is `/media/{id}/{expires}/{signature}`: `expires` in Unix seconds, rounded up to the hour so that the
     links made within one hour are the same (caches, a retried LINE message), and signed with the id.
+    `stored_key`: no secret was configured, so the key is the installation's own, read at start-up
+    (`use_stored_key`); until then it is a random one.
     """
 
     key: bytes
     public_base_url: str | None = None
     clock: Callable[[], datetime] = _now
+    stored_key: bool = False
+    served_url: str | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> MediaLinks:
         sources = (settings.secret_key, settings.line_channel_secret, settings.telegram_bot_token)
         source = next((value.get_secret_value() for value in sources if value is not None), None)
         if source is None:
-            log.info("SECRET_KEY not set: media links are valid until this process restarts")
-            return cls(secrets.token_bytes(32), settings.public_base_url)
-        return cls(hashlib.sha256(b"hpp-bot media links\0" + source.encode()).digest(), settings.public_base_url)
+            return cls(
+                secrets.token_bytes(32), settings.public_base_url, stored_key=True, served_url=settings.served_url
+            )
+        key = hashlib.sha256(b"hpp-bot media links\0" + source.encode()).digest()
+        return cls(key, settings.public_base_url, served_url=settings.served_url)
+
+    async def use_stored_key(self, db: Database) -> None:
+        """Sign with the installation's stored key when no secret is configured (at start-up, before serving)."""
+        if not self.stored_key:
+            return
+        try:
+            self.key = await installation_key(db, MEDIA_KEY_NAME)
+        except (OSError, DBAPIError) as exc:  # the app starts anyway (/healthz says why); links last until a restart
+            log.warning("database unreachable at start-up: media links use a temporary key (%s)", type(exc).__name__)
 
     def signature(self, media_id: int, expires: int) -> str:
         return hmac.new(self.key, f"media:{media_id}:{expires}".encode(), hashlib.sha256).hexdigest()[:32]
@@ -81,14 +102,30 @@ class MediaLinks:
         return f"{self.public_base_url}{self.path(media_id, valid_for)}" if self.public_base_url else None
 
     def link(self, media_id: int, valid_for: timedelta = CHAT_LINK_LIFETIME) -> str:
-        """The absolute link where possible, else the path."""
-        return self.url(media_id, valid_for) or self.path(media_id, valid_for)
+        """The link to write in a message: absolute, on the public URL or else the served address."""
+        base = self.public_base_url or self.served_url or ""
+        return f"{base}{self.path(media_id, valid_for)}"
 
     def seconds_left(self, media_id: int, expires: int, signature: str) -> int:
         """How long a link still works: 0 when it has expired or was not made with this key."""
         if not hmac.compare_digest(self.signature(media_id, expires), signature):
             return 0
         return max(0, expires - int(self.clock().timestamp()))
+
+
+async def installation_key(db: Database, name: str) -> bytes:
+    """The installation's random key called `name`: made and stored by the first process that asks, then the
+    same for every process and every restart (a second process starting at once keeps the first one's)."""
+    async with db.read() as session:
+        value = await session.scalar(select(InstallationSecret.value).where(InstallationSecret.name == name))
+    if value is None:
+        log.info("SECRET_KEY not set: using a key made for this installation and kept in its database")
+        async with db.write() as session:
+            made = {"name": name, "value": secrets.token_hex(32), "created_at": _now()}
+            await session.execute(insert_ignore(session, InstallationSecret, "name").values(made))
+            value = await session.scalar(select(InstallationSecret.value).where(InstallationSecret.name == name))
+    assert value is not None
+    return bytes.fromhex(value)
 
 
 class MediaStore(Protocol):

@@ -8,7 +8,8 @@ that LINE or Telegram delivers again is still recognised, an outbox key still ke
 twice, and an operator can still see what went out when, and with what outcome. Then the rows are deleted.
 Failed rows are left whole: they are what `hpp-bot inbox` shows an operator and may queue again.
 
-Work is done in chunks, each its own short write, so the writer is never held long.
+Work is done in chunks, each its own short write, so the writer is never held long. On SQLite the WAL is
+checkpointed and truncated at the end.
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ async def prune(db: Database, now: datetime, days: int, payload_hours: int = PAY
         OutboxMessage.created_at < payloads_cutoff,
         cast(OutboxMessage.payload, String) != "[]",
     )
+    await db.checkpoint()  # on SQLite all of it went through the WAL: copy it back and cut the file down
     return report
 
 

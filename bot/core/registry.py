@@ -52,7 +52,8 @@ class Gate:
     `passed` says whether the person has been through it. A request made before (a menu button, a deep link) is
     kept and done right after, unless `keeps` says it asks for nothing the gate does not end with anyway.
     `during` answers the few codes that work while the gate is open (choosing the language); `reminder` is said
-    when the person presses something else.
+    when the person presses something else. `welcome` follows the gate when nothing was asked for before it;
+    what was asked for is its own welcome (an officer's sign-up), so the two are never said together.
     """
 
     flow: str
@@ -60,6 +61,7 @@ class Gate:
     keeps: Callable[[str, str], bool]
     during: GlobalAction
     reminder: Callable[[], Reply]
+    welcome: Callable[[], Reply]
 
 
 async def _nothing(ctx: Ctx) -> Outcome:

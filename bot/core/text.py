@@ -18,6 +18,12 @@ def shorten(text: str, limit: int, *, at_word: bool = False) -> str:
     return cut.rstrip() + ELLIPSIS
 
 
+def as_line_shows(label: str) -> str:
+    """A button label cut as the LINE channel sends it (20 characters, at a word where one is close, with "…"):
+    the simulator shows exactly this, so a cut seen there is the cut people see on LINE."""
+    return shorten(label, LINE_LABEL_MAX, at_word=True)
+
+
 def shorten_block(text: str, limit: int) -> str:
     """Keep line breaks (lists, addresses); only cut when the text is over the limit."""
     return text if len(text) <= limit else text[: limit - 1] + ELLIPSIS

@@ -23,7 +23,8 @@ class InboundKind(enum.StrEnum):
     CHOICE = "choice"  # a button press / postback carrying a choice code
     LOCATION = "location"
     IMAGE = "image"
-    UNSUPPORTED = "unsupported"  # sticker, video, audio, file: answered with "not supported yet"
+    FILE = "file"  # a document (PDF, Word, Excel): bot/core/documents.py
+    UNSUPPORTED = "unsupported"  # sticker, video, audio, other files: answered with "not supported yet"
     FOLLOW = "follow"  # the user added the bot (LINE follow, Telegram /start is plain text)
     UNFOLLOW = "unfollow"  # the user blocked the bot: mark unreachable, answer nothing
     JOINED_GROUP = "joined_group"  # the bot was added to a group: a short introduction

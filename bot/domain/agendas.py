@@ -419,6 +419,15 @@ async def add_step_deadline(
     return deadline
 
 
+async def move_deadline(session: AsyncSession, deadline: Deadline, due_on: date) -> date:
+    """A deadline falls on another day; returns the old one. Its fiscal year stays: a day outside it is refused."""
+    year = await session.get(FiscalYear, deadline.fiscal_year_id) if deadline.fiscal_year_id else None
+    if year is not None and not year.starts_on <= due_on <= year.ends_on:
+        raise BadValue(f"{due_on.isoformat()} is outside the fiscal year {year.year_be}")
+    old, deadline.due_on = deadline.due_on, due_on
+    return old
+
+
 async def set_reporting_cycle(session: AsyncSession, kpi: Kpi, cycle: str, day: int | None) -> int:
     """Change a KPI's reporting cycle: future cycle deadlines are rebuilt, past ones (and their reminders) kept.
     Reports keep the period they were for; a period of the new cycle is covered by the reports within it."""

@@ -129,11 +129,30 @@ async def alert_new_complaint(
     return told
 
 
-async def set_alert_mode(person: Person, mode: AlertMode, now: datetime) -> None:
-    """Switch instant or digest; a new digest covers what is filed from now on."""
-    if mode is AlertMode.DIGEST and person.alert_mode != AlertMode.DIGEST:
+async def set_alert_mode(session: AsyncSession, person: Person, mode: AlertMode, now: datetime) -> list[CaseFacts]:
+    """Switch instant or digest; a new digest covers what is filed from now on. Switching back to instant returns
+    the tickets filed since the last digest: no digest will carry them now, so the caller tells them at once."""
+    was_digest = person.alert_mode == AlertMode.DIGEST
+    since = person.alerts_digested_until
+    if mode is AlertMode.DIGEST and not was_digest:
         person.alerts_digested_until = now
     person.alert_mode = mode
+    if mode is AlertMode.DIGEST or not was_digest or since is None:
+        return []
+    person.alerts_digested_until = now
+    return [await case_facts(session, ticket) for ticket in await _filed_for(session, person, since, now)]
+
+
+async def _filed_for(session: AsyncSession, person: Person, start: datetime, end: datetime) -> Sequence[Complaint]:
+    """The tickets in `person`'s scope filed in [start, end), oldest first, as many as a digest lists."""
+    return (
+        await session.scalars(
+            select(Complaint)
+            .where(scope.handled_by(person), Complaint.created_at >= start, Complaint.created_at < end)
+            .order_by(Complaint.created_at, Complaint.id)
+            .limit(MAX_DIGEST_ITEMS)
+        )
+    ).all()
 
 
 async def claim(session: AsyncSession, statement: Update) -> bool:
@@ -203,14 +222,7 @@ async def _digest_one(session: AsyncSession, person_id: int, slot: datetime, dig
     if not claimed:
         return 0  # another scheduler took this slot
     start = since if since is not None else slot - timedelta(hours=24)
-    tickets = (
-        await session.scalars(
-            select(Complaint)
-            .where(scope.handled_by(person), Complaint.created_at >= start, Complaint.created_at < slot)
-            .order_by(Complaint.created_at, Complaint.id)
-            .limit(MAX_DIGEST_ITEMS)
-        )
-    ).all()
+    tickets = await _filed_for(session, person, start, slot)
     if not tickets or not person.is_reachable:
         return 0
     facts = [await case_facts(session, ticket) for ticket in tickets]
@@ -255,7 +267,11 @@ async def _overdue_one(
     notes = Notifications()
     alert = overdue(notes.notify)
     facts = await case_facts(session, complaint)
-    for person in await alert_recipients(session, complaint):
+    recipients = await alert_recipients(session, complaint)
+    for person in recipients:
         alert(person, facts)
+    if any(person.role == Role.SECRETARIAT for person in recipients):
+        # The province's secretariat has just heard of it: the daily escalation digest need not tell them again.
+        complaint.escalated_at = now
     await notes.queue(session)
     return 1

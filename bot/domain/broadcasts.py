@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, delete, exists, func, insert, literal, or_, select, update
@@ -44,6 +44,9 @@ LINE_BATCH = 500  # LINE's multicast limit
 SINGLE_CHUNK = 500  # Telegram and simulator recipients turned into outbox rows per transaction
 PROGRESS_MIN_RECIPIENTS = 100  # broadcasts this large tell their composer how far they are
 PROGRESS_SHARES = (25, 50, 75)  # percent done at which they do
+MAX_TEXT = 4000  # Telegram takes 4,096 characters a message, LINE 5,000: one message fits both
+SCHEDULE_AHEAD = timedelta(days=366)  # how far ahead a broadcast may be scheduled
+RECENT = 200  # broadcasts looked through for a person's list
 CHUNK_PAUSE = 0.05  # seconds between two chunks: the sender's records get SQLite's write lock in between
 
 
@@ -189,6 +192,29 @@ async def create_broadcast(
         or 0
     )
     return broadcast
+
+
+def schedule_allowed(at: datetime, now: datetime) -> bool:
+    """A scheduled time is in the coming year, after now."""
+    return now < at <= now + SCHEDULE_AHEAD
+
+
+async def cancel_scheduled(session: AsyncSession, broadcast_id: int) -> bool:
+    """Take back a broadcast that has not started: it and its recipients are gone. False once it is sending (the
+    worker's start and this delete cannot both win: each changes the row only while it is still scheduled)."""
+    deleted = await session.execute(
+        delete(Broadcast).where(Broadcast.id == broadcast_id, Broadcast.status == BroadcastStatus.SCHEDULED)
+    )
+    if not deleted.rowcount:  # type: ignore[attr-defined]
+        return False
+    await session.execute(delete(BroadcastRecipient).where(BroadcastRecipient.broadcast_id == broadcast_id))
+    return True
+
+
+async def recent_broadcasts(session: AsyncSession, province_id: int | None, limit: int = 20) -> list[Broadcast]:
+    """The newest broadcasts to a province (None: all of them, as the national team sees them)."""
+    rows = (await session.scalars(select(Broadcast).order_by(Broadcast.id.desc()).limit(RECENT))).all()
+    return [b for b in rows if province_id is None or Target.from_json(b.target).province_id == province_id][:limit]
 
 
 # ---------------------------------------------------------------- progress
@@ -438,18 +464,6 @@ async def scheduled_broadcasts(session: AsyncSession, person: Person | None) -> 
     """The broadcasts waiting for their time, soonest first."""
     query = select(Broadcast).where(_scheduled_visible_to(person)).order_by(Broadcast.scheduled_at, Broadcast.id)
     return list((await session.scalars(query)).all())
-
-
-async def cancel_scheduled(session: AsyncSession, broadcast_id: int) -> bool:
-    """Take back a broadcast that has not started: it and its recipients are gone. False once it is sending (the
-    worker's start and this delete cannot both win: each changes the row only while it is still scheduled)."""
-    deleted = await session.execute(
-        delete(Broadcast).where(Broadcast.id == broadcast_id, Broadcast.status == BroadcastStatus.SCHEDULED)
-    )
-    if not deleted.rowcount:  # type: ignore[attr-defined]
-        return False
-    await session.execute(delete(BroadcastRecipient).where(BroadcastRecipient.broadcast_id == broadcast_id))
-    return True
 
 
 async def start_due(db: Database, now: datetime) -> list[int]:

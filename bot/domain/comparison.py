@@ -17,18 +17,17 @@ import enum
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.i18n import BANGKOK
+from bot.domain import tallies
 from bot.domain.figures import ProgressAverage, average
 from bot.domain.periods import local_day
 from storage.models import (
     Agenda,
     AgendaMechanism,
-    Complaint,
     ComplaintStatus,
     Deadline,
     DeadlineSubmission,
@@ -187,27 +186,10 @@ def _applying(deadlines: Sequence[Deadline], province_id: int) -> list[Deadline]
 
 
 async def _complaints(session: AsyncSession, rows: dict[int, ProvinceFigures], year_be: int) -> None:
+    """Counted by the tallies (bot/domain/tallies.py): the same rules as the desk's, for the whole fiscal year."""
     first, last = fiscal_year_bounds(year_be)
-    begins = datetime.combine(first, time(), tzinfo=BANGKOK)
-    ends = datetime.combine(last + timedelta(days=1), time(), tzinfo=BANGKOK)
-    filed = await session.execute(
-        select(Complaint.province_id, Complaint.status, Complaint.due_on, Complaint.resolved_at)
-        .add_columns(Complaint.updated_at, Complaint.rating)
-        .where(
-            Complaint.province_id.in_(list(rows)),
-            Complaint.created_at >= begins,
-            Complaint.created_at < ends,
-            or_(Complaint.status.in_(ANSWERED), Complaint.rating.is_not(None)),
-        )
-    )
-    ratings: dict[int, list[int]] = defaultdict(list)
-    for province_id, status, due_on, resolved_at, updated_at, rating in filed.all():
-        row = rows[province_id]
-        if status in ANSWERED:
-            row.answered += 1
-            row.answered_on_time += int(local_day(resolved_at or updated_at) <= due_on)
-        if rating is not None:
-            ratings[province_id].append(int(rating))
-    for province_id, given in ratings.items():
-        rows[province_id].ratings = len(given)
-        rows[province_id].mean_rating = sum(given) / len(given)
+    counted = await tallies.counts(session, tallies.Area(None), first, last, tallies.PROVINCE)
+    for province_id, row in rows.items():
+        found = counted.get(province_id, tallies.Counts())
+        row.answered, row.answered_on_time = found.answered, found.on_time
+        row.ratings, row.mean_rating = found.ratings, found.mean_rating

@@ -49,6 +49,7 @@ from storage.models import (
     Person,
     PhotoKind,
     ProgressReportPhoto,
+    StepHandIn,
 )
 
 TOMBSTONE_PREFIX = "deleted:"
@@ -97,11 +98,12 @@ async def _anonymise_records(session: AsyncSession, person: Person) -> None:
 
 def agency_records() -> CompoundSelect:
     """Media that is the agency's record rather than the sender's data: photos of the work done on a ticket,
-    of a KPI progress report, of a broadcast."""
+    of a KPI progress report, of a broadcast, what a province handed in for a programme step."""
     return union(
         select(ComplaintPhoto.media_id).where(ComplaintPhoto.kind == PhotoKind.AFTER),
         select(ProgressReportPhoto.media_id),
         select(Broadcast.media_id).where(Broadcast.media_id.is_not(None)),
+        select(StepHandIn.media_id).where(StepHandIn.media_id.is_not(None)),
     )
 
 

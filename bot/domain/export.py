@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
+from datetime import date
 from typing import Any
 
-from bot.core.i18n import _, format_date, format_datetime, localized
+from bot.core.i18n import _, buddhist_year, format_date, format_datetime, get_locale, localized
 from bot.domain.agendas import AgendaLists
 from bot.domain.comparison import Comparison, PilotGroup, ProvinceFigures
 from bot.domain.periods import figures_span, period_label, shown_fiscal_year
@@ -134,7 +135,17 @@ def summary_workbook(summary: ProvinceSummary) -> bytes:
 
 
 def export_filename(summary: ProvinceSummary) -> str:
-    return f"summary-{summary.province_en.lower().replace(' ', '-')}-{summary.today.isoformat()}.xlsx"
+    """The name people see in their downloads, in their language: สรุป-เชียงราย-2569-11-29.xlsx (a Buddhist Era
+    date in Thai), summary-chiang-rai-2026-11-29.xlsx in English."""
+    thai = get_locale() == "th"
+    province = summary.province_th if thai else summary.province_en.lower().replace(" ", "-")
+    return _("summary-{province}-{date}.xlsx", province=province, date=file_date(summary.today))
+
+
+def file_date(day: date) -> str:
+    """A date in a file name, sorting as it reads: 2569-11-29 (Buddhist Era) in Thai, 2026-11-29 in English."""
+    year = buddhist_year(day) if get_locale() == "th" else day.year
+    return f"{year}-{day:%m-%d}"
 
 
 # ---------------------------------------------------------------- the comparison of provinces
@@ -222,4 +233,5 @@ def comparison_workbook(comparison: Comparison) -> bytes:
 
 
 def comparison_filename(comparison: Comparison) -> str:
-    return f"provinces-{comparison.filter.group.value}-{comparison.today.isoformat()}.xlsx"
+    """เปรียบเทียบจังหวัด-ceo2024-2569-11-29.xlsx: the group compared and the day, in the person's language."""
+    return _("provinces-{group}-{date}.xlsx", group=comparison.filter.group.value, date=file_date(comparison.today))

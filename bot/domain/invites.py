@@ -25,7 +25,7 @@ MAX_WRONG_CODES = 5
 THROTTLE_WINDOW = timedelta(minutes=15)
 ATTEMPT_KIND = "invite_code"
 DEFAULT_EXPIRY = timedelta(days=7)
-INVITE_ROLES = (Role.OFFICER.value, Role.SECRETARIAT.value)
+INVITE_ROLES = (Role.OFFICER.value, Role.SECRETARIAT.value, Role.WORKING_GROUP.value)
 REGISTER_WORD = "register"  # the command word in deep links (ASCII, so it survives URL encoding everywhere)
 TELEGRAM_START_PREFIX = "register-"  # Telegram deep links: /start register-CODE
 
@@ -68,10 +68,13 @@ async def create_invite(
     expires_at: datetime,
     created_by_id: int | None = None,
     sector_id: int | None = None,
+    working_group_id: int | None = None,
 ) -> Invite:
-    """A new unused code for this role and scope."""
+    """A new unused code for this role and scope (a working-group member's scope is their group)."""
     if role not in INVITE_ROLES:
         raise ValueError(f"unknown role {role!r}")
+    if (role == Role.WORKING_GROUP) != (working_group_id is not None):
+        raise ValueError("a working-group invite, and only one, names its working group")
     code = new_code()
     while await session.scalar(select(Invite.id).where(Invite.code == code)) is not None:
         code = new_code()
@@ -84,6 +87,7 @@ async def create_invite(
         expires_at=expires_at,
         created_by_id=created_by_id,
         sector_id=sector_id,
+        working_group_id=working_group_id,
     )
     session.add(invite)
     await session.flush()
@@ -136,6 +140,7 @@ def apply_invite(person: Person, invite: Invite) -> None:
     person.province_id = invite.province_id
     person.district_id = invite.district_id
     person.agency_id = invite.agency_id
+    person.working_group_id = invite.working_group_id
     if invite.sector_id is not None and person.sector_id is None:  # a sector is declared once
         person.sector_id = invite.sector_id
 

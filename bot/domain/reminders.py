@@ -58,13 +58,14 @@ def _reachable() -> list[ColumnElement[bool]]:
 
 
 async def people_who_owe(session: AsyncSession, deadline: Deadline) -> list[Person]:
-    """Officers and secretariat of provinces that have not handed in a programme step; the officers of a KPI
-    whose report for the deadline's period is not in."""
+    """The secretariat of each province that owes a programme step (it hands the step in, not its officers or
+    districts; the national team owes nothing); the officers of a KPI whose report for the deadline's period is
+    not in."""
     if deadline.kpi_id is not None:
         return await _kpi_owers(session, deadline)
     submitted = select(DeadlineSubmission.province_id).where(DeadlineSubmission.deadline_id == deadline.id)
     query = select(Person).where(
-        Person.role.in_((Role.OFFICER.value, Role.SECRETARIAT.value)),
+        Person.role == Role.SECRETARIAT.value,
         Person.province_id.is_not(None),
         Person.province_id.not_in(submitted),
         *_reachable(),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, and_, false, true
 
+from bot.domain.tallies import province_scope
 from storage.models import Agenda, Complaint, Person, Role
 
 STAFF_ROLES = frozenset({Role.OFFICER.value, Role.SECRETARIAT.value})
@@ -68,12 +69,12 @@ def can_handle(person: Person, complaint: Complaint) -> bool:
 def handled_by(person: Person) -> ColumnElement[bool]:
     """The SQL condition matching exactly the complaints `can_handle` allows (for lists and counts)."""
     if is_national(person):
-        return true()
+        return province_scope(None)  # marked: the figures of a whole province read the tallies
     if not (is_officer(person) or is_secretariat(person)) or person.province_id is None:
         return false()
     in_province = Complaint.province_id == person.province_id
     if is_secretariat(person):
-        return in_province
+        return province_scope(person.province_id)
     if person.agency_id is not None:
         return and_(in_province, Complaint.agency_id == person.agency_id)
     if person.district_id is not None:
@@ -98,8 +99,21 @@ def can_invite(person: Person) -> bool:
 def can_invite_to(person: Person, province_id: int | None) -> bool:
     """Issue a code for this province: a provincial secretariat for their own, a national one for any.
     A code without a province (a national secretariat member) only comes from the national team."""
-    if not can_invite(person):
+    return runs_province(person, province_id)
+
+
+def runs_province(person: Person, province_id: int | None) -> bool:
+    """Act for a province as its secretariat (invite, broadcast, edit its agendas' KPIs and deadlines): a
+    provincial secretariat for their own, a national one for any; the whole country (None) is the national team's."""
+    if not is_secretariat(person):
         return False
     if province_id is None:
         return is_national(person)
     return serves_province(person, province_id)
+
+
+def can_manage(actor: Person, person: Person) -> bool:
+    """Change a staff member's role: the secretariat of their province (the national team: anyone), not oneself."""
+    if actor.id == person.id or person.role not in STAFF_ROLES or person.deleted_at is not None:
+        return False
+    return is_national(actor) or runs_province(actor, person.province_id)

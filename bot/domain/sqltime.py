@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Date, Float
+from sqlalchemy import Date, Float, Integer
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
@@ -80,3 +80,44 @@ def _days_sqlite(element: days_between, compiler: SQLCompiler, **kw: Any) -> str
 def _days_postgres(element: days_between, compiler: SQLCompiler, **kw: Any) -> str:
     start, end = _args(element, compiler, **kw)
     return f"(EXTRACT(EPOCH FROM ({end} - {start})) / 86400.0)"
+
+
+class bangkok_month(FunctionElement[Any]):
+    """The first day of the month a UTC timestamp falls in, in Bangkok."""
+
+    type = Date()
+    inherit_cache = True
+    name = "bangkok_month"
+
+
+class whole_days(FunctionElement[Any]):
+    """Days from the first timestamp to the second, rounded half up to a whole number, never below zero (the
+    buckets of the days-to-answer histograms: bot/domain/tallies.py, migration 0016's triggers)."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "whole_days"
+
+
+@compiles(bangkok_month, "sqlite")
+def _month_sqlite(element: bangkok_month, compiler: SQLCompiler, **kw: Any) -> str:
+    (moment,) = _args(element, compiler, **kw)
+    return f"date({moment}, '+{BANGKOK_OFFSET_HOURS} hours', 'start of month')"
+
+
+@compiles(bangkok_month, "postgresql")
+def _month_postgres(element: bangkok_month, compiler: SQLCompiler, **kw: Any) -> str:
+    (moment,) = _args(element, compiler, **kw)
+    return f"CAST(date_trunc('month', {moment} AT TIME ZONE 'Asia/Bangkok') AS DATE)"
+
+
+@compiles(whole_days, "sqlite")
+def _whole_days_sqlite(element: whole_days, compiler: SQLCompiler, **kw: Any) -> str:
+    start, end = _args(element, compiler, **kw)
+    return f"max(0, CAST(julianday({end}) - julianday({start}) + 0.5 AS INTEGER))"
+
+
+@compiles(whole_days, "postgresql")
+def _whole_days_postgres(element: whole_days, compiler: SQLCompiler, **kw: Any) -> str:
+    start, end = _args(element, compiler, **kw)
+    return f"greatest(0, CAST(floor(EXTRACT(EPOCH FROM ({end} - {start})) / 86400.0 + 0.5) AS INTEGER))"

@@ -7,7 +7,8 @@ condition on `Complaint` (a province: `province_scope`; a person's: `bot.domain.
 - Open: received, accepted, in progress or forwarded, whenever filed. Overdue: open past its answer date.
 - Answered: resolved or closed. On time: answered (resolved, or closed without a resolution: last changed) on or
   before its answer date, in Bangkok: as in bot/domain/comparison.py.
-- Days to answer: from filing to that answer, with fractions; the median of the answered complaints.
+- Days to answer: from filing to that answer, rounded half up to whole days; the median of the answered
+  complaints (the tallies keep a histogram of whole days: bot/domain/tallies.py).
 - Satisfaction: the mean rating (1-5) of the rated complaints.
 Everything but open and overdue counts the complaints received in the window.
 """
@@ -19,13 +20,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from bot.core.i18n import BANGKOK
+from bot.domain import tallies
 from bot.domain.periods import local_day
-from bot.domain.sqltime import bangkok_day, bangkok_week, days_between
+from bot.domain.search import description_contains, like_pattern
+from bot.domain.sqltime import bangkok_day, bangkok_week, whole_days
 from bot.domain.tickets import OPEN_STATUSES
 from storage.models import Agency, Agenda, Complaint, ComplaintCategory, ComplaintStatus, District, Province
 from storage.seed import fiscal_year_bounds, fiscal_year_of
@@ -34,11 +37,15 @@ ANSWERED = (ComplaintStatus.RESOLVED.value, ComplaintStatus.CLOSED.value)
 OPEN = tuple(sorted(status.value for status in OPEN_STATUSES))
 TREND_WEEKS = 12
 PER_PAGE = 25
+# A list counts its matches up to this many and says "more than" beyond: a search matching 40,000 of a million
+# complaints is answered from the first page's rows, not by reading all 40,000.
+COUNT_LIMIT = 1000
 
 
 def province_scope(province_id: int | None) -> ColumnElement[bool]:
-    """One province's complaints, or every province's (None: the national team)."""
-    return true() if province_id is None else Complaint.province_id == province_id
+    """One province's complaints, or every province's (None: the national team): the figures of these come from
+    the tallies (bot/domain/tallies.py); of any other scope, from the complaints themselves."""
+    return tallies.province_scope(province_id)
 
 
 # ---------------------------------------------------------------- windows of days
@@ -106,7 +113,7 @@ def _percent(part: int, whole: int) -> float | None:
 
 def _medians(scope: ColumnElement[bool], window: Window, key: Any = None) -> Select[Any, Any]:
     """The median days to answer per `key` (or overall), by ranking the answered complaints in SQL."""
-    days = days_between(Complaint.created_at, _answered_at())
+    days = whole_days(Complaint.created_at, _answered_at())  # as the tallies count them: whole days, half up
     group = key if key is not None else literal(0)
     ranked = (
         select(
@@ -152,6 +159,11 @@ async def overview(
     today = local_day(now)
     figures = Overview(today, window or fiscal_year_to_date(today))
     year, month = fiscal_year_to_date(today), month_to_date(today)
+    area = tallies.area_of(scope)
+    if area is not None:
+        await _tallied_overview(session, area, figures, year, month)
+        figures.open, figures.overdue = await _open_and_overdue(session, scope, today)
+        return figures
     counted = (
         await session.execute(
             select(
@@ -173,6 +185,24 @@ async def overview(
     median = (await session.execute(_medians(scope, figures.window, None))).first()
     figures.median_days = float(median[1]) if median is not None and median[1] is not None else None
     return figures
+
+
+async def _tallied_overview(
+    session: AsyncSession, area: tallies.Area, figures: Overview, year: Window, month: Window
+) -> None:
+    window = figures.window
+    total = (await tallies.counts(session, area, window.first, window.last)).get(0, tallies.Counts())
+    figures.received, figures.answered, figures.answered_on_time = total.received, total.answered, total.on_time
+    figures.mean_rating, figures.ratings = total.mean_rating, total.ratings
+    for other in (year, month):
+        received = total.received
+        if other != window:
+            received = (await tallies.counts(session, area, other.first, other.last)).get(0, tallies.Counts()).received
+        if other is year:
+            figures.received_year = received
+        else:
+            figures.received_month = received
+    figures.median_days = (await tallies.medians(session, area, window.first, window.last)).get(0)
 
 
 async def _open_and_overdue(session: AsyncSession, scope: ColumnElement[bool], today: date) -> tuple[int, int]:
@@ -200,13 +230,23 @@ async def weekly_trend(
     today = local_day(now)
     monday = today - timedelta(days=today.weekday())
     first = monday - timedelta(weeks=weeks - 1)
+    found = await _weeks(session, scope, first, today)
+    mondays = [first + timedelta(weeks=n) for n in range(weeks)]
+    return [Week(day, *found.get(day, (0, 0))) for day in mondays]
+
+
+async def _weeks(
+    session: AsyncSession, scope: ColumnElement[bool], first: date, today: date
+) -> dict[date, tuple[int, int]]:
+    area = tallies.area_of(scope)
+    if area is not None:
+        counted = await tallies.weeks(session, area, first, today)
+        return {day: (c.received, c.answered) for day, c in counted.items()}
     week = bangkok_week(Complaint.created_at)
     rows = await session.execute(
         select(week, func.count(), _count_if(_is_answered())).where(scope, Window(first, today).holds()).group_by(week)
     )
-    found = {_as_date(day): (int(received), int(answered)) for day, received, answered in rows.all()}
-    mondays = [first + timedelta(weeks=n) for n in range(weeks)]
-    return [Week(day, *found.get(day, (0, 0))) for day in mondays]
+    return {_as_date(day): (int(received), int(answered)) for day, received, answered in rows.all()}
 
 
 def _as_date(value: date | str) -> date:
@@ -250,16 +290,81 @@ async def breakdown(
     today = local_day(now)
     window = window or fiscal_year_to_date(today)
     key, model = _KEYS[by]
+    area = tallies.area_of(scope)
+    if area is not None:
+        return await _tallied_breakdown(session, area, scope, today, window, by)
     received = _count_if(window.holds())
     rows = await session.execute(
         select(key, received, _count_if(_is_open()), _count_if(_overdue(today)))
         .where(scope, or_(window.holds(), _is_open()))
         .group_by(key)
-        .order_by(received.desc(), key)
     )
-    counted = rows.all()
+    counted = sorted(((k, int(r), int(o), int(d)) for k, r, o, d in rows.all()), key=_slice_order)
     names = await _names(session, model, [row[0] for row in counted if row[0] is not None])
-    return [Slice(k, *names.get(k, ("-", "-")), int(r), int(o), int(d)) for k, r, o, d in counted]
+    return [Slice(k, *names.get(k, ("-", "-")), r, o, d) for k, r, o, d in counted]
+
+
+_TALLIED: dict[By, str] = {
+    By.CATEGORY: tallies.CATEGORY,
+    By.DISTRICT: tallies.DISTRICT,
+    By.AGENCY: tallies.AGENCY,
+    By.PROVINCE: tallies.PROVINCE,
+}
+
+
+def _none_as_zero(key: int | None) -> int:
+    return 0 if key is None else int(key)
+
+
+def _zero_as_none(key: int) -> int | None:
+    return None if key == 0 else key  # the tallies count "none" (no district, not yet routed) under 0
+
+
+_Opened = dict[int, tuple[int, int]]  # open and overdue complaints per key (0: none)
+
+
+async def _open_by(session: AsyncSession, scope: ColumnElement[bool], today: date, *keys: Any) -> dict[Any, Any]:
+    """Open and overdue complaints per combination of `keys` (none as 0), from the open complaints' index."""
+    rows = await session.execute(
+        select(*keys, func.count(), _count_if(Complaint.due_on < today)).where(scope, _is_open()).group_by(*keys)
+    )
+    return {tuple(_none_as_zero(k) for k in row[:-2]): (int(row[-2]), int(row[-1])) for row in rows.all()}
+
+
+def _summed(grid: dict[Any, tuple[int, int]], position: int | None) -> _Opened:
+    """The grid's open and overdue counts added up per key at `position` (None: all of them under 0)."""
+    found: _Opened = {}
+    for key, (opened, overdue) in grid.items():
+        at = 0 if position is None else key[position]
+        before = found.get(at, (0, 0))
+        found[at] = (before[0] + opened, before[1] + overdue)
+    return found
+
+
+async def _tallied_breakdown(
+    session: AsyncSession,
+    area: tallies.Area,
+    scope: ColumnElement[bool],
+    today: date,
+    window: Window,
+    by: By,
+    opened: _Opened | None = None,
+) -> list[Slice]:
+    key, model = _KEYS[by]
+    received = await tallies.counts(session, area, window.first, window.last, _TALLIED[by])
+    if opened is None:
+        opened = _summed(await _open_by(session, scope, today, key), 0)
+    keys = {k for k, c in received.items() if c.received} | set(opened)
+    counted = [(_zero_as_none(k), received.get(k, tallies.Counts()).received, *opened.get(k, (0, 0))) for k in keys]
+    counted.sort(key=_slice_order)
+    names = await _names(session, model, [row[0] for row in counted if row[0] is not None])
+    return [Slice(k, *names.get(k or 0, ("-", "-")), r, o, d) for k, r, o, d in counted]
+
+
+def _slice_order(row: tuple[int | None, int, int, int]) -> tuple[int, bool, int]:
+    """The most received first; on equal counts by id, "none" last (the same on SQLite and PostgreSQL)."""
+    key, received = row[0], row[1]
+    return (-received, key is None, key or 0)
 
 
 async def _names(session: AsyncSession, model: Any, ids: list[int]) -> dict[int, tuple[str, str]]:
@@ -293,6 +398,9 @@ async def agency_league(
     """The agencies that received complaints in the window: the best share answered on time first, then the
     shortest median, then the most answered."""
     window = window or fiscal_year_to_date(local_day(now))
+    area = tallies.area_of(scope)
+    if area is not None:
+        return await _tallied_league(session, area, window)
     rows = await session.execute(
         select(
             Complaint.agency_id,
@@ -321,6 +429,27 @@ async def agency_league(
             int(ratings),
         )
         for agency, received, answered, on_time, rating, ratings in counted
+    ]
+    return sorted(lines, key=_league_order)
+
+
+async def _tallied_league(session: AsyncSession, area: tallies.Area, window: Window) -> list[AgencyLine]:
+    counted = await tallies.counts(session, area, window.first, window.last, tallies.AGENCY)
+    medians = await tallies.medians(session, area, window.first, window.last, tallies.AGENCY)
+    received = {k: c for k, c in counted.items() if c.received}
+    names = await _names(session, Agency, [k for k in received if k != 0])
+    lines = [
+        AgencyLine(
+            _zero_as_none(k),
+            *names.get(k, ("-", "-")),
+            c.received,
+            c.answered,
+            c.on_time,
+            medians.get(k),
+            c.mean_rating,
+            c.ratings,
+        )
+        for k, c in received.items()
     ]
     return sorted(lines, key=_league_order)
 
@@ -369,24 +498,48 @@ class ComplaintRow:
 @dataclass
 class ComplaintPage:
     rows: list[ComplaintRow]
-    total: int
+    total: int  # at most COUNT_LIMIT: see `more`
     page: int
     per_page: int
+    more: bool = False  # more than `total` match: counting stopped there
     pages: int = field(init=False)
 
     def __post_init__(self) -> None:
         self.pages = max(1, -(-self.total // self.per_page))
+        if self.more:  # how many pages there are is not known: there is always a next one
+            self.pages = max(self.pages, self.page + 1)
 
 
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+@dataclass(frozen=True)
+class _Subjects:
+    """The categories and agendas whose Thai name holds the searched text (looked up first: small tables)."""
+
+    categories: tuple[int, ...] = ()
+    agendas: tuple[int, ...] = ()
 
 
-def _conditions(scope: ColumnElement[bool], chosen: ComplaintFilter, today: date) -> list[ColumnElement[bool]]:
+async def _subjects(session: AsyncSession, chosen: ComplaintFilter) -> _Subjects:
+    text = chosen.text.strip()
+    if not text:
+        return _Subjects()
+    pattern = like_pattern(text)
+    categories = await session.scalars(
+        select(ComplaintCategory.id).where(ComplaintCategory.name_th.like(pattern, escape="\\"))
+    )
+    agendas = await session.scalars(select(Agenda.id).where(Agenda.title_th.like(pattern, escape="\\")))
+    return _Subjects(tuple(categories.all()), tuple(agendas.all()))
+
+
+def _conditions(
+    scope: ColumnElement[bool], chosen: ComplaintFilter, today: date, subjects: _Subjects
+) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [scope]
-    if chosen.statuses:
-        conditions.append(Complaint.status.in_(chosen.statuses))
+    statuses = chosen.statuses
+    if chosen.overdue:  # open and past due: one list of statuses, so that the planner reads one index
+        statuses = tuple(status for status in statuses or OPEN if status in OPEN) or ("-",)
+        conditions.append(Complaint.due_on < today)
+    if statuses:
+        conditions.append(Complaint.status.in_(statuses))
     for column, value in (
         (Complaint.category_id, chosen.category_id),
         (Complaint.agency_id, chosen.agency_id),
@@ -395,32 +548,26 @@ def _conditions(scope: ColumnElement[bool], chosen: ComplaintFilter, today: date
     ):
         if value is not None:
             conditions.append(column == value)
-    if chosen.overdue:
-        conditions.append(_overdue(today))
     if chosen.received_from is not None:
         conditions.append(Complaint.created_at >= Window(chosen.received_from, chosen.received_from).begins)
     if chosen.received_to is not None:
         conditions.append(Complaint.created_at < Window(chosen.received_to, chosen.received_to).ends)
     if chosen.text.strip():
-        conditions.append(_text_matches(chosen.text.strip()))
+        conditions.append(_text_matches(chosen.text.strip(), subjects))
     return conditions
 
 
-def _text_matches(text: str) -> ColumnElement[bool]:
-    """LIKE over the description, the ticket number and the subject (the agenda's or the category's name):
-    Thai has no spaces between words, so a substring is what a person types to find one."""
-    pattern = _like(text)
-    subjects = or_(
-        select(ComplaintCategory.id)
-        .where(ComplaintCategory.id == Complaint.category_id, ComplaintCategory.name_th.like(pattern, escape="\\"))
-        .exists(),
-        select(Agenda.id).where(Agenda.id == Complaint.agenda_id, Agenda.title_th.like(pattern, escape="\\")).exists(),
-    )
-    return or_(
-        Complaint.description.like(pattern, escape="\\"),
-        Complaint.ticket_no.like(_like(text.upper()), escape="\\"),
-        subjects,
-    )
+def _text_matches(text: str, subjects: _Subjects) -> ColumnElement[bool]:
+    """The description (through the trigram index: bot/domain/search.py), the ticket number or the subject (the
+    agenda's or the category's name): Thai has no spaces between words, so a substring is what a person types."""
+    matches: list[ColumnElement[Any]] = [description_contains(text)]
+    if text.isascii():  # a ticket number is Latin letters, digits and dashes
+        matches.append(Complaint.ticket_no.like(like_pattern(text.upper()), escape="\\"))
+    if subjects.categories:
+        matches.append(Complaint.category_id.in_(subjects.categories))
+    if subjects.agendas:
+        matches.append(Complaint.agenda_id.in_(subjects.agendas))
+    return or_(*matches)
 
 
 _ORDER = {
@@ -430,7 +577,12 @@ _ORDER = {
 }
 
 
-def _listing(scope: ColumnElement[bool], chosen: ComplaintFilter, today: date) -> Select[*tuple[Any, ...]]:
+def _listing(
+    conditions: list[ColumnElement[bool]], sort: Sort, limit: int, offset: int = 0
+) -> Select[*tuple[Any, ...]]:
+    """The matching complaints with their names, in the list's order: the page's ids are chosen from the complaints
+    (and their indexes) alone, and only those rows are joined to their names."""
+    chosen = select(Complaint.id).where(*conditions).order_by(*_ORDER[sort]).limit(limit).offset(offset)
     category, agency, district, agenda = (
         aliased(ComplaintCategory),
         aliased(Agency),
@@ -453,8 +605,8 @@ def _listing(scope: ColumnElement[bool], chosen: ComplaintFilter, today: date) -
         .outerjoin(agenda, agenda.id == Complaint.agenda_id)
         .outerjoin(agency, agency.id == Complaint.agency_id)
         .outerjoin(district, district.id == Complaint.district_id)
-        .where(*_conditions(scope, chosen, today))
-        .order_by(*_ORDER[chosen.sort])
+        .where(Complaint.id.in_(chosen.scalar_subquery()))
+        .order_by(*_ORDER[sort])
     )
 
 
@@ -469,10 +621,13 @@ async def complaint_page(
 ) -> ComplaintPage:
     """One page of the complaints in scope that match the filter, and how many match in all."""
     today = local_day(now)
-    total = await session.scalar(select(func.count()).select_from(Complaint).where(*_conditions(scope, chosen, today)))
-    listed = ComplaintPage([], int(total or 0), max(1, page), per_page)
+    subjects = await _subjects(session, chosen)
+    conditions = _conditions(scope, chosen, today, subjects)
+    matching = select(Complaint.id).where(*conditions).limit(COUNT_LIMIT + 1).subquery()
+    total = int(await session.scalar(select(func.count()).select_from(matching)) or 0)
+    listed = ComplaintPage([], min(total, COUNT_LIMIT), max(1, page), per_page, more=total > COUNT_LIMIT)
     listed.page = min(listed.page, listed.pages)
-    query = _listing(scope, chosen, today).limit(per_page).offset((listed.page - 1) * per_page)
+    query = _listing(conditions, chosen.sort, per_page, (listed.page - 1) * per_page)
     listed.rows = [ComplaintRow(*row) for row in (await session.execute(query)).all()]
     return listed
 
@@ -481,7 +636,8 @@ async def complaint_rows(
     session: AsyncSession, scope: ColumnElement[bool], chosen: ComplaintFilter, now: datetime, *, limit: int
 ) -> list[ComplaintRow]:
     """Every matching complaint up to `limit`, in the list's order (for an export)."""
-    query = _listing(scope, chosen, local_day(now)).limit(limit)
+    conditions = _conditions(scope, chosen, local_day(now), await _subjects(session, chosen))
+    query = _listing(conditions, chosen.sort, limit)
     return [ComplaintRow(*row) for row in (await session.execute(query)).all()]
 
 
@@ -507,10 +663,33 @@ async def dashboard(
 ) -> Dashboard:
     """Everything the desk's overview shows about complaints, in one call (the benchmark times this). The
     national team's places are provinces: nine hundred districts are no overview, and cost the most to group."""
+    area = tallies.area_of(scope)
+    if area is not None:
+        return await _tallied_dashboard(
+            session, area, scope, now, window or fiscal_year_to_date(local_day(now)), places
+        )
     return Dashboard(
         await overview(session, scope, now, window),
         await weekly_trend(session, scope, now),
         await breakdown(session, scope, now, By.CATEGORY, window),
         await breakdown(session, scope, now, places, window),
+        await agency_league(session, scope, now, window),
+    )
+
+
+async def _tallied_dashboard(
+    session: AsyncSession, area: tallies.Area, scope: ColumnElement[bool], now: datetime, window: Window, places: By
+) -> Dashboard:
+    """As `dashboard`, the open complaints read once for the headline, the categories and the places."""
+    today = local_day(now)
+    grid = await _open_by(session, scope, today, _KEYS[By.CATEGORY][0], _KEYS[places][0])
+    figures = Overview(today, window)
+    await _tallied_overview(session, area, figures, fiscal_year_to_date(today), month_to_date(today))
+    figures.open, figures.overdue = _summed(grid, None).get(0, (0, 0))
+    return Dashboard(
+        figures,
+        await weekly_trend(session, scope, now),
+        await _tallied_breakdown(session, area, scope, today, window, By.CATEGORY, _summed(grid, 0)),
+        await _tallied_breakdown(session, area, scope, today, window, places, _summed(grid, 1)),
         await agency_league(session, scope, now, window),
     )

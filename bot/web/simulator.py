@@ -32,9 +32,10 @@ from bot.core.cleaning import valid_text
 from bot.core.i18n import N_, SUPPORTED, _, normalise_locale, use_locale
 from bot.core.media import PAGE_LINK_LIFETIME, MediaLinks, store_media
 from bot.core.numbers import parse_id
+from bot.core.text import as_line_shows
 from bot.core.types import ChannelName, Inbound, InboundKind, Location, Reply
 from bot.services import Services
-from storage.models import OutboxMessage, OutboxStatus, Person, Province
+from storage.models import OutboxMessage, OutboxStatus, Person, Province, Role
 
 CHANNEL = ChannelName.SIMULATOR.value
 IDENTITY_PATTERN = re.compile(r"^[a-z0-9-]{1,40}$")
@@ -114,6 +115,8 @@ def page_texts() -> dict[str, str]:
         "no_identities": _("The demo people are not in the database yet. Run the seed, or chat as a new citizen."),
         "bot_name": _("Province service bot"),
         "language": _("ภาษา/Language"),
+        "menu": _("Menu"),
+        "menu_changed": _("The menu below the chat is now the {role} menu."),
     }
 
 
@@ -174,17 +177,58 @@ async def identities(request: Request) -> JSONResponse:
     order = {identity: index for index, identity in enumerate(SEEDED_IDENTITIES)}
     with use_locale(locale):
         people = [
-            {
-                "identity": person.platform_user_id,
-                "role": person.role,
-                "role_label": str(ROLE_LABELS.get(person.role, person.role)),
-                "display_name": person.display_name,
-                "province": (province.name_th if locale == "th" else province.name_en) if province else None,
-                "locale": person.locale,
-            }
+            person_json(person, province, locale)
             for person, province in sorted(rows, key=lambda row: order[row[0].platform_user_id])
         ]
     return JSONResponse({"identities": people})
+
+
+def person_json(person: Person, province: Province | None, locale: str) -> dict[str, Any]:
+    """Who the page chats as, in the page's language (call inside `use_locale`)."""
+    return {
+        "identity": person.platform_user_id,
+        "role": person.role,
+        "role_label": str(ROLE_LABELS.get(person.role, person.role)),
+        "display_name": person.display_name,
+        "province": (province.name_th if locale == "th" else province.name_en) if province else None,
+        "locale": person.locale,
+    }
+
+
+def persistent_menu(services: Services, role: str) -> list[dict[str, str]]:
+    """The menu always under the chat for `role`, as LINE's rich menu shows it (everyone but officers has the
+    citizens'); labels in the current locale."""
+    menus = services.registry.persistent_menus
+    buttons = menus.get(role) or menus.get(Role.CITIZEN, ())
+    return [{"code": button.code, "label": as_line_shows(str(button.label))} for button in buttons]
+
+
+async def person(request: Request) -> JSONResponse:
+    """One identity as the page shows it: the header's role and the persistent menu. A new citizen who has not
+    written yet is not stored: they are a citizen with no name."""
+    services = services_of(request)
+    locale = request_locale(request)
+    with use_locale(locale):
+        try:
+            identity = check_identity(request.query_params.get("identity"))
+        except BadInput as bad:
+            return bad.response()
+        async with services.db.read() as session:
+            row = (
+                await session.execute(
+                    select(Person, Province)
+                    .outerjoin(Province, Province.id == Person.province_id)
+                    .where(Person.channel == CHANNEL, Person.platform_user_id == identity)
+                )
+            ).first()
+        if row is None:
+            shown: dict[str, Any] = {"identity": identity, "role": Role.CITIZEN}
+            shown["role_label"] = str(ROLE_LABELS[Role.CITIZEN])
+            shown |= {"display_name": None, "province": None, "locale": None}
+        else:
+            shown = person_json(row[0], row[1], locale)
+        shown["menu"] = persistent_menu(services, shown["role"])
+    return JSONResponse(shown)
 
 
 # ---------------------------------------------------------------- sending
@@ -393,11 +437,26 @@ def _with_media_links(reply: dict[str, Any], links: MediaLinks) -> dict[str, Any
     return reply
 
 
-def message_json(row: OutboxMessage, links: MediaLinks) -> dict[str, Any]:
+def as_line_renders(reply: Reply, services: Services) -> dict[str, Any]:
+    """A reply as LINE shows it: button labels cut as LINE's quick replies cut them (the full label is what
+    the person's own bubble says when they tap it, LINE's display text), and a change of rich menu as the new
+    role's buttons."""
+    shown = _with_media_links(reply.to_json(), services.links)
+    shown["choices"] = [
+        {"code": choice.code, "label": as_line_shows(choice.label), "display_text": choice.label}
+        for choice in reply.choices
+    ]
+    if reply.menu_role is not None:
+        shown["menu"] = persistent_menu(services, reply.menu_role)
+        shown["role_label"] = str(ROLE_LABELS.get(reply.menu_role, reply.menu_role))
+    return shown
+
+
+def message_json(row: OutboxMessage, services: Services) -> dict[str, Any]:
     return {
         "id": row.id,
         "sent_at": row.sent_at.isoformat() if row.sent_at else None,
-        "replies": [_with_media_links(Reply.from_json(reply).to_json(), links) for reply in row.payload],
+        "replies": [as_line_renders(Reply.from_json(reply), services) for reply in row.payload],
     }
 
 
@@ -418,13 +477,16 @@ async def messages(request: Request) -> JSONResponse:
             break
         rows = await sent_since(services, identity, after)
     last_id = rows[-1].id if rows else after
-    return JSONResponse({"messages": [message_json(row, services.links) for row in rows], "last_id": last_id})
+    with use_locale(request_locale(request)):
+        shown = [message_json(row, services) for row in rows]
+    return JSONResponse({"messages": shown, "last_id": last_id})
 
 
 def routes() -> list[BaseRoute]:
     return [
         Route("/simulator", page),
         Route("/simulator/api/identities", identities),
+        Route("/simulator/api/person", person),
         Route("/simulator/api/send", send, methods=["POST"]),
         Route("/simulator/api/messages", messages),
         Mount("/simulator/static", StaticFiles(directory=STATIC_DIR), name="simulator-static"),

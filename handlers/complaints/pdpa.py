@@ -97,8 +97,8 @@ async def on_consent(ctx: Ctx) -> Outcome:
         await record_consent(ctx.session, ctx.person, code, granted, ctx.now)
     ctx.person.pdpa_notice_at = ctx.now
     thanks = Reply(_('Thank you. Your choices are saved; you can change them at any time under "My data".'))
-    # What the person asked for before the notice (if anything) follows right after: the engine replays it.
-    return finish(thanks, Reply(welcome_text()))
+    # What the person asked for before the notice follows right after (the engine replays it), else the welcome.
+    return finish(thanks)
 
 
 def purpose_label(purpose: str) -> str:
@@ -129,4 +129,5 @@ def register(registry: Registry) -> None:
         keeps=_keeps,
         during=language_during_notice,
         reminder=_reminder,
+        welcome=lambda: Reply(welcome_text()),
     )

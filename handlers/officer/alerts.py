@@ -11,6 +11,7 @@ from bot.core.types import Reply
 from bot.domain import scope
 from bot.domain.alerts import set_alert_mode
 from handlers import codes
+from handlers.notices import alert_digest
 from handlers.replies import forbidden_reply
 from storage.models import AlertMode
 
@@ -49,12 +50,11 @@ async def on_mode(ctx: Ctx) -> Outcome:
     if chosen not in {m.value for m in AlertMode}:
         return stay(ctx, Reply(_("Please choose one of the buttons.")), _question(ctx.person.alert_mode))
     mode = AlertMode(chosen)
-    await set_alert_mode(ctx.person, mode, ctx.now)
+    undigested = await set_alert_mode(ctx.session, ctx.person, mode, ctx.now)
     if mode is AlertMode.DIGEST:
-        done = _("Done. New complaints will come in a summary at 08:00 and 16:00.")
-    else:
-        done = _("Done. You will be told of each new complaint at once.")
-    return finish(Reply(done))
+        return finish(Reply(_("Done. New complaints will come in a summary at 08:00 and 16:00.")))
+    done = Reply(_("Done. You will be told of each new complaint at once."))
+    return finish(done, *(alert_digest(undigested) if undigested else ()))
 
 
 def register(registry: Registry) -> None:

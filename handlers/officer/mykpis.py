@@ -13,7 +13,7 @@ from bot.domain import scope
 from bot.domain.periods import Owed, kpi_periods, local_day, period_label
 from bot.domain.progress import CORRECTION_WINDOW
 from handlers import codes
-from handlers.cards import kpi_card
+from handlers.cards import staff_kpi_card
 from handlers.labels import kpi_label
 from handlers.replies import forbidden_reply
 from storage.models import Agenda, Kpi, ProgressReport
@@ -35,7 +35,7 @@ async def enter(ctx: Ctx) -> Outcome:
     ).all()
     if not rows:
         return finish(Reply(_("There is no active agenda in your province yet.")))
-    cards = [Reply(card=kpi_card(kpi)) for kpi, _agenda in rows]
+    cards = [Reply(card=await staff_kpi_card(ctx.session, kpi)) for kpi, _agenda in rows]
     today = local_day(ctx.now)
     schedules = await kpi_periods(ctx.session, [kpi for kpi, _agenda in rows], today)
     due = [(kpi, owed) for kpi, _agenda in rows if (owed := schedules[kpi.id].due_soon(today)) is not None]

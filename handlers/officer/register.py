@@ -12,7 +12,7 @@ from bot.domain.invites import REGISTER_WORD, RedeemResult, RedeemStatus, redeem
 from bot.domain.profile import declare_sector
 from handlers import codes
 from handlers.replies import chosen_sector, sector_question
-from storage.models import Agency, District, Person, Province, Role
+from storage.models import Agency, District, Person, Province, Role, WorkingGroup
 
 
 class Step(StepName):
@@ -69,6 +69,14 @@ def refusal_text(result: RedeemResult) -> str:
 
 
 async def welcome_text(session: AsyncSession, person: Person) -> str:
+    if person.role == Role.WORKING_GROUP:
+        group = await session.get(WorkingGroup, person.working_group_id) if person.working_group_id else None
+        name = localized(group.name_th, group.name_en) if group else "-"
+        return _(
+            "Welcome! You are now registered as a member of the {group}. Choose “Advised provinces” in the menu "
+            "to see their agendas and KPI progress and to leave advice.",
+            group=name,
+        )
     scope = await scope_text(session, person)
     if person.role == "secretariat":
         return _("Welcome! You are now registered as a secretariat member for {scope}.", scope=scope)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -18,6 +18,7 @@ from bot.domain.broadcasts import (
     cancel_scheduled,
     count_audience,
     create_broadcast,
+    schedule_allowed,
     scheduled_broadcasts,
 )
 from bot.domain.places import find_district, find_province
@@ -270,7 +271,7 @@ async def on_when(ctx: Ctx) -> Outcome:
         return stay(ctx, Reply(text))
     except BadValue:
         return stay(ctx, Reply(_("Sorry, that time was not understood.")), _when_prompt())
-    if at > ctx.now + timedelta(days=366):
+    if not schedule_allowed(at, ctx.now):
         return stay(ctx, Reply(_("Please choose a time in the coming year, after now.")))
     return await _create(ctx, at)
 

@@ -106,6 +106,13 @@ def comparison_text(comparison: Comparison) -> str:
     ]
     if not comparison.provinces:
         return "\n".join([*lines, _("No province has an active agenda filed under it.")])
+    if all(row.steps == 0 for row in comparison.provinces):  # a year's deadlines are entered, never copied
+        lines.append(
+            _(
+                "No step deadlines have been entered for FY {year} yet, so no step is counted.",
+                year=comparison.year_be,
+            )
+        )
     lines += [_province_line(number, row) for number, row in enumerate(comparison.provinces[:MAX_LISTED], start=1)]
     if len(comparison.provinces) > MAX_LISTED:
         lines.append(_("… and {n} more in the XLSX file.", n=len(comparison.provinces) - MAX_LISTED))

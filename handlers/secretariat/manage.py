@@ -1,5 +1,6 @@
-"""Simple agenda edits in chat (secretariat): a KPI's target or due date, and a new programme-step deadline
-for the province. Bigger changes go through `hpp-bot agenda|kpi|deadline` and the import."""
+"""Simple agenda edits in chat (secretariat): a KPI's target or due date. Bigger changes go through
+`hpp-bot agenda|kpi` and the import; a fiscal year's step deadlines are entered by the national secretariat
+(handlers/secretariat/deadlines.py)."""
 
 from __future__ import annotations
 
@@ -8,21 +9,19 @@ from datetime import date
 from sqlalchemy import select
 
 from bot.core.flow import Ctx, Flow, Outcome, StepFn, StepName, finish, goto, stay
-from bot.core.i18n import N_, _, format_date, localized
+from bot.core.i18n import N_, _, format_date
 from bot.core.registry import MenuEntry, Registry
-from bot.core.text import button_label
 from bot.core.types import Choice, Reply
 from bot.domain import scope
-from bot.domain.agendas import add_step_deadline, change_kpi
+from bot.domain.agendas import change_kpi
 from bot.domain.places import find_province
 from bot.domain.progress import kpi_value_text
 from bot.domain.values import BadValue, parse_date, parse_number
 from handlers import codes
-from handlers.cards import kpi_card
+from handlers.cards import staff_kpi_card
 from handlers.labels import agenda_label, listed_kpis
 from handlers.secretariat.common import ask_province, unknown_province, working_province
-from storage.models import Agenda, Kpi, KpiKind, KpiUnit, ProgrammeStep
-from storage.seed import fiscal_year_of
+from storage.models import Agenda, Kpi, KpiKind, KpiUnit
 
 
 class Step(StepName):
@@ -32,8 +31,6 @@ class Step(StepName):
     ACTION = "action"
     TARGET = "target"
     DUE = "due"
-    DEADLINE_STEP = "deadline_step"
-    DEADLINE_DUE = "deadline_due"
 
 
 async def enter(ctx: Ctx) -> Outcome:
@@ -60,9 +57,8 @@ async def _agenda_prompt(ctx: Ctx) -> Reply:
             .limit(11)
         )
     ).all()
-    choices = [Choice(codes.MANAGE_AGENDA(a.id), agenda_label(a)) for a in agendas]
-    choices.append(Choice(codes.MANAGE_NEW_DEADLINE, _("Add a deadline")))
-    return Reply(_("Which agenda do you want to edit? Or add a deadline for the province."), choices=tuple(choices))
+    choices = tuple(Choice(codes.MANAGE_AGENDA(a.id), agenda_label(a)) for a in agendas)
+    return Reply(_("Which agenda do you want to edit?"), choices=choices)
 
 
 async def _owned_agenda(ctx: Ctx, agenda_id: int) -> Agenda | None:
@@ -71,10 +67,7 @@ async def _owned_agenda(ctx: Ctx, agenda_id: int) -> Agenda | None:
 
 
 async def on_agenda(ctx: Ctx) -> Outcome:
-    code = ctx.choice or ""
-    if code == codes.MANAGE_NEW_DEADLINE:
-        return goto(Step.DEADLINE_STEP, await _step_prompt(ctx))
-    agenda_id = codes.MANAGE_AGENDA.number(code)
+    agenda_id = codes.MANAGE_AGENDA.number(ctx.choice)
     agenda = await _owned_agenda(ctx, agenda_id) if agenda_id is not None else None
     if agenda is None:
         return stay(ctx, await _agenda_prompt(ctx))
@@ -108,7 +101,11 @@ async def on_kpi(ctx: Ctx) -> Outcome:
     actions = [Choice(codes.MANAGE_DUE, _("Change the due date"))]
     if kpi.kind != KpiKind.MILESTONE:  # a milestone's target is its last stage
         actions.insert(0, Choice(codes.MANAGE_TARGET, _("Change the target")))
-    return goto(Step.ACTION, Reply(card=kpi_card(kpi)), Reply(_("What do you want to change?"), choices=tuple(actions)))
+    return goto(
+        Step.ACTION,
+        Reply(card=await staff_kpi_card(ctx.session, kpi)),
+        Reply(_("What do you want to change?"), choices=tuple(actions)),
+    )
 
 
 async def on_action(ctx: Ctx) -> Outcome:
@@ -154,49 +151,6 @@ async def on_due(ctx: Ctx) -> Outcome:
     return finish(Reply(_("Due date set to {date}.", date=format_date(day, "long"))))
 
 
-async def _step_prompt(ctx: Ctx) -> Reply:
-    steps = (await ctx.session.scalars(select(ProgrammeStep).order_by(ProgrammeStep.position))).all()
-    return Reply(
-        _("Which step of the programme is the deadline for?"),
-        choices=tuple(Choice(codes.MANAGE_STEP(s.code), button_label(localized(s.name_th, s.name_en))) for s in steps),
-    )
-
-
-async def on_deadline_step(ctx: Ctx) -> Outcome:
-    code = codes.MANAGE_STEP.arg(ctx.choice)
-    if code is None or not await ctx.session.scalar(select(ProgrammeStep.id).where(ProgrammeStep.code == code)):
-        return stay(ctx, await _step_prompt(ctx))
-    ctx.data["step"] = code
-    return goto(Step.DEADLINE_DUE, Reply(_("Type the due date, e.g. 17/12/2569.")))
-
-
-async def on_deadline_due(ctx: Ctx) -> Outcome:
-    province_id = working_province(ctx)
-    day = _parse_future_date(ctx)
-    if day is None:
-        return stay(ctx, Reply(_("Please type a date from today on, e.g. 30/9/2570.")))
-    if province_id is None or not scope.serves_province(ctx.person, province_id):
-        return finish(Reply(_("That province is not yours to edit.")))
-    deadline = await add_step_deadline(
-        ctx.session,
-        step_code=str(ctx.data["step"]),
-        year_be=fiscal_year_of(day),
-        due_on=day,
-        province_id=province_id,
-        title_th="",
-        title_en="",
-    )
-    return finish(
-        Reply(
-            _(
-                "Deadline added: “{title}”, due {date}. Reminders will go out before it.",
-                title=localized(deadline.title_th, deadline.title_en),
-                date=format_date(day, "long"),
-            )
-        )
-    )
-
-
 def register(registry: Registry) -> None:
     steps: dict[str, StepFn] = {
         Step.PROVINCE: on_province,
@@ -205,10 +159,8 @@ def register(registry: Registry) -> None:
         Step.ACTION: on_action,
         Step.TARGET: on_target,
         Step.DUE: on_due,
-        Step.DEADLINE_STEP: on_deadline_step,
-        Step.DEADLINE_DUE: on_deadline_due,
     }
     registry.add_flow(Flow(name=codes.MANAGE_FLOW, enter=enter, steps=steps, roles=scope.SECRETARIAT_ONLY))
     registry.add_menu_entry(
-        MenuEntry(codes.menu(codes.MANAGE_FLOW), N_("Edit agendas and deadlines"), 62, roles=scope.SECRETARIAT_ONLY)
+        MenuEntry(codes.menu(codes.MANAGE_FLOW), N_("Edit agendas, KPIs"), 62, roles=scope.SECRETARIAT_ONLY)
     )

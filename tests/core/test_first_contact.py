@@ -29,7 +29,8 @@ async def test_a_button_pressed_during_the_notice_waits_for_it(services: Service
     assert waiting[0].text == "กรุณาตอบคำถามด้านบนก่อน แล้วระบบจะพาไปยังรายการที่ท่านเลือกต่อทันที"
     assert YES in labels(waiting[-1])  # the notice's question again
     after = await answer_notice(newcomer)
-    assert any("เรื่อง" in text for text in texts(after[2:]))  # the follow flow ran right after the notice
+    assert any("เรื่อง" in text for text in texts(after[1:]))  # the follow flow ran right after the notice
+    assert not any(text.startswith("ยินดีต้อนรับ") for text in texts(after))  # no welcome before what was asked
 
 
 async def test_a_telegram_deep_link_code_survives_the_notice(services: Services) -> None:

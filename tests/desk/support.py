@@ -15,7 +15,7 @@ from starlette.applications import Starlette
 from bot.app import create_app
 from bot.domain import signin
 from bot.services import Services
-from storage.models import AuditEntry, Complaint, OutboxMessage, Person, Province
+from storage.models import Agenda, AuditEntry, Complaint, Kpi, OutboxMessage, Person, Province
 from tests.conftest import make_settings
 from tests.web.conftest import SimulatorClient, have_read_the_privacy_notice
 
@@ -46,6 +46,26 @@ class DeskClient:
         person = await self.person(user)
         async with self.services.db.write() as session:
             return await signin.new_link(session, person, made or datetime.now(UTC))
+
+    async def staff(self, user: str, *, role: str = "secretariat", province: str | None = None) -> Person:
+        """A staff member on the simulator: of `province` (Thai name), or the national team without one."""
+        async with self.services.db.write() as session:
+            province_id = await session.scalar(select(Province.id).where(Province.name_th == province))
+            person = Person(
+                channel="simulator",
+                platform_user_id=user,
+                chat_id=user,
+                display_name=f"{user} ทดสอบ",
+                role=role,
+                province_id=province_id,
+                pdpa_notice_at=datetime.now(UTC),
+            )
+            session.add(person)
+        return person
+
+    async def audited(self, action: str) -> list[AuditEntry]:
+        async with self.services.db.read() as session:
+            return list((await session.scalars(select(AuditEntry).where(AuditEntry.action == action))).all())
 
     async def sign_in(self, user: str) -> httpx.Response:
         token = await self.link_for(user)
@@ -98,3 +118,24 @@ async def desk_client(url: str, **settings: object) -> AsyncIterator[DeskClient]
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://desk.test") as http:
             yield DeskClient(http, app)
+
+
+async def owed_monthly_kpi(services: Services) -> Kpi:
+    """A Chiang Rai KPI reported monthly by the 5th, owned by officer-1's agency; no report yet."""
+    async with services.db.write() as session:
+        officer = await session.scalar(select(Person).where(Person.platform_user_id == "officer-1"))
+        assert officer is not None
+        kpi = await session.scalar(
+            select(Kpi)
+            .join(Agenda, Agenda.id == Kpi.agenda_id)
+            .join(Province, Province.id == Agenda.province_id)
+            .where(Province.name_th == "เชียงราย", Agenda.is_active.is_(True))
+            .order_by(Kpi.id)
+            .limit(1)
+        )
+        assert kpi is not None
+        kpi.reporting_cycle, kpi.reporting_day = "monthly", 5
+        agenda = await session.get(Agenda, kpi.agenda_id)
+        assert agenda is not None
+        agenda.owner_agency_id = officer.agency_id
+    return kpi

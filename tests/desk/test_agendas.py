@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from storage.models import Agenda, Kpi, Province
-from tests.desk.support import DeskClient, desk_client
+from tests.desk.support import DeskClient, desk_client, owed_monthly_kpi
 
 
 @pytest.fixture
@@ -19,23 +19,7 @@ async def desk(sqlite_url: str) -> AsyncIterator[DeskClient]:
 
 
 async def monthly_kpi(desk: DeskClient) -> Kpi:
-    """A Chiang Rai KPI reported monthly by the 5th, owned by officer-1's agency; no report yet."""
-    officer = await desk.person("officer-1")
-    async with desk.services.db.write() as session:
-        kpi = await session.scalar(
-            select(Kpi)
-            .join(Agenda, Agenda.id == Kpi.agenda_id)
-            .join(Province, Province.id == Agenda.province_id)
-            .where(Province.name_th == "เชียงราย", Agenda.is_active.is_(True))
-            .order_by(Kpi.id)
-            .limit(1)
-        )
-        assert kpi is not None
-        kpi.reporting_cycle, kpi.reporting_day = "monthly", 5
-        agenda = await session.get(Agenda, kpi.agenda_id)
-        assert agenda is not None
-        agenda.owner_agency_id = officer.agency_id
-    return kpi
+    return await owed_monthly_kpi(desk.services)
 
 
 async def test_the_officers_who_owe_a_report_are_listed_and_reminded_once_a_day(desk: DeskClient) -> None:

@@ -4,21 +4,14 @@ and moves it on with a note, and the citizen's chat shows the notice. Screenshot
 
 from __future__ import annotations
 
-import asyncio
 import re
-import socket
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 
 import httpx
 import pytest
-import uvicorn
 from playwright.async_api import Page, async_playwright, expect
-from starlette.applications import Starlette
 
-from bot.app import create_app
-from tests.conftest import make_settings
-from tests.web.conftest import SimulatorClient, have_read_the_privacy_notice
+from tests.desk.browser import PHONE, Live, sign_in_link, signed_in_desk
+from tests.web.conftest import SimulatorClient
 from tests.web.test_simulator_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS
 
 pytestmark = pytest.mark.browser
@@ -26,31 +19,6 @@ pytestmark = pytest.mark.browser
 DESCRIPTION = "ไฟถนนดับทั้งซอยหน้าวัดร่องขุ่น มืดมากตอนกลางคืน"
 NOTE = "ช่างไฟฟ้าจะเข้าซ่อมภายในวันพรุ่งนี้"
 TICKET = re.compile(r"CRI-\d{2}-\d{5}")
-
-
-@dataclass
-class Live:
-    url: str
-    app: Starlette
-
-
-@pytest.fixture
-async def live(sqlite_url: str) -> AsyncIterator[Live]:
-    """The real app on a loopback port, workers on; map tiles from the app itself (no network here)."""
-    settings = make_settings(sqlite_url, desk_tile_url="/desk/static/desk.css?{z}/{x}/{y}")
-    app = create_app(settings, run_workers=True)
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on", timeout_graceful_shutdown=2))
-    task = asyncio.create_task(server.serve(sockets=[listener]))
-    while not server.started:
-        assert not task.done(), "the server stopped while starting"
-        await asyncio.sleep(0.05)
-    await have_read_the_privacy_notice(app.state.services, "citizen-1")
-    yield Live(f"http://127.0.0.1:{listener.getsockname()[1]}", app)
-    server.should_exit = True
-    await task
-    listener.close()
 
 
 async def file_in_chat(chat: SimulatorClient) -> str:
@@ -75,31 +43,14 @@ async def file_in_chat(chat: SimulatorClient) -> str:
     return found.group(0)
 
 
-async def sign_in_link(chat: SimulatorClient) -> str:
-    await chat.send("secretariat-1", text="แดชบอร์ด")
-    replies = await chat.replies_until("/desk/signin/", identity="secretariat-1")
-    text = next(reply["text"] for reply in replies if "/desk/signin/" in reply["text"])
-    return "/desk/signin/" + text.split("/desk/signin/")[1].split()[0]
-
-
 async def test_a_complaint_filed_in_chat_is_handled_on_the_desk_and_the_citizen_is_told(live: Live) -> None:
     async with httpx.AsyncClient(base_url=live.url, timeout=30) as http:
-        chat = SimulatorClient(http, live.app)
-        ticket = await file_in_chat(chat)
-        link = await sign_in_link(SimulatorClient(http, live.app))
+        ticket = await file_in_chat(SimulatorClient(http, live.app))
     ARTIFACTS.mkdir(exist_ok=True)
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = await browser.new_context(viewport={"width": 412, "height": 900}, locale="th-TH")
-        desk = await context.new_page()
-        desk.set_default_timeout(TIMEOUT_MS)
-        errors: list[str] = []
-        desk.on("pageerror", lambda error: errors.append(str(error)))
-        desk.on("console", lambda message: errors.append(message.text) if "Content Security" in message.text else None)
-
-        await desk.goto(live.url + link)
-        await desk.locator("#sign-in").click()
-        await expect(desk.locator("h1")).to_contain_text("ภาพรวม: เชียงราย")
+        context = await browser.new_context(viewport=PHONE, locale="th-TH")
+        desk, errors = await signed_in_desk(live, context)
         await expect(desk.locator("#open-count")).to_have_text("1")
         await expect(desk.locator("#trend-chart")).to_be_visible()
         await expect(desk.locator("#map .leaflet-interactive")).to_have_count(1)  # the complaint's marker

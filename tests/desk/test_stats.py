@@ -246,3 +246,19 @@ async def test_the_national_overview_breaks_down_by_province(seeded: tuple[Datab
     counted = {line.name_th: (line.received, line.open, line.overdue) for line in figures.places}
     assert counted == {"เชียงราย": (6, 3, 2), "เพชรบุรี": (1, 0, 0)}
     assert [line.name_th for line in figures.places] == ["เชียงราย", "เพชรบุรี"]  # the most received first
+
+
+async def test_a_long_list_counts_up_to_the_limit_and_says_more(
+    seeded: tuple[Database, Places], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db, places = seeded
+    monkeypatch.setattr(stats, "COUNT_LIMIT", 4)  # Chiang Rai has 7 complaints
+    scope = stats.province_scope(places.chiang_rai)
+    async with db.read() as session:
+        first = await stats.complaint_page(session, scope, ComplaintFilter(sort=Sort.OLDEST), NOW, per_page=2)
+        third = await stats.complaint_page(session, scope, ComplaintFilter(sort=Sort.OLDEST), NOW, page=3, per_page=2)
+        few = await stats.complaint_page(session, scope, ComplaintFilter(text="ท่วมขัง"), NOW, per_page=2)
+    assert (first.total, first.more, first.pages) == (4, True, 2)
+    assert (third.page, third.pages) == (3, 4)  # a next page is always offered while more match
+    assert _numbers(third) == ["CRI-69-00008", "CRI-69-00003"]  # the fifth and sixth filed
+    assert (few.total, few.more, few.pages) == (1, False, 1)

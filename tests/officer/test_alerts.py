@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 
 from bot.domain.alerts import alert_overdue, digest_slot, send_alert_digests
+from bot.domain.escalation import escalate_overdue
 from bot.services import Services
 from handlers import notices
 from storage.db import Database
@@ -77,14 +78,20 @@ async def test_staff_choose_a_digest_and_a_bad_answer_changes_nothing(services: 
 
     citizen = Chat(services, user="citizen-digest")
     await accept_pdpa(citizen)
-    await file_by_location(citizen, subject="ขยะ", description="ถังขยะล้นหน้าโรงเรียนไม่มีใครมาเก็บ")
+    await file_by_location(citizen, subject="ฝุ่นควัน/มลพิษอากาศ", description="ควันจากการเผาขยะหลังโรงเรียนทุกเช้า")
     ticket = await latest_ticket(services.db)
     assert [r for r in somsri.new_replies() if ticket in r.text] == []  # no push: it waits for the digest
     assert ticket in Chat(services, user="secretariat-1").new_replies()[0].text  # still instant
 
     await somsri.press_code("m:alerts")
-    await somsri.press("แจ้งทันทีทุกเรื่อง")
+    replies = await somsri.press("แจ้งทันทีทุกเรื่อง")
     assert await alert_mode(services.db, "officer-1") == "instant"
+    # No digest will carry the ticket filed while she waited for one: switching back tells it at once.
+    assert replies[0].text == "เรียบร้อย ท่านจะได้รับแจ้งทันทีเมื่อมีเรื่องร้องเรียนใหม่ทุกเรื่อง"
+    assert ticket in replies[1].text and f"case:{ticket}" in [c.code for c in replies[1].choices]
+    await somsri.press_code("m:alerts")
+    replies = await somsri.press("แจ้งทันทีทุกเรื่อง")
+    assert len(replies) == 1 or ticket not in replies[1].text  # told once, not again on a second switch
 
 
 async def test_the_digest_goes_once_per_slot_even_from_two_schedulers(services_any: Services) -> None:
@@ -153,3 +160,24 @@ async def test_an_overdue_ticket_is_alerted_once_to_its_handlers(services_any: S
         assert [c.code for c in alert.choices] == [f"case:{late}"]
     replies = await Chat(services_any, user="officer-1", seen=1).press(f"เปิด {late}")
     assert replies[0].card is not None and replies[0].card.title.endswith(late)
+
+
+async def test_the_secretariat_told_of_an_overdue_ticket_is_not_told_again_in_the_daily_digest(
+    services_any: Services,
+) -> None:
+    db = services_any.db
+    await make_person(db, "officer-1")
+    await make_person(db, "secretariat-1")
+    late = await make_complaint(
+        db,
+        citizen="citizen-o3",
+        agency=await agency_id(db, "natural_resources"),
+        due_on=date.today() - timedelta(days=2),
+    )
+    now = datetime.now(UTC)
+    assert await alert_overdue(db, now, notices.overdue_alert) == 1
+    report = await escalate_overdue(db, now, notices.overdue_digest)
+    assert report.tickets == 0
+    await pump(services_any)
+    told = [r for r in Chat(services_any, user="secretariat-1").new_replies() if late in r.text]
+    assert len(told) == 1 and told[0].text.startswith(f"⚠️ เรื่องเลขที่ {late} เลยกำหนดแจ้งผล (")

@@ -70,6 +70,10 @@ def test_invite_create_prints_the_code_and_deep_links(
         (["--province", "เชียงราย", "--district", "ไม่มีอำเภอนี้"], "no district"),
         (["--province", "เชียงราย", "--agency", "space_agency"], "no agency"),
         (["--province", "เชียงราย", "--expires", "soon"], "not a duration"),
+        ([], "give --province"),
+        (["--role", "working_group"], "give --group, one of economy, society_security, environment"),
+        (["--role", "working_group", "--group", "environment", "--province", "เชียงราย"], "has no province"),
+        (["--province", "เชียงราย", "--group", "environment"], "--group goes with --role working_group only"),
     ],
 )
 def test_invite_create_refuses_bad_arguments(
@@ -78,6 +82,17 @@ def test_invite_create_refuses_bad_arguments(
     assert run(sqlite_url, "invite", "create", *argv) == 2
     assert message in capsys.readouterr().err
     assert fetch(sqlite_url, select(Invite.id)) is None
+
+
+def test_a_working_group_member_is_invited_to_a_group_not_a_province(
+    sqlite_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(sqlite_url, "invite", "create", "--role", "working_group", "--group", "environment") == 0
+    out = capsys.readouterr().out
+    assert "role: working_group (environment)" in out
+    code = out.split("code: ", 1)[1].split()[0]
+    invite = fetch(sqlite_url, select(Invite).where(Invite.code == code))
+    assert isinstance(invite, Invite) and invite.province_id is None and invite.working_group_id is not None
 
 
 def test_create_secretariat_creates_then_promotes(sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -94,3 +94,46 @@ async def grant_province_news(session: AsyncSession, users: list[str]) -> None:
     added = select(Person.id).where(Person.platform_user_id.in_(users))
     rows = [{"person_id": pid, "purpose": PROVINCE_NEWS, "granted": True} for pid in await session.scalars(added)]
     await session.execute(insert(Consent), rows)
+
+
+async def secretariat_on(db: Database, channel: str, user: str, province: str) -> Person:
+    """A provincial secretariat member on a platform who has read the PDPA notice."""
+    person = Person(
+        channel=channel,
+        platform_user_id=user,
+        chat_id=user,
+        role="secretariat",
+        province_id=await province_id(db, province),
+        locale="th",
+        pdpa_notice_at=datetime.now(UTC),
+    )
+    async with db.write() as session:
+        session.add(person)
+    return person
+
+
+async def proposal_deadline_entered(db: Database) -> int:
+    """The national secretariat has entered this fiscal year's proposal deadline; its id."""
+    from bot.domain.steps import enter_year_deadline
+    from storage.seed import fiscal_year_bounds, fiscal_year_of
+
+    today = datetime.now(UTC).date()
+    year = fiscal_year_of(today)
+    async with db.write() as session:
+        deadline, _created = await enter_year_deadline(
+            session, step_code="submit_proposal", year_be=year, due_on=fiscal_year_bounds(year)[1], today=today
+        )
+        return deadline.id
+
+
+async def handins(db: Database) -> list[tuple[str, str | None, bytes, str]]:
+    """What was handed in: (note, the file's name, its content, its content type)."""
+    from storage.models import Media, StepHandIn
+
+    async with db.read() as session:
+        rows = await session.execute(
+            select(StepHandIn.note, Media.filename, Media.data, Media.content_type).join(
+                Media, Media.id == StepHandIn.media_id
+            )
+        )
+        return [tuple(row) for row in rows.all()]  # type: ignore[misc]

@@ -88,6 +88,33 @@ def test_a_hand_in_is_recorded_once(any_database_url: str, capsys: pytest.Captur
     assert in_session(any_database_url, lambda s: s.scalar(submissions)) == 1
 
 
+def test_issue_12_a_years_step_deadlines_are_entered_not_copied(
+    any_database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """FY 2571 has no step deadlines until the national secretariat enters them; a second entry moves the date."""
+    assert hpp_bot(any_database_url, "deadline", "list", "--year", "2571") == 0
+    assert capsys.readouterr().out == (
+        "0 deadlines\nno programme-step deadlines have been entered for FY 2571: the national secretariat enters "
+        "them with hpp-bot deadline add --step STEP --year 2571 --due DATE\n"
+    )
+    argv = ("deadline", "add", "--step", "submit_proposal", "--year", "2571")
+    assert hpp_bot(any_database_url, *argv, "--due", "17/12/2570") == 0
+    out = capsys.readouterr().out
+    deadline_id = number_in(out, "deadline #")
+    assert out.endswith(
+        "entered for every province: due 2027-12-17 (Submit the agenda proposal, fiscal year 2571 (BE))\n"
+    )
+    assert hpp_bot(any_database_url, *argv, "--due", "10/12/2570") == 0
+    assert capsys.readouterr().out.startswith(f"deadline #{deadline_id} moved: due 2027-12-10")
+    assert hpp_bot(any_database_url, "deadline", "list", "--year", "2571") == 0
+    assert capsys.readouterr().out == (
+        f"#{deadline_id} 2027-12-10 programme step, every province: "
+        "จัดส่งข้อเสนอประเด็นนโยบายสำคัญ ปีงบประมาณ พ.ศ. 2571\n1 deadlines\n"
+    )
+    assert hpp_bot(any_database_url, "deadline", "handins") == 0
+    assert capsys.readouterr().out == "0 hand-ins\n"
+
+
 def test_kpis_of_each_kind_are_added_and_listed(sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     agenda_id = in_session(sqlite_url, lambda s: s.scalar(select(func.min(Agenda.id))))
     add = ("kpi", "add", "--agenda", str(agenda_id))
@@ -156,6 +183,9 @@ def test_a_kpi_that_does_not_fit_its_kind_is_refused_and_nothing_is_stored(
         (["deadline", "add", "--kpi", "1"], "a KPI deadline needs --cycle monthly|quarterly and --day"),
         (["deadline", "add", "--year", "2570"], "give --step, --year and --due"),
         (["deadline", "submit", "9999", "--province", PROVINCE], "no deadline #9999"),
+        (["deadline", "add", "--step", "submit_proposal", "--year", "2570", "--due", "1/11/2569"], "has passed"),
+        (["deadline", "add", "--step", "report_results", "--year", "2571", "--due", "1/1/2580"], "not within the"),
+        (["deadline", "add", "--step", "dance", "--year", "2571", "--due", "1/1/2571"], "unknown programme step"),
         (["summary", "export", "--province", "XX", "--out", "never.xlsx"], "unknown province 'XX'"),
     ],
 )

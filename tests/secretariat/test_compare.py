@@ -11,11 +11,13 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot.domain.comparison import ComparisonFilter, PilotGroup, compare_provinces
+from bot.domain.periods import local_day
 from bot.domain.progress import refresh_latest
+from bot.domain.steps import enter_year_deadline
 from bot.services import Services
 from storage.db import Database
 from storage.models import Complaint, Deadline, DeadlineSubmission, FiscalYear, Kpi, Media, Person, ProgressReport
-from storage.seed import fiscal_year_of
+from storage.seed import fiscal_year_bounds, fiscal_year_of
 from tests.secretariat.support import add_person, province_id
 from tests.support.chat import Chat, labels, press_listed, texts
 
@@ -32,9 +34,21 @@ async def national_chat(services: Services) -> Chat:
     return Chat(services, user="opdc-1")
 
 
+async def this_years_deadlines_entered(db: Database) -> None:
+    """The national secretariat has entered this fiscal year's proposal and report deadlines (nothing is copied
+    from FY 2565 any more)."""
+    today = datetime.now(UTC).date()
+    year = fiscal_year_of(today)
+    last_day = fiscal_year_bounds(year)[1]
+    async with db.write() as session:
+        for step, due_on in (("submit_proposal", last_day), ("report_results", last_day + timedelta(days=15))):
+            await enter_year_deadline(session, step_code=step, year_be=year, due_on=due_on, today=today)
+
+
 async def chiang_rai_has_figures(db: Database) -> None:
     """Chiang Rai: one KPI of three at 100 %, one step of the year handed in, two complaints answered (one on
     time, rated 4; one late, rated 2)."""
+    await this_years_deadlines_entered(db)
     chiang_rai = await province_id(db, "เชียงราย")
     now = datetime.now(UTC)
     today = now.date()
@@ -113,7 +127,11 @@ async def test_the_national_secretariat_compares_provinces_in_chat_and_as_xlsx(s
     export = (await chat.press("ส่งออกเป็น XLSX"))[0]
     async with services.db.read() as session:
         media = await session.get(Media, export.document_media_id)
-    assert media is not None and media.filename is not None and media.filename.startswith("provinces-ceo2024-")
+    assert (
+        media is not None
+        and media.filename is not None
+        and media.filename == f"เปรียบเทียบจังหวัด-ceo2024-{file_day()}.xlsx"
+    )
     book = load_workbook(io.BytesIO(media.data))
     header, *rows = list(book["Provinces"].iter_rows(values_only=True))
     first = dict(zip(header, rows[0], strict=True))
@@ -125,7 +143,19 @@ async def test_the_national_secretariat_compares_provinces_in_chat_and_as_xlsx(s
     assert about["สิ่งที่เปรียบเทียบ"] == CEO_PILOTS
 
 
+async def test_issue_12_a_year_without_entered_step_deadlines_says_so(services: Services) -> None:
+    """Later fiscal years used to carry FY 2565's dates as if official; now a year shows 0/0 and says why."""
+    chat = await national_chat(services)
+    await chat.say("เมนู")
+    await chat.press(COMPARE)
+    lines = (await chat.press(CEO_PILOTS))[-1].text.splitlines()
+    year = fiscal_year_of(date.today())
+    assert lines[2] == f"ยังไม่มีการกำหนดวันส่งงานตามขั้นตอนของปีงบประมาณ พ.ศ. {year} จึงยังไม่นับขั้นตอนใด"
+    assert "ส่งขั้นตอนแล้ว 0/0" in lines[3]
+
+
 async def test_by_dimension_and_by_mechanism_only_provinces_with_such_an_agenda(services: Services) -> None:
+    await this_years_deadlines_entered(services.db)
     chat = await national_chat(services)
     await chat.say("เมนู")
     await chat.press(COMPARE)
@@ -155,3 +185,9 @@ async def test_a_provincial_secretariat_is_offered_no_comparison_and_is_refused_
     assert COMPARE not in labels((await chat.say("เมนู"))[-1])
     refused = await chat.press_code("m:compare")  # forged: the button is not theirs
     assert refused[0].text == "การเปรียบเทียบจังหวัดใช้ได้เฉพาะฝ่ายเลขานุการส่วนกลาง"
+
+
+def file_day() -> str:
+    """Today in Bangkok as an export's name says it: 2569-11-29."""
+    today = local_day(datetime.now(UTC))
+    return f"{today.year + 543}-{today:%m-%d}"

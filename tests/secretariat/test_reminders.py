@@ -28,13 +28,15 @@ async def db(any_database_url: str):  # type: ignore[no-untyped-def]
     await database.close()
 
 
-async def test_programme_deadline_reminds_only_provinces_that_have_not_submitted(db: Database) -> None:
-    owing_officer = await add_person(db, "officer", "ลำปาง")
+async def test_issue_12_a_step_reminder_goes_only_to_the_secretariat_of_a_province_that_owes_it(db: Database) -> None:
+    """It went to every officer and district in every province, and its button opened the KPI report."""
     owing_secretariat = await add_person(db, "secretariat", "ลำปาง", locale="en")
-    submitted_officer = await add_person(db, "officer", "แพร่")
+    owing_thai = await add_person(db, "secretariat", "ลำปาง")
+    officer_there = await add_person(db, "officer", "ลำปาง")
+    submitted_secretariat = await add_person(db, "secretariat", "แพร่")
     citizen = await add_person(db, "citizen", "ลำปาง")
-    blocked = await add_person(db, "officer", "ลำปาง", reachable=False)
-    deleted = await add_person(db, "officer", "ลำปาง", deleted=True)
+    blocked = await add_person(db, "secretariat", "ลำปาง", reachable=False)
+    deleted = await add_person(db, "secretariat", "ลำปาง", deleted=True)
     national = await add_person(db, "secretariat", None)
     deadline = await add_step_deadline(db, DUE)
     async with db.write() as session:
@@ -42,20 +44,20 @@ async def test_programme_deadline_reminds_only_provinces_that_have_not_submitted
 
     await run_reminders(db, DUE - timedelta(days=7), notices.reminder)
 
-    people = (owing_officer, owing_secretariat, submitted_officer, citizen, blocked, deleted, national)
+    people = (owing_secretariat, owing_thai, officer_there, submitted_secretariat, citizen, blocked, deleted, national)
     rows = [r for r in await outbox_rows(db, f"reminder:{deadline.id}:") if r.person_id in {p.id for p in people}]
-    assert {row.person_id for row in rows} == {owing_officer.id, owing_secretariat.id}
+    assert {row.person_id for row in rows} == {owing_secretariat.id, owing_thai.id}
     by_person = {row.person_id: replies_from_json(row.payload)[0] for row in rows}
-    thai, english = by_person[owing_officer.id], by_person[owing_secretariat.id]
+    thai, english = by_person[owing_thai.id], by_person[owing_secretariat.id]
     assert "15 มิถุนายน 2570" in thai.text and "ส่งรายงานทดสอบ" in thai.text and "7 วัน" in thai.text
     assert "June 15, 2027" in english.text and "Test report" in english.text and "7 days left" in english.text
-    assert [c.code for c in thai.choices] == ["m:report"]
+    assert [(c.code, c.label) for c in thai.choices] == [(f"hi:{deadline.id}", "ส่งงาน")]  # opens the hand-in
     assert rows[0].idempotency_key == f"reminder:{deadline.id}:{rows[0].person_id}:7"
 
 
 async def test_no_one_is_reminded_twice_after_a_restart_or_with_two_workers(any_database_url: str) -> None:
     first, second = Database(any_database_url), Database(any_database_url)
-    officers = [await add_person(first, "officer", "ลำปาง") for _ in range(5)]
+    members = [await add_person(first, "secretariat", "ลำปาง") for _ in range(5)]
     deadline = await add_step_deadline(first, DUE, province="ลำปาง")
     today = DUE - timedelta(days=3)
 
@@ -73,8 +75,8 @@ async def test_no_one_is_reminded_twice_after_a_restart_or_with_two_workers(any_
     finally:
         await restarted.close()
     assert again.queued == 0
-    assert sorted(int(row.person_id or 0) for row in rows) == sorted(o.id for o in officers)
-    assert marks == len(officers)
+    assert sorted(int(row.person_id or 0) for row in rows) == sorted(m.id for m in members)
+    assert marks == len(members)
 
 
 def test_the_last_reminder_point_reached_is_the_one_due() -> None:
@@ -90,7 +92,7 @@ def test_the_last_reminder_point_reached_is_the_one_due() -> None:
 
 
 async def test_each_offset_once_then_overdue_once(db: Database) -> None:
-    officer = await add_person(db, "officer", "ลำปาง")
+    member = await add_person(db, "secretariat", "ลำปาง")
     deadline = await add_step_deadline(db, DUE, province="ลำปาง")
     sent_by_day = {}
     for days_left in (20, 14, 13, 10, 7, 6, 3, 1, 0, -1, -2, -30):
@@ -101,7 +103,7 @@ async def test_each_offset_once_then_overdue_once(db: Database) -> None:
     texts = [replies_from_json(r.payload)[0].text for r in await outbox_rows(db, f"reminder:{deadline.id}:")]
     assert "วันนี้" in texts[-2]  # due today
     assert "เลยกำหนด" in texts[-1]  # overdue
-    assert {r.person_id for r in await outbox_rows(db, f"reminder:{deadline.id}:")} == {officer.id}
+    assert {r.person_id for r in await outbox_rows(db, f"reminder:{deadline.id}:")} == {member.id}
 
 
 def test_offsets_come_from_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -177,7 +179,7 @@ async def test_the_scheduler_waits_for_the_morning_and_escalates_once_a_day(
         calls.append(now)
 
     monkeypatch.setattr(scheduler_module, "escalate_overdue", escalate)
-    officer = await add_person(db, "officer", "ลำปาง")
+    member = await add_person(db, "secretariat", "ลำปาง")
     deadline = await add_step_deadline(db, DUE, province="ลำปาง")
     scheduler = Scheduler(db, reminder=notices.reminder, digest=notices.overdue_digest, hour=8)
     night = datetime(2027, 6, 14, 20, 0, tzinfo=UTC)  # 03:00 in Bangkok on the 15th
@@ -186,4 +188,4 @@ async def test_the_scheduler_waits_for_the_morning_and_escalates_once_a_day(
     await scheduler.tick(morning)
     await scheduler.tick(morning + timedelta(minutes=1))
     assert calls == [morning]
-    assert [r.person_id for r in await outbox_rows(db, f"reminder:{deadline.id}:")] == [officer.id]
+    assert [r.person_id for r in await outbox_rows(db, f"reminder:{deadline.id}:")] == [member.id]

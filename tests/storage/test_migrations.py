@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import inspect, text
 
+from storage import migrate, revisions
 from storage.db import make_engine
 from storage.migrate import downgrade, upgrade
 
@@ -45,6 +46,19 @@ def schema(url: str) -> tuple[set[str], set[str]]:
     return asyncio.run(read())
 
 
+def new_province(url: str, tag: str) -> int:
+    """A province of its own for a test (the module's database is shared)."""
+    return int(
+        run_sql(
+            url,
+            "INSERT INTO provinces (code, name_th, name_en, is_pilot_2021, is_ceo_pilot_2024)"
+            " VALUES (:code, :name, :name, false, false) RETURNING id",
+            code=tag[:3].upper(),
+            name=f"จังหวัด{tag}",
+        )[0][0]
+    )
+
+
 def test_channel_state_migrates_down_and_up_keeping_the_outbox(database_url: str) -> None:
     tables, outbox = schema(database_url)
     assert "chat_flags" in tables and "parts_done" in outbox
@@ -72,13 +86,7 @@ def test_kpi_kinds_migrate_existing_kpis_and_reports(database_url: str) -> None:
     rest are level KPIs but for the seeded ones (cumulative hotspots, flagged as examples); reports get periods."""
     downgrade(database_url, "0007_channel_state")
     tag = uuid.uuid4().hex[:6]
-    province = run_sql(
-        database_url,
-        "INSERT INTO provinces (code, name_th, name_en, is_pilot_2021, is_ceo_pilot_2024)"
-        " VALUES (:code, :name, :name, false, false) RETURNING id",
-        code=tag[:3].upper(),
-        name=f"จังหวัด{tag}",
-    )[0][0]
+    province = new_province(database_url, tag)
     year = run_sql(
         database_url,
         "INSERT INTO fiscal_years (year_be, starts_on, ends_on) VALUES (:year, '2026-10-01', '2027-09-30')"
@@ -137,3 +145,79 @@ def test_kpi_kinds_migrate_existing_kpis_and_reports(database_url: str) -> None:
         database_url, "SELECT period_on FROM progress_reports WHERE kpi_id = :kpi ORDER BY created_at", kpi=plain
     )
     assert [str(row[0])[:10] for row in periods] == ["2026-11-01", "2026-12-01"]
+
+
+def test_the_start_up_check_reads_the_missing_migrations_as_alembic_does(database_url: str) -> None:
+    """`hpp-bot serve` checks the schema without loading Alembic (storage/revisions.py): the same answer."""
+
+    def missing(url: str) -> tuple[set[str], set[str]]:
+        async def read() -> tuple[set[str], set[str]]:
+            engine = make_engine(url, immediate=False)
+            try:
+                async with engine.connect() as conn:
+                    light = await conn.run_sync(revisions.missing_revisions)
+                    return light, await conn.run_sync(migrate.missing_revisions)
+            finally:
+                await engine.dispose()
+
+        return asyncio.run(read())
+
+    assert missing(database_url) == (set(), set())
+    downgrade(database_url, "0012_thai_labels")
+    light, alembic = missing(database_url)
+    assert light == alembic and light != set()
+    upgrade(database_url)
+    assert missing(database_url) == (set(), set())
+
+
+def test_0017_removes_the_step_deadlines_the_seed_copied_into_later_years(database_url: str) -> None:
+    """Issue 12: later fiscal years copied FY 2565's dates as if they were official. The copies go; FY 2565's own,
+    a province's own, one entered by hand, and one a province already handed in against stay."""
+    downgrade(database_url, "0014_programme")
+    tag = uuid.uuid4().hex[:6]
+    number = int(tag[:4], 16)
+    province = new_province(database_url, tag)
+    step = run_sql(
+        database_url,
+        "INSERT INTO programme_steps (code, name_th, name_en, position) VALUES (:code, 'ขั้น', 'step', 2) RETURNING id",
+        code=f"step_{tag}",
+    )[0][0]
+
+    def year(year_be: int) -> int:
+        return run_sql(
+            database_url,
+            "INSERT INTO fiscal_years (year_be, starts_on, ends_on) VALUES (:year, '2026-10-01', '2027-09-30')"
+            " RETURNING id",
+            year=year_be,
+        )[0][0]
+
+    early, later = year(1000 + number % 1000), year(7000 + number % 1000)  # before and after FY 2565
+
+    def deadline(year_id: int, title: str, province_id: int | None = None) -> int:
+        return run_sql(
+            database_url,
+            "INSERT INTO deadlines (fiscal_year_id, step_id, province_id, title_th, title_en, due_on)"
+            " VALUES (:year, :step, :province, :title, '', '2026-12-17') RETURNING id",
+            year=year_id,
+            step=step,
+            province=province_id,
+            title=title,
+        )[0][0]
+
+    copied_proposal = deadline(later, "จัดส่งข้อเสนอประเด็นนโยบายสำคัญ ปีงบประมาณ พ.ศ. 2570")
+    handed_in = deadline(later, "รายงานผลการดำเนินงานตามประเด็นนโยบายสำคัญ ปีงบประมาณ พ.ศ. 2570")
+    run_sql(
+        database_url,
+        "INSERT INTO deadline_submissions (deadline_id, province_id) VALUES (:deadline, :province)",
+        deadline=handed_in,
+        province=province,
+    )
+    first_year = deadline(early, "จัดส่งข้อเสนอประเด็นนโยบายสำคัญ ปีงบประมาณ พ.ศ. 2565")
+    own = deadline(later, "จัดส่งข้อเสนอประเด็นนโยบายสำคัญ ปีงบประมาณ พ.ศ. 2570", province)
+    by_hand = deadline(later, "จัดส่งข้อเสนอประเด็นนโยบายสำคัญ")
+
+    upgrade(database_url)
+    left = {row[0] for row in run_sql(database_url, "SELECT id FROM deadlines WHERE step_id = :step", step=step)}
+    assert left == {handed_in, first_year, own, by_hand} and copied_proposal not in left
+    tables, _outbox = schema(database_url)
+    assert {"step_handins", "joint_reviews", "joint_review_notes", "kpi_advice"} <= tables

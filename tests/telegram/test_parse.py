@@ -45,6 +45,16 @@ def test_a_picture_sent_as_a_file_counts_as_a_photo_and_other_files_do_not() -> 
     assert parse(message_update(42, document=pdf)).inbound.kind is InboundKind.UNSUPPORTED
 
 
+def test_a_named_document_is_a_file_event_and_other_files_are_not_supported() -> None:
+    """Issue 12: a province hands its proposal in as a PDF, Word or Excel file (bot/core/documents.py)."""
+    pdf = {"file_id": "doc-3", "file_unique_id": "f", "file_name": "ข้อเสนอ.PDF", "mime_type": "application/pdf"}
+    app = {"file_id": "doc-4", "file_unique_id": "g", "file_name": "setup.exe", "mime_type": "application/pdf"}
+
+    inbound = parse(message_update(42, document=pdf)).inbound
+    assert (inbound.kind, inbound.image_ref, inbound.extra) == (InboundKind.FILE, "doc-3", {"file_name": "ข้อเสนอ.PDF"})
+    assert parse(message_update(42, document=app)).inbound.kind is InboundKind.UNSUPPORTED
+
+
 def test_a_photo_over_the_apps_limit_is_marked_too_large_and_not_fetched() -> None:
     inbound = parse(photo_update(42, "p", size=11 * 1024 * 1024)).inbound
 

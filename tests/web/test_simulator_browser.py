@@ -3,69 +3,33 @@ SQLite copy. A citizen picks an identity and clicks through the main menu in Tha
 
 from __future__ import annotations
 
-import asyncio
 import io
-import shutil
-import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from PIL import Image
-from playwright.async_api import FilePayload, Page, async_playwright, expect
+from playwright.async_api import FilePayload, Page, expect
 
-from bot.app import create_app
 from tests.conftest import make_settings
+from tests.web.browser import ARTIFACTS, CHROMIUM, PHONE, TIMEOUT_MS, chromium, served
+from tests.web.browser import CHROMIUM_ARGS as CHROMIUM_ARGS  # the desk's and public pages' tests import it here
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-TIMEOUT_MS = 15_000
 
 if not Path(CHROMIUM).exists():
     pytest.skip(f"no chromium binary at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
 
 
 @pytest.fixture
-async def base_url(sqlite_url: str) -> AsyncIterator[str]:
-    """The real app on a free loopback port, as `hpp-bot serve` runs it."""
-    app = create_app(make_settings(sqlite_url), run_workers=True)
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.bind(("127.0.0.1", 0))
-    port = listener.getsockname()[1]
-    config = uvicorn.Config(app, log_level="warning", lifespan="on", timeout_graceful_shutdown=2)
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve(sockets=[listener]))
-    while not server.started:
-        assert not task.done(), "the server stopped while starting"
-        await asyncio.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    await task
-    listener.close()
-
-
-@pytest.fixture
-async def page(base_url: str) -> AsyncIterator[Page]:
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = await browser.new_context(viewport={"width": 420, "height": 860}, locale="th-TH")
+async def page(sqlite_url: str) -> AsyncIterator[Page]:
+    """The real app, as `hpp-bot serve` runs it, in a phone-sized Chromium."""
+    async with served(make_settings(sqlite_url)) as base_url, chromium() as browser:
+        context = await browser.new_context(viewport=PHONE, locale="th-TH")
         page = await context.new_page()
         page.set_default_timeout(TIMEOUT_MS)
         await page.goto(f"{base_url}/simulator")
         yield page
-        await browser.close()
 
 
 def photo_file() -> FilePayload:

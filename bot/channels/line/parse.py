@@ -31,14 +31,15 @@ from linebot.v3.webhooks import (
     VideoMessageContent,
 )
 
-from bot.core.cleaning import usable
+from bot.core.cleaning import MAX_SHORT, usable, valid_text
+from bot.core.documents import is_document_name, kept_name
 from bot.core.malformed import Malformed, count_dropped
 from bot.core.types import ChannelName, Inbound, InboundKind, Location
 
 log = logging.getLogger(__name__)
 
 CHANNEL = ChannelName.LINE.value
-UNSUPPORTED_CONTENT = (StickerMessageContent, VideoMessageContent, AudioMessageContent, FileMessageContent)
+UNSUPPORTED_CONTENT = (StickerMessageContent, VideoMessageContent, AudioMessageContent)
 MAX_TEXT = 5000  # LINE's own limit on a text message
 USED_EVENT_TYPES = frozenset({"message", "postback", "follow", "unfollow", "join", "memberJoined"})
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
@@ -82,9 +83,19 @@ def _message_fields(content: Any) -> dict[str, Any] | None:
     if isinstance(content, LocationMessageContent):
         place = Location(content.latitude, content.longitude, title=content.title, address=content.address)
         return {"kind": InboundKind.LOCATION, "location": place}
+    if isinstance(content, FileMessageContent):
+        return _file_fields(content)
     if isinstance(content, UNSUPPORTED_CONTENT):
         return {"kind": InboundKind.UNSUPPORTED, "extra": {"line_type": content.type}}
     return None
+
+
+def _file_fields(content: FileMessageContent) -> dict[str, Any]:
+    """A document the bot keeps (PDF, Word, Excel) is fetched by the worker like a photo; other files are not."""
+    name = valid_text(content.file_name, MAX_SHORT) if isinstance(content.file_name, str) else ""
+    if not is_document_name(name):
+        return {"kind": InboundKind.UNSUPPORTED, "extra": {"line_type": content.type}}
+    return {"kind": InboundKind.FILE, "image_ref": content.id, "extra": {"file_name": kept_name(name)}}
 
 
 def _event_fields(event: Any) -> dict[str, Any] | None:

@@ -26,13 +26,12 @@ from linebot.v3.messaging import (
 
 from bot.core.i18n import _
 from bot.core.media import CHAT_LINK_LIFETIME, MediaLinks
-from bot.core.text import shorten, shorten_block
+from bot.core.text import as_line_shows, shorten, shorten_block
 from bot.core.types import Ask, Card, Choice, Reply
 
 log = logging.getLogger(__name__)
 
 MAX_QUICK_REPLIES = 13
-MAX_LABEL = 20
 MAX_POSTBACK_DATA = 300
 MAX_TEXT = 5000
 MAX_ALT_TEXT = 400
@@ -50,17 +49,17 @@ def numbered_list(choices: Sequence[Choice]) -> str:
 def _choice_item(choice: Choice) -> QuickReplyItem:
     if len(choice.code) > MAX_POSTBACK_DATA:
         raise ValueError(f"choice code longer than LINE's postback limit: {choice.code[:40]}...")
-    label = shorten(choice.label, MAX_LABEL, at_word=True)
+    label = as_line_shows(choice.label)
     return QuickReplyItem(action=PostbackAction(label=label, data=choice.code, display_text=choice.label[:300]))
 
 
 def _ask_items(ask: Ask) -> list[QuickReplyItem]:
     if ask is Ask.LOCATION:
-        return [QuickReplyItem(action=LocationAction(label=shorten(_("Send location"), MAX_LABEL, at_word=True)))]
+        return [QuickReplyItem(action=LocationAction(label=as_line_shows(_("Send location"))))]
     if ask is Ask.PHOTO:
         return [
-            QuickReplyItem(action=CameraAction(label=shorten(_("Take a photo"), MAX_LABEL, at_word=True))),
-            QuickReplyItem(action=CameraRollAction(label=shorten(_("Choose a photo"), MAX_LABEL, at_word=True))),
+            QuickReplyItem(action=CameraAction(label=as_line_shows(_("Take a photo")))),
+            QuickReplyItem(action=CameraRollAction(label=as_line_shows(_("Choose a photo")))),
         ]
     return []
 

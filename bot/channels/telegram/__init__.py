@@ -6,13 +6,20 @@ lives in the database like every other channel's (see the design guide).
 
 from __future__ import annotations
 
+import sys
+
 from starlette.routing import BaseRoute, Route
 
-from bot.channels.telegram.channel import TelegramChannel
-from bot.channels.telegram.webhook import telegram_webhook
-from bot.core.kit import ChannelKit
-from bot.core.types import Channel
-from bot.settings import Settings
+# httpx (under python-telegram-bot) imports its command-line tool whenever rich, pygments and click happen to be
+# installed: 4 MB resident that a server never uses. A None in sys.modules makes that optional import fail, as
+# when they are absent; httpx itself is unchanged.
+sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+
+from bot.channels.telegram.channel import TelegramChannel  # noqa: E402
+from bot.channels.telegram.webhook import telegram_webhook  # noqa: E402
+from bot.core.kit import ChannelKit  # noqa: E402
+from bot.core.types import Channel  # noqa: E402
+from bot.settings import Settings  # noqa: E402
 
 
 def make_channel(settings: Settings, kit: ChannelKit) -> Channel | None:

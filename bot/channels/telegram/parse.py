@@ -16,6 +16,7 @@ from typing import Any
 from telegram import Bot, CallbackQuery, Message, Update, User
 
 from bot.core.cleaning import MAX_SHORT, usable, valid_text
+from bot.core.documents import is_document_name, kept_name
 from bot.core.malformed import Malformed, count_dropped
 from bot.core.types import ChannelName, Inbound, InboundKind, Location
 
@@ -147,6 +148,9 @@ def _from_message(message: Message, event_id: str, bot_id: str, max_image_bytes:
     image = _image(message, max_image_bytes)
     if image is not None:
         return Inbound(kind=InboundKind.IMAGE, text=message.caption, **image, **base)
+    document = _document(message, max_image_bytes)
+    if document is not None:
+        return Inbound(kind=InboundKind.FILE, **document, **base)
     if any(getattr(message, attribute, None) for attribute in _UNSUPPORTED_ATTRIBUTES):
         return Inbound(kind=InboundKind.UNSUPPORTED, **base)
     return None  # service messages (a pinned message, a new group title...) need no answer
@@ -179,6 +183,19 @@ def _image(message: Message, max_image_bytes: int) -> dict[str, Any] | None:
     if size is not None and size > min(max_image_bytes, BOT_API_DOWNLOAD_LIMIT):
         return {"extra": {"media_error": "too_large", "media_size": size}}
     return {"image_ref": file_id}
+
+
+def _document(message: Message, max_bytes: int) -> dict[str, Any] | None:
+    """A document the bot keeps (PDF, Word, Excel, by its name), fetched by the worker like a photo; too big ones
+    are refused before any download. Other files are not documents (None)."""
+    document = message.document
+    name = valid_text(document.file_name, MAX_SHORT) if document is not None and document.file_name else ""
+    if document is None or not is_document_name(name):
+        return None
+    extra: dict[str, Any] = {"file_name": kept_name(name)}
+    if document.file_size is not None and document.file_size > min(max_bytes, BOT_API_DOWNLOAD_LIMIT):
+        return {"extra": extra | {"media_error": "too_large", "media_size": document.file_size}}
+    return {"image_ref": document.file_id, "extra": extra}
 
 
 def _from_callback(query: CallbackQuery, event_id: str) -> ParsedUpdate:

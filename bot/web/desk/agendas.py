@@ -24,6 +24,7 @@ from handlers import notices
 from storage.models import Agenda, Deadline, Kpi, Person
 
 MAX_AGENDAS = 50
+MAX_DEADLINES = 50
 
 
 @dataclass
@@ -71,13 +72,34 @@ async def _remind(session: AsyncSession, deadline: Deadline, days_left: int, day
     return queued
 
 
+async def programme_deadlines(session: AsyncSession, person: Person, now: datetime) -> list[Deadline]:
+    """The programme steps' deadlines from today on that the person's secretariat may move (none for officers)."""
+    if not scope.is_secretariat(person):
+        return []
+    query = select(Deadline).where(Deadline.step_id.is_not(None), Deadline.due_on >= local_day(now))
+    if not scope.is_national(person):
+        query = query.where(Deadline.province_id == person.province_id)
+    return list((await session.scalars(query.order_by(Deadline.due_on, Deadline.id).limit(MAX_DEADLINES))).all())
+
+
 @page
 async def agendas_page(request: Request, desk: Desk) -> Response:
     async with desk.services.db.read() as session:
         lines = await agenda_lines(session, desk.person, desk.now())
-    reminded = request.query_params.get("reminded")
+        deadlines = await programme_deadlines(session, desk.person, desk.now())
+    params = request.query_params
+    reminded = params.get("reminded")
     return render(
-        "agendas.html", desk.context(lines=lines, reminded=int(reminded) if reminded and reminded.isdigit() else None)
+        "agendas.html",
+        desk.context(
+            lines=lines,
+            deadlines=deadlines,
+            reminded=int(reminded) if reminded and reminded.isdigit() else None,
+            edited="edited" in params,
+            moved="moved" in params,
+            bad_date="bad_date" in params,
+            may_edit=lambda agenda: scope.runs_province(desk.person, agenda.province_id),
+        ),
     )
 
 

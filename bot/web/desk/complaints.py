@@ -23,12 +23,13 @@ from bot.domain.periods import local_day
 from bot.domain.stats import ComplaintFilter, ComplaintRow, Sort
 from bot.domain.tickets import STATUS_LABELS, status_label
 from bot.web.desk.auth import Desk, page
+from bot.web.desk.places import complaints_where, picked_province, province_choices
 from bot.web.desk.render import SECURITY_HEADERS, render
 from storage.models import Agency, Agenda, ComplaintCategory, District, Person
 
 EXPORT_LIMIT = 100_000
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FILTER_FIELDS = ("status", "category", "agency", "district", "agenda", "overdue", "from", "to", "q", "sort")
+FILTER_FIELDS = ("province", "status", "category", "agency", "district", "agenda", "overdue", "from", "to", "q", "sort")
 
 
 def _int(value: str | None) -> int | None:
@@ -71,11 +72,12 @@ class Options:
     agencies: Sequence[tuple[int, str]]
     districts: Sequence[tuple[int, str]]
     agendas: Sequence[tuple[int, str]]
+    provinces: Sequence[tuple[int, str]] = ()
 
 
-async def filter_options(session: AsyncSession, person: Person) -> Options:
-    """The choices of the filters, within the person's province (all of them for the national team)."""
-    province = person.province_id
+async def filter_options(session: AsyncSession, person: Person, province: int | None) -> Options:
+    """The choices of the filters, within the person's province (the picked one for the national team, whose
+    agencies and districts are too many to list until they pick one)."""
     categories = await session.execute(select(ComplaintCategory).order_by(ComplaintCategory.position))
     agencies = select(Agency).order_by(Agency.name_th)
     districts = select(District).order_by(District.name_th)
@@ -83,13 +85,15 @@ async def filter_options(session: AsyncSession, person: Person) -> Options:
     if province is not None:
         agencies = agencies.where(Agency.province_id == province)
         districts = districts.where(District.province_id == province)
-    else:  # the national team: too many to list; they filter by province first (not offered here)
+        agendas = agendas.where(Agenda.province_id == province)
+    else:
         agencies, districts = agencies.limit(0), districts.limit(0)
     return Options(
         [(c.id, localized(c.name_th, c.name_en)) for c in categories.scalars()],
         [(a.id, localized(a.name_th, a.name_en)) for a in (await session.scalars(agencies)).all()],
         [(d.id, d.name_th) for d in (await session.scalars(districts)).all()],
         [(a.id, localized(a.title_th, a.title_en)) for a in (await session.scalars(agendas)).all()],
+        await province_choices(session) if scope.is_national(person) else (),
     )
 
 
@@ -97,9 +101,11 @@ async def filter_options(session: AsyncSession, person: Person) -> Options:
 async def complaint_list(request: Request, desk: Desk) -> Response:
     chosen = read_filter(request.query_params)
     requested = _int(request.query_params.get("page")) or 1
+    picked = picked_province(desk.person, request.query_params)
     async with desk.services.db.read() as session:
-        listed = await stats.complaint_page(session, scope.handled_by(desk.person), chosen, desk.now(), page=requested)
-        options = await filter_options(session, desk.person)
+        where = complaints_where(desk.person, picked)
+        listed = await stats.complaint_page(session, where, chosen, desk.now(), page=requested)
+        options = await filter_options(session, desk.person, picked)
     query = filter_query(request.query_params)
     return render(
         "complaints.html",
@@ -110,6 +116,7 @@ async def complaint_list(request: Request, desk: Desk) -> Response:
             statuses=[(str(code), str(label)) for code, label in STATUS_LABELS.items()],
             sorts=[(Sort.NEWEST, _("Newest first")), (Sort.OLDEST, _("Oldest first")), (Sort.DUE, _("Due first"))],
             query=query,
+            province_id=picked,
             today=local_day(desk.now()),
         ),
     )
@@ -176,7 +183,8 @@ async def _export(request: Request, desk: Desk, kind: str) -> Response:
     chosen = read_filter(request.query_params)
     now = desk.now()
     async with desk.services.db.read() as session:
-        rows = await stats.complaint_rows(session, scope.handled_by(desk.person), chosen, now, limit=EXPORT_LIMIT)
+        where = complaints_where(desk.person, picked_province(desk.person, request.query_params))
+        rows = await stats.complaint_rows(session, where, chosen, now, limit=EXPORT_LIMIT)
     async with desk.services.db.write() as session:  # an export of citizens' words is itself worth a record
         signin.audit(
             session,

@@ -6,17 +6,18 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bot.core.i18n import format_date, localized
+from bot.core.i18n import format_date
 from bot.domain import scope, stats
 from bot.domain.figures import ProgressAverage, average
 from bot.web.desk.auth import Desk, page
+from bot.web.desk.places import complaints_where, picked_province, province_choices, province_name
 from bot.web.desk.render import render
-from storage.models import Agenda, Complaint, Kpi, Person, Province
+from storage.models import Agenda, Complaint, Kpi, Person
 
 MAP_POINTS = 500  # the newest open complaints with a location
 
@@ -28,23 +29,16 @@ class AgendaProgress:
     progress: ProgressAverage
 
 
-def complaint_scope(person: Person) -> ColumnElement[bool]:
-    return scope.handled_by(person)
-
-
-async def area_name(session: AsyncSession, person: Person) -> str:
-    if person.province_id is None:
-        return ""
-    province = await session.get(Province, person.province_id)
-    return localized(province.name_th, province.name_en) if province else ""
-
-
-async def agenda_progress(session: AsyncSession, person: Person) -> list[AgendaProgress]:
+async def agenda_progress(
+    session: AsyncSession, person: Person, province_id: int | None = None
+) -> list[AgendaProgress]:
+    """The active agendas' KPIs in the person's scope, of one province when the national team has picked one."""
+    picked = true() if province_id is None else Agenda.province_id == province_id
     rows = (
         await session.execute(
             select(Agenda, Kpi)
             .join(Kpi, Kpi.agenda_id == Agenda.id)
-            .where(scope.agendas_of(person), Agenda.is_active.is_(True))
+            .where(scope.agendas_of(person), picked, Agenda.is_active.is_(True))
             .order_by(Agenda.province_id, Agenda.id, Kpi.id)
             .limit(200)
         )
@@ -76,14 +70,16 @@ def script_json(value: object) -> str:
 @page
 async def overview(request: Request, desk: Desk) -> Response:
     now = desk.now()
-    where = complaint_scope(desk.person)
+    picked = picked_province(desk.person, request.query_params)
+    where = complaints_where(desk.person, picked)
     async with desk.services.db.read() as session:
-        national = scope.is_national(desk.person)
+        national = scope.is_national(desk.person) and picked is None
         places = stats.By.PROVINCE if national else stats.By.DISTRICT
         figures = await stats.dashboard(session, where, now, places=places)
         points = await map_points(session, where)
-        agendas = await agenda_progress(session, desk.person)
-        area = await area_name(session, desk.person)
+        agendas = await agenda_progress(session, desk.person, picked)
+        area = await province_name(session, picked)
+        provinces = await province_choices(session) if scope.is_national(desk.person) else []
     trend = {
         "labels": [format_date(week.first_day, "short") for week in figures.trend],
         "received": [week.received for week in figures.trend],
@@ -96,6 +92,8 @@ async def overview(request: Request, desk: Desk) -> Response:
             figures=figures,
             national=national,
             area=area,
+            provinces=provinces,
+            province_id=picked,
             agendas=agendas,
             trend_json=script_json(trend),
             points_json=script_json(points),

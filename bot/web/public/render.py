@@ -19,8 +19,8 @@ from bot.domain.tickets import status_label
 from bot.web.public.words import words
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-MAX_AGE = 60  # seconds: "pages update within a minute of a change"
-REMEMBER_SECONDS = 20.0  # a page rendered is served again for this long: with MAX_AGE, still within the minute
+MAX_AGE = 40  # seconds: with REMEMBER_SECONDS, a visitor sees a change within the minute
+REMEMBER_SECONDS = 20.0  # a page rendered is served again for this long
 REMEMBERED_PAGES = 2000
 KEPT_HEADERS = ("link", "content-disposition")
 clock = time.monotonic  # a test moves it

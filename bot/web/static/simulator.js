@@ -6,7 +6,9 @@ const LANG = document.documentElement.lang;
 const WAIT_SECONDS = 25;
 
 const $ = (id) => document.getElementById(id);
-const state = { identity: null, lastId: 0, generation: 0, ask: "" };
+// `acted`: the person did something since the bot's last buttons came; only an answer to that replaces them
+// (a notice such as a broadcast's progress, or a change of rich menu, leaves them as they are).
+const state = { identity: null, lastId: 0, generation: 0, ask: "", acted: false };
 
 function element(tag, className, text) {
   const node = document.createElement(tag);
@@ -63,11 +65,54 @@ async function loadIdentities() {
   list.append(newcomer);
 }
 
+// The identity is in the address (?as=…), so the language switch and a reload come back to the same chat.
+function remember(identity) {
+  const url = new URL(window.location.href);
+  if (identity) url.searchParams.set("as", identity);
+  else url.searchParams.delete("as");
+  url.searchParams.set("lang", LANG);
+  window.history.replaceState(null, "", url);
+  const other = new URL(url);
+  other.searchParams.set("lang", $("lang").dataset.lang);
+  $("lang").href = other.search;
+}
+
+function rememberedIdentity() {
+  const identity = new URL(window.location.href).searchParams.get("as");
+  return identity && /^[a-z0-9-]{1,40}$/.test(identity) ? identity : null;
+}
+
+// The header and the rich menu follow the person's role as stored (an officer who just registered).
+async function showPerson(identity) {
+  const { ok, body } = await api(`person?identity=${encodeURIComponent(identity)}`);
+  if (!ok || identity !== state.identity) return;
+  const detail = [body.display_name, body.province].filter(Boolean).join(" · ") || identity;
+  const stored = body.locale !== null;
+  $("who").textContent = stored ? `${body.role_label} · ${detail}` : `${T.new_citizen} · ${identity}`;
+  showRichMenu(body.menu);
+}
+
+function showRichMenu(buttons) {
+  const grid = $("richmenu-buttons");
+  grid.replaceChildren();
+  for (const button of buttons) {
+    const item = element("button", "rich", button.label);
+    item.type = "button";
+    item.dataset.code = button.code;
+    item.addEventListener("click", () => act({ choice: button.code }, button.label));
+    grid.append(item);
+  }
+  $("richmenu").hidden = buttons.length === 0;
+}
+
 function pick(identity, label) {
   state.identity = identity;
   state.lastId = 0;
   state.generation += 1;
+  state.acted = false;
+  remember(identity);
   $("who").textContent = label;
+  showPerson(identity);
   $("log").replaceChildren();
   $("picker").hidden = true;
   $("chat").hidden = false;
@@ -82,6 +127,8 @@ function pick(identity, label) {
 function unpick() {
   state.identity = null;
   state.generation += 1;
+  remember(null);
+  $("richmenu").hidden = true;
   $("picker").hidden = false;
   $("chat").hidden = true;
   $("composer").hidden = true;
@@ -137,13 +184,13 @@ function renderCard(card) {
 function renderChoices(choices) {
   const group = element("div", "choices current");
   for (const choice of choices) {
-    const button = element("button", "choice", choice.label);
+    const button = element("button", "choice", choice.label); // cut as LINE cuts it
     button.type = "button";
     button.dataset.code = choice.code;
+    button.title = choice.display_text;
     button.addEventListener("click", () => {
       group.classList.remove("current"); // answered, as a chat app hides quick replies once one is tapped
-      userBubble(choice.label);
-      send({ choice: choice.code });
+      act({ choice: choice.code }, choice.display_text); // LINE's display text: the full label
     });
     group.append(button);
   }
@@ -173,17 +220,32 @@ function renderReply(reply) {
   return item;
 }
 
+// A change of rich menu (the person's role changed) is no message on LINE: the menu under the chat changes.
+function changeMenu(reply) {
+  showRichMenu(reply.menu);
+  addItem(element("li", "divider menu-changed", format(T.menu_changed, { role: reply.role_label })));
+  showPerson(state.identity);
+}
+
 function renderMessages(messages) {
-  if (!messages.length) return;
-  for (const old of document.querySelectorAll(".choices.current")) old.classList.remove("current");
-  let ask = "";
-  for (const message of messages) {
-    for (const reply of message.replies) {
-      addItem(renderReply(reply));
-      ask = reply.ask || "";
-    }
+  const replies = messages.flatMap((message) => message.replies);
+  const shown = replies.filter((reply) => !reply.menu);
+  const answers = shown.some((reply) => reply.choices.length) || (state.acted && shown.length > 0);
+  if (answers) {
+    for (const old of document.querySelectorAll(".choices.current")) old.classList.remove("current");
+    state.acted = false;
   }
-  setAsk(ask);
+  for (const reply of replies) {
+    if (reply.menu) changeMenu(reply);
+    else addItem(renderReply(reply));
+  }
+  if (answers) {
+    // As on LINE, only the latest buttons are live: earlier messages of the same batch (the history) keep theirs
+    // greyed.
+    const live = document.querySelectorAll(".choices.current");
+    live.forEach((group, index) => group.classList.toggle("current", index === live.length - 1));
+    setAsk(shown[shown.length - 1].ask || "");
+  }
 }
 
 function setAsk(ask) {
@@ -227,6 +289,13 @@ async function receive(generation) {
   }
 }
 
+// The person did something: their bubble, then the request.
+function act(payload, bubble) {
+  state.acted = true;
+  userBubble(bubble);
+  send(payload);
+}
+
 async function send(payload) {
   showError("");
   const options = payload instanceof FormData
@@ -250,8 +319,7 @@ function sendText(event) {
   const text = input.value;
   if (!text.trim()) return;
   input.value = "";
-  userBubble(text);
-  send({ text });
+  act({ text }, text);
 }
 
 function sendLocation(latitude, longitude) {
@@ -261,9 +329,8 @@ function sendLocation(latitude, longitude) {
     showError(T.bad_location);
     return;
   }
-  userBubble(format(T.sent_location, { latitude: lat.toFixed(4), longitude: lon.toFixed(4) }));
   $("location-panel").hidden = true;
-  send({ location: { latitude: lat, longitude: lon } });
+  act({ location: { latitude: lat, longitude: lon } }, format(T.sent_location, { latitude: lat.toFixed(4), longitude: lon.toFixed(4) }));
 }
 
 function sendPhoto() {
@@ -284,6 +351,7 @@ function sendPhoto() {
   item.append(bubble);
   addItem(item);
   $("photo-panel").hidden = true;
+  state.acted = true;
   send(form);
 }
 
@@ -304,6 +372,11 @@ function wire() {
   $("pick-photo").addEventListener("click", () => $("photo-input").click());
   $("photo-input").addEventListener("change", sendPhoto);
   $("send-location").addEventListener("click", () => sendLocation($("lat").value, $("lon").value));
+  $("richmenu-toggle").addEventListener("click", () => {
+    const grid = $("richmenu-buttons");
+    grid.hidden = !grid.hidden;
+    $("richmenu-toggle").setAttribute("aria-expanded", String(!grid.hidden));
+  });
   for (const preset of document.querySelectorAll(".preset")) {
     preset.addEventListener("click", () => {
       $("lat").value = preset.dataset.lat;
@@ -314,3 +387,6 @@ function wire() {
 
 wire();
 loadIdentities();
+const returning = rememberedIdentity();
+if (returning) pick(returning, returning); // the header is filled in once the person is read
+

@@ -29,7 +29,7 @@ async def test_the_province_page_shows_its_agenda_figures_and_latest_resolved(si
 
 async def test_etag_and_a_minute_of_cache(site: Site) -> None:
     first = await site.http.get("/p/CRI")
-    assert first.headers["cache-control"] == "public, max-age=60"
+    assert first.headers["cache-control"] == "public, max-age=40"
     again = await site.http.get("/p/CRI", headers={"If-None-Match": first.headers["etag"]})
     assert again.status_code == 304 and again.content == b""
 
