@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.core.registry import Registry
 from handlers import menu, workgroup
-from handlers.citizen import agenda, feedback, follow, mydata, rating, vote, watch
+from handlers.citizen import agenda, feedback, follow, mydata, publicity, rating, vote, watch
 from handlers.complaints import complain, pdpa, typed
 from handlers.desk import signin as desk_signin
 from handlers.officer import alerts, cases, invite, mykpis, register, report
@@ -15,6 +15,7 @@ CONVERSATIONS = (
     pdpa,
     complain,
     follow,
+    publicity,
     watch,
     rating,
     agenda,

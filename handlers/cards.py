@@ -11,6 +11,7 @@ from bot.core.i18n import _, format_date, format_datetime, localized
 from bot.core.text import shorten_block
 from bot.core.types import Card, CardField
 from bot.domain.agendas import AgendaLists
+from bot.domain.complaints.disclosure import publication_consents
 from bot.domain.figures import cap_used, stage_count
 from bot.domain.periods import figures_span
 from bot.domain.progress import kind_label, kpi_value_text
@@ -53,6 +54,7 @@ async def ticket_card(
     ]
     if not public:
         fields.append(CardField(_("Description"), shorten_block(complaint.description, 200)))
+        fields.append(CardField(_("Public page"), shown_label(*publication_consents(complaint))))
     if handler:
         fields += handler_fields(complaint)
     if complaint.rating:
@@ -66,12 +68,23 @@ async def ticket_card(
     )
 
 
+def shown_label(publish: bool, photos: bool) -> str:
+    """What the public page shows of a complaint, given its consents."""
+    if publish and photos:
+        return _("Description, rounded place and photos")
+    if publish:
+        return _("Description and rounded place")
+    return _("Not shown")
+
+
 def handler_fields(complaint: Complaint) -> list[CardField]:
     """Where it is and how to reach the citizen: the phone only if they chose to be called."""
     fields = []
     if complaint.latitude is not None and complaint.longitude is not None:
         point = f"{complaint.latitude:.5f}, {complaint.longitude:.5f}"
         fields.append(CardField(_("Location"), f"{point}\n{map_link(complaint.latitude, complaint.longitude)}"))
+    if complaint.media_url:
+        fields.append(CardField(_("Photo (link given with the request)"), complaint.media_url))
     phone = phone_for_handler(complaint)
     if phone is not None:
         contact = _("Phone {phone} (the citizen asked to be called)", phone=phone)

@@ -74,6 +74,7 @@ REVIEW_FLOW = "review"
 REVIEWS_FLOW = "reviews"
 YEAR_DEADLINES_FLOW = "yeardeadlines"
 ADVISE_FLOW = "advise"
+HIDE_FLOW = "hide"
 MENU_FLOW = "menu"
 TYPED_FLOW = "typed"  # text typed at the main menu, offered as a complaint
 
@@ -92,6 +93,7 @@ REOPEN_TICKET = Prefix("reopen:")  # the complainant reopens it inside the windo
 OPEN_CASE = Prefix("case:")  # an officer opens a ticket for handling
 FEEDBACK_ON_AGENDA = Prefix("fb:")  # "tell the state" about an agenda
 REPORT_ON = Prefix("report:")  # report:k12 reports on KPI 12; report:c34 corrects report 34
+HIDE = Prefix("hide:")  # hide:complaint:CRI-69-00042 or hide:photos:…: withdraw a ticket's consent, from its card
 STOP_WATCH = Prefix("unwatch:")  # unwatch:<watch id>: a citizen stops following an area
 HAND_IN = Prefix("hi:")  # hi:<deadline id>: a step reminder's button opens the hand-in for that deadline
 
@@ -124,6 +126,10 @@ CHANGE_COMPLAINT = "cf:edit"
 CHANGE_PART = Prefix("ed:")  # ed:place, ed:subject, ...
 FILE_TYPED = "ty:file"  # file what was typed at the main menu as a complaint
 NOT_A_COMPLAINT = "ty:no"
+PUBLISH_YES = "pb:yes"  # show the description and rounded place on the public page
+PUBLISH_NO = "pb:no"
+PUBLISH_PHOTOS_YES = "pb:ph:yes"  # and the photos
+PUBLISH_PHOTOS_NO = "pb:ph:no"
 
 # ---------------------------------------------------------------- citizens
 PROVINCE = Prefix("p:")  # p:<province id>
@@ -142,6 +148,7 @@ MY_DATA_DELETE_SURE = "md:delete-1"
 MY_DATA_DELETE_FINAL = "md:delete-2"
 MY_DATA_KEEP = "md:keep"
 MY_DATA_PURPOSE = Prefix("md:p:")
+MY_DATA_HIDE = Prefix("md:h:")  # md:h:complaint, md:h:photos: stop showing every ticket (or its photos) in public
 MY_DATA_PROVINCE = "md:province"
 MY_DATA_SECTOR = "md:sector"
 MY_DATA_NEWS = "md:news"

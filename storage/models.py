@@ -609,6 +609,9 @@ class Complaint(Base):
     # the public pages and in the open data; its photos. Not given until asked (PDPA).
     publish_consent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     photo_consent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The photo address an Open311 client posted (migration 0018): stored as given, never fetched; public only with
+    # photo consent, and personal data like a chat photo (retention clears it).
+    media_url: Mapped[str | None] = mapped_column(String(500))
     # Filed through Open311: the API key, and the token its client may look the ticket up by.
     api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id", ondelete="SET NULL"))
     api_token: Mapped[str | None] = mapped_column(String(40), unique=True)

@@ -31,6 +31,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, CompoundSelect, Select, delete, or_, select, union, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.open311 import CHANNEL as OPEN311_CHANNEL
 from bot.domain.tickets import OPEN_STATUSES
 from storage.models import (
     Broadcast,
@@ -158,3 +159,16 @@ async def _forget_conversation(
         )
         .execution_options(synchronize_session=False)
     )
+
+
+async def erase_api_reporter(session: AsyncSession, phone: str) -> int:
+    """Delete the personal data of someone who reported through Open311, known only by the phone number they gave
+    (the data controller receives the request and runs `hpp-bot api-key forget-reporter`): as for a chat person,
+    their requests stay on the record, anonymous, without the number or the photo address. How many changed."""
+    result = await session.execute(
+        update(Complaint)
+        .where(Complaint.channel == OPEN311_CHANNEL, Complaint.person_id.is_(None), Complaint.contact_phone == phone)
+        .values(contact_phone=None, media_url=None, contact_mode=ContactMode.ANONYMOUS)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

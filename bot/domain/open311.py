@@ -8,6 +8,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,6 +26,8 @@ CHANNEL = "open311"
 SECTOR = "sector"  # attribute: the partner sector the reporter speaks for
 PUBLISH = "publish_consent"  # attribute: may the text and the rounded place be shown in public
 PHONE_CONSENT = "contact_phone_consent"  # attribute: may the agency phone the number given
+PHOTO_CONSENT = "photo_consent"  # attribute: may the photo (media_url) be shown in public, with the description
+MEDIA_URL_MAX = 500
 YES, NO = "yes", "no"
 MAX_PAGE_SIZE = 1000  # the spec's "first 1000 requests"
 DEFAULT_PAGE_SIZE = 100
@@ -102,6 +105,14 @@ async def service_attributes(session: AsyncSession) -> list[Attribute]:
             yes_no,
         ),
         Attribute(
+            PHOTO_CONSENT,
+            "ยินยอมให้แสดงภาพ (media_url) ต่อสาธารณะพร้อมรายละเอียด / consent to show the photo (media_url) in "
+            "public with the description; without publish_consent it is never shown",
+            False,
+            4,
+            yes_no,
+        ),
+        Attribute(
             PHONE_CONSENT,
             "ยินยอมให้หน่วยงานโทรติดต่อที่หมายเลขที่ให้ไว้ / consent to be phoned by the agency at the number given; "
             "without it the number is not kept",
@@ -125,6 +136,7 @@ class PostedRequest:
     longitude: float | None = None
     address: str | None = None
     phone: str | None = None
+    media_url: str | None = None
     attributes: dict[str, str] = field(default_factory=dict)
 
 
@@ -150,8 +162,8 @@ async def file_request(
     await _place(session, draft, province, posted)
     await _subject(session, draft, service)
     await _answers(session, draft, posted)
+    draft.media_url = checked_media_url(posted.media_url) if posted.media_url else None
     complaint = await file_complaint(session, None, draft, channel=CHANNEL, now=now, settings=settings, alert=alert)
-    complaint.publish_consent = _said_yes(posted, PUBLISH)
     complaint.api_key_id = key.id
     complaint.api_token = secrets.token_urlsafe(16)
     return complaint
@@ -189,9 +201,10 @@ async def _answers(session: AsyncSession, draft: Draft, posted: PostedRequest) -
         draft.sector_id = await session.scalar(select(PartnerSector.id).where(PartnerSector.code == sector))
         if draft.sector_id is None:
             raise RequestProblem(f"attribute[{SECTOR}]: unknown value {sector!r}")
-    for code in (PUBLISH, PHONE_CONSENT):
+    for code in (PUBLISH, PHOTO_CONSENT, PHONE_CONSENT):
         if posted.attributes.get(code, NO) not in (YES, NO):
             raise RequestProblem(f"attribute[{code}]: yes or no")
+    draft.publish, draft.show_photos = _said_yes(posted, PUBLISH), _said_yes(posted, PHOTO_CONSENT)
     phone = normalise_phone(posted.phone) if posted.phone else None
     if posted.phone and phone is None:
         raise RequestProblem("phone: not a Thai phone number")
@@ -201,6 +214,25 @@ async def _answers(session: AsyncSession, draft: Draft, posted: PostedRequest) -
         draft.contact_mode, draft.phone = ContactMode.PHONE, phone
     else:
         draft.contact_mode, draft.phone = ContactMode.CHAT, None
+
+
+def checked_media_url(url: str) -> str:
+    """An http(s) address of a photo, kept as given: never fetched here (no request of ours goes where a client
+    points), so only its form is checked. No user name or password in it, no spaces, at most MEDIA_URL_MAX."""
+    url = url.strip()
+    problem = f"media_url: an http or https address of at most {MEDIA_URL_MAX} characters"
+    if len(url) > MEDIA_URL_MAX or any(ch.isspace() or not ch.isprintable() for ch in url):
+        raise RequestProblem(problem)
+    try:
+        parts = urlsplit(url)
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:
+        raise RequestProblem(problem) from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or not port_ok:
+        raise RequestProblem(problem)
+    if parts.username is not None or parts.password is not None:
+        raise RequestProblem("media_url: an address with a user name or password is not accepted")
+    return url
 
 
 def _said_yes(posted: PostedRequest, code: str) -> bool:

@@ -29,12 +29,14 @@ from storage.models import (
     ComplaintStatus,
     ContactMode,
     District,
+    Media,
     PhotoKind,
     Province,
 )
 
 POSITION_DECIMALS = 3  # 0.001° is about 111 m of latitude (less of longitude): "about 100 m"
 AGENDA_PREFIX = "agenda-"
+PHOTO_PATH = "/p/photos/"
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -60,6 +62,27 @@ async def find_jurisdiction(session: AsyncSession, ref: str) -> Province | None:
 def public_status_url(public_base_url: str | None, ticket_no: str) -> str | None:
     """The ticket's public status page (/p/t/{ticket}), where the public address is known."""
     return f"{public_base_url}/p/t/{ticket_no}" if public_base_url else None
+
+
+def photo_path(media_id: int) -> str:
+    """A complaint photo's public address: served only while its complaint has photo consent (`consented_photo`),
+    so a withdrawal applies to every page, download and API answer that ever linked it."""
+    return f"{PHOTO_PATH}{media_id}"
+
+
+async def consented_photo(session: AsyncSession, media_id: int) -> Media | None:
+    """The photo, if it is a citizen's photo of a complaint that may be shown in public with its photos."""
+    shown = (
+        select(ComplaintPhoto.media_id)
+        .join(Complaint, Complaint.id == ComplaintPhoto.complaint_id)
+        .where(
+            ComplaintPhoto.media_id == media_id,
+            ComplaintPhoto.kind == PhotoKind.BEFORE.value,
+            Complaint.photo_consent.is_(True),
+            publishable(),
+        )
+    )
+    return await session.scalar(select(Media).where(Media.id == media_id, Media.id.in_(shown)))
 
 
 def is_publishable(complaint: Complaint) -> bool:
@@ -114,6 +137,7 @@ class PublicComplaint:
     latitude: float | None  # rounded; only with publication consent
     longitude: float | None
     photo_ids: tuple[int, ...] = ()  # only with photo consent as well
+    media_url: str | None = None  # the photo address an Open311 client gave; only with photo consent as well
 
     @property
     def is_open(self) -> bool:
@@ -197,6 +221,7 @@ class _Names:
             latitude=rounded(c.latitude) if shown else None,
             longitude=rounded(c.longitude) if shown else None,
             photo_ids=tuple(self.photos.get(c.id, ())),
+            media_url=c.media_url if shown and c.photo_consent else None,
         )
 
 

@@ -7,8 +7,10 @@ whose last ticket closed (its last change: the closing, or a rating after it) mo
 citizen who never filed a ticket, once that long has passed since they last wrote. Someone who wrote in the last
 day is left for a later run, so that nobody is erased in the middle of a conversation.
 
-The same daily run deletes the photos erasure had to keep for a ticket that was still open, once it is closed,
-and photos nobody owns that nothing uses (someone's very first message, before they had a person row).
+Requests posted through Open311 (no person) follow the same rule, their reporter known by the phone number given
+(`forget_api_reporters`). The same daily run deletes the photos erasure had to keep for a ticket that was still
+open, once it is closed, and photos nobody owns that nothing uses (someone's very first message, before they had a
+person row).
 """
 
 from __future__ import annotations
@@ -16,14 +18,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from bot.domain.consents import RETENTION_YEARS
 from bot.domain.erasure import delete_media_no_open_ticket_needs, erase_person
+from bot.domain.open311 import CHANNEL as OPEN311_CHANNEL
 from bot.domain.tickets import OPEN_STATUSES
 from storage.db import Database
-from storage.models import Complaint, ComplaintPhoto, Media, Person, Role
+from storage.models import Complaint, ComplaintPhoto, ContactMode, Media, Person, Role
 
 CHUNK = 100  # people erased in one write: erasing one is a few statements, and the writer is not held long
 QUIET_FOR = timedelta(days=1)
@@ -34,12 +38,14 @@ UNOWNED_MEDIA_DAYS = 30  # long enough that no draft begun before photos had own
 class RetentionReport:
     people: int = 0
     photos: int = 0
+    reporters: int = 0  # Open311 requests whose reporter's phone and photo address were removed
 
     def __str__(self) -> str:
-        return (
+        text = (
             f"{self.people} people erased {RETENTION_YEARS} years after their last ticket, "
             f"{self.photos} photos no ticket needs deleted"
         )
+        return text + (f", {self.reporters} Open311 requests' reporter data removed" if self.reporters else "")
 
 
 def years_before(moment: datetime, years: int) -> datetime:
@@ -83,7 +89,44 @@ async def enforce_retention(db: Database, now: datetime, years: int = RETENTION_
             break  # they all wrote meanwhile: the next run looks at them again
     async with db.write() as session:
         report.photos = await _delete_photos_no_ticket_needs(session, now)
+        report.reporters = await forget_api_reporters(session, now, years)
     return report
+
+
+async def forget_api_reporters(session: AsyncSession, now: datetime, years: int = RETENTION_YEARS) -> int:
+    """Requests posted through Open311 have no person, so their reporter is the phone number given (the only
+    identity kept; a name or e-mail address never is): RETENTION_YEARS after that reporter's last request closed,
+    its number and the photo address it gave are removed and it becomes anonymous, as erasing a chat person
+    makes their tickets. A request given without a number is its own reporter."""
+    cutoff = years_before(now, years)
+    theirs = aliased(Complaint)
+    still_needed = (
+        select(theirs.id)
+        .where(
+            theirs.channel == OPEN311_CHANNEL,
+            theirs.contact_phone == Complaint.contact_phone,
+            or_(theirs.status.in_(_open_values()), theirs.updated_at >= cutoff),
+        )
+        .exists()
+    )
+    result = await session.execute(
+        update(Complaint)
+        .where(
+            Complaint.channel == OPEN311_CHANNEL,
+            Complaint.person_id.is_(None),
+            or_(Complaint.contact_phone.is_not(None), Complaint.media_url.is_not(None)),
+            Complaint.status.not_in(_open_values()),
+            Complaint.updated_at < cutoff,
+            ~still_needed,
+        )
+        .values(contact_phone=None, media_url=None, contact_mode=ContactMode.ANONYMOUS.value)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def _open_values() -> list[str]:
+    return [str(status) for status in OPEN_STATUSES]
 
 
 async def _delete_photos_no_ticket_needs(session: AsyncSession, now: datetime) -> int:

@@ -24,6 +24,7 @@ from bot.domain.tickets import (
 )
 from handlers import codes
 from handlers.cards import history_text, ticket_card
+from handlers.citizen.publicity import hide_choices
 from handlers.labels import ticket_label
 from storage.models import Complaint, ComplaintStatus
 
@@ -89,6 +90,8 @@ async def _ticket_choices(ctx: Ctx, complaint: Complaint, own: bool) -> tuple[Ch
         buttons.append(Choice(codes.RATE_TICKET(complaint.ticket_no), label))
         if can_reopen(complaint, ctx.now, ctx.settings.reopen_days):
             buttons.append(Choice(codes.REOPEN_TICKET(complaint.ticket_no), _("Reopen")))
+    if own:
+        buttons += hide_choices(complaint)
     if await recent_tickets(ctx.session, ctx.person, limit=1):
         buttons.append(Choice(codes.FOLLOW_TICKET(MY_TICKETS), _("My tickets")))
     return tuple(buttons)

@@ -10,7 +10,15 @@ from bot.core.i18n import N_, _, format_datetime, localized
 from bot.core.registry import MenuEntry, Registry
 from bot.core.text import shorten
 from bot.core.types import Choice, Reply
-from bot.domain.consents import PROVINCE_NEWS, consent_history, granted_purposes, record_consent, withdraw_consent
+from bot.domain.complaints.disclosure import Shown, shown_counts, withdraw_everywhere
+from bot.domain.consents import (
+    PROVINCE_NEWS,
+    PUBLISH_PHOTO,
+    consent_history,
+    granted_purposes,
+    record_consent,
+    withdraw_consent,
+)
 from bot.domain.erasure import erase_person
 from bot.domain.feedback import feedback_status_label, my_feedback
 from bot.domain.profile import choose_province, declare_sector
@@ -60,6 +68,15 @@ async def summary_text(session: AsyncSession, person: Person) -> str:
     lines.append(_("• Comments and proposals: {count}", count=await _count(session, Feedback, person)))
     lines.append(_("• Proposals you support: {count}", count=await _count(session, FeedbackSupport, person)))
     lines += await _feedback_lines(session, person)
+    shown = await shown_counts(session, person)
+    if shown[Shown.COMPLAINT]:
+        lines.append(
+            _(
+                "• Complaints shown on the public page: {count} (with photos: {photos})",
+                count=shown[Shown.COMPLAINT],
+                photos=shown[Shown.PHOTOS],
+            )
+        )
     history = await consent_history(session, person)
     lines.append(_("Your consents:") if history else _("Your consents: none recorded."))
     ever_given: set[str] = set()
@@ -103,7 +120,7 @@ def _purpose_button(purpose: str) -> str:
 async def action_reply(ctx: Ctx, lead: str | None = None) -> Reply:
     choices = []
     granted = await granted_purposes(ctx.session, ctx.person)
-    if granted:
+    if granted or await _shown_publicly(ctx):
         choices.append(Choice(codes.MY_DATA_WITHDRAW, _("Withdraw a consent")))
     if ctx.person.role == Role.CITIZEN:
         choices.append(Choice(codes.MY_DATA_PROVINCE, _("Change my province")))
@@ -187,18 +204,41 @@ async def on_news(ctx: Ctx) -> Outcome:
     return finish(Reply(_("Thank you. You will receive your province's news here.")))
 
 
+async def _shown_publicly(ctx: Ctx) -> list[Shown]:
+    """What of the person's tickets is on the public page (each can be withdrawn for all of them at once)."""
+    counts = await shown_counts(ctx.session, ctx.person)
+    return [what for what in Shown if counts[what]]
+
+
 async def withdraw_reply(ctx: Ctx, lead: str | None = None) -> Reply:
     purposes = await granted_purposes(ctx.session, ctx.person)
     text = "\n".join(filter(None, [lead, _("Which consent do you want to withdraw?")]))
-    return Reply(text, choices=tuple(Choice(codes.MY_DATA_PURPOSE(p), _purpose_button(p)) for p in purposes))
+    choices = [Choice(codes.MY_DATA_PURPOSE(p), _purpose_button(p)) for p in purposes]
+    hide = {Shown.COMPLAINT: _("Public complaints"), Shown.PHOTOS: _("Public photos")}
+    choices += [Choice(codes.MY_DATA_HIDE(what), hide[what]) for what in await _shown_publicly(ctx)]
+    return Reply(text, choices=tuple(choices))
+
+
+async def _hide_everywhere(ctx: Ctx, what: Shown) -> Outcome:
+    count = await withdraw_everywhere(ctx.session, ctx.person, what)
+    if what is Shown.PHOTOS:
+        text = _("The photos of your {count} tickets are no longer shown in public.", count=count)
+    else:
+        text = _("Your {count} tickets are no longer shown in public (description, place and photos).", count=count)
+    return finish(Reply(text + " " + _("The public page follows within a minute.")))
 
 
 async def on_withdraw(ctx: Ctx) -> Outcome:
+    hide = codes.MY_DATA_HIDE.arg(ctx.choice)
+    if hide is not None and hide in await _shown_publicly(ctx):
+        return await _hide_everywhere(ctx, Shown(hide))
     purposes = await granted_purposes(ctx.session, ctx.person)
     purpose = codes.MY_DATA_PURPOSE.arg(ctx.choice)
     if purpose is None or purpose not in purposes:
         return stay(ctx, await withdraw_reply(ctx, _("Please choose a consent from the list.")))
     await withdraw_consent(ctx.session, ctx.person, purpose, ctx.now)
+    if purpose == PUBLISH_PHOTO:  # withdrawn for the photos of the tickets already filed too
+        await withdraw_everywhere(ctx.session, ctx.person, Shown.PHOTOS)
     return finish(
         Reply(
             _(

@@ -1,9 +1,11 @@
 """File a complaint (แจ้งเรื่องร้องเรียน), step by step.
 
 Place (a shared location, or a province and district by list or typed name), subject (the province's agendas
-first, then the general categories), description, up to three photos, contact (chat, phone or anonymous) and
-the partner sector, then a summary to confirm or change. The answers stay in the flow's state until the person
-confirms, so a cancel at any step leaves nothing behind; the filing itself is one transaction (`filing.py`).
+first, then the general categories), description, up to three photos, contact (chat, phone or anonymous), the
+partner sector, and whether the complaint (then its photos) may be shown on the province's public page (PDPA
+consents, no unless the person says yes; never asked for an anonymous one), then a summary to confirm or change.
+The answers stay in the flow's state until the person confirms, so a cancel at any step leaves nothing behind; the
+filing itself is one transaction (`filing.py`).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from bot.domain.places import (
     place_ids,
     search_places,
 )
+from bot.domain.publication import public_status_url
 from handlers import codes, notices
 from handlers.cards import ticket_card
 from handlers.complaints import questions as q
@@ -60,11 +63,23 @@ class Step(StepName):
     CONTACT = "contact"
     PHONE = "phone"
     SECTOR = "sector"
+    PUBLISH = "publish"
+    PUBLISH_PHOTOS = "publish_photos"
     CONFIRM = "confirm"
     EDIT = "edit"
 
 
-ORDER = (Step.PLACE, Step.SUBJECT, Step.DESCRIPTION, Step.PHOTOS, Step.CONTACT, Step.SECTOR, Step.CONFIRM)
+ORDER = (
+    Step.PLACE,
+    Step.SUBJECT,
+    Step.DESCRIPTION,
+    Step.PHOTOS,
+    Step.CONTACT,
+    Step.SECTOR,
+    Step.PUBLISH,
+    Step.PUBLISH_PHOTOS,
+    Step.CONFIRM,
+)
 
 
 # ---------------------------------------------------------------- moving between steps
@@ -104,6 +119,10 @@ async def question(ctx: Ctx, step: Step) -> list[Reply]:
             return [q.phone_question()]
         case Step.SECTOR:
             return [await q.sector_question(session)]
+        case Step.PUBLISH:
+            return [q.publish_question()]
+        case Step.PUBLISH_PHOTOS:
+            return [q.publish_photos_question(draft)]
         case Step.EDIT:
             return [q.edit_question()]
         case Step.CONFIRM:
@@ -115,11 +134,25 @@ async def advance(ctx: Ctx, done: Step, *lead: Reply) -> Outcome:
     """The next question after `done`; while changing one part of a finished draft, back to the summary."""
     draft = Draft.from_data(ctx.data)
     if ctx.data.get("editing") and draft.has_place and draft.has_subject and draft.description:
+        if done is Step.PHOTOS and _needs_asking(Step.PUBLISH_PHOTOS, draft):
+            return await ask(ctx, Step.PUBLISH_PHOTOS, *lead)  # new photos: asked again whether to show them
         return await ask(ctx, Step.CONFIRM, *lead)
     following = ORDER[ORDER.index(done) + 1]
-    if following is Step.DESCRIPTION and draft.description:  # typed before the flow began (`_keep_typed_text`)
-        following = Step.PHOTOS
+    while not _needs_asking(following, draft):
+        following = ORDER[ORDER.index(following) + 1]
     return await ask(ctx, following, *lead)
+
+
+def _needs_asking(step: Step, draft: Draft) -> bool:
+    """An anonymous complaint is never shown in public, and photos only with a published complaint; a description
+    typed before the flow began (`_keep_typed_text`) is not asked for again."""
+    if step is Step.DESCRIPTION:
+        return not draft.description
+    if step is Step.PUBLISH:
+        return draft.contact_mode != ContactMode.ANONYMOUS
+    if step is Step.PUBLISH_PHOTOS:
+        return draft.publish and bool(draft.photos) and draft.contact_mode != ContactMode.ANONYMOUS
+    return True
 
 
 def _update(ctx: Ctx, **changes: object) -> Draft:
@@ -478,6 +511,28 @@ async def on_sector(ctx: Ctx) -> Outcome:
     return await again(ctx, _("Please choose a partner sector from the list, or Skip."))
 
 
+# ---------------------------------------------------------------- showing it in public (PDPA consents)
+
+
+async def on_publish(ctx: Ctx) -> Outcome:
+    """May the description and rounded place be shown on the public page; a no also keeps the photos private."""
+    if ctx.choice not in (codes.PUBLISH_YES, codes.PUBLISH_NO):
+        return await again(ctx, _("Please choose one of the buttons: show it, or do not show."))
+    publish = ctx.choice == codes.PUBLISH_YES
+    _update(ctx, publish=publish, show_photos=Draft.from_data(ctx.data).show_photos and publish)
+    if publish and Draft.from_data(ctx.data).photos:
+        return await ask(ctx, Step.PUBLISH_PHOTOS)  # asked even while editing: the answer to it may change
+    return await advance(ctx, Step.PUBLISH_PHOTOS)
+
+
+async def on_publish_photos(ctx: Ctx) -> Outcome:
+    """May the photos be shown with it."""
+    if ctx.choice not in (codes.PUBLISH_PHOTOS_YES, codes.PUBLISH_PHOTOS_NO):
+        return await again(ctx, _("Please choose one of the buttons: show the photos, or do not show."))
+    _update(ctx, show_photos=ctx.choice == codes.PUBLISH_PHOTOS_YES)
+    return await advance(ctx, Step.PUBLISH_PHOTOS)
+
+
 # ---------------------------------------------------------------- confirm, edit, file
 
 
@@ -515,13 +570,16 @@ async def on_edit(ctx: Ctx) -> Outcome:
         "photos": Step.PHOTOS,
         "contact": Step.CONTACT,
         "sector": Step.SECTOR,
+        "public": Step.PUBLISH,
     }
     target = targets.get(codes.CHANGE_PART.arg(code) or "")
     if target is None:
         return await again(ctx, _("Please choose the part to change."))
+    if target is Step.PUBLISH and not _needs_asking(target, Draft.from_data(ctx.data)):
+        return await ask(ctx, Step.CONFIRM, Reply(_("A complaint filed anonymously is never shown in public.")))
     ctx.data["editing"] = True
     if target is Step.PHOTOS:
-        _update(ctx, photos=[])  # photos are sent again from scratch
+        _update(ctx, photos=[], show_photos=False)  # photos are sent again from scratch, and their consent asked
     return await ask(ctx, target)
 
 
@@ -566,7 +624,8 @@ async def _file(ctx: Ctx) -> Outcome:
             office=controller.office,
             contact=controller.contact or _("hotline {number}", number=controller.hotline),
         )
-    return finish(Reply(text), Reply(card=await ticket_card(ctx.session, complaint)))
+    page = public_status_url(ctx.settings.public_base_url, complaint.ticket_no)
+    return finish(Reply(text), Reply(card=await ticket_card(ctx.session, complaint, public_page=page)))
 
 
 def register(registry: Registry) -> None:
@@ -580,6 +639,8 @@ def register(registry: Registry) -> None:
         Step.CONTACT: on_contact,
         Step.PHONE: on_phone,
         Step.SECTOR: on_sector,
+        Step.PUBLISH: on_publish,
+        Step.PUBLISH_PHOTOS: on_publish_photos,
         Step.CONFIRM: on_confirm,
         Step.EDIT: on_edit,
     }

@@ -15,10 +15,12 @@ from bot.core.text import LINE_LABEL_MAX, button_label, shorten
 from bot.core.types import Ask, Card, CardField, Choice, Reply
 from bot.domain.areas import is_bangkok, province_title
 from bot.domain.complaints.answers import DESCRIPTION_MAX
+from bot.domain.complaints.disclosure import consents
 from bot.domain.complaints.filing import Draft
 from bot.domain.places import province_names
 from bot.domain.tickets import status_label
 from handlers import codes
+from handlers.cards import shown_label
 from handlers.labels import agenda_label, legend
 from storage.models import (
     Agenda,
@@ -168,6 +170,42 @@ async def sector_question(session: AsyncSession) -> Reply:
     )
 
 
+def publish_question() -> Reply:
+    return Reply(
+        _(
+            "Optional: may the province show this complaint on its public page? Only the description and the "
+            "place rounded to about 100 m are shown, never your name or contact. Without it the public sees only "
+            "the ticket's subject, district and status."
+        ),
+        choices=(Choice(codes.PUBLISH_YES, _("Show it")), Choice(codes.PUBLISH_NO, _("Do not show"))),
+    )
+
+
+def publish_photos_question(draft: Draft) -> Reply:
+    return Reply(
+        _(
+            "And may your {count} photos be shown with it? Without it only the officers handling the complaint "
+            "see them.",
+            count=len(draft.photos),
+        ),
+        choices=(
+            Choice(codes.PUBLISH_PHOTOS_YES, _("Show the photos")),
+            Choice(codes.PUBLISH_PHOTOS_NO, _("Do not show")),
+        ),
+    )
+
+
+def public_label(draft: Draft) -> str:
+    """What the public page will show of the complaint, in the summary."""
+    publish, photos = consents(
+        publish=draft.publish,
+        photos=draft.show_photos,
+        anonymous=draft.contact_mode == ContactMode.ANONYMOUS,
+        has_photos=bool(draft.photos),
+    )
+    return shown_label(publish, photos)
+
+
 def edit_question() -> Reply:
     fields = (
         ("place", _("Place")),
@@ -176,6 +214,7 @@ def edit_question() -> Reply:
         ("photos", _("Photos")),
         ("contact", _("Contact")),
         ("sector", _("Partner sector")),
+        ("public", _("Public page")),
     )
     return Reply(
         _("Which part would you like to change?"),
@@ -232,6 +271,7 @@ async def summary_card(session: AsyncSession, draft: Draft) -> Card:
         CardField(_("Photos"), str(len(draft.photos))),
         CardField(_("Contact"), contact_label(draft)),
         CardField(_("Partner sector"), localized(sector.name_th, sector.name_en) if sector else "-"),
+        CardField(_("Public page"), public_label(draft)),
     )
     return Card(title=_("Your complaint"), alt_text=_("Summary of your complaint"), fields=fields)
 

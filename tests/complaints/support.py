@@ -47,6 +47,7 @@ async def file_by_location(
     await chat.press("ข้าม")  # no photos
     await chat.press("ทางแชตเท่านั้น")
     await chat.press("ข้าม")  # no sector
+    await chat.press("ไม่แสดง")  # not on the public page
     return await chat.press("ยืนยันและส่งเรื่อง")
 
 

@@ -63,7 +63,8 @@ async def test_a_possible_duplicate_nearby_is_shown_before_confirming(services: 
     await chat.say("หลุมบนถนนหน้าศาลากลางใหญ่ขึ้นทุกวัน")
     await chat.press("ข้าม")  # no photos
     await chat.press("ทางแชตเท่านั้น")
-    replies = await chat.press("ข้าม")  # no sector
+    await chat.press("ข้าม")  # no sector
+    replies = await chat.press("ไม่แสดง")  # not on the public page
     assert f"มีเรื่องลักษณะเดียวกันในบริเวณใกล้เคียงที่ยังดำเนินการอยู่: {ticket}" in all_text(replies)
     assert labels(last(replies)) == ["ยืนยันและส่งเรื่อง", f"ติดตาม {ticket}", "แก้ไขข้อมูล"]
     replies = await chat.press("ยืนยันและส่งเรื่อง")  # the citizen files theirs anyway
@@ -84,7 +85,8 @@ async def test_another_subject_or_a_far_place_is_not_a_duplicate(services: Servi
         await chat.say(f"ปัญหาใหม่ {subject} {point[0]}")
         await chat.press("ข้าม")  # no photos
         await chat.press("ทางแชตเท่านั้น")
-        replies = await chat.press("ข้าม")  # no sector
+        await chat.press("ข้าม")  # no sector
+        replies = await chat.press("ไม่แสดง")  # not on the public page
         assert labels(last(replies)) == ["ยืนยันและส่งเรื่อง", "แก้ไขข้อมูล"]
         await chat.say("ยกเลิก")
 
@@ -103,6 +105,7 @@ async def test_following_the_duplicate_instead_files_nothing(services: Services)
     await chat.press("ข้าม")  # no photos
     await chat.press("ทางแชตเท่านั้น")
     await chat.press("ข้าม")  # no sector
+    await chat.press("ไม่แสดง")  # not on the public page
     replies = await chat.press(f"ติดตาม {ticket}")
     assert ticket in all_text(replies) + "".join(r.card.title for r in replies if r.card)
     assert await complaint_count(chat) == 1

@@ -96,6 +96,7 @@ async def test_a_shared_location_at_a_city_hall_finds_the_province_and_district(
     await chat.press("ข้าม")  # no photos
     await chat.press("ทางแชตเท่านั้น")
     await chat.press("ข้าม")  # no sector
+    await chat.press("ไม่แสดง")  # not on the public page
     replies = await chat.press("ยืนยันและส่งเรื่อง")
 
     complaint = await _only_complaint(chat)
@@ -233,6 +234,7 @@ async def test_photos_are_kept_and_bad_ones_refused(chat: Chat) -> None:
     await chat.press("เสร็จแล้ว")
     await chat.press("ทางแชตเท่านั้น")
     await chat.press("ข้าม")  # no sector
+    await chat.press("ไม่แสดง")  # not on the public page
     await chat.press("ยืนยันและส่งเรื่อง")
     complaint = await _only_complaint(chat)
     async with chat.services.db.read() as session:
@@ -264,7 +266,8 @@ async def test_a_bad_phone_number_is_refused_and_a_good_one_normalised(chat: Cha
     assert step == "phone" and draft["phone"] is None
     replies = await chat.say("+66 81 234 5678")
     assert {"ภาคประชาชน", "ข้าม"} <= set(labels(last(replies)))  # the sector question
-    replies = await chat.press("ข้าม")
+    await chat.press("ข้าม")
+    replies = await chat.press("ไม่แสดง")
     assert last(replies).choices and "0812345678" in all_text(replies) + str(replies[0].card)
     await chat.press("ยืนยันและส่งเรื่อง")
     complaint = await _only_complaint(chat)
@@ -276,7 +279,8 @@ async def test_changing_the_description_from_the_summary(chat: Chat) -> None:
     await chat.say("ขยะล้นถังหน้าตลาดมาหนึ่งสัปดาห์")
     await chat.press("ข้าม")  # no photos
     await chat.press("ทางแชตเท่านั้น")
-    replies = await chat.press("ข้าม")  # no sector
+    await chat.press("ข้าม")  # no sector
+    replies = await chat.press("ไม่แสดง")  # not on the public page
     assert labels(last(replies)) == ["ยืนยันและส่งเรื่อง", "แก้ไขข้อมูล"]
     await chat.press("แก้ไขข้อมูล")
     await chat.press("รายละเอียด")
@@ -288,7 +292,9 @@ async def test_changing_the_description_from_the_summary(chat: Chat) -> None:
     assert (await _only_complaint(chat)).description.endswith("สองสัปดาห์แล้ว")
 
 
-@pytest.mark.parametrize("step", ["place", "subject", "description", "photos", "contact", "sector", "confirm"])
+@pytest.mark.parametrize(
+    "step", ["place", "subject", "description", "photos", "contact", "sector", "publish", "confirm"]
+)
 async def test_cancel_at_any_step_leaves_no_complaint(chat: Chat, step: str) -> None:
     answers: list[tuple[str, Callable[[], Awaitable[list[Reply]]]]] = [
         ("place", lambda: chat.share_location(*CHIANG_RAI_CITY_HALL)),
@@ -297,6 +303,7 @@ async def test_cancel_at_any_step_leaves_no_complaint(chat: Chat, step: str) -> 
         ("photos", lambda: chat.press("ข้าม")),
         ("contact", lambda: chat.press("ทางแชตเท่านั้น")),
         ("sector", lambda: chat.press("ข้าม")),
+        ("publish", lambda: chat.press("ไม่แสดง")),
     ]
     await _at_place_question(chat)
     for name, answer in answers:
@@ -327,6 +334,7 @@ async def test_an_english_speaker_files_a_complaint(services: Services) -> None:
     await chat.press("Skip")  # no photos
     await chat.press("Chat only")
     await chat.press("Academia")
+    await chat.press("Do not show")
     replies = await chat.press("Confirm and send")
     assert replies[0].text.startswith("Your complaint has been received.")
     complaint = await _only_complaint(chat)

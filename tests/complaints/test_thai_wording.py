@@ -52,6 +52,7 @@ async def test_bangkok_asks_for_the_khet_and_routes_to_its_district_office(chat:
     await chat.press("ข้าม")
     await chat.press("ทางแชตเท่านั้น")
     await chat.press("ข้าม")
+    await chat.press("ไม่แสดง")
     receipt = (await chat.press("ยืนยันและส่งเรื่อง"))[0].text
     assert "หน่วยงานที่รับผิดชอบ: สำนักงานเขตบางรัก" in receipt
     assert "ผู้ควบคุมข้อมูลส่วนบุคคลในเรื่องนี้: กรุงเทพมหานคร (ศาลาว่าการกรุงเทพมหานคร)" in receipt

@@ -59,6 +59,7 @@ async def _finish_after_subject_from_photos(chat: Chat) -> list:
     await chat.press("ข้าม")
     await chat.press("ทางแชตเท่านั้น")
     await chat.press("ข้าม")
+    await chat.press("ไม่แสดง")  # not on the public page
     return await chat.press("ยืนยันและส่งเรื่อง")
 
 
@@ -141,6 +142,7 @@ async def test_words_typed_at_the_subject_question_suggest_the_subject_and_becom
     assert "ทางแชตเท่านั้น" in labels(last(contact))
     await chat.say("081-234-5678")  # a phone number typed instead of pressing "Phone"
     await chat.press("ข้าม")
+    await chat.press("ไม่แสดง")
     await chat.press("ยืนยันและส่งเรื่อง")
     complaint = await _only_complaint(chat)
     assert complaint.description == WASTE and complaint.contact_phone == "0812345678"

@@ -50,6 +50,7 @@ async def test_a_comment_typed_at_the_confirmation_is_told_which_button_to_press
     await chat.press("ข้าม")
     await chat.press("ทางแชตเท่านั้น")
     await chat.press("ข้าม")
+    await chat.press("ไม่แสดง")
     replies = await chat.say("ช่วยรีบมาซ่อมด้วยนะ อันตรายมาก")
     assert replies[0].text.startswith('กรุณากดปุ่ม "ยืนยันและส่งเรื่อง" เพื่อส่งเรื่อง หรือ "แก้ไขข้อมูล"')
     assert "ยืนยันและส่งเรื่อง" in labels(last(replies))

@@ -32,7 +32,8 @@ async def file_in_chat(chat: SimulatorClient) -> str:
         (DESCRIPTION, "ข้าม"),
         ("ข้าม", "ทางแชตเท่านั้น"),
         ("ทางแชตเท่านั้น", "ข้าม"),
-        ("ข้าม", "ยืนยันและส่งเรื่อง"),
+        ("ข้าม", "ไม่แสดง"),
+        ("ไม่แสดง", "ยืนยันและส่งเรื่อง"),
     ):
         await chat.send(text=text)
         await chat.replies_until(expected)

@@ -2,7 +2,8 @@
 
 Khun Malee adds the bot as a friend, answers the PDPA notice with quick replies, files a complaint about a
 pothole in front of Chiang Rai's city hall (shared location, subject by button, description, one photo, contact
-by chat, no sector), and gets her ticket number and card. The officer of the agency the ticket was routed to
+by chat, no sector, shown on the public page without the photo), and gets her ticket number and card with the
+link to its public status page. The officer of the agency the ticket was routed to
 takes it up on LINE; Malee is told by push (there is no reply token for a notification), then follows the
 ticket and reads its history. Every answer to something she or the officer sent goes back on that event's
 reply token: only the notification spends the push quota.
@@ -143,10 +144,17 @@ async def file_complaint(malee: LineUser, menu: list[dict[str, Any]]) -> str:
     sector = await malee.press("ct:chat", contact)
     assert "sc:none" in postbacks(sector[-1])
 
-    summary = await malee.press("sc:none", sector)
+    publish = await malee.press("sc:none", sector)
+    assert "หน้าข้อมูลสาธารณะ" in publish[-1]["text"] and "100 เมตร" in publish[-1]["text"]
+    assert postbacks(publish[-1]) == {"pb:yes": "ยินยอมให้แสดง", "pb:no": "ไม่แสดง"}  # asked, nothing chosen for her
+    photos_public = await malee.press("pb:yes", publish)  # her description and rounded place may be shown
+    assert "รูปภาพ 1 รูป" in photos_public[-1]["text"]
+    assert postbacks(photos_public[-1]) == {"pb:ph:yes": "ให้แสดงรูปภาพ", "pb:ph:no": "ไม่แสดง"}
+    summary = await malee.press("pb:ph:no", photos_public)  # her photo stays private
     summary_card, question = summary[-2:]
     assert summary_card["type"] == "flex" and summary_card["altText"] == "สรุปเรื่องร้องเรียนของท่าน"
     assert DESCRIPTION in str(summary_card["contents"])
+    assert "รายละเอียดและตำแหน่งโดยประมาณ" in str(summary_card["contents"])
     assert set(postbacks(question)) == {"cf:ok", "cf:edit"}
 
     filed = await malee.press("cf:ok", summary)
@@ -164,6 +172,7 @@ def ticket_from(filed: list[dict[str, Any]]) -> str:
     assert card["altText"] == f"เรื่องเลขที่ {ticket}: รอรับเรื่อง" and THAI.search(card["altText"])
     card_text = str(card["contents"])
     assert ticket in card_text and "เมืองเชียงราย" in card_text and "ถนน/ทางเท้า" in card_text
+    assert f"https://hpp.example.org/p/t/{ticket}" in card_text  # the ticket's public status page
     return ticket
 
 
@@ -274,6 +283,7 @@ async def check_stored_once(bot: LineBot, ticket: str, events_sent: int) -> None
     assert (complaint.latitude, complaint.longitude) == CITY_HALL
     assert (complaint.description, complaint.contact_mode, complaint.sector_id) == (DESCRIPTION, "chat", None)
     assert (complaint.channel, complaint.person_id, complaint.status) == ("line", malee.id, "in_progress")
+    assert (complaint.publish_consent, complaint.photo_consent) == (True, False)  # as she answered while filing
     assert [(p.kind, p.media_id) for p in photos] == [("before", media.id if media else None)]
     assert media is not None and (media.data, media.ref, media.owner_id) == (PHOTO, f"line:{PHOTO_ID}", malee.id)
     assert [(e.status, e.note) for e in history] == [("received", None), ("in_progress", OFFICER_NOTE)]

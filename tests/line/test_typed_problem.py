@@ -29,7 +29,8 @@ async def test_a_problem_typed_at_the_menu_is_filed_on_line(line_bot: LineBot) -
     assert postbacks(photos[-1]) == {"ph:done": "ข้าม"}  # the description is not asked for again
     contact = await malee.press("ph:done", photos)
     sector = await malee.press("ct:chat", contact)
-    summary = await malee.press("sc:none", sector)
+    publish = await malee.press("sc:none", sector)
+    summary = await malee.press("pb:no", publish)  # not on the public page
     assert PROBLEM in str(summary[-2]["contents"])
     ticket = ticket_from(await malee.press("cf:ok", summary))
     async with line_bot.services.db.read() as session:

@@ -3,7 +3,8 @@ Bot API: the same journey as tests/line/test_complaint_journey.py, rendered the 
 
 Khun Somchai opens the bot with /start, answers the PDPA notice with inline buttons, files a complaint about a
 pothole in front of Chiang Rai's city hall (location from the reply keyboard, subject by button, description,
-one photo, contact by chat, no sector) and gets his ticket number and the HTML summary. The officer of the
+one photo, contact by chat, no sector, shown on the public page with the photo) and gets his ticket number and
+the HTML summary with the link to its public status page. The officer of the
 agency the ticket was routed to takes it up in Telegram; Somchai gets a message about it, then follows the
 ticket with /status and reads its history.
 """
@@ -132,7 +133,13 @@ async def file_complaint(somchai: TelegramUser, menu: list[Call]) -> str:
     sector = await somchai.press("ct:chat", contact)
     assert "sc:none" in buttons(sector[-1])
 
-    summary = await somchai.press("sc:none", sector)
+    publish = await somchai.press("sc:none", sector)
+    assert "หน้าข้อมูลสาธารณะ" in publish[-1].text and "ไม่แสดงชื่อหรือช่องทางติดต่อของท่าน" in publish[-1].text
+    assert buttons(publish[-1]) == {"pb:yes": "ยินยอมให้แสดง", "pb:no": "ไม่แสดง"}
+    photos_public = await somchai.press("pb:yes", publish)
+    assert buttons(photos_public[-1]) == {"pb:ph:yes": "ให้แสดงรูปภาพ", "pb:ph:no": "ไม่แสดง"}
+    summary = await somchai.press("pb:ph:yes", photos_public)  # his photo may be shown with it, this once
+    assert "<b>หน้าสาธารณะ:</b> รายละเอียด ตำแหน่งโดยประมาณ และรูปภาพ" in summary[-2].text
     summary_card, question = summary[-2:]
     assert summary_card.text.startswith("<b>เรื่องร้องเรียนของท่าน</b>")
     assert "<b>รายละเอียด:</b> ถนนหน้าศาลากลางเป็นหลุมลึก &lt;อันตราย&gt; รถจักรยานยนต์ &amp; คน" in summary_card.text
@@ -157,6 +164,7 @@ def ticket_from(filed: list[Call]) -> str:
         "<b>เรื่อง:</b> ถนน/ทางเท้า",
         "<b>หน่วยงาน:</b> ที่ว่าการอำเภอเมืองเชียงราย",
     } <= set(card)
+    assert f"http://127.0.0.1:8000/p/t/{ticket}" in filed[1].text  # the ticket's public status page
     assert "m:complain" in buttons(filed[-1])  # back at the menu
     return ticket
 
@@ -262,6 +270,7 @@ async def check_stored_once(bot: TelegramBot, ticket: str, updates_sent: int) ->
     assert (complaint.latitude, complaint.longitude) == CITY_HALL
     assert (complaint.description, complaint.contact_mode, complaint.sector_id) == (DESCRIPTION, "chat", None)
     assert (complaint.channel, complaint.person_id, complaint.status) == ("telegram", somchai.id, "in_progress")
+    assert (complaint.publish_consent, complaint.photo_consent) == (True, True)  # as he answered while filing
     assert [(p.kind, p.media_id) for p in photos] == [("before", media.id if media else None)]
     assert media is not None and (media.data, media.ref, media.owner_id) == (
         PHOTO,

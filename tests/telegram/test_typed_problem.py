@@ -35,7 +35,8 @@ async def test_a_problem_typed_at_the_menu_is_filed_on_telegram(tg: TelegramBot)
     assert buttons(photos[-1]) == {"ph:done": "ข้าม"}
     contact = await somchai.press("ph:done", photos)
     sector = await somchai.press("ct:chat", contact)
-    summary = await somchai.press("sc:none", sector)
+    publish = await somchai.press("sc:none", sector)
+    summary = await somchai.press("pb:no", publish)  # not on the public page
     ticket = ticket_from(await somchai.press("cf:ok", summary))
     async with tg.services.db.read() as session:
         complaint = await session.scalar(select(Complaint).where(Complaint.ticket_no == ticket))

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.i18n import BANGKOK
 from bot.domain.alerts import Alert, alert_new_complaint
 from bot.domain.complaints.answers import description_hash
+from bot.domain.complaints.disclosure import consents
 from bot.domain.complaints.numbering import allocate_ticket_no
 from bot.domain.complaints.routing import route_agency
 from bot.domain.tickets import record_status
@@ -53,6 +54,9 @@ class Draft:
     contact_mode: str = ContactMode.CHAT
     phone: str | None = None
     sector_id: int | None = None
+    publish: bool = False  # may the description and rounded place be shown in public (asked; default no)
+    show_photos: bool = False  # and the photos (asked only after a yes to `publish`)
+    media_url: str | None = None  # a photo's address an Open311 client gave (validated, never fetched)
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Draft:
@@ -106,6 +110,12 @@ async def file_complaint(
         agenda_id=draft.agenda_id,
         subdistrict_id=draft.subdistrict_id,
     )
+    publish, show_photos = consents(
+        publish=draft.publish,
+        photos=draft.show_photos,
+        anonymous=draft.contact_mode == ContactMode.ANONYMOUS,
+        has_photos=bool(draft.photos or draft.media_url),
+    )
     complaint = Complaint(
         ticket_no=await allocate_ticket_no(session, province, bangkok_today(now)),
         person_id=person.id if person else None,
@@ -125,6 +135,9 @@ async def file_complaint(
         channel=channel,
         status=ComplaintStatus.RECEIVED,
         due_on=due_date(province, now, settings),
+        publish_consent=publish,
+        photo_consent=show_photos,
+        media_url=draft.media_url,
         created_at=now,
         updated_at=now,
     )

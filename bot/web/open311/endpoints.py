@@ -14,11 +14,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from bot.core.i18n import BANGKOK, format_date
-from bot.core.media import PAGE_LINK_LIFETIME
 from bot.core.notify import Notifications
 from bot.domain import open311
 from bot.domain.apikeys import active_key
-from bot.domain.publication import PublicComplaint, end_of_day, find_jurisdiction
+from bot.domain.publication import PublicComplaint, end_of_day, find_jurisdiction, photo_path
 from bot.services import Services
 from bot.web.open311.formats import FORMATS, answer, error
 from bot.web.open311.limits import RateLimits
@@ -214,7 +213,6 @@ async def service_definition(request: Request, fmt: str) -> Response:
 
 def request_data(request: Request, item: PublicComplaint) -> dict[str, Any]:
     """One service request as GeoReport has it; the private parts of `item` are already None."""
-    links = services_of(request).links
     address = " ".join(p for p in (item.district_th, f"จังหวัด{item.province_th}") if p)
     return {
         "service_request_id": item.ticket_no,
@@ -233,8 +231,16 @@ def request_data(request: Request, item: PublicComplaint) -> dict[str, Any]:
         "zipcode": None,
         "lat": item.latitude,
         "long": item.longitude,
-        "media_url": links.link(item.photo_ids[0], PAGE_LINK_LIFETIME) if item.photo_ids else None,
+        "media_url": media_url(request, item),
     }
+
+
+def media_url(request: Request, item: PublicComplaint) -> str | None:
+    """The request's first photo (its public address, served while the photo consent lasts), else the address the
+    client posted; both only with photo consent (`item` has neither without)."""
+    if item.photo_ids:
+        return f"{services_of(request).settings.public_base_url or ''}{photo_path(item.photo_ids[0])}"
+    return item.media_url
 
 
 async def requests(request: Request) -> Response:
@@ -309,6 +315,7 @@ def _posted(form: FormData) -> open311.PostedRequest:
         longitude=_number(form, "long", -180, 180),
         address=_text(form, "address_string", 200),
         phone=_text(form, "phone", 40),
+        media_url=_text(form, "media_url", 2000),
         attributes=attributes,
     )
 

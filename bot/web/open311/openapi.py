@@ -205,9 +205,10 @@ POST_FIELDS: dict[str, Any] = {
         "phone": _TEXT,
         "first_name": _TEXT,
         "last_name": _TEXT,
-        "media_url": _TEXT,
+        "media_url": {"type": "string", "maxLength": 500, "description": "http(s) address of a photo, kept as given"},
         "attribute[sector]": _TEXT,
         "attribute[publish_consent]": {"type": "string", "enum": ["yes", "no"]},
+        "attribute[photo_consent]": {"type": "string", "enum": ["yes", "no"]},
         "attribute[contact_phone_consent]": {"type": "string", "enum": ["yes", "no"]},
     },
 }

@@ -20,5 +20,6 @@ def routes() -> list[BaseRoute]:
         Mount("/p/static", StaticFiles(directory=STATIC_DIR), name="public-static"),
         *data.routes(),
         Route("/p/t/{ticket}", pages.ticket),
+        Route("/p/photos/{media_id:int}", pages.photo),
         Route("/p/{province}", pages.province),
     ]

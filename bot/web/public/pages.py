@@ -11,13 +11,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from bot.core.i18n import localized, use_locale
-from bot.core.media import PAGE_LINK_LIFETIME
 from bot.domain.comparison import ComparisonFilter, PilotGroup, compare_provinces
-from bot.domain.publication import find_jurisdiction, slug, to_public
+from bot.domain.publication import consented_photo, find_jurisdiction, photo_path, slug, to_public
 from bot.domain.tickets import find_ticket, history, normalise_ticket_no
 from bot.domain.transparency import province_page
 from bot.services import Services
-from bot.web.public.render import locale_of, page, remembered
+from bot.web.public.render import MAX_AGE, locale_of, page, remembered
 
 
 def services_of(request: Request) -> Services:
@@ -75,11 +74,7 @@ async def province(request: Request) -> Response:
         {"t": p.ticket_no, "lat": p.latitude, "lng": p.longitude, "s": p.subject_th, "st": p.status}
         for p in gathered.points
     ]
-    links = services_of(request).links
-    photos = {
-        r.complaint.ticket_no: [links.path(m, PAGE_LINK_LIFETIME) for m in r.complaint.photo_ids]
-        for r in gathered.resolved
-    }
+    photos = {r.complaint.ticket_no: [photo_path(m) for m in r.complaint.photo_ids] for r in gathered.resolved}
     return page(
         request,
         "province.html",
@@ -102,6 +97,16 @@ async def ticket(request: Request) -> Response:
             return not_found(request)
         [public] = await to_public(session, [complaint])
         events = [(e.status, e.created_at) for e in await history(session, complaint)]
-    links = services_of(request).links
-    photos = [links.path(m, PAGE_LINK_LIFETIME) for m in public.photo_ids]
+    photos = [photo_path(m) for m in public.photo_ids]
     return page(request, "ticket.html", c=public, events=events, photos=photos)
+
+
+async def photo(request: Request) -> Response:
+    """A complaint photo, asked for consent at every request: a withdrawal hides it at once, whoever linked it (a
+    page, a download, an Open311 answer); a visitor's cache keeps it at most a minute."""
+    async with services_of(request).db.read() as session:
+        found = await consented_photo(session, request.path_params["media_id"])
+    if found is None:
+        return Response("not found", status_code=404, media_type="text/plain", headers={"Cache-Control": "no-store"})
+    headers = {"Cache-Control": f"public, max-age={MAX_AGE}", "X-Content-Type-Options": "nosniff"}
+    return Response(found.data, media_type=found.content_type, headers=headers)

@@ -76,8 +76,20 @@ def xml_of(response: httpx.Response) -> ElementTree.Element:
 
 @pytest.fixture
 async def api(sqlite_url: str) -> AsyncIterator[Api]:
-    key = await issue_key(sqlite_url, "city-app", "เชียงราย")
-    app = create_app(make_settings(sqlite_url), run_workers=False)
+    async for served in serve_api(sqlite_url):
+        yield served
+
+
+@pytest.fixture
+async def api_on_any_database(any_database_url: str) -> AsyncIterator[Api]:
+    """The same on SQLite and again on PostgreSQL (tests of SQL the two may read differently)."""
+    async for served in serve_api(any_database_url):
+        yield served
+
+
+async def serve_api(url: str) -> AsyncIterator[Api]:
+    key = await issue_key(url, "city-app", "เชียงราย")
+    app = create_app(make_settings(url), run_workers=False)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://open311.test") as http:

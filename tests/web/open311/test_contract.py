@@ -70,14 +70,15 @@ async def test_service_definition_offers_the_partner_sectors_and_the_consents(ap
     body = (await api.get("services/waste.json")).json()
     assert body["service_code"] == "waste"
     attributes = {a["code"]: a for a in body["attributes"]}
-    assert set(attributes) == {"sector", "publish_consent", "contact_phone_consent"}
+    assert set(attributes) == {"sector", "publish_consent", "photo_consent", "contact_phone_consent"}
     assert len(attributes["sector"]["values"]) == 7
     assert attributes["sector"]["datatype"] == "singlevaluelist"
     assert [v["key"] for v in attributes["publish_consent"]["values"]] == ["yes", "no"]
+    assert [v["key"] for v in attributes["photo_consent"]["values"]] == ["yes", "no"]
     root = xml_of(await api.get("services/waste.xml"))
     assert root.tag == "service_definition"
-    assert len(root.findall("attributes/attribute")) == 3
-    assert len(root.findall("attributes/attribute/values/value")) == 7 + 2 + 2
+    assert len(root.findall("attributes/attribute")) == 4
+    assert len(root.findall("attributes/attribute/values/value")) == 7 + 2 + 2 + 2
     assert (await api.get("services/potholes.json")).status_code == 404
 
 

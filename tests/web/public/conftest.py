@@ -14,11 +14,13 @@ from sqlalchemy import select
 from starlette.applications import Starlette
 
 from bot.app import create_app
+from bot.core.types import Channel
 from bot.domain.complaints.filing import Draft, file_complaint
 from bot.domain.tickets import change_status
 from bot.services import Services
 from storage.models import ComplaintCategory, ComplaintStatus, ContactMode, Media, Person, Province
 from tests.conftest import make_settings
+from tests.support.chat import RecordingChannel
 
 NAME = "สมศรี มีสุขสันต์"
 PHONE = "0812345678"
@@ -133,7 +135,9 @@ class Site:
 
 @pytest.fixture
 async def site(sqlite_url: str) -> AsyncIterator[Site]:
-    app = create_app(make_settings(sqlite_url), run_workers=False)
+    # Chat transcripts on the same services record the bot's answers (tests/support/chat.py).
+    channels: dict[str, Channel] = {"simulator": RecordingChannel("simulator")}
+    app = create_app(make_settings(sqlite_url), channels=channels, run_workers=False)
     async with app.router.lifespan_context(app):
         seeded = await seed(app.state.services)
         transport = httpx.ASGITransport(app=app)

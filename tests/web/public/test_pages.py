@@ -45,7 +45,7 @@ async def test_the_national_page_filters_the_pilot_groups(site: Site) -> None:
 
 async def test_a_tickets_public_status_with_and_without_its_text(site: Site) -> None:
     published = (await site.http.get(f"/p/t/{site.seeded.published}")).text
-    assert PUBLIC_TEXT in published and "ดำเนินการเสร็จสิ้น" in published and "/media/" in published
+    assert PUBLIC_TEXT in published and "ดำเนินการเสร็จสิ้น" in published and "/p/photos/" in published
     private = (await site.http.get(f"/p/t/{site.seeded.private.lower()}")).text
     assert "ไม่เปิดเผยรายละเอียด" in private and site.seeded.private in private
     assert (await site.http.get("/p/t/CRI-69-99999")).status_code == 404

@@ -65,13 +65,14 @@ async def test_photos_only_with_photo_consent(site: Site) -> None:
     published = (await site.http.get(f"/p/t/{site.seeded.published}")).text
     no_photo = (await site.http.get(f"/p/t/{site.seeded.no_photo}")).text
     first, second = site.seeded.photo_ids
-    assert f"/media/{first}/" in published
-    assert "/media/" not in no_photo
+    assert f"/p/photos/{first}" in published
+    assert "/p/photos/" not in no_photo and "/media/" not in no_photo
     for url in ("/p/CRI", "/p/data/complaints.json", "/open311/v2/requests.json"):
-        assert f"/media/{second}/" not in (await site.http.get(url)).text
+        assert f"/p/photos/{second}" not in (await site.http.get(url)).text
     [api] = (await site.http.get(f"/open311/v2/requests/{site.seeded.published}.json")).json()
     photo = await site.http.get(api["media_url"].removeprefix("http://127.0.0.1:8000"))
     assert photo.status_code == 200 and photo.headers["content-type"] == "image/png"
+    assert (await site.http.get(f"/p/photos/{second}")).status_code == 404  # its complaint has no photo consent
 
 
 async def test_anonymous_and_unconsented_complaints_are_not_on_the_map_or_in_the_data(site: Site) -> None:

@@ -1,8 +1,8 @@
 """thaichat (issue 15): keywords that suggest a complaint category from typed text; KPI short names for buttons;
 the local government (เทศบาล, อบต.) that serves a subdistrict
 
-Revision ID: 0018_thaichat
-Revises: 0017_programme2
+Revision ID: 0019_thaichat
+Revises: 0018_public2
 """
 
 from collections.abc import Sequence
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0018_thaichat"
-down_revision: str | Sequence[str] | None = "0017_programme2"
+revision: str = "0019_thaichat"
+down_revision: str | Sequence[str] | None = "0018_public2"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
