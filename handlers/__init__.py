@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.core.registry import Registry
 from handlers import menu, workgroup
 from handlers.citizen import agenda, feedback, follow, mydata, publicity, rating, vote, watch
-from handlers.complaints import complain, pdpa
+from handlers.complaints import complain, pdpa, typed
 from handlers.desk import signin as desk_signin
 from handlers.officer import alerts, cases, invite, mykpis, register, report
 from handlers.secretariat import broadcast, compare, deadlines, handin, manage, polls, review, steps, summary, views
@@ -40,6 +40,7 @@ CONVERSATIONS = (
     review,
     deadlines,
     workgroup,
+    typed,  # last: its pattern takes typed text no other conversation recognised
 )
 
 

@@ -76,6 +76,7 @@ YEAR_DEADLINES_FLOW = "yeardeadlines"
 ADVISE_FLOW = "advise"
 HIDE_FLOW = "hide"
 MENU_FLOW = "menu"
+TYPED_FLOW = "typed"  # text typed at the main menu, offered as a complaint
 
 # ---------------------------------------------------------------- from anywhere
 START = "g:start"
@@ -123,6 +124,8 @@ NO_SECTOR = "sc:none"
 CONFIRM_COMPLAINT = "cf:ok"
 CHANGE_COMPLAINT = "cf:edit"
 CHANGE_PART = Prefix("ed:")  # ed:place, ed:subject, ...
+FILE_TYPED = "ty:file"  # file what was typed at the main menu as a complaint
+NOT_A_COMPLAINT = "ty:no"
 PUBLISH_YES = "pb:yes"  # show the description and rounded place on the public page
 PUBLISH_NO = "pb:no"
 PUBLISH_PHOTOS_YES = "pb:ph:yes"  # and the photos
@@ -213,3 +216,5 @@ BROADCAST_SECTOR = Prefix("bc:sector:")
 BROADCAST_ALL_PROVINCES = "bc:allprov"
 BROADCAST_SEND = "bc:send"
 BROADCAST_LATER = "bc:later"
+BROADCAST_SCHEDULED = "bc:list"  # the scheduled broadcasts, to see or cancel
+BROADCAST_CANCEL = Prefix("bc:cancel:")  # bc:cancel:<broadcast id>

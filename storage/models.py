@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import unicodedata
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
@@ -244,6 +245,24 @@ class ComplaintCategory(_Listed, Base):
     __tablename__ = "complaint_categories"
 
 
+class CategoryKeyword(Base):
+    """A word that suggests a category when a citizen types a problem: the shipped list (storage/data), and those
+    the secretariat adds (`hpp-bot categories keywords add`). Stored normalised: NFC, case-folded, no spaces."""
+
+    __tablename__ = "category_keywords"
+    __table_args__ = (UniqueConstraint("word"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("complaint_categories.id", ondelete="CASCADE"), index=True)
+    word: Mapped[str] = mapped_column(String(60))
+    shipped: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    created_at: Mapped[datetime] = utcnow_column()
+
+    @staticmethod
+    def normal(word: str) -> str:
+        """How a keyword is stored and compared: NFC, case-folded, inner spaces removed (Thai has none)."""
+        return "".join(unicodedata.normalize("NFC", word).casefold().split())
+
+
 class ProgrammeStep(_Listed, Base):
     """The four steps of the yearly cycle: select, propose, track, report."""
 
@@ -272,6 +291,18 @@ class Agency(Base):
     short_name_en: Mapped[str | None] = mapped_column(String(20))
     province_id: Mapped[int | None] = mapped_column(ForeignKey("provinces.id"), index=True)
     district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"), index=True)
+
+
+class LocalGovernmentArea(Base):
+    """Which local government (เทศบาล or อบต., an agency of code "local_government") serves a subdistrict: they
+    repair local roads and collect waste there. Recorded by the secretariat (`hpp-bot agency add-local`); the
+    project ships no such list, so a subdistrict without one is routed as before (the district, then the อบจ.)."""
+
+    __tablename__ = "local_government_areas"
+    __table_args__ = (UniqueConstraint("subdistrict_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"), index=True)
+    subdistrict_id: Mapped[int] = mapped_column(ForeignKey("subdistricts.id"))
 
 
 class AgencyRoute(Base):
@@ -317,6 +348,8 @@ class Kpi(Base):
     agenda_id: Mapped[int] = mapped_column(ForeignKey("agendas.id", ondelete="CASCADE"), index=True)
     name_th: Mapped[str] = mapped_column(String(300))
     name_en: Mapped[str] = mapped_column(String(300), default="")
+    short_name_th: Mapped[str | None] = mapped_column(String(20))  # a button's label; the name is in the text
+    short_name_en: Mapped[str | None] = mapped_column(String(20))
     kind: Mapped[str] = mapped_column(String(16), default=KpiKind.LEVEL, server_default=KpiKind.LEVEL.value)
     unit: Mapped[str] = mapped_column(String(16), default=KpiUnit.NUMBER)  # KpiUnit
     stages: Mapped[int | None] = mapped_column(Integer)  # a milestone's stages (1: done or not); None otherwise

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Executable, func, insert, or_, select, update
+from sqlalchemy import Executable, func, insert, inspect, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.data.ceo_agendas import CEO_AGENDAS, AgendaSpec, KpiSpec
@@ -24,6 +24,7 @@ from storage.data.fixed_lists import (
     BANGKOK,
     BANGKOK_AGENCIES,
     BANGKOK_ROUTES,
+    CATEGORY_KEYWORDS,
     COMPLAINT_CATEGORIES,
     DIMENSIONS,
     DISTRICT_OFFICE,
@@ -47,6 +48,7 @@ from storage.models import (
     AgencyRoute,
     Agenda,
     AgendaMechanism,
+    CategoryKeyword,
     ComplaintCategory,
     Deadline,
     Dimension,
@@ -99,6 +101,7 @@ class SeedReport:
     working_groups: int = 0
     programme_steps: int = 0
     complaint_categories: int = 0
+    category_keywords: int = 0
     fiscal_years: int = 0
     deadlines: int = 0
     agencies: int = 0
@@ -342,6 +345,33 @@ async def seed_fixed_lists(session: AsyncSession, report: SeedReport) -> None:
     report.working_groups += await _seed_listed(session, WorkingGroup, WORKING_GROUPS)
     report.programme_steps += await _seed_listed(session, ProgrammeStep, PROGRAMME_STEPS)
     report.complaint_categories += await _seed_listed(session, ComplaintCategory, COMPLAINT_CATEGORIES)
+    report.category_keywords += await _seed_keywords(session)
+
+
+async def _has_column(session: AsyncSession, table: str, column: str) -> bool:
+    """Whether the database's schema has it yet: the seed also runs on an installation at an older migration
+    (an upgrade test seeds at 0014), where what later migrations add is left out."""
+
+    def check(sync_session: Any) -> bool:
+        inspector = inspect(sync_session.connection())
+        return inspector.has_table(table) and column in {c["name"] for c in inspector.get_columns(table)}
+
+    return bool(await session.run_sync(check))
+
+
+async def _seed_keywords(session: AsyncSession) -> int:
+    """The shipped keywords that are not stored yet (one the secretariat filed under another category stays)."""
+    if not await _has_column(session, "category_keywords", "word"):
+        return 0
+    categories = await _codes(session, ComplaintCategory)
+    stored = set(await session.scalars(select(CategoryKeyword.word)))
+    rows: list[Row] = []
+    for code, words in CATEGORY_KEYWORDS.items():
+        for word in dict.fromkeys(CategoryKeyword.normal(word) for word in words):
+            if word not in stored and code in categories:
+                rows.append({"category_id": categories[code], "word": word, "shipped": True})
+                stored.add(word)
+    return await _bulk_insert(session, CategoryKeyword, rows)
 
 
 async def seed_fiscal_years(session: AsyncSession, report: SeedReport, current: int) -> dict[int, int]:
@@ -532,12 +562,14 @@ async def _reroute(session: AsyncSession, wanted: list[tuple[int, int, int | Non
 # ---------------------------------------------------------------- CEO agendas
 
 
-def _kpi_row(agenda_id: int, spec: KpiSpec, year_be: int) -> Row:
-    """The row of one KPI of an agenda."""
+def _kpi_row(agenda_id: int, spec: KpiSpec, year_be: int, short_names: bool = True) -> Row:
+    """The row of one KPI of an agenda (without the short names on a schema from before migration 0019)."""
+    shorts = {"short_name_th": spec.short_th, "short_name_en": spec.short_en} if short_names else {}
     return {
         "agenda_id": agenda_id,
         "name_th": spec.name_th,
         "name_en": spec.name_en,
+        **shorts,
         "kind": spec.kind,
         "unit": spec.unit,
         "stages": spec.stages,
@@ -604,7 +636,15 @@ async def _seed_agenda_parts(
         if mechanisms[code] not in linked
     ]
     names = set((await session.execute(select(Kpi.name_th).where(Kpi.agenda_id == agenda_id))).scalars())
-    kpis = [_kpi_row(agenda_id, kpi, year_be) for kpi in spec.kpis if kpi.name_th not in names]
+    short_names = await _has_column(session, "kpis", "short_name_th")
+    kpis = [_kpi_row(agenda_id, kpi, year_be, short_names) for kpi in spec.kpis if kpi.name_th not in names]
+    for kpi in spec.kpis:  # KPIs seeded before they had short names get them; one staff gave stays
+        if short_names and kpi.name_th in names and kpi.short_th:
+            await session.execute(
+                update(Kpi)
+                .where(Kpi.agenda_id == agenda_id, Kpi.name_th == kpi.name_th, Kpi.short_name_th.is_(None))
+                .values(short_name_th=kpi.short_th, short_name_en=kpi.short_en)
+            )
     return await _bulk_insert(session, AgendaMechanism, links), await _bulk_insert(session, Kpi, kpis)
 
 

@@ -10,10 +10,12 @@ from types import ModuleType
 
 from bot.cli import (
     admin,
+    agencies,
     agendas,
     apikeys,
     broadcast,
     cases,
+    categories,
     dashboard,
     database,
     deadlines,
@@ -41,8 +43,10 @@ GROUPS: tuple[ModuleType, ...] = (
     invites,
     admin,
     cases,
+    categories,
     agendas,
     kpis,
+    agencies,
     deadlines,
     reminders,
     broadcast,

@@ -12,20 +12,25 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.cli.common import add_command, with_database
+from bot.cli.common import add_command, refuse, with_database
 from bot.cli.progress import ProgressBar
+from bot.core.i18n import BANGKOK
 from bot.core.inbox import store_media
+from bot.core.text import shorten
 from bot.domain.agendas import province_named
 from bot.domain.broadcasts import (
     BroadcastReport,
     Target,
     broadcast_report,
     broadcast_round,
+    cancel_scheduled,
     count_audience,
     create_broadcast,
+    scheduled_broadcasts,
     target_named,
 )
 from bot.domain.values import BadValue
+from bot.domain.when import PastTime, parse_when
 from bot.settings import Settings
 from storage.db import Database
 from storage.models import Broadcast, BroadcastStatus
@@ -50,13 +55,40 @@ async def resolve_target(session: AsyncSession, args: argparse.Namespace) -> Tar
 
 
 def _parse_at(text: str | None) -> datetime | None:
+    """ISO (UTC unless it says), or as staff say it in chat: "พรุ่งนี้ 8 โมงเช้า", "friday 16:00" (Bangkok)."""
     if not text:
         return None
     try:
         at = datetime.fromisoformat(text)
     except ValueError:
-        raise BadValue(f"--at is not an ISO time: {text!r}") from None
+        try:
+            return parse_when(text, datetime.now(UTC))
+        except PastTime as past:
+            raise BadValue(f"--at {text!r} is {past.at.isoformat()}, which has passed") from None
+        except BadValue:
+            raise BadValue(f"--at is not a time: {text!r} (e.g. 2027-01-05T09:00+07:00 or 'พรุ่งนี้ 8 โมงเช้า')") from None
     return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+async def _list_scheduled(db: Database) -> int:
+    async with db.read() as session:
+        waiting = await scheduled_broadcasts(session, None)
+    for item in waiting:
+        assert item.scheduled_at is not None
+        print(
+            f"#{item.id} {item.scheduled_at.astimezone(BANGKOK).isoformat()} to {item.total}: {shorten(item.text, 60)}"
+        )
+    print(f"{len(waiting)} scheduled")
+    return 0
+
+
+async def _cancel(db: Database, broadcast_id: int) -> int:
+    async with db.write() as session:
+        cancelled = await cancel_scheduled(session, broadcast_id)
+    if not cancelled:
+        return refuse(f"broadcast #{broadcast_id} is not waiting to be sent (started, done or cancelled)")
+    print(f"broadcast #{broadcast_id} cancelled: nobody received it")
+    return 0
 
 
 async def _image(db: Database, path: str | None) -> int | None:
@@ -119,6 +151,12 @@ async def _confirmed() -> bool:
 
 @with_database
 async def broadcast(args: argparse.Namespace, db: Database, settings: Settings) -> int:
+    if args.scheduled:
+        return await _list_scheduled(db)
+    if args.cancel is not None:
+        return await _cancel(db, args.cancel)
+    if not args.text:
+        return refuse("--text is required (or --scheduled, --cancel ID)")
     async with db.read() as session:
         target = await resolve_target(session, args)
         audience = await count_audience(session, target)
@@ -142,7 +180,7 @@ async def broadcast(args: argparse.Namespace, db: Database, settings: Settings) 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = add_command(subparsers, "broadcast", "send a message to a target group, with a progress bar", broadcast)
-    parser.add_argument("--text", required=True)
+    parser.add_argument("--text", help="the message (required unless --scheduled or --cancel)")
     parser.add_argument("--image", help="a JPEG or PNG file to send with the text")
     parser.add_argument("--role", choices=("citizen", "officer", "secretariat"))
     parser.add_argument("--province")
@@ -150,5 +188,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--agency", help="agency code (with --province), e.g. public_health")
     parser.add_argument("--sector", help="partner sector code, e.g. academia")
     parser.add_argument("--channel", choices=("line", "telegram", "simulator"))
-    parser.add_argument("--at", help="send later, at this time (ISO, e.g. 2027-01-05T09:00+07:00)")
+    parser.add_argument(
+        "--at", help="send later: ISO (2027-01-05T09:00+07:00) or as said in chat ('พรุ่งนี้ 8 โมงเช้า', 'fri 16:00')"
+    )
+    parser.add_argument("--scheduled", action="store_true", help="list the broadcasts waiting for their time")
+    parser.add_argument("--cancel", type=int, metavar="ID", help="cancel a scheduled broadcast before its time")
     parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")

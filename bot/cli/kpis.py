@@ -12,6 +12,7 @@ from bot.domain.values import (
     parse_direction,
     parse_kind,
     parse_number,
+    parse_short_name,
     parse_stages,
     parse_unit,
 )
@@ -25,6 +26,9 @@ def _kpi_changes(args: argparse.Namespace) -> agendas.KpiChanges:
     for text_field in ("name_th", "name_en", "unit_label_th", "unit_label_en"):
         if getattr(args, text_field) is not None:
             changes[text_field] = getattr(args, text_field)
+    for short_field in ("short_name_th", "short_name_en"):
+        if getattr(args, short_field) is not None:
+            changes[short_field] = parse_short_name(getattr(args, short_field), field=short_field)
     if args.kind is not None:
         changes["kind"] = parse_kind(args.kind)
     if args.direction is not None:
@@ -71,6 +75,8 @@ async def edit(args: argparse.Namespace, db: Database, settings: Settings) -> in
 def _kpi_fields(parser: argparse.ArgumentParser, *, adding: bool) -> None:
     parser.add_argument("--name-th", required=adding)
     parser.add_argument("--name-en")
+    parser.add_argument("--short-name-th", help="the label of its buttons, at most 20 characters; '' clears it")
+    parser.add_argument("--short-name-en")
     parser.add_argument(
         "--kind",
         help="cumulative (reports are amounts, added up over the fiscal year), level (the latest value counts) "

@@ -215,6 +215,8 @@ class AgendaSpec:
 class KpiSpec:
     name_th: str
     name_en: str = ""
+    short_name_th: str | None = None  # a button's label (LINE's 20 characters); the name goes in the text
+    short_name_en: str | None = None
     kind: str = KpiKind.LEVEL
     unit: str = KpiUnit.NUMBER
     stages: int | None = None
@@ -292,6 +294,8 @@ class KpiChanges(TypedDict, total=False):
 
     name_th: str
     name_en: str
+    short_name_th: str | None
+    short_name_en: str | None
     kind: str
     unit: str
     stages: int | None

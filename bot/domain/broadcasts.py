@@ -450,6 +450,22 @@ async def tell_progress(db: Database, broadcast_id: int) -> BroadcastReport:
     return report
 
 
+def _scheduled_visible_to(person: Person | None) -> ColumnElement[bool]:
+    """Scheduled broadcasts a secretariat member may see and cancel: their province's and their own; the national
+    team (no province) and the command line (no person) all of them."""
+    scheduled = and_(Broadcast.status == BroadcastStatus.SCHEDULED, Broadcast.scheduled_at.is_not(None))
+    if person is None or person.province_id is None:
+        return scheduled
+    province = Broadcast.target["province_id"].as_integer()
+    return and_(scheduled, or_(province == person.province_id, Broadcast.created_by_id == person.id))
+
+
+async def scheduled_broadcasts(session: AsyncSession, person: Person | None) -> list[Broadcast]:
+    """The broadcasts waiting for their time, soonest first."""
+    query = select(Broadcast).where(_scheduled_visible_to(person)).order_by(Broadcast.scheduled_at, Broadcast.id)
+    return list((await session.scalars(query)).all())
+
+
 async def start_due(db: Database, now: datetime) -> list[int]:
     """Scheduled broadcasts whose time has come start sending; returns their ids."""
     is_due = and_(

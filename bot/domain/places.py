@@ -23,6 +23,7 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.numbers import parse_id
+from bot.domain.local_government import LOCAL_GOVERNMENT
 from storage.models import Agency, Agenda, Complaint, District, Person, Province, Subdistrict
 from storage.seed import DATA_DIR, read_admin_areas, read_provinces
 
@@ -376,9 +377,14 @@ async def find_agency(
 
 
 async def agencies_for(session: AsyncSession, province_id: int, district_id: int | None = None) -> Sequence[Agency]:
-    """The provincial agencies of a province, and the district's own agencies when a district is given."""
+    """The provincial agencies of a province, and the district's own agencies when a district is given (local
+    governments, many to a province, are offered by the subdistricts they serve: bot/domain/local_government.py)."""
     scope: ColumnElement[bool] = Agency.district_id.is_(None)
     if district_id is not None:
         scope = or_(scope, Agency.district_id == district_id)
-    query = select(Agency).where(Agency.province_id == province_id, scope).order_by(Agency.district_id, Agency.id)
+    query = (
+        select(Agency)
+        .where(Agency.province_id == province_id, scope, Agency.code != LOCAL_GOVERNMENT)
+        .order_by(Agency.district_id, Agency.id)
+    )
     return (await session.scalars(query)).all()

@@ -7,6 +7,7 @@ from datetime import date
 
 from bot.core.numbers import ascii_digits, parse_int
 from bot.core.numbers import parse_number as read_number
+from bot.core.text import LINE_LABEL_MAX
 from storage.models import KpiKind, KpiUnit, ReportingCycle
 
 BE_OFFSET = 543
@@ -84,6 +85,14 @@ def parse_direction(text: str) -> bool:
     if value not in DIRECTIONS:
         raise BadValue(f"unknown direction {value!r} (use higher or lower)")
     return DIRECTIONS[value]
+
+
+def parse_short_name(text: str, *, field: str) -> str | None:
+    """A button's short name: at most LINE's 20 characters, so that it is shown whole; empty clears it."""
+    value = " ".join(text.split())
+    if len(value) > LINE_LABEL_MAX:
+        raise BadValue(f"{field} is a button label: at most {LINE_LABEL_MAX} characters, not {len(value)} ({value!r})")
+    return value or None
 
 
 def parse_stages(text: str) -> int | None:

@@ -12,7 +12,7 @@ from bot.core.flow import Ctx, Flow, Outcome, StepFn, StepName, finish, goto, st
 from bot.core.i18n import N_, _, localized, ngettext
 from bot.core.numbers import parse_id
 from bot.core.registry import Registry
-from bot.core.text import button_label, shorten
+from bot.core.text import shorten
 from bot.core.types import Choice, Reply
 from bot.domain.agendas import active_agendas, agenda_kpis
 from bot.domain.areas import province_title
@@ -22,7 +22,7 @@ from handlers import codes
 from handlers.citizen.agenda import agenda_title
 from handlers.citizen.common import text_problem
 from handlers.citizen.provinces import picked_province, province_prompt
-from handlers.labels import agenda_label, legend
+from handlers.labels import agenda_label, legend, listed_kpis
 from storage.models import Agenda, Feedback, Kpi, Province
 
 TEXT_MIN = 10
@@ -150,11 +150,10 @@ def text_prompt(kind: str, kpi: Kpi | None = None) -> str:
 
 
 def kpi_reply(kpis: Sequence[Kpi], text: str) -> Reply:
-    """The KPIs numbered in full in the text (buttons may be cut short on small screens)."""
-    names = [localized(k.name_th, k.name_en) for k in kpis]
-    lines = [text, *(f"{n}. {name}" for n, name in enumerate(names, start=1))]
-    choices = tuple(Choice(codes.FEEDBACK_KPI(k.id), button_label(name)) for k, name in zip(kpis, names, strict=True))
-    return Reply("\n".join(lines), choices=choices)
+    """The KPIs numbered in full in the text, their short names on the numbered buttons."""
+    names, labels = listed_kpis(kpis)
+    choices = tuple(Choice(codes.FEEDBACK_KPI(k.id), label) for k, label in zip(kpis, labels, strict=True))
+    return Reply(text + "\n" + names, choices=choices)
 
 
 async def on_kpi(ctx: Ctx) -> Outcome:

@@ -27,6 +27,7 @@ from bot.domain.complaints.answers import (
     normalise_phone,
 )
 from bot.domain.complaints.filing import Draft, file_complaint
+from bot.domain.complaints.keywords import suggest_for_text
 from bot.domain.places import (
     LocationProblem,
     PlaceName,
@@ -107,7 +108,7 @@ async def question(ctx: Ctx, step: Step) -> list[Reply]:
             return [await q.district_question(session, draft.province_id)]
         case Step.SUBJECT:
             assert draft.province_id is not None
-            return [await q.subject_question(session, draft.province_id)]
+            return [await q.subject_question(session, draft.province_id, suggested=ctx.data.get("suggested"))]
         case Step.DESCRIPTION:
             return [q.description_question()]
         case Step.PHOTOS:
@@ -143,7 +144,10 @@ async def advance(ctx: Ctx, done: Step, *lead: Reply) -> Outcome:
 
 
 def _needs_asking(step: Step, draft: Draft) -> bool:
-    """An anonymous complaint is never shown in public, and photos only with a published complaint."""
+    """An anonymous complaint is never shown in public, and photos only with a published complaint; a description
+    typed before the flow began (`_keep_typed_text`) is not asked for again."""
+    if step is Step.DESCRIPTION:
+        return not draft.description
     if step is Step.PUBLISH:
         return draft.contact_mode != ContactMode.ANONYMOUS
     if step is Step.PUBLISH_PHOTOS:
@@ -169,7 +173,35 @@ async def enter(ctx: Ctx) -> Outcome:
         return finish(limit_reached)
     Draft().save(ctx.data)
     intro = Reply(_('File a complaint: a few short questions. Type "cancel" at any time to stop; nothing is kept.'))
+    if ctx.args:
+        intro = await _keep_typed_text(ctx, ctx.args)
     return await ask(ctx, Step.PLACE, intro)
+
+
+async def _keep_typed_text(ctx: Ctx, text: str) -> Reply:
+    """Words typed before the flow began ("แจ้งเรื่อง ถนนพัง…", or a problem typed at the main menu) become the
+    description, and the category they suggest is offered first at the subject question."""
+    problem = description_problem(text)
+    if problem is DescriptionProblem.TOO_LONG:
+        return Reply(
+            _(
+                "File a complaint. What you wrote is longer than a description may be ({limit} characters): you "
+                'will be asked for a shorter one. Type "cancel" at any time to stop; nothing is kept.',
+                limit=DESCRIPTION_MAX,
+            )
+        )
+    if problem is not None:  # too short to describe anything: ask for the description as usual
+        return Reply(_('File a complaint: a few short questions. Type "cancel" at any time to stop; nothing is kept.'))
+    _update(ctx, description=text)
+    suggested = await suggest_for_text(ctx.session, text)
+    if suggested is not None:
+        ctx.data["suggested"] = suggested.code
+    return Reply(
+        _(
+            "File a complaint. What you wrote is kept as its description; you can change it before sending. "
+            'A few short questions follow. Type "cancel" at any time to stop; nothing is kept.'
+        )
+    )
 
 
 async def _over_daily_limit(ctx: Ctx) -> Reply | None:
@@ -343,7 +375,24 @@ async def on_subject(ctx: Ctx) -> Outcome:
         if category is not None:
             _update(ctx, category_id=category.id, agenda_id=None)
             return await advance(ctx, Step.SUBJECT)
+    if ctx.kind is InboundKind.TEXT and ctx.text and ctx.choice is None:
+        return await _subject_from_words(ctx, draft)
     return await again(ctx, _("Please choose a subject from the list."))
+
+
+async def _subject_from_words(ctx: Ctx, draft: Draft) -> Outcome:
+    """Words typed instead of a subject button: the subject they suggest is offered first, and words enough to
+    describe the problem are kept as the description (not asked for again)."""
+    kept = not draft.description and description_problem(ctx.text) is None
+    if kept:
+        _update(ctx, description=ctx.text)
+    suggested = await suggest_for_text(ctx.session, ctx.text)
+    if suggested is not None:
+        ctx.data["suggested"] = suggested.code
+    lead = [Reply(_("What you wrote is kept as the description."))] if kept else []
+    if suggested is None:
+        lead.append(Reply(_("Please choose the subject that fits best from the buttons below.")))
+    return stay(ctx, *lead, *await question(ctx, Step.SUBJECT))
 
 
 async def on_description(ctx: Ctx) -> Outcome:
@@ -425,7 +474,13 @@ async def on_contact(ctx: Ctx) -> Outcome:
     if mode in (ContactMode.CHAT, ContactMode.ANONYMOUS):
         _update(ctx, contact_mode=mode, phone=None)
         return await advance(ctx, Step.CONTACT)
-    return await again(ctx, _("Please choose how the agency may reach you."))
+    phone = normalise_phone(ctx.text) if ctx.kind is InboundKind.TEXT and ctx.choice is None else None
+    if phone is not None:  # a phone number typed instead of pressing "Phone": that is the answer
+        _update(ctx, contact_mode=ContactMode.PHONE, phone=phone)
+        return await advance(ctx, Step.CONTACT)
+    return await again(
+        ctx, _('Please choose one of the buttons: "Chat only", "Phone" or "Anonymous". A phone number may be typed.')
+    )
 
 
 async def on_phone(ctx: Ctx) -> Outcome:

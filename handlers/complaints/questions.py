@@ -85,21 +85,31 @@ async def district_question(session: AsyncSession, province_id: int) -> Reply:
     return Reply(_("Which district of {province}? Choose it or type its name.", province=name), choices=choices)
 
 
-async def subject_question(session: AsyncSession, province_id: int) -> Reply:
-    """The province's active agendas first, then the general categories."""
+async def subject_question(session: AsyncSession, province_id: int, *, suggested: str | None = None) -> Reply:
+    """The province's active agendas first, then the general categories; a category suggested by what the
+    person typed comes before them all, named in the question."""
     agendas = (
         await session.scalars(
             select(Agenda).where(Agenda.province_id == province_id, Agenda.is_active.is_(True)).order_by(Agenda.id)
         )
     ).all()
     categories = (await session.scalars(select(ComplaintCategory).order_by(ComplaintCategory.position))).all()
+    first = [c for c in categories if c.code == suggested]
+    rest = [c for c in categories if c not in first]
     choices = (
+        *(Choice(codes.SUBJECT_CATEGORY(c.code), localized(c.name_th, c.name_en)) for c in first),
         *(Choice(codes.SUBJECT_AGENDA(a.id), agenda_label(a)) for a in agendas),
-        *(Choice(codes.SUBJECT_CATEGORY(c.code), localized(c.name_th, c.name_en)) for c in categories),
+        *(Choice(codes.SUBJECT_CATEGORY(c.code), localized(c.name_th, c.name_en)) for c in rest),
     )
     text = _("What is it about? Choose the subject.")
     if agendas:
         text = _("What is it about? The province's own agenda comes first, then the general subjects.")
+    if first:
+        text = _(
+            'From what you wrote, this seems to be about "{subject}". Choose it to confirm, or choose another subject.',
+            subject=localized(first[0].name_th, first[0].name_en),
+        )
+    if agendas:
         text += "\n" + legend([(agenda_label(a), localized(a.title_th, a.title_en)) for a in agendas])
     return Reply(text, choices=choices)
 

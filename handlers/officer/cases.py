@@ -15,6 +15,7 @@ from bot.core.i18n import N_, _, format_date, localized
 from bot.core.registry import MenuEntry, Registry
 from bot.core.types import Ask, Choice, Reply
 from bot.domain import scope
+from bot.domain.local_government import local_governments_near
 from bot.domain.places import agencies_for
 from bot.domain.progress import local_today
 from bot.domain.tickets import (
@@ -236,9 +237,12 @@ async def _apply_note_action(ctx: Ctx) -> Outcome:
 
 
 async def _ask_agency(ctx: Ctx, complaint: Complaint) -> Outcome:
+    local = await local_governments_near(
+        ctx.session, subdistrict_id=complaint.subdistrict_id, district_id=complaint.district_id
+    )
     agencies = [
         a
-        for a in await agencies_for(ctx.session, complaint.province_id, complaint.district_id)
+        for a in [*local, *await agencies_for(ctx.session, complaint.province_id, complaint.district_id)]
         if a.id != complaint.agency_id
     ]
     buttons = tuple(Choice(codes.CASE_AGENCY(a.id), agency_label(a)) for a in agencies[:12])

@@ -8,13 +8,13 @@ from sqlalchemy import select
 from bot.core.flow import Ctx, Flow, Outcome, finish
 from bot.core.i18n import N_, _, format_date, localized
 from bot.core.registry import MenuEntry, Registry
-from bot.core.text import button_label
 from bot.core.types import Choice, Reply
 from bot.domain import scope
 from bot.domain.periods import Owed, kpi_periods, local_day, period_label
 from bot.domain.progress import CORRECTION_WINDOW
 from handlers import codes
 from handlers.cards import staff_kpi_card
+from handlers.labels import kpi_label
 from handlers.replies import forbidden_reply
 from storage.models import Agenda, Kpi, ProgressReport
 
@@ -39,9 +39,7 @@ async def enter(ctx: Ctx) -> Outcome:
     today = local_day(ctx.now)
     schedules = await kpi_periods(ctx.session, [kpi for kpi, _agenda in rows], today)
     due = [(kpi, owed) for kpi, _agenda in rows if (owed := schedules[kpi.id].due_soon(today)) is not None]
-    buttons = [
-        Choice(codes.report_on_kpi(kpi.id), button_label(localized(kpi.name_th, kpi.name_en))) for kpi, _owed in due[:6]
-    ]
+    buttons = [Choice(codes.report_on_kpi(kpi.id), kpi_label(kpi)) for kpi, _owed in due[:6]]
     recent = await _my_recent_report(ctx)
     if recent is not None:
         buttons.append(Choice(codes.correct_report(recent.id), _("Correct my last report")))

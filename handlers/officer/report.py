@@ -30,7 +30,7 @@ from bot.domain.progress import (
 )
 from handlers import codes
 from handlers.cards import kpi_card
-from handlers.labels import agenda_label, legend, numbered
+from handlers.labels import agenda_label, legend, listed_kpis
 from handlers.replies import forbidden_reply
 from storage.models import Agenda, Kpi, KpiKind, KpiUnit, ProgressReport, ReportingCycle
 
@@ -93,7 +93,7 @@ async def _ask_kpi(ctx: Ctx) -> Outcome:
     kpis = (await ctx.session.scalars(select(Kpi).where(Kpi.agenda_id == ctx.data["agenda_id"]).order_by(Kpi.id))).all()
     if not kpis:
         return finish(Reply(_("This agenda has no KPIs yet. Please ask the secretariat to add them.")))
-    names, labels = numbered([localized(k.name_th, k.name_en) for k in kpis[:12]])
+    names, labels = listed_kpis(kpis[:12])
     buttons = tuple(Choice(codes.REPORT_KPI(k.id), label) for k, label in zip(kpis, labels, strict=False))
     return goto(Step.KPI, Reply(_("Which KPI are you reporting on?") + "\n" + names, choices=buttons))
 
@@ -178,11 +178,24 @@ def _value_prompt(kpi: Kpi) -> Reply:
         buttons = tuple(Choice(codes.REPORT_STAGE(n), _("Stage {n}", n=n)) for n in range(1, stages + 1))
         prompt = _("Which stage of {n} has been reached? Choose it, or type it with a note.", n=stages)
         return Reply(prompt, choices=buttons)
+    # Each prompt says what may be typed: the bot reads commas, a unit word and Thai digits (bot/core/numbers.py).
     if kpi.unit == KpiUnit.PERCENT:
-        return Reply(_("Type the current percentage (0–100)."))
+        return Reply(_('Type the current percentage (0–100): "45", "45%" and Thai digits such as "๔๕" are all fine.'))
     if kpi.kind == KpiKind.CUMULATIVE:
-        return Reply(_("Type the amount in {unit} (a number).", unit=unit))
-    return Reply(_("Type the current value in {unit} (a number).", unit=unit))
+        return Reply(
+            _(
+                'Type the amount in {unit} as a number: commas, the unit and Thai digits are fine, e.g. "1,250 {unit}" '
+                'or "๑๒๕๐".',
+                unit=unit,
+            )
+        )
+    return Reply(
+        _(
+            'Type the current value in {unit} as a number: commas, the unit and Thai digits are fine, e.g. "1,250 '
+            '{unit}" or "๑๒๕๐".',
+            unit=unit,
+        )
+    )
 
 
 def _chosen_value(kpi: Kpi, ctx: Ctx) -> ReportedValue:

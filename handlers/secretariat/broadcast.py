@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime
 
 from sqlalchemy import select
 
 from bot.core.flow import Ctx, Flow, Outcome, StepFn, StepName, finish, goto, stay
-from bot.core.i18n import BANGKOK, N_, _, format_datetime, localized
-from bot.core.numbers import parse_int
+from bot.core.i18n import N_, _, format_datetime, localized
 from bot.core.registry import MenuEntry, Registry
+from bot.core.text import shorten
 from bot.core.types import Ask, Choice, Reply
 from bot.domain import scope
-from bot.domain.broadcasts import StatusChat, Target, count_audience, create_broadcast, schedule_allowed
+from bot.domain.broadcasts import (
+    StatusChat,
+    Target,
+    cancel_scheduled,
+    count_audience,
+    create_broadcast,
+    schedule_allowed,
+    scheduled_broadcasts,
+)
 from bot.domain.places import find_district, find_province
-from bot.domain.values import BadValue, parse_date
+from bot.domain.values import BadValue
+from bot.domain.when import PastTime, parse_when
 from handlers import codes
 from handlers.labels import agency_label
 from handlers.secretariat.common import ask_province, unknown_province, working_province
@@ -35,6 +44,7 @@ class Step(StepName):
     SECTOR = "sector"
     CONFIRM = "confirm"
     WHEN = "when"
+    SCHEDULED = "scheduled"
 
 
 def _role_label(role: str) -> str:
@@ -48,12 +58,23 @@ def _role_label(role: str) -> str:
 
 
 async def enter(ctx: Ctx) -> Outcome:
-    """Ask for the message."""
-    return goto(Step.TEXT, Reply(_("Type the message to broadcast.")))
+    """Ask for the message; the broadcasts already scheduled are a button away."""
+    return goto(Step.TEXT, await _text_prompt(ctx))
+
+
+async def _text_prompt(ctx: Ctx) -> Reply:
+    waiting = await scheduled_broadcasts(ctx.session, ctx.person)
+    if not waiting:
+        return Reply(_("Type the message to broadcast."))
+    label = _("Scheduled ({count})", count=len(waiting))
+    text = _('Type the message to broadcast, or choose "{label}" to see or cancel those waiting.', label=label)
+    return Reply(text, choices=(Choice(codes.BROADCAST_SCHEDULED, label),))
 
 
 async def on_text(ctx: Ctx) -> Outcome:
-    if not ctx.text:
+    if ctx.choice == codes.BROADCAST_SCHEDULED:
+        return await _list_scheduled(ctx)
+    if not ctx.text or ctx.choice is not None:
         return stay(ctx, Reply(_("Please type the message as text.")))
     ctx.data["text"] = ctx.text
     return goto(Step.IMAGE, _image_prompt())
@@ -225,31 +246,70 @@ async def on_confirm(ctx: Ctx) -> Outcome:
     if ctx.choice == codes.BROADCAST_SEND:
         return await _create(ctx, None)
     if ctx.choice == codes.BROADCAST_LATER:
-        return goto(Step.WHEN, Reply(_("When should it go? Type the date and time, e.g. 5/1/2570 09:00.")))
+        return goto(Step.WHEN, _when_prompt())
     return stay(ctx, Reply(_("Please choose “Send now”, “Schedule” or “Cancel”.")))
 
 
-def parse_when(text: str) -> datetime:
-    """ "5/1/2570 09:00" (Bangkok time; a date alone means 08:00)."""
-    day_text, _sep, clock = text.strip().partition(" ")
-    day = parse_date(day_text)
-    hour, minute = 8, 0
-    if clock.strip():
-        parts = [parse_int(part) for part in clock.strip().replace(".", ":").split(":")]
-        if len(parts) != 2 or parts[0] is None or parts[1] is None or parts[0] > 23 or parts[1] > 59:
-            raise BadValue(clock)
-        hour, minute = parts[0], parts[1]
-    return datetime.combine(day, time(hour, minute), tzinfo=BANGKOK)
+def _when_prompt() -> Reply:
+    return Reply(
+        _(
+            "When should it go? Type it as you would say it, in Bangkok time: พรุ่งนี้ 8 โมงเช้า, วันศุกร์ 16:00, "
+            "บ่ายสองโมง, 30 พ.ย. 09:00 or 5/1/2570 09:00 (tomorrow 8am, friday 4pm)."
+        )
+    )
 
 
 async def on_when(ctx: Ctx) -> Outcome:
     try:
-        at = parse_when(ctx.text)
+        at = parse_when(ctx.text, ctx.now)
+    except PastTime as past:
+        text = _(
+            "{when} has already passed (it is now {now}). Please type a time after now, e.g. พรุ่งนี้ 8 โมงเช้า.",
+            when=format_datetime(past.at),
+            now=format_datetime(ctx.now),
+        )
+        return stay(ctx, Reply(text))
     except BadValue:
-        return stay(ctx, Reply(_("Please type a date and time such as 5/1/2570 09:00.")))
+        return stay(ctx, Reply(_("Sorry, that time was not understood.")), _when_prompt())
     if not schedule_allowed(at, ctx.now):
         return stay(ctx, Reply(_("Please choose a time in the coming year, after now.")))
     return await _create(ctx, at)
+
+
+# ---------------------------------------------------------------- the scheduled ones: see and cancel
+
+
+async def _list_scheduled(ctx: Ctx) -> Outcome:
+    waiting = await scheduled_broadcasts(ctx.session, ctx.person)
+    if not waiting:
+        return finish(Reply(_("No broadcast is waiting to be sent.")))
+    lines = [_("Scheduled broadcasts, soonest first:")]
+    for broadcast in waiting[:10]:
+        assert broadcast.scheduled_at is not None
+        lines.append(
+            _(
+                "#{id} {when}, to {total} people: {text}",
+                id=broadcast.id,
+                when=format_datetime(broadcast.scheduled_at),
+                total=broadcast.total,
+                text=shorten(broadcast.text, 60),
+            )
+        )
+    buttons = tuple(Choice(codes.BROADCAST_CANCEL(b.id), _("Cancel #{id}", id=b.id)) for b in waiting[:10])
+    return goto(Step.SCHEDULED, Reply("\n".join(lines), choices=buttons))
+
+
+async def on_scheduled(ctx: Ctx) -> Outcome:
+    """A "Cancel #12" button calls that broadcast off."""
+    broadcast_id = codes.BROADCAST_CANCEL.number(ctx.choice)
+    if broadcast_id is None:
+        return stay(ctx, Reply(_('Please choose the broadcast to cancel, or type "menu".')))
+    waiting = {b.id for b in await scheduled_broadcasts(ctx.session, ctx.person)}
+    if broadcast_id not in waiting or not await cancel_scheduled(ctx.session, broadcast_id):
+        return finish(
+            Reply(_("Broadcast #{id} is no longer waiting: it has started or was cancelled.", id=broadcast_id))
+        )
+    return finish(Reply(_("Broadcast #{id} is cancelled. Nobody received it.", id=broadcast_id)))
 
 
 async def _create(ctx: Ctx, at: datetime | None) -> Outcome:
@@ -285,6 +345,7 @@ def register(registry: Registry) -> None:
         Step.SECTOR: on_sector,
         Step.CONFIRM: on_confirm,
         Step.WHEN: on_when,
+        Step.SCHEDULED: on_scheduled,
     }
     registry.add_flow(Flow(name=codes.BROADCAST_FLOW, enter=enter, steps=steps, roles=scope.SECRETARIAT_ONLY))
     registry.add_menu_entry(

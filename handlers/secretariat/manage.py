@@ -9,9 +9,8 @@ from datetime import date
 from sqlalchemy import select
 
 from bot.core.flow import Ctx, Flow, Outcome, StepFn, StepName, finish, goto, stay
-from bot.core.i18n import N_, _, format_date, localized
+from bot.core.i18n import N_, _, format_date
 from bot.core.registry import MenuEntry, Registry
-from bot.core.text import button_label
 from bot.core.types import Choice, Reply
 from bot.domain import scope
 from bot.domain.agendas import change_kpi
@@ -20,7 +19,7 @@ from bot.domain.progress import kpi_value_text
 from bot.domain.values import BadValue, parse_date, parse_number
 from handlers import codes
 from handlers.cards import staff_kpi_card
-from handlers.labels import agenda_label
+from handlers.labels import agenda_label, listed_kpis
 from handlers.secretariat.common import ask_province, unknown_province, working_province
 from storage.models import Agenda, Kpi, KpiKind, KpiUnit
 
@@ -78,9 +77,10 @@ async def on_agenda(ctx: Ctx) -> Outcome:
 
 async def _kpi_prompt(ctx: Ctx, agenda_id: int) -> Reply:
     kpis = (await ctx.session.scalars(select(Kpi).where(Kpi.agenda_id == agenda_id).order_by(Kpi.id).limit(12))).all()
+    names, labels = listed_kpis(kpis)
     return Reply(
-        _("Which KPI?"),
-        choices=tuple(Choice(codes.MANAGE_KPI(k.id), button_label(localized(k.name_th, k.name_en))) for k in kpis),
+        _("Which KPI?") + "\n" + names,
+        choices=tuple(Choice(codes.MANAGE_KPI(k.id), label) for k, label in zip(kpis, labels, strict=True)),
     )
 
 

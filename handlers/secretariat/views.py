@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.core.flow import Ctx, Flow, Outcome, StepFn, StepName, finish, goto, stay
 from bot.core.i18n import N_, _, format_date, localized
 from bot.core.registry import MenuEntry, Registry
-from bot.core.text import button_label, shorten
+from bot.core.text import shorten
 from bot.core.types import Choice, Reply
 from bot.domain import scope
 from bot.domain.agendas import agenda_kpis
@@ -23,7 +23,7 @@ from bot.domain.feedback import (
 )
 from handlers import codes, notices
 from handlers.citizen.feedback import KIND_LABELS
-from handlers.labels import agenda_label
+from handlers.labels import agenda_label, kpi_label, kpi_name, legend
 from handlers.replies import forbidden_reply
 from handlers.secretariat.common import working_province
 from storage.models import Agenda, Feedback, FeedbackStatus, Kpi
@@ -95,12 +95,15 @@ async def _show_list(ctx: Ctx) -> Outcome:
         kpi_id=chosen.get("kpi_id"),
     )
     buttons = [Choice(codes.VIEWS_OPEN(f.id), f"#{f.id}") for f in items]
+    kpi_names: list[tuple[str, str]] = []  # the KPI buttons' short names and the full ones, for the text
     if chosen.get("agenda_id") and not chosen.get("kpi_id"):
         kpis = await agenda_kpis(ctx.session, chosen["agenda_id"])
-        buttons += [Choice(codes.VIEWS_KPI(k.id), button_label(localized(k.name_th, k.name_en))) for k in kpis[:4]]
+        buttons += [Choice(codes.VIEWS_KPI(k.id), kpi_label(k)) for k in kpis[:4]]
+        kpi_names = [(kpi_label(k), kpi_name(k)) for k in kpis[:4]]
     buttons.append(Choice(codes.VIEWS_FILTER, _("Change the filter")))
     if not items:
-        return goto(Step.LIST, Reply(_("Nothing matches this filter."), choices=tuple(buttons)))
+        text = "\n".join([_("Nothing matches this filter."), *([legend(kpi_names)] if kpi_names else [])])
+        return goto(Step.LIST, Reply(text, choices=tuple(buttons)))
     lines = [_("Comments and proposals, newest first:")]
     for item in items:
         lines.append(
@@ -114,6 +117,8 @@ async def _show_list(ctx: Ctx) -> Outcome:
                 date=format_date(item.created_at),
             )
         )
+    if kpi_names:
+        lines.append(legend(kpi_names))
     return goto(Step.LIST, Reply("\n".join(lines), choices=tuple(buttons)))
 
 

@@ -28,6 +28,8 @@ class KpiSpec:
     reporting_cycle: str = "none"
     reporting_day: int | None = None
     stages: int | None = None  # a milestone's
+    short_th: str | None = None  # its buttons' label (LINE's 20 characters); the name goes in the text
+    short_en: str | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,8 @@ CEO_AGENDAS: Final[list[AgendaSpec]] = [
             KpiSpec(
                 name_th="มูลค่าการค้าชายแดนผ่านด่านช่องเม็ก",
                 name_en="Border trade value through the Chong Mek checkpoint",
+                short_th="มูลค่าการค้าชายแดน",
+                short_en="Border trade value",
                 kind="cumulative",
                 unit="number",
                 unit_label_th="ล้านบาท",
@@ -78,6 +82,8 @@ CEO_AGENDAS: Final[list[AgendaSpec]] = [
             KpiSpec(
                 name_th="จำนวนผู้ประกอบการรายใหม่ที่ได้รับการส่งเสริมการค้าชายแดน",
                 name_en="New businesses supported in border trade",
+                short_th="ผู้ประกอบการรายใหม่",
+                short_en="New border traders",
                 kind="cumulative",
                 unit="number",
                 unit_label_th="ราย",
@@ -91,6 +97,8 @@ CEO_AGENDAS: Final[list[AgendaSpec]] = [
             KpiSpec(
                 name_th="เปิดศูนย์บริการการค้าชายแดนแบบเบ็ดเสร็จ ณ ด่านช่องเม็ก",
                 name_en="One-stop border trade service centre open at Chong Mek",
+                short_th="ศูนย์บริการชายแดน",
+                short_en="One-stop centre",
                 kind="milestone",
                 unit="number",
                 unit_label_th="",
@@ -118,6 +126,8 @@ CEO_AGENDAS: Final[list[AgendaSpec]] = [
             KpiSpec(
                 name_th="ร้อยละของลูกหนี้นอกระบบที่ลงทะเบียนและได้รับการไกล่เกลี่ย",
                 name_en="Registered informal debtors who received mediation",
+                short_th="ลูกหนี้ได้ไกล่เกลี่ย",
+                short_en="Debtors mediated",
                 kind="level",
                 unit="percent",
                 unit_label_th="ร้อยละ",
@@ -131,6 +141,8 @@ CEO_AGENDAS: Final[list[AgendaSpec]] = [
             KpiSpec(
                 name_th="มูลหนี้นอกระบบที่ไกล่เกลี่ยสำเร็จ",
                 name_en="Informal debt settled through mediation",
+                short_th="มูลหนี้ไกล่เกลี่ยได้",
+                short_en="Debt mediated",
                 kind="cumulative",
                 unit="number",
                 unit_label_th="ล้านบาท",
@@ -144,6 +156,8 @@ CEO_AGENDAS: Final[list[AgendaSpec]] = [
             KpiSpec(
                 name_th="จำนวนลูกหนี้ที่ได้รับสินเชื่อในระบบแทนหนี้นอกระบบ",
                 name_en="Debtors refinanced with formal credit",
+                short_th="ลูกหนี้ได้สินเชื่อ",
+                short_en="Debtors given loans",
                 kind="cumulative",
                 unit="number",
                 unit_label_th="ราย",
@@ -172,6 +186,8 @@ CEO_AGENDAS: Final[list[AgendaSpec]] = [
             KpiSpec(
                 name_th="ร้อยละของบริการภาครัฐระดับจังหวัดที่ให้บริการผ่านระบบออนไลน์ (e-Service)",
                 name_en="Provincial public services available online (e-Service)",
+                short_th="บริการออนไลน์",
+                short_en="e-Services",
                 kind="level",
                 unit="percent",
                 unit_label_th="ร้อยละ",
@@ -185,6 +201,8 @@ CEO_AGENDAS: Final[list[AgendaSpec]] = [
             KpiSpec(
                 name_th="จำนวนผู้ใช้งานแอปพลิเคชันบริการประชาชนของจังหวัด",
                 name_en="Users of the province's citizen service app",
+                short_th="ผู้ใช้แอปจังหวัด",
+                short_en="App users",
                 kind="level",
                 unit="number",
                 unit_label_th="คน",
@@ -196,6 +214,8 @@ CEO_AGENDAS: Final[list[AgendaSpec]] = [
             KpiSpec(
                 name_th="เปิดใช้ระบบข้อมูลเปิด (Open Data) ของจังหวัด",
                 name_en="Provincial open data portal launched",
+                short_th="ข้อมูลเปิดจังหวัด",
+                short_en="Open data",
                 kind="milestone",
                 unit="number",
                 unit_label_th="",
@@ -223,6 +243,8 @@ CEO_AGENDAS: Final[list[AgendaSpec]] = [
             KpiSpec(
                 name_th="จำนวนวันที่ค่าฝุ่นละออง PM2.5 เกินค่ามาตรฐาน",
                 name_en="Days with PM2.5 above the standard",
+                short_th="วันฝุ่น PM2.5 เกิน",
+                short_en="PM2.5 days over",
                 kind="cumulative",
                 unit="number",
                 unit_label_th="วัน",
@@ -237,6 +259,8 @@ CEO_AGENDAS: Final[list[AgendaSpec]] = [
             KpiSpec(
                 name_th="จำนวนจุดความร้อน (Hotspot) สะสม",
                 name_en="Cumulative fire hotspots",
+                short_th="จุดความร้อนสะสม",
+                short_en="Hotspots",
                 kind="cumulative",
                 unit="number",
                 unit_label_th="จุด",
@@ -251,6 +275,8 @@ CEO_AGENDAS: Final[list[AgendaSpec]] = [
             KpiSpec(
                 name_th="พื้นที่เผาไหม้สะสม",
                 name_en="Cumulative burnt area",
+                short_th="พื้นที่เผาไหม้",
+                short_en="Burnt area",
                 kind="cumulative",
                 unit="number",
                 unit_label_th="ไร่",
@@ -280,6 +306,8 @@ CEO_AGENDAS: Final[list[AgendaSpec]] = [
             KpiSpec(
                 name_th="ปริมาณขยะมูลฝอยที่นำกลับมาใช้ประโยชน์",
                 name_en="Solid waste recovered for reuse and recycling",
+                short_th="ขยะนำกลับมาใช้",
+                short_en="Waste reused",
                 kind="cumulative",
                 unit="number",
                 unit_label_th="ตัน",
@@ -293,6 +321,8 @@ CEO_AGENDAS: Final[list[AgendaSpec]] = [
             KpiSpec(
                 name_th="ร้อยละของขยะมูลฝอยที่ได้รับการกำจัดอย่างถูกต้อง",
                 name_en="Solid waste disposed of properly",
+                short_th="ขยะกำจัดถูกต้อง",
+                short_en="Waste disposed well",
                 kind="level",
                 unit="percent",
                 unit_label_th="ร้อยละ",
@@ -304,6 +334,8 @@ CEO_AGENDAS: Final[list[AgendaSpec]] = [
             KpiSpec(
                 name_th="ปริมาณขยะมูลฝอยตกค้าง",
                 name_en="Uncollected solid waste backlog",
+                short_th="ขยะตกค้าง",
+                short_en="Waste left over",
                 kind="level",
                 unit="number",
                 unit_label_th="ตัน",

@@ -221,3 +221,43 @@ BANGKOK_ROUTES: Final[dict[str, str]] = PROVINCE_ROUTES | {
 # Categories routed to the district office where district offices are seeded.
 DISTRICT_ROUTE_CATEGORIES: Final[tuple[str, ...]] = ("roads", "safety")
 KHET_ROUTE_CATEGORIES: Final[tuple[str, ...]] = ("roads", "waste", "safety", "public_services")
+
+# Words that suggest a category when a citizen types a problem instead of pressing a button (matched as whole
+# words by bot/domain/complaints/suggest.py; a longer keyword weighs more). A compound that contains another
+# category's word is listed where it belongs ("ไฟป่า" is smoke, not safety). The secretariat adds more with
+# `hpp-bot categories keywords add`.
+# fmt: off
+CATEGORY_KEYWORDS: Final[dict[str, tuple[str, ...]]] = {
+    "roads": (
+        "ถนน", "ถนนพัง", "ถนนชำรุด", "ถนนเป็นหลุม", "หลุม", "หลุมบ่อ", "ทางเท้า", "ฟุตบาท", "ฟุตปาธ", "สะพาน",
+        "ไฟถนน", "ไฟส่องสว่าง", "เสาไฟ", "ลูกระนาด", "ป้ายจราจร", "ทางม้าลาย", "ซอย", "ลาดยาง",
+        "road", "street", "pothole", "footpath", "sidewalk", "pavement", "bridge", "streetlight",
+    ),
+    "water": (
+        "ประปา", "น้ำประปา", "น้ำไม่ไหล", "น้ำไหลอ่อน", "น้ำขุ่น", "ท่อประปา", "ท่อแตก", "มิเตอร์น้ำ", "ค่าน้ำ",
+        "tap", "pipe", "waterworks",
+    ),
+    "flood": (
+        "น้ำท่วม", "ท่วม", "น้ำขัง", "น้ำท่วมขัง", "ระบายน้ำ", "ท่อระบายน้ำ", "ท่อตัน", "คลอง", "ลำคลอง", "น้ำป่า",
+        "flood", "flooded", "flooding", "drain", "drainage",
+    ),
+    "waste": (
+        "ขยะ", "เก็บขยะ", "ถังขยะ", "ทิ้งขยะ", "กองขยะ", "สิ่งปฏิกูล", "กลิ่นเหม็น", "ส่งกลิ่น",
+        "waste", "rubbish", "garbage", "trash", "litter", "bin",
+    ),
+    "air": (
+        "ฝุ่น", "ฝุ่นควัน", "ฝุ่นละออง", "ควัน", "หมอกควัน", "เผา", "เผาขยะ", "เผาป่า", "ไฟป่า", "มลพิษ", "อากาศ",
+        "smoke", "dust", "haze", "burning", "pollution", "pm2",
+    ),
+    "land": ("ที่ดิน", "โฉนด", "รุกล้ำ", "บุกรุก", "แนวเขต", "รังวัด", "land", "deed", "encroachment"),
+    "safety": (
+        "อันตราย", "ความปลอดภัย", "ขโมย", "ลักขโมย", "ยาเสพติด", "ยาบ้า", "อุบัติเหตุ", "ทะเลาะวิวาท", "สุนัขจรจัด",
+        "หมาจรจัด", "แก๊งซิ่ง", "danger", "dangerous", "unsafe", "theft", "drugs", "accident", "stray",
+    ),
+    "public_services": (
+        "บริการ", "ล่าช้า", "เจ้าหน้าที่", "ใบอนุญาต", "บัตรประชาชน", "ทะเบียนบ้าน", "ติดต่อราชการ", "รอนาน",
+        "service", "permit", "licence", "license", "queue",
+    ),
+    "corruption": ("ทุจริต", "คอร์รัปชัน", "คอรัปชั่น", "สินบน", "ส่วย", "เรียกเงิน", "corruption", "bribe"),
+}
+# fmt: on

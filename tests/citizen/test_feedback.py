@@ -69,10 +69,11 @@ async def test_proposing_a_target_for_an_existing_kpi_from_the_agenda_page(servi
     actions = await comment_from_the_agenda_page(somchai)
     assert actions[0].text.startswith("เรื่อง: เชียงรายเมืองสีเขียว อากาศสะอาด")
     kpis = await somchai.press("เสนอค่าเป้าหมาย")
-    assert kpis[0].text.startswith("ท่านต้องการเสนอค่าเป้าหมายใหม่ของตัวชี้วัดใด\n1. จำนวนวันที่ค่าฝุ่นละออง PM2.5 เกินค่ามาตรฐาน\n2. ")
-    assert labels(kpis[0])[0] == "จำนวนวันที่ค่าฝุ่นล…"  # cut short to fit LINE, the text has it whole
+    expected = "ท่านต้องการเสนอค่าเป้าหมายใหม่ของตัวชี้วัดใด\n• วันฝุ่น PM2.5 เกิน: จำนวนวันที่ค่าฝุ่นละออง PM2.5 เกินค่ามาตรฐาน\n• "
+    assert kpis[0].text.startswith(expected)
+    assert labels(kpis[0])[0] == "วันฝุ่น PM2.5 เกิน"  # its designed short name; the text has the name whole
     wrong = await somchai.say("ค่าฝุ่น")
-    assert wrong[0].text.startswith("กรุณากดปุ่มตัวชี้วัดด้านล่าง หรือพิมพ์หมายเลขของปุ่ม (1 คือปุ่มแรก)\n1. ")
+    assert wrong[0].text.startswith("กรุณากดปุ่มตัวชี้วัดด้านล่าง หรือพิมพ์หมายเลขของปุ่ม (1 คือปุ่มแรก)\n• ")
     ask = await press_listed(somchai, "จำนวนวันที่ค่าฝุ่นละออง PM2.5 เกินค่ามาตรฐาน")
     assert ask[0].text.startswith('ค่าเป้าหมายของ "จำนวนวันที่ค่าฝุ่นละออง PM2.5 เกินค่ามาตรฐาน" ขณะนี้คือ 50 วัน')
     await somchai.say("ควรลดเหลือ 30 วัน เพราะปีที่แล้วทำได้ 45 วันแล้ว")

@@ -80,7 +80,10 @@ async def test_province_sector_and_news_under_my_data(services: Services) -> Non
     await nok.say(MY_DATA)
     await nok.press("ระบุภาคีเครือข่าย")
     replies = await nok.say("เอกชน")
-    assert replies[0].text == "กรุณาเลือกจากปุ่มที่แสดง" and (await person(db, "nok")).sector_id is None
+    assert (
+        replies[0].text == "กรุณากดปุ่มด้านล่างข้อใดข้อหนึ่ง หรือพิมพ์หมายเลขของปุ่ม (1 คือปุ่มแรก)"
+        and (await person(db, "nok")).sector_id is None
+    )
     replies = await nok.press("ภาคเอกชน")
     assert replies[0].text == "บันทึกแล้ว: ภาคเอกชน"
     replies = await nok.say(MY_DATA)
@@ -89,7 +92,10 @@ async def test_province_sector_and_news_under_my_data(services: Services) -> Non
 
     await nok.press("รับข่าวสารของจังหวัด")
     replies = await nok.say("ได้")
-    assert replies[0].text == "กรุณาเลือกจากปุ่มที่แสดง" and await news_consents(db, "nok") == []
+    assert (
+        replies[0].text == "กรุณากดปุ่มด้านล่างข้อใดข้อหนึ่ง หรือพิมพ์หมายเลขของปุ่ม (1 คือปุ่มแรก)"
+        and await news_consents(db, "nok") == []
+    )
     replies = await nok.press("ยินยอม")
     assert replies[0].text == "ขอบคุณ ท่านจะได้รับข่าวสารของจังหวัดทางแชตนี้"
     assert await news_consents(db, "nok") == [True]

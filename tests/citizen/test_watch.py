@@ -43,7 +43,10 @@ async def test_follow_a_category_get_the_summary_and_stop(services: Services) ->
     assert replies[0].text.startswith("ท่านต้องการติดตามอะไร ทุกเรื่องในตำบล")
     assert replies[0].text.endswith("หรือปัญหาประเภทเดียวทั่วจังหวัดเชียงราย")
     replies = await malee.say("ทุกอย่าง")
-    assert replies[0].text == "กรุณาเลือกจากปุ่มที่แสดง" and await watch_count(services.db) == 0
+    assert (
+        replies[0].text == "กรุณากดปุ่มด้านล่างข้อใดข้อหนึ่ง หรือพิมพ์หมายเลขของปุ่ม (1 คือปุ่มแรก)"
+        and await watch_count(services.db) == 0
+    )
     replies = await malee.press("ขยะ")
     assert replies[0].text.startswith("ท่านติดตามขยะ จ.เชียงรายแล้ว")
     assert await watch_count(services.db) == 1

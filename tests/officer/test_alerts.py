@@ -70,7 +70,7 @@ async def test_staff_choose_a_digest_and_a_bad_answer_changes_nothing(services: 
     replies = await somsri.press(ALERTS)
     assert "ปัจจุบัน: แจ้งทันทีทุกเรื่อง" in replies[0].text
     replies = await somsri.say("ส่งมาตอนเย็นก็ได้")
-    assert replies[0].text == "กรุณาเลือกจากปุ่มที่แสดง"
+    assert replies[0].text == "กรุณากดปุ่มด้านล่างข้อใดข้อหนึ่ง หรือพิมพ์หมายเลขของปุ่ม (1 คือปุ่มแรก)"
     assert await alert_mode(services.db, "officer-1") == "instant"
     replies = await somsri.press("สรุป 08:00 และ 16:00")
     assert replies[0].text == "เรียบร้อย เรื่องร้องเรียนใหม่จะส่งถึงท่านเป็นสรุปเวลา 08:00 และ 16:00 น."

@@ -213,7 +213,7 @@ async def test_an_officer_declares_their_sector_at_registration_once(services: S
     nid = await newcomer(services, "nid")
     await nid.say(f"ลงทะเบียน {code}")
     replies = await nid.say("ราชการ")  # typed, not a button
-    assert replies[0].text == "กรุณาเลือกจากปุ่มที่แสดง"
+    assert replies[0].text == "กรุณากดปุ่มด้านล่างข้อใดข้อหนึ่ง หรือพิมพ์หมายเลขของปุ่ม (1 คือปุ่มแรก)"
     assert (await person(services.db, "nid")).sector_id is None
     question = replies[-1]
     replies = await nid.press("ภาคราชการ")

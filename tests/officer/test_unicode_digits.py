@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from bot.services import Services
@@ -42,3 +44,20 @@ async def test_thai_digits_are_a_kpi_value(services: Services) -> None:
     assert (await finish_report(somsri))[0].text == SAVED
     [report] = await saved_reports(services)
     assert (report.value, report.value_text) == (1250.0, "๑๒๕๐")
+
+
+async def test_the_value_prompt_says_units_commas_and_thai_digits_are_fine_and_its_examples_are_read(
+    services: Services,
+) -> None:
+    """Issue 15: the officer is told what may be typed, and what the prompt shows is what the bot reads."""
+    await mark_notice_seen(services.db, "officer-1")
+    somsri = Chat(services, user="officer-1")
+    prompt = (await open_kpi(somsri, BURNT_AREA))[-1].text
+    examples = re.findall(r'"([^"]+)"', prompt)
+    assert "ตัวเลขไทย" in prompt and examples == ["1,250 ไร่", "๑๒๕๐"], prompt
+    await somsri.say(examples[0])
+    assert (await finish_report(somsri))[0].text == SAVED
+    await open_kpi(somsri, BURNT_AREA)
+    await somsri.say(examples[1])
+    assert (await finish_report(somsri))[0].text == SAVED
+    assert [(r.value, r.value_text) for r in await saved_reports(services)] == [(1250.0, "1,250 ไร่"), (1250.0, "๑๒๕๐")]

@@ -23,7 +23,7 @@ BROADCAST, MANAGE = "ส่งประกาศ", "แก้ประเด็�
 GREEN_CHIANG_RAI = "เชียงรายเมืองสีเขียว อากาศสะอาด"
 GREEN_SHORT = "อากาศสะอาด"  # its button: the short title
 PM25_DAYS = "จำนวนวันที่ค่าฝุ่นละออง PM2.5 เกินค่ามาตรฐาน"
-PM25_BUTTON = "จำนวนวันที่ค่าฝุ่นล…"  # its name cut short to fit a LINE button
+PM25_BUTTON = "วันฝุ่น PM2.5 เกิน"  # its designed short name on its button; the full name in the text (issue 15)
 
 
 async def pm25_id(services: Services) -> int:
@@ -79,8 +79,8 @@ async def test_a_broadcast_can_be_scheduled_and_a_bad_time_is_refused(services: 
     await chat.press("ทุกคน")
     await chat.press("ทั้งจังหวัด")
     await chat.press("ตั้งเวลาส่ง")
-    assert "เช่น 5/1/2570 09:00" in texts(await chat.say("พรุ่งนี้เช้า"))[0]
-    assert "หลังจากนี้" in texts(await chat.say("1/1/2560 09:00"))[0]
+    assert "ไม่เข้าใจเวลา" in texts(await chat.say("เร็ว ๆ นี้"))[0]
+    assert "ผ่านไปแล้ว" in texts(await chat.say("1/1/2560 09:00"))[0]
     when = (datetime.now(UTC) + timedelta(days=3)).date()
     reply = texts(await chat.say(f"{when.day}/{when.month}/{when.year + 543} 09:00"))[0]
     assert "ตั้งเวลาส่งประกาศ" in reply

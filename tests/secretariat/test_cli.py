@@ -205,3 +205,22 @@ def test_the_summary_is_written_to_a_workbook(
     assert hpp_bot(sqlite_url, "summary", "export", "--province", PROVINCE, "--out", str(out)) == 0
     assert capsys.readouterr().out == f"wrote {out}\n"
     assert out.read_bytes().startswith(b"PK")  # an .xlsx is a zip file
+
+
+def test_a_kpi_gets_a_short_name_for_its_buttons_and_a_long_one_is_refused(
+    sqlite_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 15: a KPI's buttons show a designed short name of at most LINE's 20 characters."""
+    agenda_id = in_session(sqlite_url, lambda s: s.scalar(select(func.min(Agenda.id))))
+    name = "ร้อยละของครัวเรือนที่คัดแยกขยะอินทรีย์ออกจากขยะทั่วไป"
+    argv = ("kpi", "add", "--agenda", str(agenda_id), "--name-th", name, "--short-name-th", "ครัวเรือนคัดแยกขยะ")
+    assert hpp_bot(sqlite_url, *argv, "--short-name-en", "Households sorting", "--target", "80") == 0
+    kpi_id = number_in(capsys.readouterr().out, "kpi #")
+    too_long = "ครัวเรือนที่คัดแยกขยะอินทรีย์"
+    assert hpp_bot(sqlite_url, "kpi", "edit", str(kpi_id), "--short-name-th", too_long) == 2
+    assert "short_name_th is a button label: at most 20 characters, not 29" in capsys.readouterr().err
+    kpi = in_session(sqlite_url, lambda s: s.get(Kpi, kpi_id))
+    assert kpi is not None and (kpi.short_name_th, kpi.short_name_en) == ("ครัวเรือนคัดแยกขยะ", "Households sorting")
+    assert hpp_bot(sqlite_url, "kpi", "edit", str(kpi_id), "--short-name-th", "") == 0
+    kpi = in_session(sqlite_url, lambda s: s.get(Kpi, kpi_id))
+    assert kpi is not None and kpi.short_name_th is None

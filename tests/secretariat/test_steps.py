@@ -226,7 +226,7 @@ async def test_with_two_open_deadlines_the_secretariat_chooses_which_it_hands_in
     choose = (await chat.press(HAND_IN))[-1]
     assert choose.text.splitlines()[0] == "ท่านส่งงานสำหรับกำหนดส่งใด"
     assert "• รายงานผลการดำเนินงาน ปีงบประมาณ พ.ศ." in choose.text and len(choose.choices) == 2
-    assert texts(await chat.say("อันที่สอง"))[0] == "กรุณาเลือกจากปุ่มที่แสดง"
+    assert texts(await chat.say("อันที่สอง"))[0] == "กรุณากดปุ่มด้านล่างข้อใดข้อหนึ่ง หรือพิมพ์หมายเลขของปุ่ม (1 คือปุ่มแรก)"
     asked = await chat.press(labels(choose)[1])
     assert asked[0].text.startswith(f"ส่งงาน “รายงานผลการดำเนินงาน ปีงบประมาณ พ.ศ. {year}”")
     assert await count(services.db, StepHandIn) == 0

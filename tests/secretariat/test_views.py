@@ -59,7 +59,7 @@ async def test_the_secretariat_answers_and_the_citizen_sees_it(services: Service
     replies = await wipada.press(VIEWS)
     assert replies[0].text == "ความคิดเห็นและข้อเสนอของประชาชน: ต้องการดูรายการใด"
     replies = await wipada.say("ดูทั้งหมด")  # typed instead of a button
-    assert replies[0].text == "กรุณาเลือกจากปุ่มที่แสดง"
+    assert replies[0].text == "กรุณากดปุ่มด้านล่างข้อใดข้อหนึ่ง หรือพิมพ์หมายเลขของปุ่ม (1 คือปุ่มแรก)"
     replies = await wipada.press("ทั้งหมด")
     lines = replies[0].text.split("\n")
     assert lines[0] == "ความคิดเห็นและข้อเสนอ (ล่าสุดก่อน):"
@@ -156,7 +156,7 @@ async def test_a_vote_on_candidate_agendas_one_vote_each(services: Services) -> 
     assert replies[0].text == "เชียงรายขอความเห็น: ปีหน้าจังหวัดควรแก้ปัญหาใดก่อน\nเลือกหนึ่งข้อ โหวตได้ครั้งเดียว"
     ballot = replies[0]
     replies = await voter.say("ขยะ")  # typed, not a button
-    assert replies[0].text == "กรุณาเลือกจากปุ่มที่แสดง"
+    assert replies[0].text == "กรุณากดปุ่มด้านล่างข้อใดข้อหนึ่ง หรือพิมพ์หมายเลขของปุ่ม (1 คือปุ่มแรก)"
     replies = await voter.press("ขยะตกค้าง")
     assert replies[0].text == "ขอบคุณ บันทึกการโหวต “ขยะตกค้าง” ของท่านแล้ว"
     replies = await voter.say("ร่วมเลือกประเด็น")

@@ -103,7 +103,9 @@ async def test_a_member_cannot_advise_a_kpi_their_group_does_not_follow(services
         )
     await member.say("เมนู")
     await member.press(ADVISED)
-    assert texts(await member.say("กรุงเทพมหานคร"))[0] == "กรุณาเลือกจากปุ่มที่แสดง"  # not a province it advises
+    assert (
+        texts(await member.say("กรุงเทพมหานคร"))[0] == "กรุณากดปุ่มด้านล่างข้อใดข้อหนึ่ง หรือพิมพ์หมายเลขของปุ่ม (1 คือปุ่มแรก)"
+    )  # not a province it advises
     assert texts(await member.press_code("wg:p:1"))[0] == "เมนูนี้หมดอายุแล้ว"  # a forged button
     await member.press("เชียงราย")
     assert texts(await member.say("ฝุ่น"))[0] == "กรุณาเลือกตัวชี้วัดจากปุ่ม"

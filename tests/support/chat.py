@@ -229,8 +229,8 @@ def labels_over_line_limit() -> list[str]:
 
 async def press_listed(chat: Chat, name: str) -> list[Reply]:
     """Tap the button of a long item by its full name, as a user does: the message above the buttons lists the
-    full names ("2. ร้อยละของ…") and the button begins with its number; an unnumbered list's button is the name
-    cut to fit LINE (bot/core/text.button_label)."""
+    full names ("2. ร้อยละของ…") and the button begins with its number; a legend ("• short: full") names the
+    button; otherwise the button is the name cut to fit LINE (bot/core/text.button_label)."""
     from bot.core.text import button_label
 
     on = next((reply for reply in reversed(chat.recorder.replies_to(chat.user)) if reply.choices), None)
@@ -240,4 +240,7 @@ async def press_listed(chat: Chat, name: str) -> list[Reply]:
         numbered = [c.label for c in on.choices if c.label.startswith(f"{number}. ")]
         if number.isdigit() and listed == name and numbered:
             return await chat.press(numbered[0])
+        short, _colon, full = line.removeprefix("• ").partition(": ")  # a legend: "• short name: full name"
+        if line.startswith("• ") and full == name and short in [c.label for c in on.choices]:
+            return await chat.press(short)
     return await chat.press(button_label(name))

@@ -7,6 +7,7 @@ import hashlib
 import re
 import unicodedata
 
+from bot.core.courtesy import is_greeting, is_thanks
 from bot.core.numbers import ascii_digits
 
 DESCRIPTION_MAX = 800  # below the engine's 1,000-character message limit, so this step's own message is shown
@@ -32,6 +33,11 @@ def description_problem(text: str) -> DescriptionProblem | None:
     if length > DESCRIPTION_MAX:
         return DescriptionProblem.TOO_LONG
     return None
+
+
+def looks_like_a_problem(text: str) -> bool:
+    """Typed outside any question, long enough to be a complaint's description, and not a greeting or thanks."""
+    return len(text.strip()) >= DESCRIPTION_MIN and not is_greeting(text) and not is_thanks(text)
 
 
 def description_hash(text: str) -> str:

@@ -108,6 +108,7 @@ async def file_complaint(
         district_id=draft.district_id,
         category_id=draft.category_id,
         agenda_id=draft.agenda_id,
+        subdistrict_id=draft.subdistrict_id,
     )
     publish, show_photos = consents(
         publish=draft.publish,
