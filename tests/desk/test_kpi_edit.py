@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from storage.models import Agenda, Deadline, Kpi, Province
 from tests.desk.support import DeskClient, desk_client
+from tests.secretariat.support import proposal_deadline_entered
 
 
 @pytest.fixture
@@ -139,10 +140,9 @@ async def test_a_programme_deadline_is_moved_within_its_fiscal_year(desk: DeskCl
     await desk.sign_in("secretariat-1")
     async with desk.services.db.read() as session:
         province_id = await session.scalar(select(Province.id).where(Province.name_th == "เชียงราย"))
+    entered = await proposal_deadline_entered(desk.services.db)  # a year's deadlines are entered, not seeded
     async with desk.services.db.write() as session:
-        deadline = await session.scalar(
-            select(Deadline).where(Deadline.step_id.is_not(None), Deadline.due_on >= date.today()).limit(1)
-        )
+        deadline = await session.get(Deadline, entered)
         assert deadline is not None
         deadline.province_id = province_id
     listed = await desk.http.get("/desk/agendas")
