@@ -168,6 +168,8 @@ def test_the_start_up_check_reads_the_missing_migrations_as_alembic_does(databas
     assert light == alembic and light != set()
     upgrade(database_url)
     assert missing(database_url) == (set(), set())
+
+
 def test_0017_removes_the_step_deadlines_the_seed_copied_into_later_years(database_url: str) -> None:
     """Issue 12: later fiscal years copied FY 2565's dates as if they were official. The copies go; FY 2565's own,
     a province's own, one entered by hand, and one a province already handed in against stay."""
