@@ -279,21 +279,21 @@ async def medians(session: AsyncSession, area: Area, first: date, last: date, by
     if split.periods is None or await _edges_answered(session, area, split):
         histograms = await answer_days(session, area, first, last, by)
         return {k: m for k, h in histograms.items() if (m := median(h)) is not None}
+    dim, periods = by, split.periods
     if by == AGENCY and await _whole_fiscal_year(session, area, *split.periods):
-        return await _fiscal_year_medians(session, area, fiscal_year_start(split.periods[0]))
-    return await _histogram_medians(
-        session, area, ComplaintAnswerDays.dim == by, ComplaintAnswerDays.period.between(*split.periods)
-    )
+        begins = fiscal_year_start(split.periods[0])
+        dim, periods = FISCAL_YEAR_AGENCY, (begins, begins)
+    return await _kept_medians(session, area, dim, periods)
 
 
-# The agencies' medians of a fiscal year, per database, area and year, with the marks they were worked out under:
-# the national league's costliest figure, read again only once a complaint's answer has changed (a few entries).
-_memo: dict[tuple[str, Area, date], tuple[tuple[tuple[int, int], ...], dict[int, float]]] = {}
-_MEMO_SIZE = 16
+# Medians worked out from the histograms, per database, area, dimension and periods, with the marks they were worked
+# out under (the national league's are its costliest figure): read again only once a complaint's answer has changed.
+_memo: dict[tuple[str, Area, str, tuple[date, date]], tuple[tuple[tuple[int, int], ...], dict[int, float]]] = {}
+_MEMO_SIZE = 32
 
 
-async def _fiscal_year_medians(session: AsyncSession, area: Area, begins: date) -> dict[int, float]:
-    key = (str(session.get_bind().engine.url), area, begins)
+async def _kept_medians(session: AsyncSession, area: Area, dim: str, periods: tuple[date, date]) -> dict[int, float]:
+    key = (str(session.get_bind().engine.url), area, dim, periods)
     marked = await session.execute(
         select(AnswerDayMark.province_id, AnswerDayMark.changes)
         .where(_in_area(AnswerDayMark, area))
@@ -304,7 +304,7 @@ async def _fiscal_year_medians(session: AsyncSession, area: Area, begins: date) 
     if kept is not None and kept[0] == marks:
         return dict(kept[1])
     found = await _histogram_medians(
-        session, area, ComplaintAnswerDays.dim == FISCAL_YEAR_AGENCY, ComplaintAnswerDays.period == begins
+        session, area, ComplaintAnswerDays.dim == dim, ComplaintAnswerDays.period.between(*periods)
     )
     if len(_memo) >= _MEMO_SIZE:
         _memo.pop(next(iter(_memo)))
