@@ -645,7 +645,8 @@ class ComplaintTally(Base):
 
 class ComplaintAnswerDays(Base):
     """How many answered complaints took each whole number of days, per province, month of filing and dimension
-    ('all' or 'agency'), kept by triggers like `ComplaintTally`: the medians read these histograms."""
+    ('all' or 'agency'), kept by triggers like `ComplaintTally`: the medians read these histograms. Dimension
+    'fyagency' (migration 0020) holds the same per agency and fiscal year (`period`: its 1 October)."""
 
     __tablename__ = "complaint_answer_days"
     __table_args__ = (
@@ -657,6 +658,15 @@ class ComplaintAnswerDays(Base):
     dim_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     days: Mapped[int] = mapped_column(Integer, primary_key=True)
     answered: Mapped[int] = mapped_column(Integer, server_default="0")
+
+
+class AnswerDayMark(Base):
+    """How many changes the triggers (migration 0020) have made to a province's answer-day histograms: a figure
+    worked out from them stays true while the marks it was worked out under have not moved."""
+
+    __tablename__ = "answer_day_marks"
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"), primary_key=True)
+    changes: Mapped[int] = mapped_column(BigInteger, server_default="0")
 
 
 class ApiKey(Base):

@@ -121,3 +121,27 @@ def _whole_days_sqlite(element: whole_days, compiler: SQLCompiler, **kw: Any) ->
 def _whole_days_postgres(element: whole_days, compiler: SQLCompiler, **kw: Any) -> str:
     start, end = _args(element, compiler, **kw)
     return f"greatest(0, CAST(floor(EXTRACT(EPOCH FROM ({end} - {start})) / 86400.0 + 0.5) AS INTEGER))"
+
+
+class bangkok_fiscal_year(FunctionElement[Any]):
+    """The first day (1 October) of the Thai fiscal year a UTC timestamp falls in, in Bangkok."""
+
+    type = Date()
+    inherit_cache = True
+    name = "bangkok_fiscal_year"
+
+
+@compiles(bangkok_fiscal_year, "sqlite")
+def _fiscal_year_sqlite(element: bangkok_fiscal_year, compiler: SQLCompiler, **kw: Any) -> str:
+    (moment,) = _args(element, compiler, **kw)
+    # Back nine months from the month's first day lands in the calendar year whose October begins it.
+    return (
+        f"date({moment}, '+{BANGKOK_OFFSET_HOURS} hours', 'start of month', '-9 months', 'start of year', '+9 months')"
+    )
+
+
+@compiles(bangkok_fiscal_year, "postgresql")
+def _fiscal_year_postgres(element: bangkok_fiscal_year, compiler: SQLCompiler, **kw: Any) -> str:
+    (moment,) = _args(element, compiler, **kw)
+    month = f"date_trunc('month', {moment} AT TIME ZONE 'Asia/Bangkok')"
+    return f"CAST(date_trunc('year', {month} - interval '9 months') + interval '9 months' AS DATE)"
