@@ -1336,6 +1336,7 @@ async def run_burst(setup: BotSetup, options: Options) -> BurstResult:
             meter = CpuMeter(bot.procs, db, url)
             await meter.start()
             acks = await send_open_loop(bot.port, burst_webhook, options.burst_rate, options.burst_seconds)
+            write_acks(options.folder / f"burst-acks-{setup.key}.csv", acks)
             last_send = max(a.sent for a in acks)
             ok = sum(1 for a in acks if a.status == 200)
             drained = await wait_applied(db, url, ok, options.drain_timeout, bot.procs)
@@ -1351,6 +1352,16 @@ async def run_burst(setup: BotSetup, options: Options) -> BurstResult:
     return BurstResult(
         setup.label, options.burst_rate, options.burst_seconds, acks, counts, applied_times, drain, replies, rss, cpu
     )
+
+
+def write_acks(path: Path, acks: Sequence[Ack]) -> None:
+    """Each request's send time (seconds into the burst), answer time and status: kept with --keep, to see when
+    the slow answers came."""
+    first = min((ack.sent for ack in acks), default=0.0)
+    lines = [
+        f"{ack.sent - first:.4f},{ack.seconds * 1000:.2f},{ack.status}" for ack in sorted(acks, key=lambda a: a.sent)
+    ]
+    path.write_text("sent_s,answer_ms,status\n" + "\n".join(lines) + "\n")
 
 
 # ---------------------------------------------------------------- the whole run

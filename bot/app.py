@@ -18,6 +18,7 @@ from starlette.routing import BaseRoute, Route
 from bot.channels import webhook_routes
 from bot.core.platforms import simulator_allowed
 from bot.core.types import Channel
+from bot.jobs.memory import settle_heap
 from bot.services import Services
 from bot.settings import Settings, get_settings, log_channels
 from bot.web import desk, metrics, open311, public, simulator
@@ -80,7 +81,10 @@ def create_app(
     *,
     channels: dict[str, Channel] | None = None,
     run_workers: bool | None = None,
+    settle: bool = False,
 ) -> Starlette:
+    """`settle`: freeze the start-up heap once the app is up (bot/jobs/memory.py); for a served process, not for
+    the tests' many apps in one process."""
     settings = settings or get_settings()
     workers = settings.run_workers_in_web if run_workers is None else run_workers
 
@@ -96,6 +100,8 @@ def create_app(
             app.router.routes.extend(simulator.routes())
         if workers:
             services.start_workers()
+        if settle:
+            settle_heap()
         try:
             yield
         finally:

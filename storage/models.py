@@ -868,7 +868,8 @@ class InboxEvent(Base):
 
 class OutboxMessage(Base):
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    # The claim walks a channel's rows in queue order (bot/core/outbox/claim.py, migration 0021).
+    __table_args__ = (Index("ix_outbox_claim", "status", "channel", "broadcast_id", "id"),)
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     idempotency_key: Mapped[str] = mapped_column(String(160), unique=True)
     channel: Mapped[str] = mapped_column(String(16))

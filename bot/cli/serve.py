@@ -18,7 +18,7 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
     limit_malloc_arenas()
     port = args.port or settings.port
     settings = settings.model_copy(update={"port": port})  # download links name the port really served
-    app = create_app(settings, run_workers=not args.no_workers)
+    app = create_app(settings, run_workers=not args.no_workers, settle=True)
     print(f"hpp-bot: serving on http://{settings.host}:{port} (simulator: http://{settings.host}:{port}/simulator)")
     # log_config=None: uvicorn's own lines go through our handler too, in LOG_FORMAT (bot/core/logs.py).
     uvicorn.run(

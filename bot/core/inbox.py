@@ -7,10 +7,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Protocol, TypeVar
+from typing import Protocol
 
 from sqlalchemy import func, or_, select, update
 
@@ -20,13 +19,13 @@ from bot.core.engine import Applied, Engine, Pending
 from bot.core.failures import chat_ref, describe, kind_of
 from bot.core.i18n import _, use_locale
 from bot.core.media import store_media
+from bot.core.receive import InboxWriter
 from bot.core.types import AnswersApplied, Channel, Inbound, InboundKind, Reply
 from bot.settings import Settings
-from storage.db import Database, insert_ignore
+from storage.db import Database
 from storage.models import InboxEvent, InboxStatus, Person
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 MAX_ATTEMPTS = 5  # the default of INBOX_MAX_ATTEMPTS
 RETRY_SECONDS = 2.0  # the default of INBOX_RETRY_SECONDS
@@ -37,57 +36,6 @@ MIN_BATCH, MAX_BATCH = 8, 256
 # Aim for batches this long (see InboxWorker._apply): a batch runs without letting the event loop go, and a
 # webhook's ack may wait for one; the ack's p99 is to stay under 20 ms at 200 events a second.
 BATCH_SECONDS = 0.008
-
-
-def chat_key(inbound: Inbound) -> str:
-    return f"{inbound.channel}:{inbound.user}"
-
-
-def valid_unicode(value: T) -> T:
-    """The value with every string made valid Unicode (a lone surrogate becomes "?"): a platform may send what
-    no database and no platform takes back, and one such event must not break the webhook's whole batch."""
-    if isinstance(value, str):
-        return value.encode("utf-8", "replace").decode("utf-8")  # type: ignore[return-value]
-    if isinstance(value, dict):
-        return {valid_unicode(k): valid_unicode(v) for k, v in value.items()}  # type: ignore[return-value]
-    if isinstance(value, list):
-        return [valid_unicode(item) for item in value]  # type: ignore[return-value]
-    return value
-
-
-async def store_inbound(db: Database, inbounds: Sequence[Inbound], wakeup: asyncio.Event | None = None) -> int:
-    """Store events in arrival order; a redelivered event id is ignored. Returns how many were new."""
-    if not inbounds:
-        return 0
-    stored = 0
-    async with db.write(urgent=True) as session:
-        for inbound in inbounds:
-            received = inbound.received_at or datetime.now(UTC)
-            statement = insert_ignore(session, InboxEvent, "channel", "event_id").values(
-                channel=inbound.channel,
-                event_id=inbound.event_id,
-                chat_key=valid_unicode(chat_key(inbound)),
-                payload=valid_unicode(replace(inbound, received_at=received).to_json()),
-                status=InboxStatus.PENDING,
-                attempts=0,
-            )
-            result = await session.execute(statement)
-            stored += int(result.rowcount or 0)  # type: ignore[attr-defined]
-    if stored and wakeup is not None:
-        wakeup.set()
-    return stored
-
-
-class InboxWriter:
-    """Where webhooks and polling put what they receive: stored, then the worker is woken."""
-
-    def __init__(self, db: Database, wakeup: asyncio.Event | None = None) -> None:
-        self.db = db
-        self.wakeup = wakeup
-
-    async def receive(self, inbounds: Sequence[Inbound]) -> int:
-        """Store events in arrival order; returns how many were new (a redelivery is ignored)."""
-        return await store_inbound(self.db, inbounds, self.wakeup)
 
 
 class Receiving(Protocol):

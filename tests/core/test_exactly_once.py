@@ -12,8 +12,9 @@ from sqlalchemy.exc import OperationalError
 
 from bot.core.flow import Ctx, Flow, Outcome, finish, goto
 from bot.core.i18n import get_locale
-from bot.core.inbox import InboxWorker, store_inbound
+from bot.core.inbox import InboxWorker
 from bot.core.outbox import OutboxSender, enqueue
+from bot.core.receive import store_inbound
 from bot.core.types import DeliveryResult, Inbound, InboundKind, OutboundMessage, Reply
 from bot.services import Services
 from storage.models import Conversation, Feedback, InboxEvent, OutboxMessage, Person

@@ -14,7 +14,8 @@ from sqlalchemy import insert, select, update
 
 from bot.core.failures import chat_ref
 from bot.core.flow import Ctx, Flow, Outcome, finish, goto
-from bot.core.inbox import InboxWorker, store_inbound
+from bot.core.inbox import InboxWorker
+from bot.core.receive import store_inbound
 from bot.core.types import Inbound, InboundKind, Reply
 from bot.services import Services
 from storage.models import Conversation, InboxEvent, InboxStatus, OutboxMessage

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bot.core.inbox import store_inbound
+from bot.core.receive import store_inbound
 from bot.core.types import Inbound, InboundKind
 from storage.db import Database
 from storage.models import Conversation, InboxEvent, InboxStatus, OutboxMessage

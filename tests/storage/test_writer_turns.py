@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.core.inbox import store_inbound
+from bot.core.receive import store_inbound
 from bot.core.types import Inbound, InboundKind
 from storage.db import Database, WriterTurns
 from storage.migrate import upgrade

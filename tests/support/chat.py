@@ -75,7 +75,7 @@ class Chat:
 
     async def send(self, kind: InboundKind, *, shown: str | None = None, **fields: object) -> list[Reply]:
         """Send one event; `shown` is how the transcript tells it."""
-        from bot.core.inbox import store_inbound
+        from bot.core.receive import store_inbound
 
         _log_deliveries()
         self.lines.append((next(_steps), f"{self.user}: {shown or f'({kind.value} {fields})'}"))

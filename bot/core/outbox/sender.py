@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import select, union_all, update
+from sqlalchemy import update
 
 from bot.core.failures import ascii_safe, describe
 from bot.core.i18n import use_locale
@@ -19,6 +19,7 @@ from bot.core.outbox.claim import (
     Claim,
     by_chat,
     due_rows,
+    due_rows_parameters,
     lease_allows_sending,
     lease_until,
     sending_order,
@@ -232,11 +233,9 @@ class OutboxSender:
         room = self._room(self._sendable)
         if not room:
             return Claim([], {})
-        # Each channel its own share, so that one cannot crowd out another; in one read (each is a few thread
-        # hand-offs on SQLite).
-        shares = [select(due_rows(now, free, [name]).subquery()) for name, free in sorted(room.items())]
+        # Every channel in one read (each is a few thread hand-offs on SQLite).
         async with self.db.read() as session:
-            found = (await session.execute(union_all(*shares) if len(shares) > 1 else shares[0])).all()
+            found = (await session.execute(due_rows(tuple(sorted(room))), due_rows_parameters(now, room))).all()
         per_channel = Counter(row.channel for row in found)
         self._found_all |= {name: time.monotonic() for name, free in room.items() if per_channel[name] < free}
         if not found:
