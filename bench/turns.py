@@ -168,12 +168,13 @@ class Load:
     kind: str  # FIRST or RETURNING
     platform: str  # line or telegram
     count: int
+    first_serial: int = 1  # event i is event id / update id first_serial + i
 
     def user(self, index: int) -> str:
         return line_user(self.kind, index) if self.platform == "line" else str(telegram_user(self.kind, index))
 
     def webhook(self, index: int) -> Webhook:
-        serial = index + 1
+        serial = index + self.first_serial
         if self.platform == "line":
             postback = FOLLOW_CODE if self.kind == RETURNING else None
             return line_webhook(line_user(self.kind, index), serial, postback=postback)

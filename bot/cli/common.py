@@ -6,8 +6,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager
+from typing import Any
 
 from bot.domain.values import BadValue
 from bot.settings import Settings
@@ -61,3 +62,14 @@ def add_command(subparsers: argparse._SubParsersAction, name: str, help: str, ru
     parser: argparse.ArgumentParser = subparsers.add_parser(name, help=help)
     parser.set_defaults(func=run)
     return parser
+
+
+def run_long(main: Coroutine[Any, Any, None]) -> None:
+    """A long-running process's event loop: libuv's (uvloop) where installed, as uvicorn picks for `serve`; its
+    callbacks and sockets cost the worker less CPU a turn (issue 11)."""
+    try:
+        import uvloop
+    except ImportError:
+        asyncio.run(main)
+        return
+    uvloop.run(main)

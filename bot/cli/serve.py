@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 
-from bot.cli.common import add_command
+from bot.cli.common import add_command, run_long
 from bot.settings import Settings
 
 
@@ -39,7 +38,7 @@ def worker(args: argparse.Namespace, settings: Settings) -> int:
 
     limit_malloc_arenas()
     print("hpp-bot: workers running (inbox, outbox, scheduler); Ctrl-C to stop")
-    asyncio.run(run_workers(settings))
+    run_long(run_workers(settings))
     return 0
 
 

@@ -14,7 +14,7 @@ from telegram.error import TelegramError
 from bot.channels.telegram.channel import TelegramChannel, make_bot
 from bot.channels.telegram.commands import BOT_COMMANDS
 from bot.channels.telegram.poll import ALLOWED_UPDATES, run_polling
-from bot.cli.common import add_command, add_group, refuse
+from bot.cli.common import add_command, add_group, refuse, run_long
 from bot.core.i18n import reload_translations, use_locale
 from bot.core.types import ChannelName
 from bot.settings import Settings
@@ -84,7 +84,7 @@ def cmd_poll(args: argparse.Namespace, settings: Settings) -> int:
     if not settings.telegram_enabled:
         return refuse(NO_TOKEN)
     print("hpp-bot: polling Telegram (the webhook is removed while polling); Ctrl-C to stop")
-    asyncio.run(poll(settings, long_poll_seconds=args.timeout))
+    run_long(poll(settings, long_poll_seconds=args.timeout))
     return 0
 
 
