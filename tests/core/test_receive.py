@@ -6,18 +6,18 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator, Sequence
-from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
 
 from bot.core import receive
 from bot.core.receive import EventKey, store_inbound
-from bot.core.types import Inbound, InboundKind
+from bot.core.types import Inbound
 from bot.services import Services
 from storage.db import Database
 from storage.models import InboxEvent
 from tests.conftest import make_settings
+from tests.core.test_exactly_once import text_event as inbox_event
 from tests.support.chat import RecordingChannel
 
 
@@ -30,16 +30,8 @@ async def services(any_database_url: str) -> AsyncIterator[Services]:
     await built.close()
 
 
-def text_event(user: str, event_id: str, text: str = "เมนู") -> Inbound:
-    return Inbound(
-        channel="simulator",
-        user=user,
-        chat=user,
-        kind=InboundKind.TEXT,
-        text=text,
-        event_id=event_id,
-        received_at=datetime.now(UTC),
-    )
+def text_event(user: str, event_id: str) -> Inbound:
+    return inbox_event(user, "เมนู", event_id)
 
 
 async def stored_events(services: Services) -> list[tuple[str, str]]:
