@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 from pathlib import Path
@@ -112,3 +113,16 @@ async def test_the_simulator_is_off_once_a_real_platform_is_on(
             page = await client.get("/simulator")
             identities = await client.get("/simulator/api/identities")
     assert (page.status_code, identities.status_code) == ((200, 200) if served else (404, 404))
+
+
+def test_the_worker_and_polling_run_on_uvloop() -> None:
+    """Issue 11: `hpp-bot worker` and `hpp-bot telegram poll` run their loop as uvicorn runs `serve`'s."""
+    from bot.cli.common import run_long
+
+    seen: list[str] = []
+
+    async def main() -> None:
+        seen.append(type(asyncio.get_running_loop()).__module__)
+
+    run_long(main())
+    assert seen == ["uvloop"]
