@@ -34,6 +34,7 @@ from storage.models import OutboxMessage, OutboxStatus
 log = logging.getLogger(__name__)
 
 CLAIM_AHEAD_SECONDS = 2.0  # a paced channel claims what it can send in this long
+SENDING_SLOTS = 32  # deliveries under way at once, per channel (a channel's HTTP client allows as many)
 
 
 def _now() -> datetime:
@@ -103,7 +104,7 @@ class OutboxSender:
         wakeup: asyncio.Event | None = None,
         poll_seconds: float = 0.5,
         batch_size: int = 100,
-        concurrency: int = 32,
+        concurrency: int = SENDING_SLOTS,
     ) -> None:
         self.db = db
         self.channels = channels
