@@ -19,6 +19,7 @@ import time
 from collections import deque
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from functools import cache
 from pathlib import Path
 from typing import Any, cast
 
@@ -84,7 +85,13 @@ def insert_ignore(session: AsyncSession, model: type[DeclarativeBase], *unique: 
     """An INSERT that leaves a row alone when one with the same `unique` columns exists (on either database).
     A Core statement on the model's table: the ORM's bulk-insert machinery cost more than the insert itself on the
     hot path (py-spy, docs/scaling.md "Profile"), and it adds nothing to a plain INSERT."""
-    dialect = session.get_bind().dialect.name
+    return insert_ignore_on(session.get_bind().dialect.name, model, *unique)
+
+
+@cache
+def insert_ignore_on(dialect: str, model: type[DeclarativeBase], *unique: str) -> Insert:
+    """`insert_ignore` for a dialect by name, built once (statements are immutable: `.values()` and `.returning()`
+    make new ones)."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return insert(table_of(model)).on_conflict_do_nothing(index_elements=list(unique))
 

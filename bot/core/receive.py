@@ -18,10 +18,9 @@ from functools import cache
 from typing import Any, TypeVar
 
 from sqlalchemy import Insert
-from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.core.types import Inbound
-from storage.db import Database, table_of
+from storage.db import Database, insert_ignore_on, table_of
 from storage.models import InboxEvent, InboxStatus
 
 log = logging.getLogger(__name__)
@@ -49,12 +48,7 @@ def valid_unicode(value: T) -> T:
 def _insert_new(dialect: str) -> Insert:
     """INSERT … ON CONFLICT DO NOTHING RETURNING the keys of the rows that were new; built once."""
     inbox = table_of(InboxEvent)
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return (
-        insert(inbox)
-        .on_conflict_do_nothing(index_elements=["channel", "event_id"])
-        .returning(inbox.c.channel, inbox.c.event_id)
-    )
+    return insert_ignore_on(dialect, InboxEvent, "channel", "event_id").returning(inbox.c.channel, inbox.c.event_id)
 
 
 def _row(inbound: Inbound) -> dict[str, Any]:
