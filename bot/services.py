@@ -108,10 +108,11 @@ class Services:
         )
         tick = settings.scheduler_tick_seconds
         jobs = [
-            asyncio.create_task(run_scheduler(scheduler, tick, wake_sender, stop), name="scheduler"),
             asyncio.create_task(run_broadcast_worker(self.db, wake_sender, stop), name="broadcast-worker"),
             asyncio.create_task(run_memory_trim(stop), name="memory-trim"),
         ]
+        if settings.run_scheduler:
+            jobs.append(asyncio.create_task(run_scheduler(scheduler, tick, wake_sender, stop), name="scheduler"))
         if self.db.is_sqlite:
             jobs.append(asyncio.create_task(run_wal_checkpoints(self.db, stop), name="wal-checkpoint"))
         return jobs

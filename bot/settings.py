@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     reminder_offsets: str = "14,7,3,1,0,-1"  # days before a deadline to remind; negative = overdue
     reminder_hour: int = Field(default=8, ge=0, le=23)  # reminders go out from this hour, Bangkok time
     scheduler_tick_seconds: float = Field(default=60.0, gt=0)
+    # The scheduler is safe in every process (it claims its work row by row); a large deployment may keep it in one.
+    run_scheduler: bool = True
     prune_after_days: int = Field(default=7, ge=1)  # applied inbox events and sent outbox rows are kept this long
     prune_payloads_after_hours: int = Field(default=24, ge=1)  # ... and what they said, this long (bot/core/prune.py)
 

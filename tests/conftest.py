@@ -83,6 +83,8 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
     values: dict[str, object] = {
         "database_url": database_url,
         "run_workers_in_web": False,
+        # The reminders and digests go by the wall clock: a test that wants them runs the scheduler itself, or asks.
+        "run_scheduler": False,
         "line_channel_secret": None,
         "line_channel_access_token": None,
         "telegram_bot_token": None,

@@ -15,8 +15,8 @@ from starlette.applications import Starlette
 
 from bot.app import create_app
 from tests.conftest import make_settings
+from tests.web.browser import TIMEOUT_MS
 from tests.web.conftest import SimulatorClient, have_read_the_privacy_notice
-from tests.web.test_simulator_browser import TIMEOUT_MS
 
 PHONE: ViewportSize = {"width": 412, "height": 900}
 

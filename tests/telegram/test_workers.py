@@ -125,3 +125,43 @@ async def test_a_location_keyboard_one_worker_showed_is_taken_away_by_another(tg
     assert (asked.reply_markup or {})["keyboard"][0][0]["request_location"] is True
     assert found.reply_markup == {"remove_keyboard": True}  # shown by the first worker, removed by the second
     assert thanks.reply_markup is None  # and the first worker knows it is gone
+
+
+async def test_a_row_that_gets_further_each_try_is_not_given_up_after_eight(tg: TelegramBot) -> None:
+    """On a flaky platform a three-part answer may meet more than MAX_ATTEMPTS errors in all; only tries that
+    delivered nothing count towards giving up."""
+    tg.api.fail_next(500, times=outbox.MAX_ATTEMPTS - 1, method="sendPhoto")
+    tg.api.fail_next(500, method="sendMessage")
+    replies = (Reply(image_url="https://example.org/road.jpg"), Reply("ภาพถนนหลังซ่อม"), Reply("ขอบคุณครับ"))
+    await queue(tg, *replies, key="flaky")
+    assert tg.services.outbox_sender is not None
+    for _try in range(outbox.MAX_ATTEMPTS):  # seven tries fail on the photo; the eighth sends it, then fails
+        await tg.services.outbox_sender.run_once()
+        await retry_now(tg)
+    row = await the_row(tg, "flaky")
+    assert (row.status, row.attempts, row.parts_done) == ("pending", outbox.MAX_ATTEMPTS, 1)
+
+    await tg.services.outbox_sender.run_once()
+    row = await the_row(tg, "flaky")
+    assert (row.status, row.attempts) == ("sent", outbox.MAX_ATTEMPTS + 1)
+    assert [(c.method, c.text) for c in tg.api.sent_to(SOMCHAI)] == [
+        ("sendPhoto", ""),
+        ("sendMessage", "ภาพถนนหลังซ่อม"),
+        ("sendMessage", "ขอบคุณครับ"),
+    ]
+
+
+async def test_a_row_that_delivers_nothing_is_given_up_after_eight_tries(tg: TelegramBot) -> None:
+    tg.api.fail_next(500, times=outbox.MAX_ATTEMPTS, method="sendMessage")
+    await queue(tg, Reply("ขอบคุณครับ"), key="hopeless")
+    assert tg.services.outbox_sender is not None
+    for _try in range(outbox.MAX_ATTEMPTS):
+        await tg.services.outbox_sender.run_once()
+        await retry_now(tg)
+    row = await the_row(tg, "hopeless")
+    assert (row.status, row.attempts, row.last_error) == (
+        "failed",
+        outbox.MAX_ATTEMPTS,
+        "NetworkError: Internal Server Error",
+    )
+    assert tg.api.sent_to(SOMCHAI) == []

@@ -28,6 +28,13 @@ def backoff_seconds(attempts: int) -> float:
     return float(min(MAX_BACKOFF_SECONDS, 2 ** max(0, attempts - 1)))
 
 
+def tries_allowed(row: OutboxMessage, result: DeliveryResult) -> int:
+    """MAX_ATTEMPTS, and one more for each part already delivered: a long row on a flaky platform that gets a part
+    further each time is making progress, and gives up only after MAX_ATTEMPTS tries that delivered nothing."""
+    parts_done = result.parts_done if result.parts_done is not None else row.parts_done
+    return MAX_ATTEMPTS + parts_done
+
+
 def outcome_values(row: OutboxMessage, result: DeliveryResult, now: datetime, *, erased: bool) -> dict[str, object]:
     """The row's new columns after a delivery. `erased`: the person deleted their data, so a sent row keeps no
     trace of them (e.g. the "your data is deleted" confirmation itself)."""
@@ -36,7 +43,7 @@ def outcome_values(row: OutboxMessage, result: DeliveryResult, now: datetime, *,
         values |= {"status": OutboxStatus.SENT, "sent_at": now, "used_reply_token": result.used_reply_token}
         if erased:
             values |= {"payload": [], "recipient": "erased", "reply_token": None}
-    elif result.status is DeliveryStatus.RETRY and row.attempts + 1 < MAX_ATTEMPTS:
+    elif result.status is DeliveryStatus.RETRY and row.attempts + 1 < tries_allowed(row, result):
         delay = result.retry_after if result.retry_after is not None else backoff_seconds(row.attempts + 1)
         values |= {
             "status": OutboxStatus.PENDING,
