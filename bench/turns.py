@@ -1050,6 +1050,8 @@ class Row:
     rss_mb: list[float]
     cpu: Cpu
     note: str = ""
+    key: str = ""  # the set-up's key (pg1, pg2, ...); "" for the peers
+    busy_cores: float | None = None  # the whole machine's, from the first send until the inbox drained
 
     def ok_acks(self) -> list[Ack]:
         return [a for a in self.acks if a.status == 200]
@@ -1082,8 +1084,51 @@ class Row:
             "–" if e2e is None else f"{e2e:.0f}",
             f"{100 * by_token / len(line):.0f}%" if line else "–",
             self.cpu.cell(self.events),
+            "–" if self.busy_cores is None else f"{self.busy_cores:.1f}",
             rss_cell(self.rss_mb),
         ]
+
+    def turns_per_second(self) -> float | None:
+        return None if self.applied_times is None else first_to_last(self.applied_times)
+
+
+def busy_jiffies() -> tuple[int, int] | None:
+    """The machine's busy and total CPU time so far (Linux /proc/stat), or None where there is none."""
+    try:
+        fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return None
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return sum(fields) - idle, sum(fields)
+
+
+def busy_cores(before: tuple[int, int] | None, after: tuple[int, int] | None) -> float | None:
+    """How many of the machine's cores were busy between the two readings, on average."""
+    if before is None or after is None or after[1] <= before[1]:
+        return None
+    return (os.cpu_count() or 1) * (after[0] - before[0]) / (after[1] - before[1])
+
+
+def scaling_lines(rows: Sequence[Row]) -> list[str]:
+    """PostgreSQL's two workers against one, per load, beside the most this machine allows: its cores over the
+    cores the one-worker run kept busy (every process of the run shares them: web, workers, PostgreSQL, fakes,
+    the load itself)."""
+    by_key = {(row.key, row.platform, row.load): row for row in rows}
+    lines = []
+    for (key, platform, load), one in by_key.items():
+        two = by_key.get(("pg2", platform, load))
+        if key != "pg1" or two is None:
+            continue
+        r1, r2 = one.turns_per_second(), two.turns_per_second()
+        if not r1 or not r2:
+            continue
+        line = f"  {platform} {load}: ×{r2 / r1:.2f} ({r2:.0f} / {r1:.0f} turns/s)"
+        if one.busy_cores:
+            cores = os.cpu_count() or 1
+            ceiling = cores / one.busy_cores
+            line += f"; one worker's run kept {one.busy_cores:.1f} of {cores} cores busy: ceiling ×{ceiling:.2f}"
+        lines.append(line)
+    return lines
 
 
 def not_acked(acks: Sequence[Ack]) -> str:
@@ -1099,7 +1144,7 @@ def rss_cell(values: Sequence[float]) -> str:
 
 ROW_HEADERS = [
     "set-up", "channel", "load", "events", "acks/s", "p50 ms", "p99 ms", "turns/s", "replies/s", "answered",
-    "e2e/s", "token", "CPU ms/ev", "RSS MB",
+    "e2e/s", "token", "CPU ms/ev", "busy", "RSS MB",
 ]  # fmt: skip
 
 
@@ -1281,9 +1326,11 @@ async def run_bot_load(setup: BotSetup, load: Load, options: Options) -> Row:
             say(options, f"{setup.key} {load.platform} {load.kind}: sending {load.count} events")
             meter = CpuMeter(bot.procs, db, url)
             await meter.start()
+            machine_before = busy_jiffies()
             acks = await send_closed_loop(bot.port, load.webhook, load.count, options.concurrency)
             ok = sum(1 for a in acks if a.status == 200)
             drained = await wait_applied(db, url, ok, options.drain_timeout, bot.procs)
+            busy = busy_cores(machine_before, busy_jiffies())
             # LINE replies go at once; hpp-bot paces Telegram at 30 messages/s: watch it for --settle s more.
             wait = 60.0 if load.platform == "line" else options.settle
             replies = await wait_answered(fakes, users, (drained or time.time()) + wait)
@@ -1295,8 +1342,9 @@ async def run_bot_load(setup: BotSetup, load: Load, options: Options) -> Row:
     note = "" if drained is not None else f"not drained in {options.drain_timeout:.0f} s"
     failed = counts.get("failed", 0)
     return Row(
-        setup.label, load.platform, load.kind, load.count, acks, applied_times, failed, replies, users, rss, cpu, note
-    )
+        setup.label, load.platform, load.kind, load.count, acks, applied_times, failed, replies, users, rss, cpu, note,
+        key=setup.key, busy_cores=busy,
+    )  # fmt: skip
 
 
 async def run_peer_load(peer: Peer, load: Load, options: Options) -> Row:
@@ -1519,6 +1567,10 @@ def print_report(
         for row in rows:
             if row.note:
                 print(f"  note: {row.setup} {row.platform} {row.load}: {row.note}")
+        scaling = scaling_lines(rows)
+        if scaling:
+            print("PostgreSQL, turns/s of two workers over one:")
+            print("\n".join(scaling))
     if bursts:
         print()
         print(
@@ -1532,7 +1584,8 @@ def print_report(
         "reply calls the fake saw (LINE reply/push, Telegram sendMessage); Telegram rows of hpp-bot are watched "
         f"until drain + {args.settle:.0f} s (it paces Telegram itself); e2e/s: users answered / (last first reply "
         "- first send), only when all were answered; token: LINE replies by reply token; CPU ms/ev: CPU time of the "
-        "serving processes (+ PostgreSQL's) per event; RSS: peak, summed."
+        "serving processes (+ PostgreSQL's) per event; busy: the machine's cores busy on average from the first send "
+        "until the inbox drained; RSS: peak, summed."
     )
 
 

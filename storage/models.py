@@ -26,6 +26,7 @@ from sqlalchemy import (
     false,
     func,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -868,8 +869,19 @@ class InboxEvent(Base):
 
 class OutboxMessage(Base):
     __tablename__ = "outbox"
-    # The claim walks a channel's rows in queue order (bot/core/outbox/claim.py, migration 0021).
-    __table_args__ = (Index("ix_outbox_claim", "status", "channel", "broadcast_id", "id"),)
+    # The claim walks a channel's rows in queue order (bot/core/outbox/claim.py, migration 0021), and asks of each
+    # whether its chat has an earlier row unfinished (migration 0022).
+    __table_args__ = (
+        Index("ix_outbox_claim", "status", "channel", "broadcast_id", "id"),
+        Index(
+            "ix_outbox_chat_unfinished",
+            "channel",
+            "recipient",
+            "id",
+            postgresql_where=sql_text("status IN ('pending', 'sending')"),
+            sqlite_where=sql_text("status IN ('pending', 'sending')"),
+        ),
+    )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     idempotency_key: Mapped[str] = mapped_column(String(160), unique=True)
     channel: Mapped[str] = mapped_column(String(16))

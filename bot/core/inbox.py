@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 
 from bot.core import metrics, outbox
 from bot.core.documents import DOCUMENT_ID, document_content_type, document_id
@@ -20,6 +20,7 @@ from bot.core.failures import chat_ref, describe, kind_of
 from bot.core.i18n import _, use_locale
 from bot.core.media import store_media
 from bot.core.receive import InboxWriter
+from bot.core.seats import STEAL_SECONDS, Share, WorkerSeats
 from bot.core.types import AnswersApplied, Channel, Inbound, InboundKind, Reply
 from bot.settings import Settings
 from storage.db import Database
@@ -73,27 +74,32 @@ class InboxWorker:
         self.retry_seconds = retry_seconds
         self._stopping = asyncio.Event()
         self.batch_size = FIRST_BATCH
+        self.seats = WorkerSeats(db)
 
     async def run(self) -> None:
         log.info("inbox worker started")
-        while not self._stopping.is_set():
-            try:
-                handled = await self.run_once()
-            except Exception:
-                log.exception("inbox worker: a round failed; trying again")
-                handled = 0
-            if handled == 0:
-                self.wakeup.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self.wakeup.wait(), timeout=self.poll_seconds)
+        try:
+            while not self._stopping.is_set():
+                try:
+                    handled = await self.run_once(await self.seats.share())
+                except Exception:
+                    log.exception("inbox worker: a round failed; trying again")
+                    handled = 0
+                if handled == 0:
+                    self.wakeup.clear()
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self.wakeup.wait(), timeout=self.poll_seconds)
+        finally:
+            await self.seats.close()
 
     def stop(self) -> None:
         self._stopping.set()
         self.wakeup.set()
 
-    async def run_once(self) -> int:
-        """Apply the head event of every chat that has one, in batches. Returns how many events were handled."""
-        heads = await self._heads()
+    async def run_once(self, share: Share | None = None) -> int:
+        """Apply the head event of every chat that has one (of `share`'s chats, with several workers), in batches.
+        Returns how many events were handled."""
+        heads = await self._heads(share)
         if not heads:
             return 0
         prepared = await asyncio.gather(*(self._prepared(row) for row in heads), return_exceptions=True)
@@ -135,7 +141,7 @@ class InboxWorker:
             per_event = result.seconds / handled
             self.batch_size = max(MIN_BATCH, min(MAX_BATCH, int(BATCH_SECONDS / per_event)))
 
-    async def _heads(self) -> list[InboxEvent]:
+    async def _heads(self, share: Share | None) -> list[InboxEvent]:
         """The oldest pending event of each chat, unless it failed lately and waits to be tried again (the
         chat's later events wait behind it: they are applied in order)."""
         oldest_per_chat = (
@@ -143,11 +149,12 @@ class InboxWorker:
             .where(InboxEvent.status == InboxStatus.PENDING)
             .group_by(InboxEvent.chat_key)
         )
-        due = or_(InboxEvent.next_attempt_at.is_(None), InboxEvent.next_attempt_at <= datetime.now(UTC))
+        now = datetime.now(UTC)
+        due = or_(InboxEvent.next_attempt_at.is_(None), InboxEvent.next_attempt_at <= now)
         async with self.db.read() as session:
             rows = await session.scalars(
                 select(InboxEvent)
-                .where(InboxEvent.id.in_(oldest_per_chat), due)
+                .where(InboxEvent.id.in_(oldest_per_chat), due, *_within(share, now))
                 .order_by(InboxEvent.id)
                 .limit(HEADS_PER_ROUND)
             )
@@ -260,3 +267,11 @@ class InboxWorker:
                 )
         except Exception as error:
             log.warning("inbox %s: could not queue the apology: %s", inbox_id, describe(error))
+
+
+def _within(share: Share | None, now: datetime) -> list[ColumnElement[bool]]:
+    """Heads of this worker's chats (see bot/core/seats.py), and any that waited too long for another worker."""
+    if share is None:
+        return []
+    bucket = func.hashtext(InboxEvent.chat_key).op("&")(0x7FFFFFFF) % share.of
+    return [or_(bucket == share.rank, InboxEvent.received_at <= now - timedelta(seconds=STEAL_SECONDS))]

@@ -17,7 +17,6 @@ from sqlalchemy import (
     and_,
     bindparam,
     case,
-    exists,
     or_,
     select,
     union_all,
@@ -117,8 +116,12 @@ def _due_rows_of(channel: str) -> Select[*tuple[Any, ...]]:
     earlier = aliased(OutboxMessage, name="earlier")
     now = bindparam("now", type_=UTCDateTime())
     limit = bindparam(f"limit_{channel}", type_=Integer())
-    blocked = exists().where(
-        and_(
+    # OFFSET 0 keeps PostgreSQL from turning this into an anti-join, which its planner, believing a table that
+    # grew fast to be nearly empty, ran by walking all the channel's unfinished rows for every candidate (2.3-3.6 s
+    # a claim with 5,000 Telegram rows waiting): asked per candidate, it is one probe of ix_outbox_chat_unfinished.
+    blocked = (
+        select(earlier.id)
+        .where(
             earlier.channel == OutboxMessage.channel,
             earlier.recipient == OutboxMessage.recipient,
             earlier.id < OutboxMessage.id,
@@ -126,6 +129,8 @@ def _due_rows_of(channel: str) -> Select[*tuple[Any, ...]]:
             ~and_(earlier.status == OutboxStatus.PENDING, earlier.attempts == 0, earlier.next_attempt_at > now),
             or_(earlier.broadcast_id.is_(None), OutboxMessage.broadcast_id.is_not(None)),
         )
+        .offset(0)
+        .exists()
     )
 
     def first_due(*where: ColumnElement[bool], order: Sequence[QueryableAttribute[Any]]) -> Subquery:
