@@ -74,7 +74,7 @@ class InboxWorker:
         self.retry_seconds = retry_seconds
         self._stopping = asyncio.Event()
         self.batch_size = FIRST_BATCH
-        self.seats = WorkerSeats(db)
+        self.seats = WorkerSeats(db, on_new_events=self.wakeup.set)
 
     async def run(self) -> None:
         log.info("inbox worker started")

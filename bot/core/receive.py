@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any, TypeVar
 
-from sqlalchemy import Insert
+from sqlalchemy import Insert, text
 
 from bot.core.types import Inbound
 from storage.db import Database, insert_ignore_on, table_of
@@ -69,9 +69,16 @@ async def insert_new(db: Database, inbounds: Sequence[Inbound]) -> Counter[Event
     if not inbounds:
         return Counter()
     async with db.write(urgent=True) as session:
-        statement = _insert_new(session.get_bind().dialect.name)
-        result = await session.execute(statement, [_row(inbound) for inbound in inbounds])
-        return Counter((channel, event_id) for channel, event_id in result.all())
+        dialect = session.get_bind().dialect.name
+        result = await session.execute(_insert_new(dialect), [_row(inbound) for inbound in inbounds])
+        new = Counter((channel, event_id) for channel, event_id in result.all())
+        if new and dialect == "postgresql":  # wakes the worker processes at the commit (bot/core/seats.py)
+            await session.execute(NOTIFY_INBOX)
+        return new
+
+
+INBOX_CHANNEL = "hpp_inbox"  # PostgreSQL's LISTEN/NOTIFY channel: new events are in the inbox
+NOTIFY_INBOX = text(f"NOTIFY {INBOX_CHANNEL}")
 
 
 def take_new(new: Counter[EventKey], inbounds: Sequence[Inbound]) -> int:

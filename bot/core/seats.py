@@ -5,6 +5,9 @@ each tried every event and won half of its claims). When a worker dies its lock 
 others see it within REFRESH_SECONDS and share its chats out. A chat whose next event has waited STEAL_SECONDS
 is taken by any worker, so a stuck worker holds no chat up for long. Either way an event is applied exactly once:
 that is the claim's doing (bot/core/engine.py), not the seats'. SQLite runs one worker: it applies every chat.
+
+The seat's connection also listens for the web processes' NOTIFY of new events (bot/core/receive.py), so an idle
+worker starts on them at once instead of at its next poll (up to INBOX_POLL_SECONDS, half a second, later).
 """
 
 from __future__ import annotations
@@ -12,17 +15,20 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.core.receive import INBOX_CHANNEL
 from storage.db import Database
 
 log = logging.getLogger(__name__)
 
 SEATS = 64  # more worker processes than this share the chats of the last seat's holder... or all of them
-REFRESH_SECONDS = 2.0
+REFRESH_SECONDS = 0.5
 STEAL_SECONDS = 10.0
 LOCK_CLASS = int.from_bytes(hashlib.sha256(b"hpp-bot inbox worker seats").digest()[:4], "big") & 0x7FFFFFFF
 
@@ -44,8 +50,9 @@ class Share:
 
 
 class WorkerSeats:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, on_new_events: Callable[[], None] | None = None) -> None:
         self.db = db
+        self.on_new_events = on_new_events
         self.seat: int | None = None
         self._share: Share | None = None
         self._connection: AsyncConnection | None = None
@@ -64,6 +71,7 @@ class WorkerSeats:
         try:
             if self._connection is None:
                 self._connection = await self.db.engine.connect()
+                await self._listen(self._connection)
             if self.seat is None:
                 self.seat = await self._take_a_seat(self._connection)
             held = list((await self._connection.scalars(SEATS_HELD, {"lock_class": LOCK_CLASS})).all())
@@ -75,6 +83,17 @@ class WorkerSeats:
         if self.seat not in held or len(held) < 2:
             return None
         return Share(held.index(self.seat), len(held))
+
+    async def _listen(self, connection: AsyncConnection) -> None:
+        if self.on_new_events is None:
+            return
+        wake = self.on_new_events
+
+        def heard(*_notification: Any) -> None:
+            wake()
+
+        raw = await connection.get_raw_connection()
+        await raw.driver_connection.add_listener(INBOX_CHANNEL, heard)  # type: ignore[union-attr]
 
     async def _take_a_seat(self, connection: AsyncConnection) -> int | None:
         for seat in range(SEATS):

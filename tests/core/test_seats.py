@@ -119,3 +119,34 @@ def noting(engine: Engine, seen: list[int]) -> None:
         return await apply(events)
 
     engine.apply = noted  # type: ignore[method-assign]
+
+
+async def test_an_idle_worker_is_woken_by_the_web_process_at_once(postgres_url: str) -> None:
+    """The web process stores an event and NOTIFYs; the worker process, idle with a poll of a minute, applies it
+    without waiting for the poll."""
+    settings = make_settings(postgres_url)
+    worker_side = Services.build(settings, channels={"simulator": RecordingChannel()})
+    web = Database(postgres_url)  # the web process: its own connections, and its own wakeup event
+    try:
+        await known_person(worker_side, "somchai")
+        worker = InboxWorker(worker_side.db, worker_side.engine, worker_side.channels, poll_seconds=60)
+        running = asyncio.create_task(worker.run())
+        for _wait in range(100):  # seated and listening
+            if worker.seats.seat is not None:
+                break
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.2)  # the first round found nothing: the worker waits on its poll
+        assert await store_inbound(web, [text_event("somchai", "เมนู", "woken")]) == 1
+        done = 0
+        for _wait in range(100):
+            async with web.read() as session:
+                done = await session.scalar(select(func.count()).where(InboxEvent.status == "done")) or 0
+            if done:
+                break
+            await asyncio.sleep(0.05)
+        worker.stop()
+        await running
+        assert done == 1  # within 5 s, not at the minute's poll
+    finally:
+        await web.close()
+        await worker_side.close()
