@@ -151,14 +151,17 @@ class InboxWorker:
         )
         now = datetime.now(UTC)
         due = or_(InboxEvent.next_attempt_at.is_(None), InboxEvent.next_attempt_at <= now)
+        heads = select(InboxEvent).where(InboxEvent.id.in_(oldest_per_chat), due).order_by(InboxEvent.id)
         async with self.db.read() as session:
-            rows = await session.scalars(
-                select(InboxEvent)
-                .where(InboxEvent.id.in_(oldest_per_chat), due, *_within(share, now))
-                .order_by(InboxEvent.id)
-                .limit(HEADS_PER_ROUND)
-            )
-            return list(rows.all())
+            if share is None:
+                return list((await session.scalars(heads.limit(HEADS_PER_ROUND))).all())
+            mine = await session.scalars(heads.where(_of(share)).limit(HEADS_PER_ROUND))
+            found = list(mine.all())
+            if found:
+                return found
+            # Nothing of its own: it helps with the other workers' chats whose next event has waited too long.
+            waited = InboxEvent.received_at <= now - timedelta(seconds=STEAL_SECONDS)
+            return list((await session.scalars(heads.where(waited).limit(HEADS_PER_ROUND))).all())
 
     async def drain(self, max_rounds: int = 100) -> int:
         """Apply everything pending (tests and the CLI use this)."""
@@ -269,9 +272,6 @@ class InboxWorker:
             log.warning("inbox %s: could not queue the apology: %s", inbox_id, describe(error))
 
 
-def _within(share: Share | None, now: datetime) -> list[ColumnElement[bool]]:
-    """Heads of this worker's chats (see bot/core/seats.py), and any that waited too long for another worker."""
-    if share is None:
-        return []
-    bucket = func.hashtext(InboxEvent.chat_key).op("&")(0x7FFFFFFF) % share.of
-    return [or_(bucket == share.rank, InboxEvent.received_at <= now - timedelta(seconds=STEAL_SECONDS))]
+def _of(share: Share) -> ColumnElement[bool]:
+    """The events of this worker's chats (see bot/core/seats.py)."""
+    return func.hashtext(InboxEvent.chat_key).op("&")(0x7FFFFFFF) % share.of == share.rank

@@ -2,8 +2,9 @@
 seat (a session advisory lock on a connection of its own) and applies the chats whose key hashes to its rank among
 the seats held, so that two workers do not read, prepare and try to claim the same events (measured with two:
 each tried every event and won half of its claims). When a worker dies its lock goes with its connection, and the
-others see it within REFRESH_SECONDS and share its chats out. A chat whose next event has waited STEAL_SECONDS
-is taken by any worker, so a stuck worker holds no chat up for long. Either way an event is applied exactly once:
+others see it within REFRESH_SECONDS and share its chats out. A worker with nothing of its own to do takes the
+chats whose next event has waited STEAL_SECONDS, so a stuck worker holds no chat up for long, while busy workers
+never overlap. Either way an event is applied exactly once:
 that is the claim's doing (bot/core/engine.py), not the seats'. SQLite runs one worker: it applies every chat.
 
 The seat's connection also listens for the web processes' NOTIFY of new events (bot/core/receive.py), so an idle

@@ -56,7 +56,7 @@ async def test_sqlite_has_one_worker_for_every_chat(sqlite_url: str) -> None:
         await db.close()
 
 
-async def test_each_worker_reads_only_its_own_chats_until_an_event_waited_too_long(postgres_url: str) -> None:
+async def test_each_worker_reads_its_own_chats_and_an_idle_one_takes_what_waited_too_long(postgres_url: str) -> None:
     settings = make_settings(postgres_url)
     services = Services.build(settings, channels={"simulator": RecordingChannel()})
     try:
@@ -68,11 +68,15 @@ async def test_each_worker_reads_only_its_own_chats_until_an_event_waited_too_lo
         assert halves[0] and halves[1] and not halves[0] & halves[1]
         assert len(halves[0] | halves[1]) == CHATS
 
+        async with services.db.write() as session:  # worker 0 has applied its own chats' events
+            await session.execute(update(InboxEvent).where(InboxEvent.chat_key.in_(halves[0])).values(status="done"))
+        assert await worker._heads(Share(0, 2)) == []  # the others' chats are theirs, while their events are fresh
         async with services.db.write() as session:  # the other worker is stuck: its chats wait
             await session.execute(
                 update(InboxEvent).values(received_at=datetime.now(UTC) - timedelta(seconds=seats.STEAL_SECONDS + 1))
             )
-        assert len(await worker._heads(Share(0, 2))) == CHATS
+        assert {row.chat_key for row in await worker._heads(Share(0, 2))} == halves[1]
+        assert {row.chat_key for row in await worker._heads(Share(1, 2))} == halves[1]  # its own, of course
     finally:
         await services.close()
 
