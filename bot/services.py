@@ -95,23 +95,23 @@ class Services:
     def _job_tasks(self) -> list[asyncio.Task[None]]:
         """The reminder scheduler, the broadcast worker, the memory trim and, on SQLite, the WAL checkpoints."""
         settings, wake_sender, stop = self.settings, self.outbox_wakeup.set, self._jobs_stop
-        scheduler = Scheduler(
-            self.db,
-            reminder=notices.reminder,
-            digest=notices.overdue_digest,
-            alerts=notices.ALERT_WORDS,
-            watch_summary=notices.watch_summary,
-            hour=settings.reminder_hour,
-            offsets=settings.reminder_offset_days,
-            prune_after_days=settings.prune_after_days,
-            prune_payloads_after_hours=settings.prune_payloads_after_hours,
-        )
-        tick = settings.scheduler_tick_seconds
         jobs = [
             asyncio.create_task(run_broadcast_worker(self.db, wake_sender, stop), name="broadcast-worker"),
             asyncio.create_task(run_memory_trim(stop), name="memory-trim"),
         ]
         if settings.run_scheduler:
+            scheduler = Scheduler(
+                self.db,
+                reminder=notices.reminder,
+                digest=notices.overdue_digest,
+                alerts=notices.ALERT_WORDS,
+                watch_summary=notices.watch_summary,
+                hour=settings.reminder_hour,
+                offsets=settings.reminder_offset_days,
+                prune_after_days=settings.prune_after_days,
+                prune_payloads_after_hours=settings.prune_payloads_after_hours,
+            )
+            tick = settings.scheduler_tick_seconds
             jobs.append(asyncio.create_task(run_scheduler(scheduler, tick, wake_sender, stop), name="scheduler"))
         if self.db.is_sqlite:
             jobs.append(asyncio.create_task(run_wal_checkpoints(self.db, stop), name="wal-checkpoint"))

@@ -4,8 +4,8 @@ the seats held, so that two workers do not read, prepare and try to claim the sa
 each tried every event and won half of its claims). When a worker dies its lock goes with its connection, and the
 others see it within REFRESH_SECONDS and share its chats out. A worker with nothing of its own to do takes the
 chats whose next event has waited STEAL_SECONDS, so a stuck worker holds no chat up for long, while busy workers
-never overlap. Either way an event is applied exactly once:
-that is the claim's doing (bot/core/engine.py), not the seats'. SQLite runs one worker: it applies every chat.
+never overlap. Either way an event is applied exactly once: that is the claim's doing (bot/core/engine.py), not
+the seats'. SQLite runs one worker: it applies every chat.
 
 The seat's connection also listens for the web processes' NOTIFY of new events (bot/core/receive.py), so an idle
 worker starts on them at once instead of at its next poll (up to INBOX_POLL_SECONDS, half a second, later).
@@ -28,7 +28,7 @@ from storage.db import Database
 
 log = logging.getLogger(__name__)
 
-SEATS = 64  # more worker processes than this share the chats of the last seat's holder... or all of them
+SEATS = 64  # a worker that finds every seat taken has no share: it reads every chat (the claim still holds)
 REFRESH_SECONDS = 0.5
 STEAL_SECONDS = 10.0
 LOCK_CLASS = int.from_bytes(hashlib.sha256(b"hpp-bot inbox worker seats").digest()[:4], "big") & 0x7FFFFFFF
